@@ -1,0 +1,108 @@
+//! Command-line flags (clap derive; doc comments are the help text), and their conversion into
+//! a validated configuration: the first of ripgrep's two stages.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{parse_delimiter, parse_rate, FileConfig, ReconcileConfig};
+use crate::error::Result;
+use crate::input::schema::{PARTICIPANTS, REGISTER};
+use crate::normalize::IdFormat;
+use crate::province::ProvinceTable;
+
+/// Reconciles insurance participants with the National Population Database.
+#[derive(Debug, Parser)]
+#[command(name = "popsync", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Link every participant to the register, verify, and write the reports.
+    Reconcile(ReconcileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The participants CSV file (insurance side).
+    #[arg(long, value_name = "FILE")]
+    pub participants: PathBuf,
+
+    /// The register CSV file (National Population Database).
+    #[arg(long, value_name = "FILE")]
+    pub register: PathBuf,
+
+    /// Output folder (created if missing); files in it are replaced only when the run succeeds.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// TOML file mapping source columns to canonical ones (SPEC section 1).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Field delimiter of both input files: one character, or `tab`.
+    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
+    pub delimiter: u8,
+
+    /// How personal IDs are read (overrides the config file's `id_format`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub id_format: Option<IdFormat>,
+
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// Exit with code 3 when the synchronization rate is below this (0.995 or 99.5%).
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub min_sync_rate: Option<f64>,
+
+    /// Province table replacing the built-in one (former_code,former_name,current_code,current_name).
+    #[arg(long, value_name = "FILE")]
+    pub provinces: Option<PathBuf>,
+
+    /// Write CSV files with a UTF-8 byte-order mark, so spreadsheet programs show Vietnamese text.
+    #[arg(long)]
+    pub excel: bool,
+
+    /// No summary table and no progress bars.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Participant rows per chunk streamed through the matcher (memory vs. overlap).
+    #[arg(long, value_name = "ROWS", default_value_t = 65_536, hide = true)]
+    pub chunk_rows: usize,
+}
+
+impl ReconcileArgs {
+    /// The second stage: reads the config and province files and checks every value.
+    pub fn into_config(self) -> Result<ReconcileConfig> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        let provinces = match &self.provinces {
+            Some(path) => ProvinceTable::load(path)?,
+            None => ProvinceTable::builtin().clone(),
+        };
+        Ok(ReconcileConfig {
+            participant_sources: file.participants.sources(&PARTICIPANTS),
+            register_sources: file.register.sources(&REGISTER),
+            id_format: self.id_format.or(file.id_format).unwrap_or_default(),
+            participants: self.participants,
+            register: self.register,
+            out: self.out,
+            config_file: self.config,
+            delimiter: self.delimiter,
+            provinces,
+            provinces_file: self.provinces,
+            threads: self.threads,
+            chunk_rows: self.chunk_rows.max(1),
+            min_sync_rate: self.min_sync_rate,
+            excel: self.excel,
+            quiet: self.quiet,
+        })
+    }
+}

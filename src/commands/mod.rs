@@ -1,0 +1,33 @@
+//! One file per subcommand, each with the same shape: `run(args) -> Result<ExitCode>`.
+
+pub mod reconcile;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::exit::ExitCode;
+
+/// Parses the command line, runs the command, prints any error, and returns the exit code.
+pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are not errors; anything else is a usage error (exit 2).
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::Usage.code() } else { ExitCode::Done.code() };
+        }
+    };
+    let result = match cli.command {
+        Command::Reconcile(args) => reconcile::run(args),
+    };
+    match result {
+        Ok(code) => code.code(),
+        Err(e) if e.is_broken_pipe() => ExitCode::Done.code(),
+        Err(e) => {
+            eprintln!("popsync: error: {e}");
+            e.exit_code().code()
+        }
+    }
+}

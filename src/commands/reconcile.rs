@@ -1,0 +1,293 @@
+//! `popsync reconcile`: participants and register in, the report folder out.
+//!
+//! The stages run in this order, each failing before the next starts:
+//! 1. check the output folder is writable and both headers map (no work is wasted on a run that
+//!    cannot finish);
+//! 2. load the register ([`crate::register::load`]);
+//! 3. stream the participants in chunks: read on one thread, normalize + match + format in
+//!    parallel, write in input order ([`process_chunk`]);
+//! 4. add the whole-file flags and write the final files ([`crate::report::finalize`]);
+//! 5. rename everything into place, print the summary, choose the exit code.
+
+use std::io::Write;
+use std::time::{Instant, SystemTime};
+
+use rayon::prelude::*;
+
+use crate::cli::ReconcileArgs;
+use crate::config::ReconcileConfig;
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::input::schema::{participant as col, PARTICIPANTS, REGISTER};
+use crate::input::{FieldError, InputFile, Reject, Row};
+use crate::matching::{match_participant, Outcome, Participant, Scratch, Status};
+use crate::normalize::date::DateField;
+use crate::normalize::{Gender, NameForms, ParsedId};
+use crate::register::load::InputInfo;
+use crate::register::{self, Register};
+use crate::report::finalize::{self, code_key, LinkLog, NO_PERSON};
+use crate::report::output::{OutputDir, UTF8_BOM};
+use crate::report::progress::Progress;
+use crate::report::rows::{self, Given};
+use crate::report::stats::Stats;
+use crate::report::{rejects, summary, terminal};
+
+pub fn run(args: ReconcileArgs) -> Result<ExitCode> {
+    let config = args.into_config()?;
+    reconcile(&config)
+}
+
+/// Runs a reconciliation with a validated configuration.
+pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
+    let started = SystemTime::now();
+    let clock = Instant::now();
+    let out = OutputDir::prepare(&config.out)?;
+    let register_file = register::load::open(config)?;
+    let participants_file = InputFile::open(
+        &config.participants,
+        config.delimiter,
+        &PARTICIPANTS,
+        &config.participant_sources,
+        (&REGISTER, &config.register_sources),
+    )?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| Error::other(format!("cannot start worker threads: {e}")))?;
+    let threads = pool.current_num_threads();
+    pool.install(|| -> Result<ExitCode> {
+        let progress = Progress::bytes(!config.quiet, register_file.size, "register");
+        let (register, register_rejects, register_info) = register::load::load(register_file, config, &progress)?;
+        progress.finish();
+
+        let mut rejects_file = out.create("rejects.csv")?;
+        if config.excel {
+            rejects_file.write_all(UTF8_BOM).map_err(|e| Error::io(rejects_file.path(), e))?;
+        }
+        let mut header = csv::Writer::from_writer(Vec::new());
+        rejects::write_header(&mut header).map_err(|e| Error::other(e.to_string()))?;
+        let header = header.into_inner().map_err(|e| Error::other(e.to_string()))?;
+        rejects_file.write_all(&header).map_err(|e| Error::io(rejects_file.path(), e))?;
+        rejects::append(&mut rejects_file, &register_rejects)?;
+
+        let pass = stream_participants(participants_file, config, &register, &out, &mut rejects_file)?;
+        let FirstPass { mut stats, log, results_part, mismatches_part, info, rejected } = pass;
+
+        let flags = finalize::flags(&log);
+        let mut finished = finalize::write_final(
+            &out,
+            config.excel,
+            &results_part,
+            &mismatches_part,
+            &flags,
+            &log,
+            &register,
+            &mut stats,
+        )?;
+        finished.push(rejects_file.finish()?);
+
+        let finished_at = SystemTime::now();
+        let summary = summary::build(&summary::SummaryInput {
+            config,
+            stats: &stats,
+            participants: &info,
+            participants_rejected: rejected,
+            register: &register_info,
+            register_stats: &register.stats,
+            started,
+            finished: finished_at,
+            threads,
+        });
+        let mut summary_file = out.create("summary.json")?;
+        serde_json::to_writer_pretty(&mut summary_file, &summary)
+            .map_err(|e| Error::io(summary_file.path(), e.into()))?;
+        summary_file.write_all(b"\n").map_err(|e| Error::io(summary_file.path(), e))?;
+        finished.push(summary_file.finish()?);
+
+        out.commit(finished)?;
+
+        if !config.quiet {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            terminal::print(&mut lock, &stats, out.path(), clock.elapsed().as_secs_f64())
+                .map_err(|e| Error::io("<standard output>", e))?;
+        }
+        let below = config
+            .min_sync_rate
+            .is_some_and(|min| stats.total.sync_rate().unwrap_or(0.0) < min);
+        Ok(if below { ExitCode::BelowMinSyncRate } else { ExitCode::Done })
+    })
+}
+
+struct FirstPass {
+    stats: Stats,
+    log: LinkLog,
+    results_part: tempfile::NamedTempFile,
+    mismatches_part: tempfile::NamedTempFile,
+    info: InputInfo,
+    rejected: u64,
+}
+
+fn stream_participants(
+    file: InputFile,
+    config: &ReconcileConfig,
+    register: &Register,
+    out: &OutputDir,
+    rejects_file: &mut crate::report::output::PendingFile,
+) -> Result<FirstPass> {
+    let mapping = file.mapping.clone();
+    let info_path = file.path.display().to_string();
+    let size = file.size;
+    let progress = Progress::bytes(!config.quiet, size, "participants");
+    let mut results_part = out.scratch()?;
+    let mismatches_part = out.scratch()?;
+    let mut results_w = std::io::BufWriter::with_capacity(1 << 20, results_part.as_file_mut());
+    let mut mismatches_w = std::io::BufWriter::with_capacity(1 << 20, mismatches_part.as_file().try_clone().map_err(|e| Error::io(out.path(), e))?);
+    let mut stats = Stats::default();
+    let mut log = LinkLog::default();
+    let mut rejected = 0u64;
+    let mut rows = 0u64;
+    let mut chunks = file.into_chunks(config.chunk_rows);
+    let context = Context { config, register, mapping: &mapping };
+    while let Some(chunk) = chunks.next_chunk() {
+        let part = process_chunk(&context, &chunk.records, &chunk.lines, rows);
+        rows += chunk.records.len() as u64;
+        let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
+        results_w.write_all(&part.results).map_err(write_err)?;
+        mismatches_w.write_all(&part.mismatches).map_err(write_err)?;
+        rejected += part.rejects.len() as u64;
+        rejects::append(rejects_file, &part.rejects)?;
+        stats.merge(part.stats);
+        log.extend(part.log);
+        progress.set(chunk.bytes_read);
+        chunks.recycle(chunk);
+    }
+    chunks.finish()?;
+    progress.finish();
+    let flush_err = |e: std::io::Error| Error::io(out.path(), e);
+    results_w.flush().map_err(flush_err)?;
+    mismatches_w.flush().map_err(flush_err)?;
+    drop(results_w);
+    drop(mismatches_w);
+    Ok(FirstPass {
+        stats,
+        log,
+        results_part,
+        mismatches_part,
+        info: InputInfo { path: info_path, bytes: size, rows },
+        rejected,
+    })
+}
+
+/// What every worker needs, shared read-only.
+struct Context<'a> {
+    config: &'a ReconcileConfig,
+    register: &'a Register,
+    mapping: &'a crate::input::Mapping,
+}
+
+/// The formatted output of a run of consecutive rows.
+#[derive(Default)]
+struct Part {
+    results: Vec<u8>,
+    mismatches: Vec<u8>,
+    rejects: Vec<Reject>,
+    stats: Stats,
+    log: LinkLog,
+}
+
+/// Rows per parallel task: large enough that a task's overhead is noise, small enough that two
+/// cores stay balanced within a chunk.
+const ROWS_PER_TASK: usize = 2048;
+
+/// Normalizes, matches and formats a chunk of rows in parallel; the parts come back in row
+/// order, so the output is the same for any thread count.
+fn process_chunk(context: &Context<'_>, records: &[csv::ByteRecord], lines: &[u64], first_row: u64) -> Part {
+    let parts: Vec<Part> = records
+        .par_chunks(ROWS_PER_TASK)
+        .zip(lines.par_chunks(ROWS_PER_TASK))
+        .enumerate()
+        .map(|(task, (records, lines))| {
+            let first = first_row + (task * ROWS_PER_TASK) as u64;
+            process_rows(context, records, lines, first)
+        })
+        .collect();
+    let mut whole = Part::default();
+    for part in parts {
+        whole.results.extend_from_slice(&part.results);
+        whole.mismatches.extend_from_slice(&part.mismatches);
+        whole.rejects.extend(part.rejects);
+        whole.stats.merge(part.stats);
+        whole.log.extend(part.log);
+    }
+    whole
+}
+
+fn process_rows(context: &Context<'_>, records: &[csv::ByteRecord], lines: &[u64], first_row: u64) -> Part {
+    let config = context.config;
+    let mut part = Part::default();
+    let mut results = csv::Writer::from_writer(Vec::with_capacity(records.len() * 64));
+    let mut mismatches = csv::Writer::from_writer(Vec::new());
+    let mut scratch = Scratch::default();
+    for (i, (record, &line)) in records.iter().zip(lines).enumerate() {
+        let row = Row { line, record, mapping: context.mapping };
+        let (given, outcome, detail) = match read_given(&row) {
+            Ok(given) => {
+                let outcome = match_participant(&normalize(&given, config), context.register, &mut scratch);
+                (given, outcome, String::new())
+            }
+            Err(error) => {
+                let given = Given {
+                    line,
+                    fields: (0..PARTICIPANTS.columns.len()).map(|c| row.field_lossy(c).into()).collect(),
+                };
+                let detail = error.message.clone();
+                part.rejects.push(Reject::new(PARTICIPANTS.role, &row, error, config.delimiter));
+                (given, Outcome::rejected(), detail)
+            }
+        };
+        let province = config.provinces.classify(given.get(col::PROVINCE_CODE));
+        part.stats.record(outcome.status, outcome.reasons, province, given.get(col::SCHEME).trim());
+        part.log.links.push(outcome.person.unwrap_or(NO_PERSON));
+        part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
+        // Writing to a Vec cannot fail.
+        rows::write_result(&mut results, &given, &outcome, context.register).expect("writing to memory");
+        if outcome.status != Status::Synced {
+            let index = first_row + i as u64;
+            rows::write_mismatch(
+                &mut mismatches,
+                index,
+                &given,
+                &outcome,
+                context.register,
+                &config.provinces,
+                province,
+                &detail,
+            )
+            .expect("writing to memory");
+        }
+    }
+    part.results = results.into_inner().expect("writing to memory");
+    part.mismatches = mismatches.into_inner().expect("writing to memory");
+    part
+}
+
+/// Reads a participant row's canonical fields; a row that is ragged, has invalid UTF-8 in a
+/// field popsync reads, or has no insurance code cannot be read.
+fn read_given<'a>(row: &Row<'a>) -> Result<Given<'a>, FieldError> {
+    row.check_width()?;
+    let fields = (0..PARTICIPANTS.columns.len()).map(|c| row.field(c)).collect::<Result<Vec<_>, _>>()?;
+    if fields[col::INSURANCE_CODE].trim().is_empty() {
+        return Err(FieldError { column: Some("insurance_code"), message: "insurance_code is empty".into() });
+    }
+    Ok(Given { line: row.line, fields })
+}
+
+fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {
+    Participant {
+        id: ParsedId::parse(given.get(col::PERSON_ID), config.id_format),
+        name: NameForms::new(given.get(col::FULL_NAME)),
+        dob: DateField::parse(given.get(col::DOB)),
+        gender: Gender::parse(given.get(col::GENDER)),
+    }
+}

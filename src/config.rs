@@ -1,0 +1,194 @@
+//! Run configuration: the TOML file of SPEC section 1 (`--config`) and the validated
+//! [`ReconcileConfig`] that the reconcile command runs on.
+//!
+//! Flags are parsed in two stages, as ripgrep does: [`crate::cli`] holds the raw flags, and
+//! [`crate::cli::ReconcileArgs::into_config`] turns them (plus this file) into a `ReconcileConfig`
+//! in which every value has been checked, so that nothing later has to.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::input::schema::{Schema, PARTICIPANTS, REGISTER};
+use crate::normalize::IdFormat;
+use crate::province::ProvinceTable;
+
+/// The config file as written (every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub id_format: Option<IdFormat>,
+    #[serde(default)]
+    pub participants: SideConfig,
+    #[serde(default)]
+    pub register: SideConfig,
+}
+
+/// The `[participants]` or `[register]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SideConfig {
+    #[serde(default)]
+    pub columns: BTreeMap<String, ColumnSource>,
+}
+
+/// A canonical column's source: one column, or several joined with a space.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ColumnSource {
+    One(String),
+    Joined(Vec<String>),
+}
+
+impl ColumnSource {
+    pub fn names(&self) -> Vec<String> {
+        match self {
+            ColumnSource::One(name) => vec![name.clone()],
+            ColumnSource::Joined(names) => names.clone(),
+        }
+    }
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> Result<FileConfig> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let config: FileConfig =
+            toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))?;
+        config.participants.check(path, "participants", &PARTICIPANTS)?;
+        config.register.check(path, "register", &REGISTER)?;
+        Ok(config)
+    }
+}
+
+impl SideConfig {
+    fn check(&self, path: &Path, side: &str, schema: &Schema) -> Result<()> {
+        for (column, source) in &self.columns {
+            if schema.index_of(column).is_none() {
+                let known: Vec<&str> = schema.columns.iter().map(|c| c.name).collect();
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "[{side}.columns] has no canonical column `{column}` (known: {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            if source.names().is_empty() || source.names().iter().any(|n| n.trim().is_empty()) {
+                return Err(Error::config(
+                    path,
+                    format!("[{side}.columns] `{column}` names an empty source column"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The source columns for every canonical column of `schema`: the mapping where the config
+    /// gives one, the canonical name itself otherwise.
+    pub fn sources(&self, schema: &Schema) -> Vec<Vec<String>> {
+        schema
+            .columns
+            .iter()
+            .map(|c| match self.columns.get(c.name) {
+                Some(source) => source.names(),
+                None => vec![c.name.to_string()],
+            })
+            .collect()
+    }
+}
+
+/// Everything `popsync reconcile` needs, validated.
+#[derive(Debug, Clone)]
+pub struct ReconcileConfig {
+    pub participants: PathBuf,
+    pub register: PathBuf,
+    pub out: PathBuf,
+    pub config_file: Option<PathBuf>,
+    pub delimiter: u8,
+    pub id_format: IdFormat,
+    /// Source columns per canonical participants column (see [`PARTICIPANTS`]).
+    pub participant_sources: Vec<Vec<String>>,
+    /// Source columns per canonical register column (see [`REGISTER`]).
+    pub register_sources: Vec<Vec<String>>,
+    pub provinces: ProvinceTable,
+    pub provinces_file: Option<PathBuf>,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    /// Participant rows per chunk streamed through the matcher.
+    pub chunk_rows: usize,
+    /// Exit with code 3 when the synchronization rate is below this fraction.
+    pub min_sync_rate: Option<f64>,
+    /// Write CSV files with a UTF-8 byte-order mark for spreadsheet programs.
+    pub excel: bool,
+    /// No terminal summary, no progress bars.
+    pub quiet: bool,
+}
+
+/// Reads `--min-sync-rate`: a fraction (`0.995`) or a percentage (`99.5%`).
+pub fn parse_rate(raw: &str) -> Result<f64, String> {
+    let s = raw.trim();
+    let (number, scale) = match s.strip_suffix('%') {
+        Some(n) => (n.trim(), 100.0),
+        None => (s, 1.0),
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{raw}` is not a rate (write 0.995 or 99.5%)"))?;
+    let rate = value / scale;
+    if !(0.0..=1.0).contains(&rate) {
+        return Err(format!("`{raw}` is not between 0 and 1 (or 0% and 100%)"));
+    }
+    Ok(rate)
+}
+
+/// Reads `--delimiter`: one ASCII character, or `tab`.
+pub fn parse_delimiter(raw: &str) -> Result<u8, String> {
+    match raw {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() && s != "\"" => Ok(s.as_bytes()[0]),
+        _ => Err(format!("`{raw}` is not a single ASCII character (or `tab`)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_as_fractions_or_percentages() {
+        assert_eq!(parse_rate("0.995"), Ok(0.995));
+        assert_eq!(parse_rate("99.5%"), Ok(0.995));
+        assert!(parse_rate("1.5").is_err());
+        assert!(parse_rate("abc").is_err());
+    }
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert!(parse_delimiter(";;").is_err());
+    }
+
+    #[test]
+    fn config_file_maps_columns_and_rejects_unknown_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "id_format = \"any\"\n[participants.columns]\nfull_name = [\"HO\", \"TEN\"]\ndob = \"NS\"\n",
+        )
+        .unwrap();
+        let config = FileConfig::load(&path).unwrap();
+        assert_eq!(config.id_format, Some(IdFormat::Any));
+        let sources = config.participants.sources(&PARTICIPANTS);
+        let full_name = PARTICIPANTS.index_of("full_name").unwrap();
+        assert_eq!(sources[full_name], vec!["HO".to_string(), "TEN".to_string()]);
+        assert_eq!(sources[0], vec!["insurance_code".to_string()]);
+
+        std::fs::write(&path, "[participants.columns]\nfullname = \"X\"\n").unwrap();
+        let err = FileConfig::load(&path).unwrap_err().to_string();
+        assert!(err.contains("fullname") && err.contains("c.toml"), "{err}");
+    }
+}

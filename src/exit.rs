@@ -1,0 +1,20 @@
+//! Process exit codes (SPEC section 4), in one place so schedulers can rely on them.
+
+/// What the process tells its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// The run completed.
+    Done = 0,
+    /// The run failed: unreadable input, a missing column, an I/O error.
+    Failed = 1,
+    /// The command line was wrong.
+    Usage = 2,
+    /// The run completed, but the synchronization rate is below `--min-sync-rate`.
+    BelowMinSyncRate = 3,
+}
+
+impl ExitCode {
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}

@@ -1,0 +1,431 @@
+//! Input: CSV files in, rows of borrowed fields out.
+//!
+//! Contract: [`InputFile::open`] reads the header and maps every canonical column to its source
+//! columns (SPEC section 1), failing before any row is read when a required column is missing,
+//! named twice, or the file looks like the other input. [`ChunkReader`] then streams the rows in
+//! chunks of reused [`csv::ByteRecord`]s with their line numbers, on a thread of its own so that
+//! parsing overlaps matching. [`Row::field`] gives a canonical field as text, or a
+//! [`FieldError`] naming the column, which the caller turns into a row in rejects.csv. No row is
+//! ever skipped: a row that cannot be read is still yielded, and rows in = rows out.
+
+pub mod schema;
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread;
+
+use csv::ByteRecord;
+
+use crate::error::{Error, ErrorKind, Result};
+use schema::Schema;
+
+/// An opened input file with its header mapped.
+pub struct InputFile {
+    pub path: PathBuf,
+    pub size: u64,
+    pub mapping: Mapping,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+}
+
+/// Where each canonical column comes from.
+#[derive(Debug, Clone)]
+pub struct Mapping {
+    /// Per canonical column: the source column indexes (several are joined with a space);
+    /// empty when an optional column is absent.
+    pub sources: Vec<Vec<usize>>,
+    /// The canonical column names, for messages.
+    pub names: Vec<&'static str>,
+    /// How many fields the header has; a row with another count is ragged.
+    pub width: usize,
+    /// The header as read, for messages and reports.
+    pub header: Vec<String>,
+}
+
+impl Mapping {
+    pub fn has(&self, column: usize) -> bool {
+        !self.sources[column].is_empty()
+    }
+}
+
+/// Why one field of one row could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The canonical column, or `None` when the row as a whole is at fault.
+    pub column: Option<&'static str>,
+    pub message: String,
+}
+
+impl InputFile {
+    /// Opens `path`, reads its header and maps `schema`'s columns through `sources` (one list of
+    /// source column names per canonical column). `other` is the other input's schema and
+    /// sources, used to recognise the two files given the wrong way round.
+    pub fn open(
+        path: &Path,
+        delimiter: u8,
+        schema: &'static Schema,
+        sources: &[Vec<String>],
+        other: (&'static Schema, &[Vec<String>]),
+    ) -> Result<InputFile> {
+        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if metadata.is_dir() {
+            return Err(Error::io(
+                path,
+                std::io::Error::other("is a directory, not a CSV file"),
+            ));
+        }
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(true)
+            // Row width is checked here, per row, so that a ragged row becomes a reject with
+            // its line number instead of an error that ends the run.
+            .flexible(true)
+            .from_reader(Box::new(std::io::BufReader::with_capacity(1 << 20, file)) as Box<dyn Read + Send>);
+        let header = reader
+            .byte_headers()
+            .map_err(|e| csv_error(path, e))?
+            .clone();
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        if header.len() <= 1 && header.first().is_none_or(|h| h.is_empty()) {
+            return Err(Error::from(ErrorKind::Input {
+                file: path.to_path_buf(),
+                line: 1,
+                column: None,
+                message: "the file is empty: expected a header row".into(),
+            }));
+        }
+        let mapping = map_columns(path, schema, sources, &header, other)?;
+        Ok(InputFile {
+            path: path.to_path_buf(),
+            size: metadata.len(),
+            mapping,
+            reader,
+        })
+    }
+
+    /// Streams the rows in chunks of `chunk_rows` on a reader thread.
+    pub fn into_chunks(self, chunk_rows: usize) -> ChunkReader {
+        ChunkReader::spawn(self.path, self.reader, chunk_rows.max(1))
+    }
+}
+
+fn find(header: &[String], name: &str) -> Vec<usize> {
+    header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.eq_ignore_ascii_case(name.trim()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn map_columns(
+    path: &Path,
+    schema: &'static Schema,
+    sources: &[Vec<String>],
+    header: &[String],
+    (other_schema, other_sources): (&'static Schema, &[Vec<String>]),
+) -> Result<Mapping> {
+    // A file that has the other side's distinguishing columns and lacks ours was given the wrong
+    // way round; say so rather than reconcile the wrong files.
+    let distinctive = |s: &Schema, srcs: &[Vec<String>], theirs: &Schema| -> Vec<String> {
+        s.columns
+            .iter()
+            .zip(srcs)
+            .filter(|(c, _)| theirs.index_of(c.name).is_none())
+            .flat_map(|(_, names)| names.clone())
+            .collect()
+    };
+    let mine = distinctive(schema, sources, other_schema);
+    let theirs = distinctive(other_schema, other_sources, schema);
+    let has = |names: &[String]| names.iter().any(|n| !find(header, n).is_empty());
+    let swapped = has(&theirs) && !has(&mine);
+    if swapped {
+        return Err(Error::from(ErrorKind::Input {
+            file: path.to_path_buf(),
+            line: 1,
+            column: None,
+            message: format!(
+                "this looks like the {} file, not the {} file (it has {} columns): were --participants and --register swapped?",
+                other_schema.role,
+                schema.role,
+                theirs.iter().filter(|n| !find(header, n).is_empty()).cloned().collect::<Vec<_>>().join(", "),
+            ),
+        }));
+    }
+
+    let mut mapped = Vec::with_capacity(schema.columns.len());
+    for (column, names) in schema.columns.iter().zip(sources) {
+        let mut indexes = Vec::with_capacity(names.len());
+        for name in names {
+            match find(header, name).as_slice() {
+                [] => {
+                    if column.required {
+                        return Err(ErrorKind::MissingColumn {
+                            file: path.to_path_buf(),
+                            column: if name == column.name {
+                                column.name.to_string()
+                            } else {
+                                format!("{} (mapped from `{name}`)", column.name)
+                            },
+                            hint: String::new(),
+                            found: header.join(", "),
+                        }
+                        .into());
+                    }
+                    // An optional column mapped from several sources is absent as a whole.
+                    indexes.clear();
+                    break;
+                }
+                [one] => indexes.push(*one),
+                many => {
+                    return Err(Error::from(ErrorKind::Input {
+                        file: path.to_path_buf(),
+                        line: 1,
+                        column: Some(name.clone()),
+                        message: format!(
+                            "the header names column `{name}` {} times (fields {}): which one is meant is ambiguous",
+                            many.len(),
+                            many.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+                        ),
+                    }));
+                }
+            }
+        }
+        mapped.push(indexes);
+    }
+    Ok(Mapping {
+        sources: mapped,
+        names: schema.columns.iter().map(|c| c.name).collect(),
+        width: header.len(),
+        header: header.to_vec(),
+    })
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> Error {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(path, io),
+        other => Error::from(ErrorKind::Input {
+            file: path.to_path_buf(),
+            line,
+            column: None,
+            message: format!("{other:?}"),
+        }),
+    }
+}
+
+/// One row of an input file.
+pub struct Row<'a> {
+    /// The line the row starts on (the header is line 1).
+    pub line: u64,
+    pub record: &'a ByteRecord,
+    pub mapping: &'a Mapping,
+}
+
+impl<'a> Row<'a> {
+    /// Checks the row as a whole: its width must be the header's.
+    pub fn check_width(&self) -> Result<(), FieldError> {
+        if self.record.len() == self.mapping.width {
+            return Ok(());
+        }
+        Err(FieldError {
+            column: None,
+            message: format!(
+                "expected {} fields as in the header, found {}",
+                self.mapping.width,
+                self.record.len()
+            ),
+        })
+    }
+
+    /// A canonical field as text ("" when the optional column is absent). Several source columns
+    /// are joined with one space, skipping empty ones.
+    pub fn field(&self, column: usize) -> Result<Cow<'a, str>, FieldError> {
+        let sources = &self.mapping.sources[column];
+        let text = |i: usize| -> Result<&'a str, FieldError> {
+            let bytes = self.record.get(i).unwrap_or(b"");
+            std::str::from_utf8(bytes).map_err(|e| FieldError {
+                column: Some(self.mapping.names[column]),
+                message: format!(
+                    "invalid UTF-8 at byte {} of the field (is the file in a legacy encoding?)",
+                    e.valid_up_to() + 1
+                ),
+            })
+        };
+        match sources.as_slice() {
+            [] => Ok(Cow::Borrowed("")),
+            [one] => text(*one).map(Cow::Borrowed),
+            many => {
+                let mut joined = String::new();
+                for &i in many {
+                    let part = text(i)?.trim();
+                    if !part.is_empty() {
+                        if !joined.is_empty() {
+                            joined.push(' ');
+                        }
+                        joined.push_str(part);
+                    }
+                }
+                Ok(Cow::Owned(joined))
+            }
+        }
+    }
+
+    /// A field read lossily, for reports about a row that failed.
+    pub fn field_lossy(&self, column: usize) -> String {
+        self.mapping.sources[column]
+            .iter()
+            .map(|&i| String::from_utf8_lossy(self.record.get(i).unwrap_or(b"")).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The row as text for rejects.csv: fields joined with the delimiter, cut to `max_chars`.
+    pub fn raw_text(&self, delimiter: u8, max_chars: usize) -> String {
+        let mut out = String::new();
+        for (i, field) in self.record.iter().enumerate() {
+            if i > 0 {
+                out.push(delimiter as char);
+            }
+            out.push_str(&String::from_utf8_lossy(field));
+            if out.len() > max_chars * 4 {
+                break;
+            }
+        }
+        match out.char_indices().nth(max_chars) {
+            Some((cut, _)) => {
+                out.truncate(cut);
+                out.push('…');
+                out
+            }
+            None => out,
+        }
+    }
+}
+
+/// A chunk of rows: records with the line each starts on.
+pub struct Chunk {
+    pub records: Vec<ByteRecord>,
+    pub lines: Vec<u64>,
+    /// Bytes of the file read so far, for progress.
+    pub bytes_read: u64,
+}
+
+/// Streams an input file in chunks from a reader thread. Chunks arrive in file order; a read
+/// error (an I/O fault, not a bad row) ends the stream and is returned by [`ChunkReader::finish`].
+pub struct ChunkReader {
+    receiver: mpsc::Receiver<Chunk>,
+    recycle: mpsc::SyncSender<Chunk>,
+    handle: Option<thread::JoinHandle<Result<u64>>>,
+}
+
+impl ChunkReader {
+    fn spawn(path: PathBuf, mut reader: csv::Reader<Box<dyn Read + Send>>, chunk_rows: usize) -> ChunkReader {
+        // Two chunks in flight: one being matched while the next is parsed. More would only
+        // hold memory; fewer would stall one of the two cores.
+        let (sender, receiver) = mpsc::sync_channel::<Chunk>(2);
+        let (recycle, recycled) = mpsc::sync_channel::<Chunk>(4);
+        let handle = thread::Builder::new()
+            .name("csv-reader".into())
+            .spawn(move || -> Result<u64> {
+                let mut rows = 0u64;
+                loop {
+                    let mut chunk = recycled.try_recv().unwrap_or_else(|_| Chunk {
+                        records: Vec::new(),
+                        lines: Vec::with_capacity(chunk_rows),
+                        bytes_read: 0,
+                    });
+                    chunk.lines.clear();
+                    let mut filled = 0;
+                    while filled < chunk_rows {
+                        if chunk.records.len() == filled {
+                            chunk.records.push(ByteRecord::new());
+                        }
+                        let record = &mut chunk.records[filled];
+                        let more = reader.read_byte_record(record).map_err(|e| csv_error(&path, e))?;
+                        if !more {
+                            break;
+                        }
+                        chunk.lines.push(record.position().map(|p| p.line()).unwrap_or(0));
+                        filled += 1;
+                    }
+                    chunk.records.truncate(filled);
+                    chunk.bytes_read = reader.position().byte();
+                    rows += filled as u64;
+                    let done = filled < chunk_rows;
+                    if filled > 0 && sender.send(chunk).is_err() {
+                        break; // The consumer stopped early (it failed); nothing to report here.
+                    }
+                    if done {
+                        break;
+                    }
+                }
+                Ok(rows)
+            })
+            .expect("spawning the reader thread");
+        ChunkReader {
+            receiver,
+            recycle,
+            handle: Some(handle),
+        }
+    }
+
+    /// The next chunk, or `None` at the end of the file (or after a read error).
+    pub fn next_chunk(&mut self) -> Option<Chunk> {
+        self.receiver.recv().ok()
+    }
+
+    /// Gives a chunk's buffers back for reuse, so steady state allocates nothing per row.
+    pub fn recycle(&self, chunk: Chunk) {
+        let _ = self.recycle.try_send(chunk);
+    }
+
+    /// Waits for the reader thread; the number of rows read, or the error that stopped it.
+    pub fn finish(mut self) -> Result<u64> {
+        drop(std::mem::replace(&mut self.receiver, mpsc::sync_channel(0).1));
+        match self.handle.take().map(|h| h.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(Error::other("the CSV reader thread panicked")),
+            None => Ok(0),
+        }
+    }
+}
+
+/// A row that could not be read, for rejects.csv.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// `participants` or `register`.
+    pub file: &'static str,
+    pub line: u64,
+    /// The canonical column at fault, if one is.
+    pub column: Option<&'static str>,
+    pub error: String,
+    /// The row's text, truncated.
+    pub raw: String,
+}
+
+/// How much of a rejected row's text is kept.
+pub const REJECT_RAW_CHARS: usize = 200;
+
+impl Reject {
+    pub fn new(file: &'static str, row: &Row<'_>, error: FieldError, delimiter: u8) -> Reject {
+        Reject {
+            file,
+            line: row.line,
+            column: error.column,
+            error: error.message,
+            raw: row.raw_text(delimiter, REJECT_RAW_CHARS),
+        }
+    }
+}

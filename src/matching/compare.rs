@@ -1,0 +1,299 @@
+//! Field comparison levels (SPEC section 3): how a participant's name, date of birth and gender
+//! relate to a register person's. Each level names the reason code it reports; the levels are
+//! also the categories the scoring model counts.
+
+use crate::matching::Reason;
+use crate::normalize::date::{DateField, PartialDate, Precision};
+use crate::normalize::name::tokens;
+use crate::normalize::{Gender, NameForms};
+
+/// How two names relate, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NameLevel {
+    /// Canonical forms equal.
+    Exact,
+    /// Equal once diacritics are removed (a wrong or missing accent).
+    Diacritics,
+    /// The same syllables in another order.
+    Order,
+    /// Same family and given name; the middle name is missing, extra or different.
+    Middle,
+    /// Within a small edit distance once folded.
+    Typo,
+    Differs,
+    /// One side has no name.
+    Missing,
+}
+
+impl NameLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameLevel::Exact => "exact",
+            NameLevel::Diacritics => "diacritics",
+            NameLevel::Order => "order",
+            NameLevel::Middle => "middle",
+            NameLevel::Typo => "typo",
+            NameLevel::Differs => "differs",
+            NameLevel::Missing => "missing",
+        }
+    }
+
+    pub fn reason(self) -> Option<Reason> {
+        match self {
+            NameLevel::Exact => None,
+            NameLevel::Diacritics => Some(Reason::NameDiacritics),
+            NameLevel::Order => Some(Reason::NameOrder),
+            NameLevel::Middle => Some(Reason::NameMiddle),
+            NameLevel::Typo => Some(Reason::NameTypo),
+            NameLevel::Differs | NameLevel::Missing => Some(Reason::NameDiffers),
+        }
+    }
+
+    /// Some real agreement short of equality.
+    pub fn is_close(self) -> bool {
+        matches!(self, NameLevel::Diacritics | NameLevel::Order | NameLevel::Middle | NameLevel::Typo)
+    }
+}
+
+/// How two dates of birth relate, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DateLevel {
+    /// Same precision, same value.
+    Exact,
+    /// One side is less precise (a year, a month) and agrees with the other.
+    Partial,
+    /// Day and month swapped.
+    Swapped,
+    /// Year off by one, the rest agreeing.
+    YearOff,
+    /// One digit different, or two adjacent digits swapped.
+    Typo,
+    Differs,
+    /// The register has no usable date.
+    Missing,
+    /// The participant's date is missing or unreadable.
+    Invalid,
+}
+
+impl DateLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateLevel::Exact => "exact",
+            DateLevel::Partial => "partial",
+            DateLevel::Swapped => "swapped",
+            DateLevel::YearOff => "year_off",
+            DateLevel::Typo => "typo",
+            DateLevel::Differs => "differs",
+            DateLevel::Missing => "missing",
+            DateLevel::Invalid => "invalid",
+        }
+    }
+
+    pub fn reason(self) -> Option<Reason> {
+        match self {
+            DateLevel::Exact => None,
+            DateLevel::Partial => Some(Reason::DobPartial),
+            DateLevel::Swapped => Some(Reason::DobDayMonthSwapped),
+            DateLevel::YearOff => Some(Reason::DobYearOff),
+            DateLevel::Typo => Some(Reason::DobTypo),
+            DateLevel::Differs | DateLevel::Missing => Some(Reason::DobDiffers),
+            DateLevel::Invalid => Some(Reason::DobInvalid),
+        }
+    }
+
+    /// Some real agreement short of equality.
+    pub fn is_close(self) -> bool {
+        matches!(self, DateLevel::Partial | DateLevel::Swapped | DateLevel::YearOff | DateLevel::Typo)
+    }
+}
+
+/// How two genders relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GenderLevel {
+    /// Equal, or both unknown.
+    Equal,
+    /// Known on one side only.
+    Missing,
+    Differs,
+}
+
+impl GenderLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GenderLevel::Equal => "equal",
+            GenderLevel::Missing => "missing",
+            GenderLevel::Differs => "differs",
+        }
+    }
+
+    pub fn reason(self) -> Option<Reason> {
+        match self {
+            GenderLevel::Equal => None,
+            GenderLevel::Missing => Some(Reason::GenderMissing),
+            GenderLevel::Differs => Some(Reason::GenderDiffers),
+        }
+    }
+}
+
+/// Compares a participant's name with a register name given in its canonical and folded forms.
+pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLevel {
+    if given.canonical.is_empty() || canonical.is_empty() {
+        return NameLevel::Missing;
+    }
+    if given.canonical == canonical {
+        return NameLevel::Exact;
+    }
+    if given.folded == folded {
+        return NameLevel::Diacritics;
+    }
+    let mut a: Vec<&str> = tokens(&given.folded).collect();
+    let mut b: Vec<&str> = tokens(folded).collect();
+    if a.len() == b.len() && a.len() > 1 {
+        let (mut sa, mut sb) = (a.clone(), b.clone());
+        sa.sort_unstable();
+        sb.sort_unstable();
+        if sa == sb {
+            return NameLevel::Order;
+        }
+    }
+    if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() && (a.len() != b.len() || a.len() > 2) {
+        return NameLevel::Middle;
+    }
+    let longest = given.folded.len().max(folded.len());
+    let allowed = if longest >= 10 { 2 } else { 1 };
+    if a.len() == b.len() && strsim::damerau_levenshtein(&given.folded, folded) <= allowed {
+        return NameLevel::Typo;
+    }
+    a.clear();
+    b.clear();
+    NameLevel::Differs
+}
+
+/// Compares a participant's date field with a register date (`None`: the register has none).
+pub fn compare_dates(given: DateField, register: Option<PartialDate>) -> DateLevel {
+    let given = match given {
+        DateField::Known(d) => d,
+        DateField::Missing | DateField::Invalid(_) => return DateLevel::Invalid,
+    };
+    let Some(register) = register else {
+        return DateLevel::Missing;
+    };
+    if given == register {
+        return DateLevel::Exact;
+    }
+    // Compare on what both sides know.
+    let both_month = given.month().is_some() && register.month().is_some();
+    let both_day = given.day().is_some() && register.day().is_some();
+    let month_agrees = !both_month || given.month() == register.month();
+    let day_agrees = !both_day || given.day() == register.day();
+    if given.precision() != register.precision()
+        && given.year() == register.year()
+        && month_agrees
+        && day_agrees
+    {
+        return DateLevel::Partial;
+    }
+    if given.precision() == Precision::Day && register.precision() == Precision::Day {
+        let (gd, gm) = (given.day().unwrap_or(0), given.month().unwrap_or(0));
+        let (rd, rm) = (register.day().unwrap_or(0), register.month().unwrap_or(0));
+        if given.year() == register.year() && gd == rm && gm == rd && gd != gm {
+            return DateLevel::Swapped;
+        }
+    }
+    if month_agrees && day_agrees && given.year().abs_diff(register.year()) == 1 {
+        return DateLevel::YearOff;
+    }
+    if given.precision() == register.precision() && one_digit_apart(given, register) {
+        return DateLevel::Typo;
+    }
+    DateLevel::Differs
+}
+
+/// True when the dates' digits (`ddmmyyyy` at their shared precision) differ by one digit or by
+/// two adjacent digits swapped.
+fn one_digit_apart(a: PartialDate, b: PartialDate) -> bool {
+    let digits = |d: PartialDate| -> [u8; 8] {
+        let v = [d.day().unwrap_or(0), d.month().unwrap_or(0)];
+        let y = d.year();
+        [
+            v[0] / 10,
+            v[0] % 10,
+            v[1] / 10,
+            v[1] % 10,
+            (y / 1000) as u8,
+            (y / 100 % 10) as u8,
+            (y / 10 % 10) as u8,
+            (y % 10) as u8,
+        ]
+    };
+    let (x, y) = (digits(a), digits(b));
+    let diff: Vec<usize> = (0..8).filter(|&i| x[i] != y[i]).collect();
+    match diff.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && x[*i] == y[*j] && x[*j] == y[*i],
+        _ => false,
+    }
+}
+
+pub fn compare_genders(given: Gender, register: Gender) -> GenderLevel {
+    match (given.is_known(), register.is_known()) {
+        (false, false) => GenderLevel::Equal,
+        (true, true) if given == register => GenderLevel::Equal,
+        (true, true) => GenderLevel::Differs,
+        _ => GenderLevel::Missing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(a: &str, b: &str) -> NameLevel {
+        let b = NameForms::new(b);
+        compare_names(&NameForms::new(a), &b.canonical, &b.folded)
+    }
+
+    fn dates(a: &str, b: &str) -> DateLevel {
+        compare_dates(DateField::parse(a), PartialDate::parse(b).ok())
+    }
+
+    #[test]
+    fn name_levels() {
+        assert_eq!(names("Nguyễn Thị Hoà", "NGUYỄN THỊ HÒA"), NameLevel::Exact);
+        assert_eq!(names("Nguyen Thi Hoa", "Nguyễn Thị Hòa"), NameLevel::Diacritics);
+        assert_eq!(names("Nguyễn Thị Hóa", "Nguyễn Thị Hòa"), NameLevel::Diacritics);
+        assert_eq!(names("Thị Hòa Nguyễn", "Nguyễn Thị Hòa"), NameLevel::Order);
+        assert_eq!(names("Nguyễn Hòa", "Nguyễn Thị Hòa"), NameLevel::Middle);
+        assert_eq!(names("Nguyễn Văn Hùng", "Nguyễn Văn Hùnh"), NameLevel::Typo);
+        assert_eq!(names("Trần Văn Bình", "Nguyễn Thị Hòa"), NameLevel::Differs);
+        assert_eq!(names("", "Nguyễn Thị Hòa"), NameLevel::Missing);
+    }
+
+    #[test]
+    fn date_levels() {
+        assert_eq!(dates("12/03/1950", "1950-03-12"), DateLevel::Exact);
+        assert_eq!(dates("1950", "1950"), DateLevel::Exact);
+        assert_eq!(dates("1950", "12/03/1950"), DateLevel::Partial);
+        assert_eq!(dates("12/03/1950", "1950"), DateLevel::Partial);
+        assert_eq!(dates("03/1950", "12/03/1950"), DateLevel::Partial);
+        assert_eq!(dates("13/03/1950", "12/03/1950"), DateLevel::Typo);
+        assert_eq!(dates("03/03/1950", "12/03/1950"), DateLevel::Differs);
+        assert_eq!(dates("03/12/1950", "12/03/1950"), DateLevel::Swapped);
+        assert_eq!(dates("12/03/1951", "12/03/1950"), DateLevel::YearOff);
+        assert_eq!(dates("12/03/1958", "12/03/1985"), DateLevel::Typo);
+        assert_eq!(dates("12/03/1940", "12/03/1950"), DateLevel::Typo);
+        assert_eq!(dates("01/07/1960", "12/03/1950"), DateLevel::Differs);
+        assert_eq!(dates("1951", "12/03/1950"), DateLevel::YearOff);
+        assert_eq!(dates("31/02/1950", "12/03/1950"), DateLevel::Invalid);
+        assert_eq!(dates("", "12/03/1950"), DateLevel::Invalid);
+        assert_eq!(compare_dates(DateField::parse("1950"), None), DateLevel::Missing);
+    }
+
+    #[test]
+    fn gender_levels() {
+        assert_eq!(compare_genders(Gender::Unknown, Gender::Unknown), GenderLevel::Equal);
+        assert_eq!(compare_genders(Gender::Male, Gender::Male), GenderLevel::Equal);
+        assert_eq!(compare_genders(Gender::Male, Gender::Female), GenderLevel::Differs);
+        assert_eq!(compare_genders(Gender::Unknown, Gender::Female), GenderLevel::Missing);
+    }
+}

@@ -1,0 +1,278 @@
+//! Dates of birth with their precision (SPEC section 1).
+//!
+//! Accepted without configuration: `dd/mm/yyyy`, `d/m/yyyy`, `yyyy-mm-dd`, `yyyymmdd`,
+//! `mm/yyyy`, `yyyy`, the placeholders `00/00/yyyy` and `00/mm/yyyy` (year-only and month-year),
+//! `-` or `.` in place of `/`, and a trailing midnight time as database exports write it
+//! (`1990-05-12 00:00:00`). A date keeps its precision: `1950` is a year, not 1 January 1950.
+//! Impossible dates (`31/02/1990`) are a [`DateProblem`], never a panic.
+
+use std::fmt;
+
+/// How much of a date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    Year,
+    Month,
+    Day,
+}
+
+/// A date of birth known to the day, the month or only the year.
+/// `month` and `day` are 0 when unknown; a known day implies a known month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+/// Why a date could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateProblem {
+    /// Not in any accepted format.
+    Unrecognized,
+    /// In an accepted format, but no such day exists (31/02/1990, month 13, year 0).
+    Impossible,
+}
+
+/// A date field as read from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateField {
+    Missing,
+    Invalid(DateProblem),
+    Known(PartialDate),
+}
+
+impl DateField {
+    pub fn parse(raw: &str) -> DateField {
+        if raw.trim().is_empty() {
+            return DateField::Missing;
+        }
+        match PartialDate::parse(raw) {
+            Ok(date) => DateField::Known(date),
+            Err(problem) => DateField::Invalid(problem),
+        }
+    }
+
+    pub fn known(self) -> Option<PartialDate> {
+        match self {
+            DateField::Known(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Years outside this range are recording errors, not birth dates.
+const YEARS: std::ops::RangeInclusive<u16> = 1800..=2199;
+
+impl PartialDate {
+    /// A date from its parts; `None` when no such day exists. Zero month or day means unknown.
+    pub fn new(year: u16, month: u8, day: u8) -> Option<PartialDate> {
+        if !YEARS.contains(&year) || month > 12 || (month == 0 && day != 0) {
+            return None;
+        }
+        if day > 0 && day > days_in_month(year, month) {
+            return None;
+        }
+        Some(PartialDate { year, month, day })
+    }
+
+    pub fn year(self) -> u16 {
+        self.year
+    }
+    pub fn month(self) -> Option<u8> {
+        (self.month != 0).then_some(self.month)
+    }
+    pub fn day(self) -> Option<u8> {
+        (self.day != 0).then_some(self.day)
+    }
+
+    pub fn precision(self) -> Precision {
+        match (self.month, self.day) {
+            (0, _) => Precision::Year,
+            (_, 0) => Precision::Month,
+            _ => Precision::Day,
+        }
+    }
+
+    /// Packs into 32 bits (year, month, day in descending significance; 0 is never a valid
+    /// date, so it can mean "no date" in packed arrays). Ordering is preserved.
+    pub fn pack(self) -> u32 {
+        (self.year as u32) << 16 | (self.month as u32) << 8 | self.day as u32
+    }
+
+    /// Inverse of [`PartialDate::pack`]; `None` for 0.
+    pub fn unpack(packed: u32) -> Option<PartialDate> {
+        if packed == 0 {
+            return None;
+        }
+        Some(PartialDate {
+            year: (packed >> 16) as u16,
+            month: (packed >> 8) as u8,
+            day: packed as u8,
+        })
+    }
+
+    /// Reads a date in any accepted format.
+    ///
+    /// ```
+    /// use popsync::normalize::date::{PartialDate, Precision};
+    /// let d = PartialDate::parse("00/00/1950").unwrap();
+    /// assert_eq!((d.year(), d.precision()), (1950, Precision::Year));
+    /// assert_eq!(PartialDate::parse("3/7/1985"), PartialDate::parse("1985-07-03"));
+    /// assert!(PartialDate::parse("31/02/1990").is_err());
+    /// ```
+    pub fn parse(raw: &str) -> Result<PartialDate, DateProblem> {
+        let s = strip_midnight(raw.trim());
+        let bytes = s.as_bytes();
+        if bytes.is_empty() {
+            return Err(DateProblem::Unrecognized);
+        }
+        if bytes.iter().all(u8::is_ascii_digit) {
+            return match bytes.len() {
+                4 => from_parts(number(s), 0, 0),
+                8 => from_parts(number(&s[..4]), number(&s[4..6]), number(&s[6..])),
+                _ => Err(DateProblem::Unrecognized),
+            };
+        }
+        let separator = match bytes.iter().find(|b| !b.is_ascii_digit()) {
+            Some(&b @ (b'/' | b'-' | b'.')) => b as char,
+            _ => return Err(DateProblem::Unrecognized),
+        };
+        let mut parts = [""; 3];
+        let mut n = 0;
+        for part in s.split(separator) {
+            if n == 3 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(DateProblem::Unrecognized);
+            }
+            parts[n] = part;
+            n += 1;
+        }
+        let short = |p: &str| (1..=2).contains(&p.len());
+        match (n, parts[0].len(), parts[n - 1].len()) {
+            (3, 4, _) if short(parts[1]) && short(parts[2]) => {
+                from_parts(number(parts[0]), number(parts[1]), number(parts[2]))
+            }
+            (3, _, 4) if short(parts[0]) && short(parts[1]) => {
+                from_parts(number(parts[2]), number(parts[1]), number(parts[0]))
+            }
+            (2, _, 4) if short(parts[0]) => from_parts(number(parts[1]), number(parts[0]), 0),
+            (2, 4, _) if short(parts[1]) => from_parts(number(parts[0]), number(parts[1]), 0),
+            _ => Err(DateProblem::Unrecognized),
+        }
+    }
+}
+
+impl fmt::Display for PartialDate {
+    /// `dd/mm/yyyy`, `mm/yyyy` or `yyyy`: the forms auditors read.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.precision() {
+            Precision::Day => write!(f, "{:02}/{:02}/{:04}", self.day, self.month, self.year),
+            Precision::Month => write!(f, "{:02}/{:04}", self.month, self.year),
+            Precision::Year => write!(f, "{:04}", self.year),
+        }
+    }
+}
+
+fn from_parts(year: u32, month: u32, day: u32) -> Result<PartialDate, DateProblem> {
+    let fits = |v: u32, max: u32| v <= max;
+    if !fits(year, u16::MAX as u32) || !fits(month, 255) || !fits(day, 255) {
+        return Err(DateProblem::Impossible);
+    }
+    PartialDate::new(year as u16, month as u8, day as u8).ok_or(DateProblem::Impossible)
+}
+
+fn number(digits: &str) -> u32 {
+    digits
+        .bytes()
+        .fold(0u32, |n, b| n.saturating_mul(10).saturating_add((b - b'0') as u32))
+}
+
+/// Database exports write dates as timestamps at midnight; the time carries nothing.
+fn strip_midnight(s: &str) -> &str {
+    for suffix in [" 00:00:00.000", " 00:00:00", "T00:00:00", " 0:00:00", " 00:00"] {
+        if let Some(date) = s.strip_suffix(suffix) {
+            return date.trim_end();
+        }
+    }
+    s
+}
+
+pub fn is_leap_year(year: u16) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+pub fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(s: &str) -> (u16, Option<u8>, Option<u8>) {
+        let d = PartialDate::parse(s).unwrap_or_else(|e| panic!("{s}: {e:?}"));
+        (d.year(), d.month(), d.day())
+    }
+
+    #[test]
+    fn every_documented_format_is_read() {
+        assert_eq!(ymd("12/03/1950"), (1950, Some(3), Some(12)));
+        assert_eq!(ymd("2/3/1950"), (1950, Some(3), Some(2)));
+        assert_eq!(ymd("1950-03-12"), (1950, Some(3), Some(12)));
+        assert_eq!(ymd("19500312"), (1950, Some(3), Some(12)));
+        assert_eq!(ymd("03/1950"), (1950, Some(3), None));
+        assert_eq!(ymd("1950"), (1950, None, None));
+        assert_eq!(ymd("00/00/1950"), (1950, None, None));
+        assert_eq!(ymd("00/03/1950"), (1950, Some(3), None));
+        assert_eq!(ymd("12-03-1950"), (1950, Some(3), Some(12)));
+        assert_eq!(ymd("12.03.1950"), (1950, Some(3), Some(12)));
+        assert_eq!(ymd(" 1950-03-12 00:00:00 "), (1950, Some(3), Some(12)));
+        assert_eq!(ymd("19500000"), (1950, None, None));
+    }
+
+    #[test]
+    fn precision_is_kept() {
+        let year = PartialDate::parse("1950").unwrap();
+        let day = PartialDate::parse("01/01/1950").unwrap();
+        assert_ne!(year, day);
+        assert_eq!(year.precision(), Precision::Year);
+        assert_eq!(year.to_string(), "1950");
+        assert_eq!(day.to_string(), "01/01/1950");
+        assert_eq!(PartialDate::parse("3/1950").unwrap().to_string(), "03/1950");
+    }
+
+    #[test]
+    fn impossible_dates_are_problems() {
+        for s in ["31/02/1990", "29/02/1990", "00/13/1990", "32/01/1990", "15/00/1990", "0000", "99999999", "0/0/0"] {
+            assert!(PartialDate::parse(s).is_err(), "{s}");
+        }
+        assert!(PartialDate::parse("29/02/2000").is_ok());
+        assert_eq!(PartialDate::parse("31/02/1990"), Err(DateProblem::Impossible));
+    }
+
+    #[test]
+    fn unrecognized_text_is_a_problem_not_a_guess() {
+        for s in ["abc", "12/03/90", "1.23E+5", "12//1990", "1/2/3/1990", "12031950x", "１９５０"] {
+            assert_eq!(PartialDate::parse(s), Err(DateProblem::Unrecognized), "{s}");
+        }
+        assert_eq!(DateField::parse("  "), DateField::Missing);
+    }
+
+    #[test]
+    fn packing_round_trips_and_keeps_order() {
+        let a = PartialDate::parse("1950").unwrap();
+        let b = PartialDate::parse("01/1950").unwrap();
+        let c = PartialDate::parse("02/01/1950").unwrap();
+        for d in [a, b, c] {
+            assert_eq!(PartialDate::unpack(d.pack()), Some(d));
+        }
+        assert!(a.pack() < b.pack() && b.pack() < c.pack());
+        assert_eq!(PartialDate::unpack(0), None);
+    }
+}

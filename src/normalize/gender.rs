@@ -1,0 +1,75 @@
+//! Genders as recorded: `Nam`/`Nữ`/`Nu`, `M`/`F`, `male`/`female`, any case; anything else is
+//! unknown (not an error: the column is optional and often blank).
+
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Gender {
+    Unknown = 0,
+    Male = 1,
+    Female = 2,
+}
+
+impl Gender {
+    /// ```
+    /// use popsync::normalize::Gender;
+    /// assert_eq!(Gender::parse(" NỮ "), Gender::Female);
+    /// assert_eq!(Gender::parse("nam"), Gender::Male);
+    /// assert_eq!(Gender::parse("x"), Gender::Unknown);
+    /// ```
+    pub fn parse(raw: &str) -> Gender {
+        let s = raw.trim();
+        if s.is_ascii() {
+            return match s.to_ascii_lowercase().as_str() {
+                "nam" | "m" | "male" => Gender::Male,
+                "nu" | "f" | "female" => Gender::Female,
+                _ => Gender::Unknown,
+            };
+        }
+        let lowered: String = s.nfc().flat_map(char::to_lowercase).collect();
+        match lowered.as_str() {
+            "nữ" => Gender::Female,
+            _ => Gender::Unknown,
+        }
+    }
+
+    pub fn is_known(self) -> bool {
+        self != Gender::Unknown
+    }
+
+    /// How auditors read it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Unknown => "",
+            Gender::Male => "Nam",
+            Gender::Female => "Nữ",
+        }
+    }
+
+    pub fn from_u8(v: u8) -> Gender {
+        match v {
+            1 => Gender::Male,
+            2 => Gender::Female,
+            _ => Gender::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_spelling_is_read() {
+        for s in ["Nam", "NAM", "m", "M", "male", "Male"] {
+            assert_eq!(Gender::parse(s), Gender::Male, "{s}");
+        }
+        let decomposed: String = "Nữ".nfd().collect();
+        for s in ["Nữ", "NỮ", "nu", "Nu", "F", "female", "FEMALE", decomposed.as_str()] {
+            assert_eq!(Gender::parse(s), Gender::Female, "{s}");
+        }
+        for s in ["", "1", "0", "khác", "?"] {
+            assert_eq!(Gender::parse(s), Gender::Unknown, "{s}");
+        }
+    }
+}

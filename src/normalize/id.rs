@@ -1,0 +1,209 @@
+//! Personal ID numbers (SPEC sections 1 and 3).
+//!
+//! In the default `cccd` format an ID is the 12-digit citizen identity number, whose digits carry
+//! structure: 1-3 the place of birth registration, 4 the gender and century, 5-6 the birth
+//! year's last two digits. The old ID card number (CMND) has 9 digits. Spaces, dots and dashes
+//! are ignored; a 10- or 11-digit number that becomes a valid CCCD when the leading zeros a
+//! spreadsheet dropped are restored is read as that CCCD (flagged, because the record must still
+//! be corrected). Everything else is malformed, including the scientific notation spreadsheets
+//! show long numbers in (`1.23457E+11` has lost digits: it must never match anyone).
+//!
+//! In the `any` format IDs are opaque strings from another scheme: trimmed, compared exactly.
+
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::Gender;
+use crate::province::is_cccd_prefix;
+
+/// How personal IDs are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum IdFormat {
+    /// 12-digit CCCD numbers with structure checks, and 9-digit old ID card numbers.
+    #[default]
+    Cccd,
+    /// Opaque identifiers of any scheme: no structure checks, exact comparison.
+    Any,
+}
+
+/// A participant's `person_id` as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParsedId {
+    /// Empty.
+    Missing,
+    /// Twelve digits.
+    Cccd(u64),
+    /// Ten or eleven digits that became a valid CCCD with their leading zeros restored.
+    Restored(u64),
+    /// Nine digits: an old ID card number.
+    Old(u32),
+    /// Eight digits: an old ID card number that lost its leading zero.
+    OldRestored(u32),
+    /// Anything else (letters, wrong length, scientific notation).
+    Malformed,
+    /// An ID in the `any` format.
+    Opaque(String),
+}
+
+impl ParsedId {
+    /// ```
+    /// use popsync::normalize::{IdFormat, ParsedId};
+    /// assert_eq!(ParsedId::parse(" 001.090-012345 ", IdFormat::Cccd), ParsedId::Cccd(1090012345));
+    /// assert_eq!(ParsedId::parse("1090012345", IdFormat::Cccd), ParsedId::Restored(1090012345));
+    /// assert_eq!(ParsedId::parse("1.09001E+11", IdFormat::Cccd), ParsedId::Malformed);
+    /// ```
+    pub fn parse(raw: &str, format: IdFormat) -> ParsedId {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return ParsedId::Missing;
+        }
+        if format == IdFormat::Any {
+            return ParsedId::Opaque(trimmed.to_string());
+        }
+        let Some((value, digits)) = digits_of(trimmed) else {
+            return ParsedId::Malformed;
+        };
+        match digits {
+            12 => ParsedId::Cccd(value),
+            10 | 11 if is_cccd_prefix((value / 1_000_000_000) as u16) => ParsedId::Restored(value),
+            9 => ParsedId::Old(value as u32),
+            8 => ParsedId::OldRestored(value as u32),
+            _ => ParsedId::Malformed,
+        }
+    }
+}
+
+/// The value and digit count of an ID once spaces, dots and dashes are removed; `None` when
+/// anything else is left, or when there is no digit or more than 12.
+pub fn digits_of(s: &str) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    let mut count = 0usize;
+    for b in s.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                count += 1;
+                if count > 12 {
+                    return None;
+                }
+                value = value * 10 + (b - b'0') as u64;
+            }
+            b' ' | b'.' | b'-' | b'\t' => {}
+            _ => return None,
+        }
+    }
+    (count > 0).then_some((value, count))
+}
+
+/// A register's `person_id` in the `cccd` format: 12 digits (10 or 11 when a spreadsheet dropped
+/// the leading zeros). The register is the authority, so no structure check rejects its IDs.
+pub fn parse_register_cccd(raw: &str) -> Option<u64> {
+    match digits_of(raw.trim())? {
+        (value, 12) => Some(value),
+        (value, 10 | 11) => Some(value),
+        _ => None,
+    }
+}
+
+/// A register's `old_id`: 9 digits (8 when the leading zero was dropped). Anything else is
+/// ignored: the column is optional, and a bad old ID must not cost the register its person.
+pub fn parse_old_id(raw: &str) -> Option<u32> {
+    match digits_of(raw.trim())? {
+        (value, 8 | 9) => Some(value as u32),
+        _ => None,
+    }
+}
+
+/// A 12-digit CCCD as printed: zero-padded.
+pub fn format_cccd(id: u64) -> String {
+    format!("{id:012}")
+}
+
+/// A 9-digit old ID as printed: zero-padded.
+pub fn format_old_id(id: u32) -> String {
+    format!("{id:09}")
+}
+
+/// What the digits of a CCCD say about its holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CccdStructure {
+    /// Place of birth registration (digits 1-3).
+    pub prefix: u16,
+    pub gender: Gender,
+    /// The full birth year (century from digit 4, year from digits 5-6).
+    pub birth_year: u16,
+}
+
+impl CccdStructure {
+    pub fn of(id: u64) -> CccdStructure {
+        let prefix = (id / 1_000_000_000) as u16;
+        let code = ((id / 100_000_000) % 10) as u16;
+        let yy = ((id / 1_000_000) % 100) as u16;
+        CccdStructure {
+            prefix,
+            gender: if code % 2 == 0 {
+                Gender::Male
+            } else {
+                Gender::Female
+            },
+            birth_year: 1900 + 100 * (code / 2) + yy,
+        }
+    }
+
+    /// True when the ID contradicts a record's own gender or birth year, or its first three
+    /// digits are no place of registration. Unknown fields contradict nothing.
+    pub fn contradicts(&self, gender: Gender, birth_year: Option<u16>) -> bool {
+        !is_cccd_prefix(self.prefix)
+            || (gender.is_known() && gender != self.gender)
+            || birth_year.is_some_and(|y| y != self.birth_year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_are_ignored() {
+        assert_eq!(ParsedId::parse("001 090 012 345", IdFormat::Cccd), ParsedId::Cccd(1_090_012_345));
+        assert_eq!(ParsedId::parse("079-1850-12345", IdFormat::Cccd), ParsedId::Cccd(79_185_012_345));
+        assert_eq!(ParsedId::parse("", IdFormat::Cccd), ParsedId::Missing);
+        assert_eq!(ParsedId::parse("  ", IdFormat::Cccd), ParsedId::Missing);
+    }
+
+    #[test]
+    fn lost_leading_zeros_are_restored_only_into_valid_ids() {
+        // 001 (Hà Nội) lost two zeros.
+        assert_eq!(ParsedId::parse("1090012345", IdFormat::Cccd), ParsedId::Restored(1_090_012_345));
+        // 079 lost one zero.
+        assert_eq!(ParsedId::parse("79185012345", IdFormat::Cccd), ParsedId::Restored(79_185_012_345));
+        // 097 is no province: restoring zeros would invent an ID.
+        assert_eq!(ParsedId::parse("97185012345", IdFormat::Cccd), ParsedId::Malformed);
+    }
+
+    #[test]
+    fn old_ids_and_garbage() {
+        assert_eq!(ParsedId::parse("012345678", IdFormat::Cccd), ParsedId::Old(12_345_678));
+        assert_eq!(ParsedId::parse("12345678", IdFormat::Cccd), ParsedId::OldRestored(12_345_678));
+        for raw in ["1.23457E+11", "00109001234A", "1234567", "0010900123456", "CMND", "+84"] {
+            assert_eq!(ParsedId::parse(raw, IdFormat::Cccd), ParsedId::Malformed, "{raw}");
+        }
+    }
+
+    #[test]
+    fn opaque_ids_are_kept_as_text() {
+        assert_eq!(ParsedId::parse(" AB-12 ", IdFormat::Any), ParsedId::Opaque("AB-12".into()));
+    }
+
+    #[test]
+    fn structure_reads_gender_and_century() {
+        let s = CccdStructure::of(1_090_012_345); // 001 0 90 …: male, 1990
+        assert_eq!((s.prefix, s.gender, s.birth_year), (1, Gender::Male, 1990));
+        let s = CccdStructure::of(79_305_012_345); // 079 3 05 …: female, 2005
+        assert_eq!((s.prefix, s.gender, s.birth_year), (79, Gender::Female, 2005));
+        assert!(!s.contradicts(Gender::Female, Some(2005)));
+        assert!(s.contradicts(Gender::Male, Some(2005)));
+        assert!(s.contradicts(Gender::Female, Some(1905)));
+        assert!(!s.contradicts(Gender::Unknown, None));
+        assert!(CccdStructure::of(97_305_012_345).contradicts(Gender::Unknown, None));
+    }
+}

@@ -1,0 +1,257 @@
+//! The province table (SPEC sections 7 and 8): former 3-digit codes, the current 2-digit
+//! provinces that absorbed them on 1 July 2025, and the lookups built on it.
+//!
+//! The table is data, not code: `data/provinces.csv` is compiled in, and `--provinces FILE`
+//! replaces it when the map changes again. Two uses, kept apart on purpose:
+//! - grouping participants for reporting, by their *managing* province code;
+//! - checking the first three digits of a CCCD, which are the place of birth registration and
+//!   were fixed by Circular 07/2016 ([`is_cccd_prefix`] therefore always uses the built-in table).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+
+/// The compiled-in table: former code, former name, current code, current name.
+pub const BUILTIN_CSV: &str = include_str!("../data/provinces.csv");
+
+/// One former (pre-2025) province and where it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormerProvince {
+    pub code: String,
+    pub name: String,
+    /// Index into [`ProvinceTable::current`].
+    pub current: usize,
+}
+
+/// One current (since 1 July 2025) province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentProvince {
+    pub code: String,
+    pub name: String,
+    /// Indexes into [`ProvinceTable::former`], in table order.
+    pub former: Vec<usize>,
+}
+
+/// Where a participant's `province_code` places it for reporting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProvinceKey {
+    /// A former 3-digit code (index into [`ProvinceTable::former`]).
+    Former(u16),
+    /// A current 2-digit code given directly (index into [`ProvinceTable::current`]).
+    Current(u16),
+    /// Empty or not in the table.
+    Unknown,
+}
+
+/// The loaded table with its lookups.
+#[derive(Debug, Clone)]
+pub struct ProvinceTable {
+    pub former: Vec<FormerProvince>,
+    pub current: Vec<CurrentProvince>,
+    by_former_code: HashMap<String, usize>,
+    by_current_code: HashMap<String, usize>,
+}
+
+impl ProvinceTable {
+    /// The table compiled into the binary.
+    pub fn builtin() -> &'static ProvinceTable {
+        static TABLE: OnceLock<ProvinceTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            ProvinceTable::parse(BUILTIN_CSV, Path::new("<built-in provinces>"))
+                .expect("the built-in province table is valid")
+        })
+    }
+
+    /// Reads a replacement table (`--provinces FILE`).
+    pub fn load(path: &Path) -> Result<ProvinceTable> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        ProvinceTable::parse(&text, path)
+    }
+
+    /// Parses the table's CSV text: a header, then `former_code,former_name,current_code,
+    /// current_name` rows. Codes are digits (3 for former, 2 for current).
+    pub fn parse(text: &str, origin: &Path) -> Result<ProvinceTable> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let mut table = ProvinceTable {
+            former: Vec::new(),
+            current: Vec::new(),
+            by_former_code: HashMap::new(),
+            by_current_code: HashMap::new(),
+        };
+        for (i, record) in reader.records().enumerate() {
+            let line = i as u64 + 2;
+            let bad = |message: String| Error::config(origin, format!("line {line}: {message}"));
+            let record = record.map_err(|e| bad(e.to_string()))?;
+            if record.len() != 4 {
+                return Err(bad(format!("expected 4 fields, found {}", record.len())));
+            }
+            let (former_code, former_name) = (record[0].trim(), record[1].trim());
+            let (current_code, current_name) = (record[2].trim(), record[3].trim());
+            let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+            if !digits(former_code, 3) {
+                return Err(bad(format!("former code `{former_code}` is not 3 digits")));
+            }
+            if !digits(current_code, 2) {
+                return Err(bad(format!("current code `{current_code}` is not 2 digits")));
+            }
+            let current = match table.by_current_code.get(current_code) {
+                Some(&c) => {
+                    if table.current[c].name != current_name {
+                        return Err(bad(format!(
+                            "current code {current_code} is named both `{}` and `{current_name}`",
+                            table.current[c].name
+                        )));
+                    }
+                    c
+                }
+                None => {
+                    table.current.push(CurrentProvince {
+                        code: current_code.to_string(),
+                        name: current_name.to_string(),
+                        former: Vec::new(),
+                    });
+                    table
+                        .by_current_code
+                        .insert(current_code.to_string(), table.current.len() - 1);
+                    table.current.len() - 1
+                }
+            };
+            if table.by_former_code.contains_key(former_code) {
+                return Err(bad(format!("former code {former_code} appears twice")));
+            }
+            table.former.push(FormerProvince {
+                code: former_code.to_string(),
+                name: former_name.to_string(),
+                current,
+            });
+            let index = table.former.len() - 1;
+            table.by_former_code.insert(former_code.to_string(), index);
+            table.current[current].former.push(index);
+        }
+        if table.former.is_empty() {
+            return Err(Error::config(origin, "the province table has no rows"));
+        }
+        Ok(table)
+    }
+
+    /// Reads a participant's `province_code`: a former 3-digit code or a current 2-digit one.
+    /// Spreadsheets drop leading zeros, so `1` and `01` are current Hà Nội and `1` or `01` can
+    /// never be mistaken: a former code that lost a zero (`024` → `24`) always names the current
+    /// province that absorbed it, because current codes are the former codes of the seats.
+    pub fn classify(&self, raw: &str) -> ProvinceKey {
+        let code = raw.trim();
+        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return ProvinceKey::Unknown;
+        }
+        match code.len() {
+            3 => match self.by_former_code.get(code) {
+                Some(&i) => ProvinceKey::Former(i as u16),
+                None => ProvinceKey::Unknown,
+            },
+            1 | 2 => {
+                let padded = format!("{code:0>2}");
+                match self.by_current_code.get(padded.as_str()) {
+                    Some(&i) => ProvinceKey::Current(i as u16),
+                    None => ProvinceKey::Unknown,
+                }
+            }
+            _ => ProvinceKey::Unknown,
+        }
+    }
+
+    /// The current province a key reports under, if known.
+    pub fn current_of(&self, key: ProvinceKey) -> Option<usize> {
+        match key {
+            ProvinceKey::Former(i) => Some(self.former[i as usize].current),
+            ProvinceKey::Current(i) => Some(i as usize),
+            ProvinceKey::Unknown => None,
+        }
+    }
+
+    /// Display name of a key: the former name for a former code, the current name otherwise.
+    pub fn name_of(&self, key: ProvinceKey) -> &str {
+        match key {
+            ProvinceKey::Former(i) => &self.former[i as usize].name,
+            ProvinceKey::Current(i) => &self.current[i as usize].name,
+            ProvinceKey::Unknown => "",
+        }
+    }
+}
+
+/// True when the first three digits of a CCCD are a valid place of birth registration: one of the
+/// 63 province codes of Circular 07/2016, or a country code (101-295) for births abroad.
+pub fn is_cccd_prefix(prefix: u16) -> bool {
+    static CODES: OnceLock<[bool; 1000]> = OnceLock::new();
+    let codes = CODES.get_or_init(|| {
+        let mut codes = [false; 1000];
+        for former in &ProvinceTable::builtin().former {
+            if let Ok(code) = former.code.parse::<usize>() {
+                codes[code] = true;
+            }
+        }
+        for code in codes.iter_mut().take(296).skip(101) {
+            *code = true;
+        }
+        codes
+    });
+    (prefix as usize) < codes.len() && codes[prefix as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_has_63_former_and_34_current_provinces() {
+        let table = ProvinceTable::builtin();
+        assert_eq!(table.former.len(), 63);
+        assert_eq!(table.current.len(), 34);
+    }
+
+    #[test]
+    fn merged_provinces_take_the_seat_province_code() {
+        let table = ProvinceTable::builtin();
+        let current_of = |code: &str| {
+            let key = table.classify(code);
+            let c = table.current_of(key).unwrap();
+            (table.current[c].code.clone(), table.current[c].name.clone())
+        };
+        assert_eq!(current_of("015"), ("15".into(), "Lào Cai".into()));
+        assert_eq!(current_of("010"), ("15".into(), "Lào Cai".into()));
+        assert_eq!(current_of("095"), ("96".into(), "Cà Mau".into()));
+        assert_eq!(current_of("074"), ("79".into(), "Hồ Chí Minh".into()));
+        assert_eq!(current_of("046"), ("46".into(), "Huế".into()));
+        assert_eq!(current_of("80"), ("80".into(), "Tây Ninh".into()));
+        assert_eq!(current_of("1"), ("01".into(), "Hà Nội".into()));
+    }
+
+    #[test]
+    fn unknown_codes_are_unknown_not_dropped() {
+        let table = ProvinceTable::builtin();
+        for raw in ["", "  ", "003", "99", "abc", "0001"] {
+            assert_eq!(table.classify(raw), ProvinceKey::Unknown, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn cccd_prefixes_are_province_or_country_codes() {
+        assert!(is_cccd_prefix(1));
+        assert!(is_cccd_prefix(96));
+        assert!(is_cccd_prefix(101));
+        assert!(is_cccd_prefix(295));
+        assert!(!is_cccd_prefix(3));
+        assert!(!is_cccd_prefix(97));
+        assert!(!is_cccd_prefix(296));
+        assert!(!is_cccd_prefix(0));
+    }
+
+    #[test]
+    fn replacement_tables_are_validated() {
+        let err = ProvinceTable::parse("h\n01,A,1,B\n", Path::new("p.csv")).unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+}

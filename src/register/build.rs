@@ -1,0 +1,274 @@
+//! Building the register: persons pushed in file order, then sorted by ID once.
+
+use std::collections::HashMap;
+
+use super::{
+    IdColumn, OldIdIndex, PersonIdx, Register, RegisterStats, Syllables, DECEASED, GENDER_MASK,
+};
+use crate::normalize::date::PartialDate;
+use crate::normalize::name;
+use crate::normalize::Gender;
+
+/// A register person's ID as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegisterId {
+    Numeric(u64),
+    Text(Box<str>),
+}
+
+/// One register row, read and normalized, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub line: u64,
+    pub id: RegisterId,
+    pub old_id: Option<RegisterId>,
+    /// The name as written, tidied ([`name::tidy`]).
+    pub name: String,
+    pub dob: Option<PartialDate>,
+    pub gender: Gender,
+    pub deceased: bool,
+}
+
+/// A row dropped because another row already holds its ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateId {
+    pub line: u64,
+    pub first_line: u64,
+    pub id: String,
+}
+
+#[derive(Default)]
+pub struct RegisterBuilder {
+    numeric_ids: Vec<u64>,
+    text_ids: Vec<Box<str>>,
+    numeric_old: Vec<(u32, PersonIdx)>,
+    text_old: Vec<(Box<str>, PersonIdx)>,
+    name_offsets: Vec<u32>,
+    name_syllables: Vec<u32>,
+    dobs: Vec<u32>,
+    traits: Vec<u8>,
+    lines: Vec<u64>,
+    syllables: Syllables,
+    written_index: HashMap<Box<str>, u32>,
+    canonical_index: HashMap<Box<str>, u32>,
+    folded_index: HashMap<Box<str>, u32>,
+    pub stats: RegisterStats,
+}
+
+fn intern(index: &mut HashMap<Box<str>, u32>, table: &mut Vec<Box<str>>, s: &str) -> u32 {
+    if let Some(&i) = index.get(s) {
+        return i;
+    }
+    let i = table.len() as u32;
+    table.push(s.into());
+    index.insert(s.into(), i);
+    i
+}
+
+impl RegisterBuilder {
+    pub fn new() -> RegisterBuilder {
+        RegisterBuilder {
+            name_offsets: vec![0],
+            ..RegisterBuilder::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.dobs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dobs.is_empty()
+    }
+
+    pub fn push(&mut self, person: NewPerson) {
+        let idx = self.dobs.len() as PersonIdx;
+        match person.id {
+            RegisterId::Numeric(v) => self.numeric_ids.push(v),
+            RegisterId::Text(s) => self.text_ids.push(s),
+        }
+        match person.old_id {
+            Some(RegisterId::Numeric(v)) => self.numeric_old.push((v as u32, idx)),
+            Some(RegisterId::Text(s)) => self.text_old.push((s, idx)),
+            None => {}
+        }
+        for written in name::tokens(&person.name) {
+            let s = self.syllable(written);
+            self.name_syllables.push(s);
+        }
+        self.name_offsets.push(self.name_syllables.len() as u32);
+        self.dobs.push(person.dob.map_or(0, PartialDate::pack));
+        self.traits
+            .push(person.gender as u8 & GENDER_MASK | if person.deceased { DECEASED } else { 0 });
+        self.lines.push(person.line);
+    }
+
+    /// Interns a written syllable, computing its canonical and folded forms the first time only:
+    /// across a national register that is a few hundred thousand normalizations, not billions.
+    fn syllable(&mut self, written: &str) -> u32 {
+        if let Some(&i) = self.written_index.get(written) {
+            return i;
+        }
+        let canonical = name::canonical(written);
+        let folded = name::fold_canonical(&canonical);
+        let t = &mut self.syllables;
+        let c = intern(&mut self.canonical_index, &mut t.canonical, &canonical);
+        let f = intern(&mut self.folded_index, &mut t.folded, &folded);
+        let i = t.written.len() as u32;
+        t.written.push(written.into());
+        t.canonical_of.push(c);
+        t.folded_of.push(f);
+        self.written_index.insert(written.into(), i);
+        i
+    }
+
+    /// Sorts the persons by ID and drops every row whose ID an earlier row holds.
+    pub fn finish(self) -> (Register, Vec<DuplicateId>) {
+        let n = self.dobs.len();
+        let mut order: Vec<PersonIdx> = (0..n as PersonIdx).collect();
+        let numeric = self.text_ids.is_empty();
+        // Sort by (ID, file order): ties keep the earliest row, so the result does not depend on
+        // the sort algorithm or thread count.
+        if numeric {
+            order.sort_unstable_by_key(|&i| (self.numeric_ids[i as usize], i));
+        } else {
+            order.sort_unstable_by(|&a, &b| {
+                self.text_ids[a as usize].cmp(&self.text_ids[b as usize]).then(a.cmp(&b))
+            });
+        }
+        let same = |a: PersonIdx, b: PersonIdx| {
+            if numeric {
+                self.numeric_ids[a as usize] == self.numeric_ids[b as usize]
+            } else {
+                self.text_ids[a as usize] == self.text_ids[b as usize]
+            }
+        };
+        let mut duplicates = Vec::new();
+        let mut kept: Vec<PersonIdx> = Vec::with_capacity(n);
+        for &i in &order {
+            if let Some(&first) = kept.last() {
+                if same(first, i) {
+                    duplicates.push(DuplicateId {
+                        line: self.lines[i as usize],
+                        first_line: self.lines[first as usize],
+                        id: if numeric {
+                            crate::normalize::id::format_cccd(self.numeric_ids[i as usize])
+                        } else {
+                            self.text_ids[i as usize].to_string()
+                        },
+                    });
+                    continue;
+                }
+            }
+            kept.push(i);
+        }
+        duplicates.sort_by_key(|d| d.line);
+
+        // New position of every old index (u32::MAX: dropped).
+        let mut position = vec![PersonIdx::MAX; n];
+        for (new, &old) in kept.iter().enumerate() {
+            position[old as usize] = new as PersonIdx;
+        }
+        let permute = |v: &[u32]| kept.iter().map(|&i| v[i as usize]).collect::<Vec<u32>>();
+        let ids = if numeric {
+            IdColumn::Numeric(kept.iter().map(|&i| self.numeric_ids[i as usize]).collect())
+        } else {
+            let mut text = self.text_ids;
+            IdColumn::Text(kept.iter().map(|&i| std::mem::take(&mut text[i as usize])).collect())
+        };
+        let old_ids = if numeric {
+            let mut old: Vec<(u32, PersonIdx)> = self
+                .numeric_old
+                .into_iter()
+                .filter_map(|(v, i)| (position[i as usize] != PersonIdx::MAX).then(|| (v, position[i as usize])))
+                .collect();
+            old.sort_unstable();
+            OldIdIndex::Numeric(old)
+        } else {
+            let mut old: Vec<(Box<str>, PersonIdx)> = self
+                .text_old
+                .into_iter()
+                .filter_map(|(v, i)| (position[i as usize] != PersonIdx::MAX).then(|| (v, position[i as usize])))
+                .collect();
+            old.sort_unstable();
+            OldIdIndex::Text(old)
+        };
+        let mut name_offsets = Vec::with_capacity(kept.len() + 1);
+        let mut name_syllables = Vec::with_capacity(self.name_syllables.len());
+        name_offsets.push(0u32);
+        for &i in &kept {
+            let (s, e) = (self.name_offsets[i as usize], self.name_offsets[i as usize + 1]);
+            name_syllables.extend_from_slice(&self.name_syllables[s as usize..e as usize]);
+            name_offsets.push(name_syllables.len() as u32);
+        }
+        let dobs = permute(&self.dobs);
+        let traits = kept.iter().map(|&i| self.traits[i as usize]).collect::<Vec<u8>>();
+        let mut stats = self.stats;
+        stats.persons = kept.len() as u64;
+        stats.rejected += duplicates.len() as u64;
+        stats.deceased = traits.iter().filter(|&&t| t & DECEASED != 0).count() as u64;
+        let register = Register {
+            ids,
+            old_ids,
+            name_offsets,
+            name_syllables,
+            dobs,
+            traits,
+            syllables: self.syllables,
+            stats,
+        };
+        (register, duplicates)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{IdFormat, ParsedId};
+
+    fn person(line: u64, id: u64, name: &str) -> NewPerson {
+        NewPerson {
+            line,
+            id: RegisterId::Numeric(id),
+            old_id: Some(RegisterId::Numeric(line)),
+            name: name.into(),
+            dob: PartialDate::new(1990, 1, 2),
+            gender: Gender::Female,
+            deceased: line == 3,
+        }
+    }
+
+    #[test]
+    fn persons_are_found_by_id_and_old_id_after_sorting() {
+        let mut b = RegisterBuilder::new();
+        b.push(person(2, 79_190_000_002, "Trần Thị Hoà"));
+        b.push(person(3, 1_190_000_001, "Lê Văn Tám"));
+        let (r, dups) = b.finish();
+        assert!(dups.is_empty());
+        let p = r.find_id(&ParsedId::parse("001190000001", IdFormat::Cccd)).unwrap();
+        let mut name = String::new();
+        r.written_name(p, &mut name);
+        assert_eq!(name, "Lê Văn Tám");
+        assert!(r.is_deceased(p));
+        let q = r.find_id(&ParsedId::Cccd(79_190_000_002)).unwrap();
+        r.canonical_name(q, &mut name);
+        assert_eq!(name, "trần thị hòa");
+        r.folded_name(q, &mut name);
+        assert_eq!(name, "tran thi hoa");
+        assert_eq!(r.find_old_id(&ParsedId::Old(2)), &[(2, q)]);
+        assert_eq!(r.person_id(q), "079190000002");
+    }
+
+    #[test]
+    fn a_repeated_id_keeps_the_first_row() {
+        let mut b = RegisterBuilder::new();
+        b.push(person(2, 5, "A"));
+        b.push(person(3, 5, "B"));
+        let (r, dups) = b.finish();
+        assert_eq!(r.len(), 1);
+        assert_eq!(dups, vec![DuplicateId { line: 3, first_line: 2, id: "000000000005".into() }]);
+        let mut name = String::new();
+        r.written_name(0, &mut name);
+        assert_eq!(name, "A");
+    }
+}

@@ -1,0 +1,156 @@
+//! Reading the register file into a [`Register`].
+
+use rayon::prelude::*;
+
+use super::build::{NewPerson, RegisterBuilder, RegisterId};
+use super::Register;
+use crate::config::ReconcileConfig;
+use crate::error::Result;
+use crate::input::schema::{register as col, PARTICIPANTS, REGISTER};
+use crate::input::{FieldError, InputFile, Reject, Row};
+use crate::normalize::date::DateField;
+use crate::normalize::id::{digits_of, parse_old_id, parse_register_cccd};
+use crate::normalize::{name, Gender, IdFormat};
+use crate::report::progress::Progress;
+
+/// What was read, for the summary and the manifest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputInfo {
+    pub path: String,
+    pub bytes: u64,
+    pub rows: u64,
+}
+
+/// Opens the register file and checks its header (before any work starts).
+pub fn open(config: &ReconcileConfig) -> Result<InputFile> {
+    InputFile::open(
+        &config.register,
+        config.delimiter,
+        &REGISTER,
+        &config.register_sources,
+        (&PARTICIPANTS, &config.participant_sources),
+    )
+}
+
+/// Reads every row of an opened register file. Rows whose ID cannot be read, or whose ID an
+/// earlier row holds, are returned as rejects; every other row becomes a person.
+pub fn load(
+    file: InputFile,
+    config: &ReconcileConfig,
+    progress: &Progress,
+) -> Result<(Register, Vec<Reject>, InputInfo)> {
+    let mapping = file.mapping.clone();
+    let info_path = file.path.display().to_string();
+    let size = file.size;
+    let mut chunks = file.into_chunks(config.chunk_rows);
+    let mut builder = RegisterBuilder::new();
+    let mut rejects = Vec::new();
+    let mut rows = 0u64;
+    let mut ignored_old_ids = 0u64;
+    let mut invalid_dob = 0u64;
+    while let Some(chunk) = chunks.next_chunk() {
+        // Normalizing is the costly part and is independent per row: do it in parallel, then
+        // store serially in file order (interning must see rows in one order to be
+        // deterministic).
+        let parsed: Vec<Result<(NewPerson, RowNotes), Reject>> = chunk
+            .records
+            .par_iter()
+            .zip(chunk.lines.par_iter())
+            .map(|(record, &line)| {
+                let row = Row { line, record, mapping: &mapping };
+                read_person(&row, config.id_format)
+                    .map_err(|e| Reject::new(REGISTER.role, &row, e, config.delimiter))
+            })
+            .collect();
+        rows += parsed.len() as u64;
+        for result in parsed {
+            match result {
+                Ok((person, notes)) => {
+                    ignored_old_ids += notes.ignored_old_id as u64;
+                    invalid_dob += notes.invalid_dob as u64;
+                    builder.push(person);
+                }
+                Err(reject) => rejects.push(reject),
+            }
+        }
+        progress.set(chunk.bytes_read);
+        chunks.recycle(chunk);
+    }
+    chunks.finish()?;
+    builder.stats.rows = rows;
+    builder.stats.rejected = rejects.len() as u64;
+    builder.stats.ignored_old_ids = ignored_old_ids;
+    builder.stats.invalid_dob = invalid_dob;
+    let (register, duplicates) = builder.finish();
+    for d in duplicates {
+        rejects.push(Reject {
+            file: REGISTER.role,
+            line: d.line,
+            column: Some("person_id"),
+            error: format!("person_id {} is already held by the row on line {}", d.id, d.first_line),
+            raw: String::new(),
+        });
+    }
+    rejects.sort_by_key(|r| r.line);
+    let info = InputInfo { path: info_path, bytes: size, rows };
+    Ok((register, rejects, info))
+}
+
+#[derive(Default)]
+struct RowNotes {
+    ignored_old_id: bool,
+    invalid_dob: bool,
+}
+
+fn read_person(row: &Row<'_>, format: IdFormat) -> Result<(NewPerson, RowNotes), FieldError> {
+    row.check_width()?;
+    let mut notes = RowNotes::default();
+    let raw_id = row.field(col::PERSON_ID)?;
+    let bad_id = |message: String| FieldError { column: Some("person_id"), message };
+    let id = match format {
+        _ if raw_id.trim().is_empty() => return Err(bad_id("person_id is empty".into())),
+        IdFormat::Cccd => match parse_register_cccd(&raw_id) {
+            Some(v) => RegisterId::Numeric(v),
+            None => {
+                return Err(bad_id(format!(
+                    "person_id `{}` is not a 12-digit number",
+                    raw_id.trim()
+                )))
+            }
+        },
+        IdFormat::Any => RegisterId::Text(raw_id.trim().into()),
+    };
+    let raw_old = row.field(col::OLD_ID)?;
+    let old_id = match format {
+        _ if raw_old.trim().is_empty() => None,
+        IdFormat::Cccd => {
+            let old = parse_old_id(&raw_old);
+            // A 12-digit "old ID" equal to the person's own ID carries nothing; anything else
+            // unreadable is counted so the operator can see the column is damaged.
+            let same_as_id = matches!((digits_of(raw_old.trim()), &id), (Some((v, 12)), RegisterId::Numeric(own)) if v == *own);
+            notes.ignored_old_id = old.is_none() && !same_as_id;
+            old.map(|v| RegisterId::Numeric(v as u64))
+        }
+        IdFormat::Any => Some(RegisterId::Text(raw_old.trim().into())),
+    };
+    let full_name = name::tidy(&row.field(col::FULL_NAME)?);
+    let dob = match DateField::parse(&row.field(col::DOB)?) {
+        DateField::Known(d) => Some(d),
+        _ => {
+            notes.invalid_dob = true;
+            None
+        }
+    };
+    let gender = Gender::parse(&row.field(col::GENDER)?);
+    let deceased = is_deceased(&row.field(col::STATUS)?);
+    Ok((
+        NewPerson { line: row.line, id, old_id, name: full_name, dob, gender, deceased },
+        notes,
+    ))
+}
+
+/// The register's `status`: `deceased` (or its usual Vietnamese spellings) marks a death.
+fn is_deceased(raw: &str) -> bool {
+    let status = name::canonical(raw);
+    matches!(status.as_str(), "deceased" | "dead" | "đã mất" | "đã chết" | "chết" | "mất" | "tử vong")
+}

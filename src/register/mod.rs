@@ -1,0 +1,224 @@
+//! The register: the population database held compactly in memory, built once, then read-only.
+//!
+//! Contract: [`load::load`] reads the register file into a [`Register`]; rows that cannot be
+//! used (no readable ID, an ID already taken) become rejects. Afterwards the register answers
+//! lookups by personal ID and by old ID and gives each person's fields, and never changes, so
+//! the matching threads share it without locks.
+//!
+//! Layout (why it is compact): one entry per person in parallel arrays sorted by ID, so a
+//! lookup is a binary search over `u64`s and nothing per person is a heap object. Names are
+//! sequences of interned syllables (`u32` each): a national register has a few hundred thousand
+//! distinct syllables but a hundred million names. Dates are packed into `u32`. Per person:
+//! 8 (ID) + 4 (date) + 1 (gender, deceased) + 4 (name offset) + ~4 × 4 (syllables) bytes, plus
+//! 8 bytes in the old-ID index for persons that have one: about 41 bytes.
+
+pub mod build;
+pub mod load;
+
+use crate::normalize::date::PartialDate;
+use crate::normalize::id::{format_cccd, format_old_id};
+use crate::normalize::{Gender, ParsedId};
+
+pub use build::RegisterBuilder;
+
+/// Index of a person in the register.
+pub type PersonIdx = u32;
+
+/// Personal IDs, sorted ascending (the order of every per-person array).
+#[derive(Debug)]
+pub enum IdColumn {
+    /// `cccd` format: 12-digit numbers.
+    Numeric(Vec<u64>),
+    /// `any` format: opaque strings.
+    Text(Vec<Box<str>>),
+}
+
+/// Old ID card numbers → persons, sorted by old ID.
+#[derive(Debug)]
+pub enum OldIdIndex {
+    Numeric(Vec<(u32, PersonIdx)>),
+    Text(Vec<(Box<str>, PersonIdx)>),
+}
+
+/// Interned name syllables. A syllable as written in the register (NFC, case kept) maps to its
+/// canonical and folded forms, each interned too.
+#[derive(Debug, Default)]
+pub struct Syllables {
+    pub written: Vec<Box<str>>,
+    pub canonical_of: Vec<u32>,
+    pub folded_of: Vec<u32>,
+    pub canonical: Vec<Box<str>>,
+    pub folded: Vec<Box<str>>,
+}
+
+const GENDER_MASK: u8 = 0b11;
+const DECEASED: u8 = 0b100;
+
+/// What loading the register found.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct RegisterStats {
+    /// Data rows in the file.
+    pub rows: u64,
+    /// Persons held (rows less rejects).
+    pub persons: u64,
+    pub rejected: u64,
+    /// Persons whose date of birth could not be read (held, with no date).
+    pub invalid_dob: u64,
+    /// Old IDs that were not 8 or 9 digits and were ignored.
+    pub ignored_old_ids: u64,
+    pub deceased: u64,
+}
+
+#[derive(Debug)]
+pub struct Register {
+    ids: IdColumn,
+    old_ids: OldIdIndex,
+    /// Person `i`'s syllables are `name_syllables[name_offsets[i]..name_offsets[i + 1]]`.
+    name_offsets: Vec<u32>,
+    name_syllables: Vec<u32>,
+    dobs: Vec<u32>,
+    traits: Vec<u8>,
+    pub syllables: Syllables,
+    pub stats: RegisterStats,
+}
+
+impl Register {
+    pub fn len(&self) -> usize {
+        self.dobs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.dobs.is_empty()
+    }
+
+    /// The person whose personal ID is `id` (a 12-digit or restored CCCD, or an opaque ID).
+    pub fn find_id(&self, id: &ParsedId) -> Option<PersonIdx> {
+        let found = match (&self.ids, id) {
+            (IdColumn::Numeric(ids), ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
+                ids.binary_search(v).ok()
+            }
+            (IdColumn::Text(ids), ParsedId::Opaque(s)) => {
+                ids.binary_search_by(|probe| (**probe).cmp(s.as_str())).ok()
+            }
+            _ => None,
+        };
+        found.map(|i| i as PersonIdx)
+    }
+
+    /// The persons whose old ID is `id`, in ID order (normally one; a register may hold an old
+    /// number twice by mistake).
+    pub fn find_old_id(&self, id: &ParsedId) -> &[(u32, PersonIdx)] {
+        match (&self.old_ids, id) {
+            (OldIdIndex::Numeric(index), ParsedId::Old(v) | ParsedId::OldRestored(v)) => {
+                let start = index.partition_point(|(old, _)| old < v);
+                let end = start + index[start..].partition_point(|(old, _)| old == v);
+                &index[start..end]
+            }
+            _ => &[],
+        }
+    }
+
+    /// The persons whose old ID is the opaque `id` (`any` format).
+    pub fn find_old_text(&self, id: &str) -> Vec<PersonIdx> {
+        match &self.old_ids {
+            OldIdIndex::Text(index) => {
+                let start = index.partition_point(|(old, _)| &**old < id);
+                index[start..]
+                    .iter()
+                    .take_while(|(old, _)| &**old == id)
+                    .map(|&(_, p)| p)
+                    .collect()
+            }
+            OldIdIndex::Numeric(_) => Vec::new(),
+        }
+    }
+
+    /// The person's personal ID as printed.
+    pub fn person_id(&self, p: PersonIdx) -> String {
+        match &self.ids {
+            IdColumn::Numeric(ids) => format_cccd(ids[p as usize]),
+            IdColumn::Text(ids) => ids[p as usize].to_string(),
+        }
+    }
+
+    /// The person's numeric ID (`cccd` format only).
+    pub fn numeric_id(&self, p: PersonIdx) -> Option<u64> {
+        match &self.ids {
+            IdColumn::Numeric(ids) => Some(ids[p as usize]),
+            IdColumn::Text(_) => None,
+        }
+    }
+
+    /// All numeric IDs, sorted (for lookups of ID variants).
+    pub fn numeric_ids(&self) -> Option<&[u64]> {
+        match &self.ids {
+            IdColumn::Numeric(ids) => Some(ids),
+            IdColumn::Text(_) => None,
+        }
+    }
+
+    pub fn old_id_text(&self, old: u32) -> String {
+        format_old_id(old)
+    }
+
+    fn syllable_ids(&self, p: PersonIdx) -> &[u32] {
+        let p = p as usize;
+        &self.name_syllables[self.name_offsets[p] as usize..self.name_offsets[p + 1] as usize]
+    }
+
+    fn join<'a>(&'a self, p: PersonIdx, out: &mut String, part: impl Fn(u32) -> &'a str) {
+        out.clear();
+        for &s in self.syllable_ids(p) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(part(s));
+        }
+    }
+
+    /// The name as the register writes it (NFC, spaces collapsed).
+    pub fn written_name(&self, p: PersonIdx, out: &mut String) {
+        self.join(p, out, |s| &self.syllables.written[s as usize]);
+    }
+
+    /// The canonical form of the person's name.
+    pub fn canonical_name(&self, p: PersonIdx, out: &mut String) {
+        self.join(p, out, |s| {
+            &self.syllables.canonical[self.syllables.canonical_of[s as usize] as usize]
+        });
+    }
+
+    /// The folded form of the person's name.
+    pub fn folded_name(&self, p: PersonIdx, out: &mut String) {
+        self.join(p, out, |s| &self.syllables.folded[self.syllables.folded_of[s as usize] as usize]);
+    }
+
+    pub fn dob(&self, p: PersonIdx) -> Option<PartialDate> {
+        PartialDate::unpack(self.dobs[p as usize])
+    }
+
+    pub fn gender(&self, p: PersonIdx) -> Gender {
+        Gender::from_u8(self.traits[p as usize] & GENDER_MASK)
+    }
+
+    pub fn is_deceased(&self, p: PersonIdx) -> bool {
+        self.traits[p as usize] & DECEASED != 0
+    }
+
+    /// Bytes held by the register's arrays (not counting allocator overhead).
+    pub fn heap_bytes(&self) -> usize {
+        let ids = match &self.ids {
+            IdColumn::Numeric(v) => v.capacity() * 8,
+            IdColumn::Text(v) => v.iter().map(|s| s.len() + 16).sum(),
+        };
+        let old = match &self.old_ids {
+            OldIdIndex::Numeric(v) => v.capacity() * 8,
+            OldIdIndex::Text(v) => v.iter().map(|(s, _)| s.len() + 24).sum(),
+        };
+        ids + old
+            + self.name_offsets.capacity() * 4
+            + self.name_syllables.capacity() * 4
+            + self.dobs.capacity() * 4
+            + self.traits.capacity()
+    }
+}

@@ -1,0 +1,108 @@
+//! The output folder: files written under temporary names, renamed into place together at the
+//! end of a successful run.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::{Error, Result};
+
+/// The UTF-8 byte-order mark spreadsheet programs need to read a CSV file as UTF-8.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// An output folder that has been checked to be writable.
+pub struct OutputDir {
+    dir: PathBuf,
+}
+
+impl OutputDir {
+    /// Creates the folder if needed and proves it is writable, before any work starts.
+    pub fn prepare(dir: &Path) -> Result<OutputDir> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        if !dir.is_dir() {
+            return Err(Error::io(dir, io::Error::other("is not a directory")));
+        }
+        let probe = NamedTempFile::with_prefix_in(".popsync-", dir)
+            .map_err(|e| Error::io(dir, io::Error::new(e.kind(), format!("cannot write to the output folder: {e}"))))?;
+        drop(probe);
+        Ok(OutputDir { dir: dir.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// A new file that will become `name` when committed. Temporary files are created with mode
+    /// 0600 (owner only): the outputs hold personal data.
+    pub fn create(&self, name: &'static str) -> Result<PendingFile> {
+        let temp = NamedTempFile::with_prefix_in(format!(".{name}."), &self.dir)
+            .map_err(|e| Error::io(self.dir.join(name), e))?;
+        Ok(PendingFile {
+            name,
+            path: self.dir.join(name),
+            writer: BufWriter::with_capacity(1 << 20, temp),
+        })
+    }
+
+    /// A scratch file deleted when dropped (intermediate data between passes).
+    pub fn scratch(&self) -> Result<NamedTempFile> {
+        NamedTempFile::with_prefix_in(".popsync-scratch.", &self.dir).map_err(|e| Error::io(&self.dir, e))
+    }
+
+    /// Renames every finished file into place. Called only once all of them are complete.
+    pub fn commit(&self, files: Vec<FinishedFile>) -> Result<()> {
+        for file in files {
+            let target = self.dir.join(file.name);
+            file.temp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
+        }
+        Ok(())
+    }
+}
+
+/// A file being written under a temporary name.
+pub struct PendingFile {
+    name: &'static str,
+    path: PathBuf,
+    writer: BufWriter<NamedTempFile>,
+}
+
+/// A completely written file waiting to be renamed into place.
+pub struct FinishedFile {
+    name: &'static str,
+    temp: NamedTempFile,
+}
+
+impl PendingFile {
+    /// Where the file will be once committed (for messages).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes and syncs the file to disk: a rename of an unsynced file can survive a crash
+    /// that its content does not.
+    pub fn finish(self) -> Result<FinishedFile> {
+        let path = self.path;
+        let temp = self.writer.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+        Ok(FinishedFile { name: self.name, temp })
+    }
+}
+
+impl Write for PendingFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.writer.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.writer.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// Opens a scratch file for reading from its start.
+pub fn reopen(temp: &NamedTempFile) -> Result<File> {
+    temp.reopen().map_err(|e| Error::io(temp.path(), e))
+}

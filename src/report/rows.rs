@@ -1,0 +1,143 @@
+//! The rows of results.csv and mismatches.csv for one participant.
+
+use std::borrow::Cow;
+
+use crate::input::schema::participant as col;
+use crate::matching::{Outcome, Status};
+use crate::normalize::Gender;
+use crate::province::{ProvinceKey, ProvinceTable};
+use crate::register::Register;
+use crate::report::cell::safe;
+
+pub const RESULTS_HEADER: [&str; 6] = ["insurance_code", "status", "person_id", "method", "score", "reasons"];
+
+/// Columns of mismatches.csv: the row as given and as in the register, side by side.
+pub const MISMATCHES_HEADER: [&str; 22] = [
+    "line",
+    "insurance_code",
+    "status",
+    "reasons",
+    "score",
+    "method",
+    "id_given",
+    "person_id",
+    "compared_person_id",
+    "name_given",
+    "name_register",
+    "dob_given",
+    "dob_register",
+    "gender_given",
+    "gender_register",
+    "name_level",
+    "dob_level",
+    "gender_level",
+    "province_code",
+    "province",
+    "scheme",
+    "detail",
+];
+
+/// Index of `reasons` in each file, where the whole-file flags are added later.
+pub const RESULTS_REASONS: usize = 5;
+pub const MISMATCHES_REASONS: usize = 3;
+
+/// A participant row's canonical fields as given (text as in the file).
+pub struct Given<'a> {
+    pub line: u64,
+    pub fields: Vec<Cow<'a, str>>,
+}
+
+impl Given<'_> {
+    pub fn get(&self, column: usize) -> &str {
+        &self.fields[column]
+    }
+}
+
+fn score_text(score: Option<f64>) -> String {
+    score.map(|s| format!("{s:.2}")).unwrap_or_default()
+}
+
+/// Writes the results.csv row.
+pub fn write_result(
+    w: &mut csv::Writer<Vec<u8>>,
+    given: &Given<'_>,
+    outcome: &Outcome,
+    register: &Register,
+) -> csv::Result<()> {
+    let person = outcome.person.map(|p| register.person_id(p)).unwrap_or_default();
+    w.write_record([
+        safe(given.get(col::INSURANCE_CODE).trim()).as_ref(),
+        outcome.status.as_str(),
+        &person,
+        outcome.method.map(|m| m.as_str()).unwrap_or(""),
+        &score_text(outcome.score),
+        &outcome.reasons.to_string(),
+    ])
+}
+
+/// Writes the mismatches.csv row (every row that is not SYNCED), preceded by the row's index
+/// in the file, which the finalize pass uses and removes.
+#[allow(clippy::too_many_arguments)]
+pub fn write_mismatch(
+    w: &mut csv::Writer<Vec<u8>>,
+    row_index: u64,
+    given: &Given<'_>,
+    outcome: &Outcome,
+    register: &Register,
+    provinces: &ProvinceTable,
+    province: ProvinceKey,
+    detail: &str,
+) -> csv::Result<()> {
+    debug_assert!(outcome.status != Status::Synced);
+    let person = outcome.person.map(|p| register.person_id(p)).unwrap_or_default();
+    let (compared_id, name, dob, gender) = match outcome.compared {
+        Some(p) => {
+            let mut name = String::new();
+            register.written_name(p, &mut name);
+            let dob = register.dob(p).map(|d| d.to_string()).unwrap_or_default();
+            (register.person_id(p), name, dob, register.gender(p).as_str())
+        }
+        None => Default::default(),
+    };
+    let levels = outcome.comparison.map(|c| [c.name.as_str(), c.dob.as_str(), c.gender.as_str()]).unwrap_or([""; 3]);
+    let province_name = match provinces.current_of(province) {
+        Some(c) => {
+            let current = &provinces.current[c];
+            match province {
+                ProvinceKey::Former(_) => format!("{} ({})", current.name, provinces.name_of(province)),
+                _ => current.name.clone(),
+            }
+        }
+        None => String::new(),
+    };
+    let gender_given = given.get(col::GENDER);
+    let gender_given = match Gender::parse(gender_given) {
+        Gender::Unknown => gender_given,
+        known => known.as_str(),
+    };
+    w.write_record([
+        row_index.to_string().as_str(),
+        &given.line.to_string(),
+        &safe(given.get(col::INSURANCE_CODE).trim()),
+        outcome.status.as_str(),
+        &outcome.reasons.to_string(),
+        &score_text(outcome.score),
+        outcome.method.map(|m| m.as_str()).unwrap_or(""),
+        &safe(given.get(col::PERSON_ID)),
+        &person,
+        &compared_id,
+        &safe(given.get(col::FULL_NAME)),
+        &safe(&name),
+        &safe(given.get(col::DOB)),
+        &dob,
+        &safe(gender_given),
+        gender,
+        levels[0],
+        levels[1],
+        levels[2],
+        &safe(given.get(col::PROVINCE_CODE)),
+        &province_name,
+        &safe(given.get(col::SCHEME)),
+        &safe(detail),
+    ])
+}

@@ -1,0 +1,95 @@
+//! Counts per status, reason, province and scheme. Merging is associative and done in chunk
+//! order, so the counts never depend on the thread count.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::matching::{Reason, ReasonSet, Status};
+use crate::province::ProvinceKey;
+
+/// Rows, synchronized rows and linked rows of one group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub participants: u64,
+    pub synced: u64,
+    /// Rows with a register person in results.csv (SYNCED, DIFF, SUGGESTED).
+    pub linked: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, status: Status) {
+        self.participants += 1;
+        self.synced += u64::from(status == Status::Synced);
+        self.linked += u64::from(status.has_person());
+    }
+
+    pub fn merge(&mut self, other: &Counts) {
+        self.participants += other.participants;
+        self.synced += other.synced;
+        self.linked += other.linked;
+    }
+
+    /// SYNCED rows / all rows (REJECTED included); `None` for an empty group.
+    pub fn sync_rate(&self) -> Option<f64> {
+        (self.participants > 0).then(|| self.synced as f64 / self.participants as f64)
+    }
+
+    pub fn link_rate(&self) -> Option<f64> {
+        (self.participants > 0).then(|| self.linked as f64 / self.participants as f64)
+    }
+}
+
+/// Everything counted over the participant rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub total: Counts,
+    pub statuses: [u64; Status::ALL.len()],
+    pub reasons: [u64; 32],
+    pub provinces: BTreeMap<ProvinceKey, Counts>,
+    /// Keyed by the scheme as written (trimmed); "" for none.
+    pub schemes: BTreeMap<String, Counts>,
+}
+
+impl Stats {
+    pub fn record(&mut self, status: Status, reasons: ReasonSet, province: ProvinceKey, scheme: &str) {
+        self.total.add(status);
+        self.statuses[status as usize] += 1;
+        self.add_reasons(reasons);
+        self.provinces.entry(province).or_default().add(status);
+        match self.schemes.get_mut(scheme) {
+            Some(counts) => counts.add(status),
+            None => self.schemes.entry(scheme.to_string()).or_default().add(status),
+        }
+    }
+
+    pub fn add_reasons(&mut self, reasons: ReasonSet) {
+        for reason in reasons.iter() {
+            self.reasons[reason as usize] += 1;
+        }
+    }
+
+    pub fn merge(&mut self, other: Stats) {
+        self.total.merge(&other.total);
+        for (a, b) in self.statuses.iter_mut().zip(other.statuses) {
+            *a += b;
+        }
+        for (a, b) in self.reasons.iter_mut().zip(other.reasons) {
+            *a += b;
+        }
+        for (key, counts) in other.provinces {
+            self.provinces.entry(key).or_default().merge(&counts);
+        }
+        for (key, counts) in other.schemes {
+            self.schemes.entry(key).or_default().merge(&counts);
+        }
+    }
+
+    pub fn status(&self, status: Status) -> u64 {
+        self.statuses[status as usize]
+    }
+
+    pub fn reason(&self, reason: Reason) -> u64 {
+        self.reasons[reason as usize]
+    }
+}

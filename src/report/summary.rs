@@ -1,0 +1,149 @@
+//! summary.json: counts and rates for machines and for the HTML report.
+
+use std::time::SystemTime;
+
+use serde_json::{json, Map, Value};
+
+use crate::config::ReconcileConfig;
+use crate::input::schema::{PARTICIPANTS, REGISTER};
+use crate::matching::{Reason, Status};
+use crate::province::{ProvinceKey, ProvinceTable};
+use crate::register::load::InputInfo;
+use crate::register::RegisterStats;
+use crate::report::stats::{Counts, Stats};
+
+/// What a summary is made from.
+pub struct SummaryInput<'a> {
+    pub config: &'a ReconcileConfig,
+    pub stats: &'a Stats,
+    pub participants: &'a InputInfo,
+    pub participants_rejected: u64,
+    pub register: &'a InputInfo,
+    pub register_stats: &'a RegisterStats,
+    pub started: SystemTime,
+    pub finished: SystemTime,
+    pub threads: usize,
+}
+
+fn counts_json(counts: &Counts) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("participants".into(), json!(counts.participants));
+    m.insert("synced".into(), json!(counts.synced));
+    m.insert("sync_rate".into(), json!(counts.sync_rate()));
+    m.insert("linked".into(), json!(counts.linked));
+    m.insert("link_rate".into(), json!(counts.link_rate()));
+    m
+}
+
+fn group(code: Option<&str>, name: &str, counts: &Counts) -> Value {
+    let mut m = Map::new();
+    m.insert("code".into(), json!(code));
+    m.insert("name".into(), json!(name));
+    m.extend(counts_json(counts));
+    Value::Object(m)
+}
+
+/// Per current province (SPEC section 8), each with the former provinces it absorbed; then one
+/// row for empty or unknown codes. Only provinces with participants are listed, by code.
+pub fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
+    let mut rows = Vec::new();
+    for (c, current) in table.current.iter().enumerate() {
+        let mut total = Counts::default();
+        let mut former_rows = Vec::new();
+        for &f in &current.former {
+            if let Some(counts) = stats.provinces.get(&ProvinceKey::Former(f as u16)) {
+                total.merge(counts);
+                former_rows.push(group(Some(&table.former[f].code), &table.former[f].name, counts));
+            }
+        }
+        if let Some(counts) = stats.provinces.get(&ProvinceKey::Current(c as u16)) {
+            total.merge(counts);
+            former_rows.push(group(Some(&current.code), &format!("{} (current code)", current.name), counts));
+        }
+        if total.participants == 0 {
+            continue;
+        }
+        let mut row = group(Some(&current.code), &current.name, &total);
+        row["former"] = Value::Array(former_rows);
+        rows.push((current.code.clone(), row));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut rows: Vec<Value> = rows.into_iter().map(|(_, r)| r).collect();
+    if let Some(counts) = stats.provinces.get(&ProvinceKey::Unknown) {
+        let mut row = group(None, "unknown province", counts);
+        row["former"] = json!([]);
+        rows.push(row);
+    }
+    Value::Array(rows)
+}
+
+pub fn build(input: &SummaryInput<'_>) -> Value {
+    let config = input.config;
+    let stats = input.stats;
+    let mut statuses = Map::new();
+    for status in Status::ALL {
+        statuses.insert(status.as_str().into(), json!(stats.status(status)));
+    }
+    let mut reasons = Map::new();
+    for &reason in Reason::ALL {
+        reasons.insert(reason.as_str().into(), json!(stats.reason(reason)));
+    }
+    let schemes: Vec<Value> = stats
+        .schemes
+        .iter()
+        .map(|(scheme, counts)| {
+            let mut m = Map::new();
+            m.insert("scheme".into(), json!(scheme));
+            m.extend(counts_json(counts));
+            Value::Object(m)
+        })
+        .collect();
+    let columns = |schema: &crate::input::schema::Schema, sources: &[Vec<String>]| -> Value {
+        let mut m = Map::new();
+        for (c, s) in schema.columns.iter().zip(sources) {
+            m.insert(c.name.into(), json!(s));
+        }
+        Value::Object(m)
+    };
+    let mut totals = counts_json(&stats.total);
+    totals.insert("rejected".into(), json!(input.participants_rejected));
+    let elapsed = input.finished.duration_since(input.started).unwrap_or_default();
+    json!({
+        "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION") },
+        "run": {
+            "started": humantime::format_rfc3339_seconds(input.started).to_string(),
+            "finished": humantime::format_rfc3339_seconds(input.finished).to_string(),
+            "elapsed_seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
+            "threads": input.threads,
+        },
+        "inputs": {
+            "participants": input.participants,
+            "register": {
+                "path": input.register.path,
+                "bytes": input.register.bytes,
+                "rows": input.register.rows,
+                "persons": input.register_stats.persons,
+                "rejected": input.register_stats.rejected,
+                "invalid_dob": input.register_stats.invalid_dob,
+                "ignored_old_ids": input.register_stats.ignored_old_ids,
+                "deceased": input.register_stats.deceased,
+            },
+        },
+        "config": {
+            "config_file": config.config_file.as_ref().map(|p| p.display().to_string()),
+            "id_format": config.id_format,
+            "delimiter": (config.delimiter as char).to_string(),
+            "provinces_file": config.provinces_file.as_ref().map(|p| p.display().to_string()),
+            "participants_columns": columns(&PARTICIPANTS, &config.participant_sources),
+            "register_columns": columns(&REGISTER, &config.register_sources),
+        },
+        "thresholds": {
+            "min_sync_rate": config.min_sync_rate,
+        },
+        "totals": Value::Object(totals),
+        "statuses": Value::Object(statuses),
+        "reasons": Value::Object(reasons),
+        "provinces": provinces_json(&config.provinces, stats),
+        "schemes": schemes,
+    })
+}

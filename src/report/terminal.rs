@@ -1,0 +1,64 @@
+//! The short summary printed at the end of a run.
+
+use std::io::{self, Write};
+
+use crate::matching::{Reason, Status};
+use crate::report::stats::Stats;
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn percent(rate: Option<f64>) -> String {
+    rate.map(|r| format!("{:.2}%", r * 100.0)).unwrap_or_else(|| "-".into())
+}
+
+/// Writes the table: the headline rate, statuses, the most frequent reasons, where the files are.
+pub fn print(w: &mut dyn Write, stats: &Stats, out_dir: &std::path::Path, elapsed_secs: f64) -> io::Result<()> {
+    let total = stats.total;
+    writeln!(
+        w,
+        "{} of {} participants synchronized: {}",
+        thousands(total.synced),
+        thousands(total.participants),
+        percent(total.sync_rate())
+    )?;
+    for status in Status::ALL {
+        let n = stats.status(status);
+        let share = (total.participants > 0).then(|| n as f64 / total.participants as f64);
+        writeln!(w, "  {:<10} {:>14} {:>8}", status.as_str(), thousands(n), percent(share))?;
+    }
+    let mut reasons: Vec<(Reason, u64)> =
+        Reason::ALL.iter().map(|&r| (r, stats.reason(r))).filter(|&(_, n)| n > 0).collect();
+    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if !reasons.is_empty() {
+        writeln!(w, "Most frequent reasons:")?;
+        for (reason, n) in reasons.iter().take(8) {
+            writeln!(w, "  {:<22} {:>14}", reason.as_str(), thousands(*n))?;
+        }
+    }
+    writeln!(w, "Written to {} in {:.1} s", out_dir.display(), elapsed_secs)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_165_515), "1,165,515");
+    }
+}

@@ -1,1 +1,100 @@
-fn main() {}
+//! Criterion micro-benchmarks of the per-row hot paths: name normalization, date and ID parsing,
+//! and verification of an ID hit (compare + decide). Run with `cargo bench --bench hot_paths`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use popsync::matching::{match_participant, Participant, Scratch};
+use popsync::normalize::date::{DateField, PartialDate};
+use popsync::normalize::name::{canonical, fold_canonical};
+use popsync::normalize::{Gender, IdFormat, NameForms, ParsedId};
+use popsync::register::build::{NewPerson, RegisterBuilder, RegisterId};
+
+const NAMES: [&str; 6] = [
+    "Nguyễn Thị Hoà",
+    "TRẦN VĂN BÌNH",
+    "Lê Thị Thuỷ",
+    "Nguyen Van Hung",
+    "Đặng   Quốc  Việt",
+    "Phạm Ngọc Khánh Linh",
+];
+
+fn normalization(c: &mut Criterion) {
+    let mut group = c.benchmark_group("normalize");
+    group.throughput(Throughput::Elements(NAMES.len() as u64));
+    group.bench_function("name_forms", |b| {
+        b.iter(|| {
+            for name in NAMES {
+                black_box(NameForms::new(black_box(name)));
+            }
+        })
+    });
+    group.bench_function("canonical_ascii", |b| {
+        b.iter(|| canonical(black_box("NGUYEN  VAN HUNG")))
+    });
+    group.bench_function("fold_canonical", |b| {
+        b.iter(|| fold_canonical(black_box("nguyễn thị hòa")))
+    });
+    group.bench_function("date_parse", |b| {
+        b.iter(|| {
+            for d in ["12/03/1950", "1950-03-12", "19500312", "1950", "00/03/1950"] {
+                black_box(PartialDate::parse(black_box(d)).ok());
+            }
+        })
+    });
+    group.bench_function("id_parse", |b| {
+        b.iter(|| {
+            for id in ["001090012345", "1090012345", "012345678", "1.23457E+11"] {
+                black_box(ParsedId::parse(black_box(id), IdFormat::Cccd));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn verification(c: &mut Criterion) {
+    // A register of 100k persons with distinct IDs; participants hit it by ID.
+    let mut builder = RegisterBuilder::new();
+    for i in 0..100_000u64 {
+        builder.push(NewPerson {
+            line: i + 2,
+            id: RegisterId::Numeric(1_090_000_000 + i),
+            old_id: None,
+            name: NAMES[(i % 6) as usize].to_string(),
+            dob: PartialDate::new(1990, 3, 12),
+            gender: if i % 2 == 0 {
+                Gender::Female
+            } else {
+                Gender::Male
+            },
+            deceased: false,
+        });
+    }
+    let (register, _) = builder.finish();
+    let participants: Vec<Participant> = (0..1000u64)
+        .map(|i| Participant {
+            id: ParsedId::Cccd(1_090_000_000 + i * 97),
+            name: NameForms::new(NAMES[((i * 97 + i % 2) % 6) as usize]),
+            dob: DateField::parse("12/03/1990"),
+            gender: if i % 2 == 0 {
+                Gender::Female
+            } else {
+                Gender::Male
+            },
+        })
+        .collect();
+    let mut group = c.benchmark_group("match");
+    group.throughput(Throughput::Elements(participants.len() as u64));
+    group.bench_function("id_hit_verify", |b| {
+        let mut scratch = Scratch::default();
+        b.iter(|| {
+            for p in &participants {
+                black_box(match_participant(p, &register, &mut scratch));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, normalization, verification);
+criterion_main!(benches);

@@ -56,7 +56,9 @@ impl FileConfig {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let config: FileConfig =
             toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))?;
-        config.participants.check(path, "participants", &PARTICIPANTS)?;
+        config
+            .participants
+            .check(path, "participants", &PARTICIPANTS)?;
         config.register.check(path, "register", &REGISTER)?;
         Ok(config)
     }
@@ -148,7 +150,9 @@ pub fn parse_delimiter(raw: &str) -> Result<u8, String> {
     match raw {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         s if s.len() == 1 && s.is_ascii() && s != "\"" => Ok(s.as_bytes()[0]),
-        _ => Err(format!("`{raw}` is not a single ASCII character (or `tab`)")),
+        _ => Err(format!(
+            "`{raw}` is not a single ASCII character (or `tab`)"
+        )),
     }
 }
 
@@ -184,7 +188,10 @@ mod tests {
         assert_eq!(config.id_format, Some(IdFormat::Any));
         let sources = config.participants.sources(&PARTICIPANTS);
         let full_name = PARTICIPANTS.index_of("full_name").unwrap();
-        assert_eq!(sources[full_name], vec!["HO".to_string(), "TEN".to_string()]);
+        assert_eq!(
+            sources[full_name],
+            vec!["HO".to_string(), "TEN".to_string()]
+        );
         assert_eq!(sources[0], vec!["insurance_code".to_string()]);
 
         std::fs::write(&path, "[participants.columns]\nfullname = \"X\"\n").unwrap();

@@ -96,7 +96,9 @@ impl ProvinceTable {
                 return Err(bad(format!("former code `{former_code}` is not 3 digits")));
             }
             if !digits(current_code, 2) {
-                return Err(bad(format!("current code `{current_code}` is not 2 digits")));
+                return Err(bad(format!(
+                    "current code `{current_code}` is not 2 digits"
+                )));
             }
             let current = match table.by_current_code.get(current_code) {
                 Some(&c) => {

@@ -16,7 +16,11 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
         Err(e) => {
             // Help and version are not errors; anything else is a usage error (exit 2).
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::Usage.code() } else { ExitCode::Done.code() };
+            return if e.use_stderr() {
+                ExitCode::Usage.code()
+            } else {
+                ExitCode::Done.code()
+            };
         }
     };
     let result = match cli.command {

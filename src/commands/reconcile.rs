@@ -25,7 +25,7 @@ use crate::normalize::date::DateField;
 use crate::normalize::{Gender, NameForms, ParsedId};
 use crate::register::load::InputInfo;
 use crate::register::{self, Register};
-use crate::report::finalize::{self, code_key, LinkLog, NO_PERSON};
+use crate::report::finalize::{self, code_key, Intermediate, LinkLog, NO_PERSON};
 use crate::report::output::{OutputDir, UTF8_BOM};
 use crate::report::progress::Progress;
 use crate::report::rows::{self, Given};
@@ -57,29 +57,44 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let threads = pool.current_num_threads();
     pool.install(|| -> Result<ExitCode> {
         let progress = Progress::bytes(!config.quiet, register_file.size, "register");
-        let (register, register_rejects, register_info) = register::load::load(register_file, config, &progress)?;
+        let (register, register_rejects, register_info) =
+            register::load::load(register_file, config, &progress)?;
         progress.finish();
 
         let mut rejects_file = out.create("rejects.csv")?;
         if config.excel {
-            rejects_file.write_all(UTF8_BOM).map_err(|e| Error::io(rejects_file.path(), e))?;
+            rejects_file
+                .write_all(UTF8_BOM)
+                .map_err(|e| Error::io(rejects_file.path(), e))?;
         }
         let mut header = csv::Writer::from_writer(Vec::new());
         rejects::write_header(&mut header).map_err(|e| Error::other(e.to_string()))?;
-        let header = header.into_inner().map_err(|e| Error::other(e.to_string()))?;
-        rejects_file.write_all(&header).map_err(|e| Error::io(rejects_file.path(), e))?;
+        let header = header
+            .into_inner()
+            .map_err(|e| Error::other(e.to_string()))?;
+        rejects_file
+            .write_all(&header)
+            .map_err(|e| Error::io(rejects_file.path(), e))?;
         rejects::append(&mut rejects_file, &register_rejects)?;
 
-        let pass = stream_participants(participants_file, config, &register, &out, &mut rejects_file)?;
-        let FirstPass { mut stats, log, results_part, mismatches_part, info, rejected } = pass;
-
-        let flags = finalize::flags(&log);
+        let pass = stream_participants(
+            participants_file,
+            config,
+            &register,
+            &out,
+            &mut rejects_file,
+        )?;
+        let FirstPass {
+            mut stats,
+            log,
+            intermediate,
+            info,
+            rejected,
+        } = pass;
         let mut finished = finalize::write_final(
             &out,
             config.excel,
-            &results_part,
-            &mismatches_part,
-            &flags,
+            &intermediate,
             &log,
             &register,
             &mut stats,
@@ -101,7 +116,9 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let mut summary_file = out.create("summary.json")?;
         serde_json::to_writer_pretty(&mut summary_file, &summary)
             .map_err(|e| Error::io(summary_file.path(), e.into()))?;
-        summary_file.write_all(b"\n").map_err(|e| Error::io(summary_file.path(), e))?;
+        summary_file
+            .write_all(b"\n")
+            .map_err(|e| Error::io(summary_file.path(), e))?;
         finished.push(summary_file.finish()?);
 
         out.commit(finished)?;
@@ -115,15 +132,18 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let below = config
             .min_sync_rate
             .is_some_and(|min| stats.total.sync_rate().unwrap_or(0.0) < min);
-        Ok(if below { ExitCode::BelowMinSyncRate } else { ExitCode::Done })
+        Ok(if below {
+            ExitCode::BelowMinSyncRate
+        } else {
+            ExitCode::Done
+        })
     })
 }
 
 struct FirstPass {
     stats: Stats,
     log: LinkLog,
-    results_part: tempfile::NamedTempFile,
-    mismatches_part: tempfile::NamedTempFile,
+    intermediate: Intermediate,
     info: InputInfo,
     rejected: u64,
 }
@@ -142,19 +162,31 @@ fn stream_participants(
     let mut results_part = out.scratch()?;
     let mismatches_part = out.scratch()?;
     let mut results_w = std::io::BufWriter::with_capacity(1 << 20, results_part.as_file_mut());
-    let mut mismatches_w = std::io::BufWriter::with_capacity(1 << 20, mismatches_part.as_file().try_clone().map_err(|e| Error::io(out.path(), e))?);
+    let mut mismatches_w = std::io::BufWriter::with_capacity(
+        1 << 20,
+        mismatches_part
+            .as_file()
+            .try_clone()
+            .map_err(|e| Error::io(out.path(), e))?,
+    );
     let mut stats = Stats::default();
     let mut log = LinkLog::default();
     let mut rejected = 0u64;
     let mut rows = 0u64;
     let mut chunks = file.into_chunks(config.chunk_rows);
-    let context = Context { config, register, mapping: &mapping };
+    let context = Context {
+        config,
+        register,
+        mapping: &mapping,
+    };
     while let Some(chunk) = chunks.next_chunk() {
         let part = process_chunk(&context, &chunk.records, &chunk.lines, rows);
         rows += chunk.records.len() as u64;
         let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
         results_w.write_all(&part.results).map_err(write_err)?;
-        mismatches_w.write_all(&part.mismatches).map_err(write_err)?;
+        mismatches_w
+            .write_all(&part.mismatches)
+            .map_err(write_err)?;
         rejected += part.rejects.len() as u64;
         rejects::append(rejects_file, &part.rejects)?;
         stats.merge(part.stats);
@@ -172,9 +204,15 @@ fn stream_participants(
     Ok(FirstPass {
         stats,
         log,
-        results_part,
-        mismatches_part,
-        info: InputInfo { path: info_path, bytes: size, rows },
+        intermediate: Intermediate {
+            results: results_part,
+            mismatches: mismatches_part,
+        },
+        info: InputInfo {
+            path: info_path,
+            bytes: size,
+            rows,
+        },
         rejected,
     })
 }
@@ -202,7 +240,12 @@ const ROWS_PER_TASK: usize = 2048;
 
 /// Normalizes, matches and formats a chunk of rows in parallel; the parts come back in row
 /// order, so the output is the same for any thread count.
-fn process_chunk(context: &Context<'_>, records: &[csv::ByteRecord], lines: &[u64], first_row: u64) -> Part {
+fn process_chunk(
+    context: &Context<'_>,
+    records: &[csv::ByteRecord],
+    lines: &[u64],
+    first_row: u64,
+) -> Part {
     let parts: Vec<Part> = records
         .par_chunks(ROWS_PER_TASK)
         .zip(lines.par_chunks(ROWS_PER_TASK))
@@ -223,35 +266,58 @@ fn process_chunk(context: &Context<'_>, records: &[csv::ByteRecord], lines: &[u6
     whole
 }
 
-fn process_rows(context: &Context<'_>, records: &[csv::ByteRecord], lines: &[u64], first_row: u64) -> Part {
+fn process_rows(
+    context: &Context<'_>,
+    records: &[csv::ByteRecord],
+    lines: &[u64],
+    first_row: u64,
+) -> Part {
     let config = context.config;
     let mut part = Part::default();
     let mut results = csv::Writer::from_writer(Vec::with_capacity(records.len() * 64));
     let mut mismatches = csv::Writer::from_writer(Vec::new());
     let mut scratch = Scratch::default();
     for (i, (record, &line)) in records.iter().zip(lines).enumerate() {
-        let row = Row { line, record, mapping: context.mapping };
+        let row = Row {
+            line,
+            record,
+            mapping: context.mapping,
+        };
         let (given, outcome, detail) = match read_given(&row) {
             Ok(given) => {
-                let outcome = match_participant(&normalize(&given, config), context.register, &mut scratch);
+                let outcome =
+                    match_participant(&normalize(&given, config), context.register, &mut scratch);
                 (given, outcome, String::new())
             }
             Err(error) => {
                 let given = Given {
                     line,
-                    fields: (0..PARTICIPANTS.columns.len()).map(|c| row.field_lossy(c).into()).collect(),
+                    fields: (0..PARTICIPANTS.columns.len())
+                        .map(|c| row.field_lossy(c).into())
+                        .collect(),
                 };
                 let detail = error.message.clone();
-                part.rejects.push(Reject::new(PARTICIPANTS.role, &row, error, config.delimiter));
+                part.rejects.push(Reject::new(
+                    PARTICIPANTS.role,
+                    &row,
+                    error,
+                    config.delimiter,
+                ));
                 (given, Outcome::rejected(), detail)
             }
         };
         let province = config.provinces.classify(given.get(col::PROVINCE_CODE));
-        part.stats.record(outcome.status, outcome.reasons, province, given.get(col::SCHEME).trim());
+        part.stats.record(
+            outcome.status,
+            outcome.reasons,
+            province,
+            given.get(col::SCHEME).trim(),
+        );
         part.log.links.push(outcome.person.unwrap_or(NO_PERSON));
         part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
         // Writing to a Vec cannot fail.
-        rows::write_result(&mut results, &given, &outcome, context.register).expect("writing to memory");
+        rows::write_result(&mut results, &given, &outcome, context.register)
+            .expect("writing to memory");
         if outcome.status != Status::Synced {
             let index = first_row + i as u64;
             rows::write_mismatch(
@@ -276,11 +342,19 @@ fn process_rows(context: &Context<'_>, records: &[csv::ByteRecord], lines: &[u64
 /// field popsync reads, or has no insurance code cannot be read.
 fn read_given<'a>(row: &Row<'a>) -> Result<Given<'a>, FieldError> {
     row.check_width()?;
-    let fields = (0..PARTICIPANTS.columns.len()).map(|c| row.field(c)).collect::<Result<Vec<_>, _>>()?;
+    let fields = (0..PARTICIPANTS.columns.len())
+        .map(|c| row.field(c))
+        .collect::<Result<Vec<_>, _>>()?;
     if fields[col::INSURANCE_CODE].trim().is_empty() {
-        return Err(FieldError { column: Some("insurance_code"), message: "insurance_code is empty".into() });
+        return Err(FieldError {
+            column: Some("insurance_code"),
+            message: "insurance_code is empty".into(),
+        });
     }
-    Ok(Given { line: row.line, fields })
+    Ok(Given {
+        line: row.line,
+        fields,
+    })
 }
 
 fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {

@@ -83,7 +83,9 @@ impl InputFile {
             // Row width is checked here, per row, so that a ragged row becomes a reject with
             // its line number instead of an error that ends the run.
             .flexible(true)
-            .from_reader(Box::new(std::io::BufReader::with_capacity(1 << 20, file)) as Box<dyn Read + Send>);
+            .from_reader(
+                Box::new(std::io::BufReader::with_capacity(1 << 20, file)) as Box<dyn Read + Send>
+            );
         let header = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?
@@ -331,7 +333,11 @@ pub struct ChunkReader {
 }
 
 impl ChunkReader {
-    fn spawn(path: PathBuf, mut reader: csv::Reader<Box<dyn Read + Send>>, chunk_rows: usize) -> ChunkReader {
+    fn spawn(
+        path: PathBuf,
+        mut reader: csv::Reader<Box<dyn Read + Send>>,
+        chunk_rows: usize,
+    ) -> ChunkReader {
         // Two chunks in flight: one being matched while the next is parsed. More would only
         // hold memory; fewer would stall one of the two cores.
         let (sender, receiver) = mpsc::sync_channel::<Chunk>(2);
@@ -353,11 +359,15 @@ impl ChunkReader {
                             chunk.records.push(ByteRecord::new());
                         }
                         let record = &mut chunk.records[filled];
-                        let more = reader.read_byte_record(record).map_err(|e| csv_error(&path, e))?;
+                        let more = reader
+                            .read_byte_record(record)
+                            .map_err(|e| csv_error(&path, e))?;
                         if !more {
                             break;
                         }
-                        chunk.lines.push(record.position().map(|p| p.line()).unwrap_or(0));
+                        chunk
+                            .lines
+                            .push(record.position().map(|p| p.line()).unwrap_or(0));
                         filled += 1;
                     }
                     chunk.records.truncate(filled);
@@ -393,7 +403,10 @@ impl ChunkReader {
 
     /// Waits for the reader thread; the number of rows read, or the error that stopped it.
     pub fn finish(mut self) -> Result<u64> {
-        drop(std::mem::replace(&mut self.receiver, mpsc::sync_channel(0).1));
+        drop(std::mem::replace(
+            &mut self.receiver,
+            mpsc::sync_channel(0).1,
+        ));
         match self.handle.take().map(|h| h.join()) {
             Some(Ok(result)) => result,
             Some(Err(_)) => Err(Error::other("the CSV reader thread panicked")),

@@ -51,7 +51,10 @@ impl NameLevel {
 
     /// Some real agreement short of equality.
     pub fn is_close(self) -> bool {
-        matches!(self, NameLevel::Diacritics | NameLevel::Order | NameLevel::Middle | NameLevel::Typo)
+        matches!(
+            self,
+            NameLevel::Diacritics | NameLevel::Order | NameLevel::Middle | NameLevel::Typo
+        )
     }
 }
 
@@ -103,7 +106,10 @@ impl DateLevel {
 
     /// Some real agreement short of equality.
     pub fn is_close(self) -> bool {
-        matches!(self, DateLevel::Partial | DateLevel::Swapped | DateLevel::YearOff | DateLevel::Typo)
+        matches!(
+            self,
+            DateLevel::Partial | DateLevel::Swapped | DateLevel::YearOff | DateLevel::Typo
+        )
     }
 }
 
@@ -156,7 +162,12 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
             return NameLevel::Order;
         }
     }
-    if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() && (a.len() != b.len() || a.len() > 2) {
+    if a.len() >= 2
+        && b.len() >= 2
+        && a[0] == b[0]
+        && a.last() == b.last()
+        && (a.len() != b.len() || a.len() > 2)
+    {
         return NameLevel::Middle;
     }
     let longest = given.folded.len().max(folded.len());
@@ -260,8 +271,14 @@ mod tests {
     #[test]
     fn name_levels() {
         assert_eq!(names("Nguyễn Thị Hoà", "NGUYỄN THỊ HÒA"), NameLevel::Exact);
-        assert_eq!(names("Nguyen Thi Hoa", "Nguyễn Thị Hòa"), NameLevel::Diacritics);
-        assert_eq!(names("Nguyễn Thị Hóa", "Nguyễn Thị Hòa"), NameLevel::Diacritics);
+        assert_eq!(
+            names("Nguyen Thi Hoa", "Nguyễn Thị Hòa"),
+            NameLevel::Diacritics
+        );
+        assert_eq!(
+            names("Nguyễn Thị Hóa", "Nguyễn Thị Hòa"),
+            NameLevel::Diacritics
+        );
         assert_eq!(names("Thị Hòa Nguyễn", "Nguyễn Thị Hòa"), NameLevel::Order);
         assert_eq!(names("Nguyễn Hòa", "Nguyễn Thị Hòa"), NameLevel::Middle);
         assert_eq!(names("Nguyễn Văn Hùng", "Nguyễn Văn Hùnh"), NameLevel::Typo);
@@ -286,14 +303,29 @@ mod tests {
         assert_eq!(dates("1951", "12/03/1950"), DateLevel::YearOff);
         assert_eq!(dates("31/02/1950", "12/03/1950"), DateLevel::Invalid);
         assert_eq!(dates("", "12/03/1950"), DateLevel::Invalid);
-        assert_eq!(compare_dates(DateField::parse("1950"), None), DateLevel::Missing);
+        assert_eq!(
+            compare_dates(DateField::parse("1950"), None),
+            DateLevel::Missing
+        );
     }
 
     #[test]
     fn gender_levels() {
-        assert_eq!(compare_genders(Gender::Unknown, Gender::Unknown), GenderLevel::Equal);
-        assert_eq!(compare_genders(Gender::Male, Gender::Male), GenderLevel::Equal);
-        assert_eq!(compare_genders(Gender::Male, Gender::Female), GenderLevel::Differs);
-        assert_eq!(compare_genders(Gender::Unknown, Gender::Female), GenderLevel::Missing);
+        assert_eq!(
+            compare_genders(Gender::Unknown, Gender::Unknown),
+            GenderLevel::Equal
+        );
+        assert_eq!(
+            compare_genders(Gender::Male, Gender::Male),
+            GenderLevel::Equal
+        );
+        assert_eq!(
+            compare_genders(Gender::Male, Gender::Female),
+            GenderLevel::Differs
+        );
+        assert_eq!(
+            compare_genders(Gender::Unknown, Gender::Female),
+            GenderLevel::Missing
+        );
     }
 }

@@ -87,20 +87,36 @@ pub fn match_participant(p: &Participant, register: &Register, scratch: &mut Scr
     let hits: Vec<(PersonIdx, Method)> = match &p.id {
         ParsedId::Missing => return Outcome::not_found(ReasonSet::of(Reason::IdMissing)),
         ParsedId::Malformed => return Outcome::not_found(ReasonSet::of(Reason::IdMalformed)),
-        ParsedId::Cccd(_) => register.find_id(&p.id).map(|i| (i, Method::Id)).into_iter().collect(),
+        ParsedId::Cccd(_) => register
+            .find_id(&p.id)
+            .map(|i| (i, Method::Id))
+            .into_iter()
+            .collect(),
         ParsedId::Restored(_) => {
             id_reasons.insert(Reason::IdZerosRestored);
-            register.find_id(&p.id).map(|i| (i, Method::IdRestored)).into_iter().collect()
+            register
+                .find_id(&p.id)
+                .map(|i| (i, Method::IdRestored))
+                .into_iter()
+                .collect()
         }
         ParsedId::Old(_) | ParsedId::OldRestored(_) => {
             if matches!(p.id, ParsedId::OldRestored(_)) {
                 id_reasons.insert(Reason::IdZerosRestored);
             }
-            register.find_old_id(&p.id).iter().map(|&(_, i)| (i, Method::OldId)).collect()
+            register
+                .find_old_id(&p.id)
+                .iter()
+                .map(|&(_, i)| (i, Method::OldId))
+                .collect()
         }
         ParsedId::Opaque(text) => match register.find_id(&p.id) {
             Some(i) => vec![(i, Method::Id)],
-            None => register.find_old_text(text).into_iter().map(|i| (i, Method::OldId)).collect(),
+            None => register
+                .find_old_text(text)
+                .into_iter()
+                .map(|i| (i, Method::OldId))
+                .collect(),
         },
     };
     if hits.is_empty() {
@@ -112,10 +128,18 @@ pub fn match_participant(p: &Participant, register: &Register, scratch: &mut Scr
     // participant, if exactly one is.
     let verified: Vec<(PersonIdx, Method, Comparison)> = hits
         .iter()
-        .map(|&(person, method)| (person, method, verify::compare(p, register, person, scratch)))
+        .map(|&(person, method)| {
+            (
+                person,
+                method,
+                verify::compare(p, register, person, scratch),
+            )
+        })
         .collect();
-    let same: Vec<&(PersonIdx, Method, Comparison)> =
-        verified.iter().filter(|(_, _, c)| c.same_person()).collect();
+    let same: Vec<&(PersonIdx, Method, Comparison)> = verified
+        .iter()
+        .filter(|(_, _, c)| c.same_person())
+        .collect();
     let [&(person, method, comparison)] = same.as_slice() else {
         // Nobody the ID names is this participant (or several are, which no one can tell apart).
         let (other, _, comparison) = verified[0];
@@ -128,7 +152,11 @@ pub fn match_participant(p: &Participant, register: &Register, scratch: &mut Scr
         };
     };
     let synced = method == Method::Id && comparison.all_equal();
-    let mut reasons = if synced { ReasonSet::default() } else { id_reasons | comparison.reasons() };
+    let mut reasons = if synced {
+        ReasonSet::default()
+    } else {
+        id_reasons | comparison.reasons()
+    };
     if method == Method::OldId {
         reasons.insert(Reason::OldId);
     }

@@ -145,7 +145,10 @@ impl ReasonSet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Reason> {
-        Reason::ALL.iter().copied().filter(move |&r| self.contains(r))
+        Reason::ALL
+            .iter()
+            .copied()
+            .filter(move |&r| self.contains(r))
     }
 }
 

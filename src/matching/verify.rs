@@ -1,7 +1,9 @@
 //! Verification of an ID hit: is the register person the ID names this participant, and which
 //! fields differ?
 
-use super::compare::{compare_dates, compare_genders, compare_names, DateLevel, GenderLevel, NameLevel};
+use super::compare::{
+    compare_dates, compare_genders, compare_names, DateLevel, GenderLevel, NameLevel,
+};
 use super::{Participant, ReasonSet, Scratch};
 use crate::register::{PersonIdx, Register};
 
@@ -17,13 +19,18 @@ impl Comparison {
     /// SPEC section 2: canonical names equal, dates equal at the same precision, genders equal
     /// or both unknown.
     pub fn all_equal(&self) -> bool {
-        self.name == NameLevel::Exact && self.dob == DateLevel::Exact && self.gender == GenderLevel::Equal
+        self.name == NameLevel::Exact
+            && self.dob == DateLevel::Exact
+            && self.gender == GenderLevel::Equal
     }
 
     /// One reason per field that is not equal.
     pub fn reasons(&self) -> ReasonSet {
         let mut set = ReasonSet::default();
-        for reason in [self.name.reason(), self.dob.reason(), self.gender.reason()].into_iter().flatten() {
+        for reason in [self.name.reason(), self.dob.reason(), self.gender.reason()]
+            .into_iter()
+            .flatten()
+        {
             set.insert(reason);
         }
         set
@@ -41,15 +48,25 @@ impl Comparison {
         let dob_contradicts = self.dob == DateLevel::Differs;
         let gender_contradicts = self.gender == GenderLevel::Differs;
         match self.name {
-            NameLevel::Exact | NameLevel::Diacritics => !(dob_contradicts && gender_contradicts),
-            level if level.is_close() => !(dob_contradicts && gender_contradicts) && !(dob_contradicts && level == NameLevel::Typo),
-            _ => self.dob == DateLevel::Exact && !gender_contradicts,
+            NameLevel::Exact | NameLevel::Diacritics | NameLevel::Order | NameLevel::Middle => {
+                !(dob_contradicts && gender_contradicts)
+            }
+            // Lan / Lam born years apart are sisters, not a typo.
+            NameLevel::Typo => !dob_contradicts,
+            NameLevel::Differs | NameLevel::Missing => {
+                self.dob == DateLevel::Exact && !gender_contradicts
+            }
         }
     }
 }
 
 /// Compares a participant with one register person.
-pub fn compare(p: &Participant, register: &Register, person: PersonIdx, scratch: &mut Scratch) -> Comparison {
+pub fn compare(
+    p: &Participant,
+    register: &Register,
+    person: PersonIdx,
+    scratch: &mut Scratch,
+) -> Comparison {
     register.canonical_name(person, &mut scratch.canonical);
     register.folded_name(person, &mut scratch.folded);
     Comparison {
@@ -76,9 +93,15 @@ mod tests {
         assert!(c(N::Diacritics, D::YearOff, G::Missing).same_person());
         assert!(c(N::Exact, D::Differs, G::Equal).same_person());
         assert!(!c(N::Exact, D::Differs, G::Differs).same_person());
-        assert!(!c(N::Typo, D::Differs, G::Equal).same_person(), "a sibling: Lan / Lam, other date");
+        assert!(
+            !c(N::Typo, D::Differs, G::Equal).same_person(),
+            "a sibling: Lan / Lam, other date"
+        );
         assert!(c(N::Middle, D::Partial, G::Equal).same_person());
-        assert!(!c(N::Differs, D::Differs, G::Equal).same_person(), "a relative's ID");
+        assert!(
+            !c(N::Differs, D::Differs, G::Equal).same_person(),
+            "a relative's ID"
+        );
         assert!(!c(N::Differs, D::YearOff, G::Equal).same_person());
         assert!(c(N::Differs, D::Exact, G::Equal).same_person());
         assert!(!c(N::Differs, D::Exact, G::Differs).same_person());

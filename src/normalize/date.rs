@@ -182,14 +182,20 @@ fn from_parts(year: u32, month: u32, day: u32) -> Result<PartialDate, DateProble
 }
 
 fn number(digits: &str) -> u32 {
-    digits
-        .bytes()
-        .fold(0u32, |n, b| n.saturating_mul(10).saturating_add((b - b'0') as u32))
+    digits.bytes().fold(0u32, |n, b| {
+        n.saturating_mul(10).saturating_add((b - b'0') as u32)
+    })
 }
 
 /// Database exports write dates as timestamps at midnight; the time carries nothing.
 fn strip_midnight(s: &str) -> &str {
-    for suffix in [" 00:00:00.000", " 00:00:00", "T00:00:00", " 0:00:00", " 00:00"] {
+    for suffix in [
+        " 00:00:00.000",
+        " 00:00:00",
+        "T00:00:00",
+        " 0:00:00",
+        " 00:00",
+    ] {
         if let Some(date) = s.strip_suffix(suffix) {
             return date.trim_end();
         }
@@ -249,16 +255,36 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_problems() {
-        for s in ["31/02/1990", "29/02/1990", "00/13/1990", "32/01/1990", "15/00/1990", "0000", "99999999", "0/0/0"] {
+        for s in [
+            "31/02/1990",
+            "29/02/1990",
+            "00/13/1990",
+            "32/01/1990",
+            "15/00/1990",
+            "0000",
+            "99999999",
+            "0/0/0",
+        ] {
             assert!(PartialDate::parse(s).is_err(), "{s}");
         }
         assert!(PartialDate::parse("29/02/2000").is_ok());
-        assert_eq!(PartialDate::parse("31/02/1990"), Err(DateProblem::Impossible));
+        assert_eq!(
+            PartialDate::parse("31/02/1990"),
+            Err(DateProblem::Impossible)
+        );
     }
 
     #[test]
     fn unrecognized_text_is_a_problem_not_a_guess() {
-        for s in ["abc", "12/03/90", "1.23E+5", "12//1990", "1/2/3/1990", "12031950x", "１９５０"] {
+        for s in [
+            "abc",
+            "12/03/90",
+            "1.23E+5",
+            "12//1990",
+            "1/2/3/1990",
+            "12031950x",
+            "１９５０",
+        ] {
             assert_eq!(PartialDate::parse(s), Err(DateProblem::Unrecognized), "{s}");
         }
         assert_eq!(DateField::parse("  "), DateField::Missing);

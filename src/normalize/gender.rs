@@ -65,7 +65,16 @@ mod tests {
             assert_eq!(Gender::parse(s), Gender::Male, "{s}");
         }
         let decomposed: String = "Nữ".nfd().collect();
-        for s in ["Nữ", "NỮ", "nu", "Nu", "F", "female", "FEMALE", decomposed.as_str()] {
+        for s in [
+            "Nữ",
+            "NỮ",
+            "nu",
+            "Nu",
+            "F",
+            "female",
+            "FEMALE",
+            decomposed.as_str(),
+        ] {
             assert_eq!(Gender::parse(s), Gender::Female, "{s}");
         }
         for s in ["", "1", "0", "khác", "?"] {

@@ -164,8 +164,14 @@ mod tests {
 
     #[test]
     fn separators_are_ignored() {
-        assert_eq!(ParsedId::parse("001 090 012 345", IdFormat::Cccd), ParsedId::Cccd(1_090_012_345));
-        assert_eq!(ParsedId::parse("079-1850-12345", IdFormat::Cccd), ParsedId::Cccd(79_185_012_345));
+        assert_eq!(
+            ParsedId::parse("001 090 012 345", IdFormat::Cccd),
+            ParsedId::Cccd(1_090_012_345)
+        );
+        assert_eq!(
+            ParsedId::parse("079-1850-12345", IdFormat::Cccd),
+            ParsedId::Cccd(79_185_012_345)
+        );
         assert_eq!(ParsedId::parse("", IdFormat::Cccd), ParsedId::Missing);
         assert_eq!(ParsedId::parse("  ", IdFormat::Cccd), ParsedId::Missing);
     }
@@ -173,25 +179,54 @@ mod tests {
     #[test]
     fn lost_leading_zeros_are_restored_only_into_valid_ids() {
         // 001 (Hà Nội) lost two zeros.
-        assert_eq!(ParsedId::parse("1090012345", IdFormat::Cccd), ParsedId::Restored(1_090_012_345));
+        assert_eq!(
+            ParsedId::parse("1090012345", IdFormat::Cccd),
+            ParsedId::Restored(1_090_012_345)
+        );
         // 079 lost one zero.
-        assert_eq!(ParsedId::parse("79185012345", IdFormat::Cccd), ParsedId::Restored(79_185_012_345));
+        assert_eq!(
+            ParsedId::parse("79185012345", IdFormat::Cccd),
+            ParsedId::Restored(79_185_012_345)
+        );
         // 097 is no province: restoring zeros would invent an ID.
-        assert_eq!(ParsedId::parse("97185012345", IdFormat::Cccd), ParsedId::Malformed);
+        assert_eq!(
+            ParsedId::parse("97185012345", IdFormat::Cccd),
+            ParsedId::Malformed
+        );
     }
 
     #[test]
     fn old_ids_and_garbage() {
-        assert_eq!(ParsedId::parse("012345678", IdFormat::Cccd), ParsedId::Old(12_345_678));
-        assert_eq!(ParsedId::parse("12345678", IdFormat::Cccd), ParsedId::OldRestored(12_345_678));
-        for raw in ["1.23457E+11", "00109001234A", "1234567", "0010900123456", "CMND", "+84"] {
-            assert_eq!(ParsedId::parse(raw, IdFormat::Cccd), ParsedId::Malformed, "{raw}");
+        assert_eq!(
+            ParsedId::parse("012345678", IdFormat::Cccd),
+            ParsedId::Old(12_345_678)
+        );
+        assert_eq!(
+            ParsedId::parse("12345678", IdFormat::Cccd),
+            ParsedId::OldRestored(12_345_678)
+        );
+        for raw in [
+            "1.23457E+11",
+            "00109001234A",
+            "1234567",
+            "0010900123456",
+            "CMND",
+            "+84",
+        ] {
+            assert_eq!(
+                ParsedId::parse(raw, IdFormat::Cccd),
+                ParsedId::Malformed,
+                "{raw}"
+            );
         }
     }
 
     #[test]
     fn opaque_ids_are_kept_as_text() {
-        assert_eq!(ParsedId::parse(" AB-12 ", IdFormat::Any), ParsedId::Opaque("AB-12".into()));
+        assert_eq!(
+            ParsedId::parse(" AB-12 ", IdFormat::Any),
+            ParsedId::Opaque("AB-12".into())
+        );
     }
 
     #[test]
@@ -199,7 +234,10 @@ mod tests {
         let s = CccdStructure::of(1_090_012_345); // 001 0 90 …: male, 1990
         assert_eq!((s.prefix, s.gender, s.birth_year), (1, Gender::Male, 1990));
         let s = CccdStructure::of(79_305_012_345); // 079 3 05 …: female, 2005
-        assert_eq!((s.prefix, s.gender, s.birth_year), (79, Gender::Female, 2005));
+        assert_eq!(
+            (s.prefix, s.gender, s.birth_year),
+            (79, Gender::Female, 2005)
+        );
         assert!(!s.contradicts(Gender::Female, Some(2005)));
         assert!(s.contradicts(Gender::Male, Some(2005)));
         assert!(s.contradicts(Gender::Female, Some(1905)));

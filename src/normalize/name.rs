@@ -108,7 +108,12 @@ pub fn fold_canonical(canonical: &str) -> String {
             out.push('d');
         } else {
             // A letter from outside Vietnamese (ø, ß, …): transliterate so the form stays ASCII.
-            out.extend(deunicode::deunicode_char(c).unwrap_or("").chars().map(|c| c.to_ascii_lowercase()));
+            out.extend(
+                deunicode::deunicode_char(c)
+                    .unwrap_or("")
+                    .chars()
+                    .map(|c| c.to_ascii_lowercase()),
+            );
         }
     }
     out
@@ -157,7 +162,10 @@ fn is_separator(c: char) -> bool {
 /// Characters that are invisible in a spreadsheet cell but break equality: zero-width spaces
 /// and joiners, the byte-order mark, soft hyphens.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
@@ -286,7 +294,13 @@ mod tests {
 
     #[test]
     fn forms_are_idempotent_and_fold_through_canonical() {
-        for raw in ["Nguyễn Thị Hoà", "  LÊ  THUỶ ", "Ðỗ Khoẻ", "Quách Tĩnh", "A b  C"] {
+        for raw in [
+            "Nguyễn Thị Hoà",
+            "  LÊ  THUỶ ",
+            "Ðỗ Khoẻ",
+            "Quách Tĩnh",
+            "A b  C",
+        ] {
             let c = canonical(raw);
             assert_eq!(canonical(&c), c, "{raw}");
             assert_eq!(folded(&c), folded(raw), "{raw}");

@@ -133,7 +133,9 @@ impl RegisterBuilder {
             order.sort_unstable_by_key(|&i| (self.numeric_ids[i as usize], i));
         } else {
             order.sort_unstable_by(|&a, &b| {
-                self.text_ids[a as usize].cmp(&self.text_ids[b as usize]).then(a.cmp(&b))
+                self.text_ids[a as usize]
+                    .cmp(&self.text_ids[b as usize])
+                    .then(a.cmp(&b))
             });
         }
         let same = |a: PersonIdx, b: PersonIdx| {
@@ -174,13 +176,18 @@ impl RegisterBuilder {
             IdColumn::Numeric(kept.iter().map(|&i| self.numeric_ids[i as usize]).collect())
         } else {
             let mut text = self.text_ids;
-            IdColumn::Text(kept.iter().map(|&i| std::mem::take(&mut text[i as usize])).collect())
+            IdColumn::Text(
+                kept.iter()
+                    .map(|&i| std::mem::take(&mut text[i as usize]))
+                    .collect(),
+            )
         };
         let old_ids = if numeric {
             let mut old: Vec<(u32, PersonIdx)> = self
                 .numeric_old
                 .into_iter()
-                .filter_map(|(v, i)| (position[i as usize] != PersonIdx::MAX).then(|| (v, position[i as usize])))
+                .filter(|&(_, i)| position[i as usize] != PersonIdx::MAX)
+                .map(|(v, i)| (v, position[i as usize]))
                 .collect();
             old.sort_unstable();
             OldIdIndex::Numeric(old)
@@ -188,7 +195,8 @@ impl RegisterBuilder {
             let mut old: Vec<(Box<str>, PersonIdx)> = self
                 .text_old
                 .into_iter()
-                .filter_map(|(v, i)| (position[i as usize] != PersonIdx::MAX).then(|| (v, position[i as usize])))
+                .filter(|&(_, i)| position[i as usize] != PersonIdx::MAX)
+                .map(|(v, i)| (v, position[i as usize]))
                 .collect();
             old.sort_unstable();
             OldIdIndex::Text(old)
@@ -197,12 +205,18 @@ impl RegisterBuilder {
         let mut name_syllables = Vec::with_capacity(self.name_syllables.len());
         name_offsets.push(0u32);
         for &i in &kept {
-            let (s, e) = (self.name_offsets[i as usize], self.name_offsets[i as usize + 1]);
+            let (s, e) = (
+                self.name_offsets[i as usize],
+                self.name_offsets[i as usize + 1],
+            );
             name_syllables.extend_from_slice(&self.name_syllables[s as usize..e as usize]);
             name_offsets.push(name_syllables.len() as u32);
         }
         let dobs = permute(&self.dobs);
-        let traits = kept.iter().map(|&i| self.traits[i as usize]).collect::<Vec<u8>>();
+        let traits = kept
+            .iter()
+            .map(|&i| self.traits[i as usize])
+            .collect::<Vec<u8>>();
         let mut stats = self.stats;
         stats.persons = kept.len() as u64;
         stats.rejected += duplicates.len() as u64;
@@ -245,7 +259,9 @@ mod tests {
         b.push(person(3, 1_190_000_001, "Lê Văn Tám"));
         let (r, dups) = b.finish();
         assert!(dups.is_empty());
-        let p = r.find_id(&ParsedId::parse("001190000001", IdFormat::Cccd)).unwrap();
+        let p = r
+            .find_id(&ParsedId::parse("001190000001", IdFormat::Cccd))
+            .unwrap();
         let mut name = String::new();
         r.written_name(p, &mut name);
         assert_eq!(name, "Lê Văn Tám");
@@ -266,7 +282,14 @@ mod tests {
         b.push(person(3, 5, "B"));
         let (r, dups) = b.finish();
         assert_eq!(r.len(), 1);
-        assert_eq!(dups, vec![DuplicateId { line: 3, first_line: 2, id: "000000000005".into() }]);
+        assert_eq!(
+            dups,
+            vec![DuplicateId {
+                line: 3,
+                first_line: 2,
+                id: "000000000005".into()
+            }]
+        );
         let mut name = String::new();
         r.written_name(0, &mut name);
         assert_eq!(name, "A");

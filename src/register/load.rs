@@ -57,7 +57,11 @@ pub fn load(
             .par_iter()
             .zip(chunk.lines.par_iter())
             .map(|(record, &line)| {
-                let row = Row { line, record, mapping: &mapping };
+                let row = Row {
+                    line,
+                    record,
+                    mapping: &mapping,
+                };
                 read_person(&row, config.id_format)
                     .map_err(|e| Reject::new(REGISTER.role, &row, e, config.delimiter))
             })
@@ -87,12 +91,19 @@ pub fn load(
             file: REGISTER.role,
             line: d.line,
             column: Some("person_id"),
-            error: format!("person_id {} is already held by the row on line {}", d.id, d.first_line),
+            error: format!(
+                "person_id {} is already held by the row on line {}",
+                d.id, d.first_line
+            ),
             raw: String::new(),
         });
     }
     rejects.sort_by_key(|r| r.line);
-    let info = InputInfo { path: info_path, bytes: size, rows };
+    let info = InputInfo {
+        path: info_path,
+        bytes: size,
+        rows,
+    };
     Ok((register, rejects, info))
 }
 
@@ -106,7 +117,10 @@ fn read_person(row: &Row<'_>, format: IdFormat) -> Result<(NewPerson, RowNotes),
     row.check_width()?;
     let mut notes = RowNotes::default();
     let raw_id = row.field(col::PERSON_ID)?;
-    let bad_id = |message: String| FieldError { column: Some("person_id"), message };
+    let bad_id = |message: String| FieldError {
+        column: Some("person_id"),
+        message,
+    };
     let id = match format {
         _ if raw_id.trim().is_empty() => return Err(bad_id("person_id is empty".into())),
         IdFormat::Cccd => match parse_register_cccd(&raw_id) {
@@ -144,7 +158,15 @@ fn read_person(row: &Row<'_>, format: IdFormat) -> Result<(NewPerson, RowNotes),
     let gender = Gender::parse(&row.field(col::GENDER)?);
     let deceased = is_deceased(&row.field(col::STATUS)?);
     Ok((
-        NewPerson { line: row.line, id, old_id, name: full_name, dob, gender, deceased },
+        NewPerson {
+            line: row.line,
+            id,
+            old_id,
+            name: full_name,
+            dob,
+            gender,
+            deceased,
+        },
         notes,
     ))
 }
@@ -152,5 +174,8 @@ fn read_person(row: &Row<'_>, format: IdFormat) -> Result<(NewPerson, RowNotes),
 /// The register's `status`: `deceased` (or its usual Vietnamese spellings) marks a death.
 fn is_deceased(raw: &str) -> bool {
     let status = name::canonical(raw);
-    matches!(status.as_str(), "deceased" | "dead" | "đã mất" | "đã chết" | "chết" | "mất" | "tử vong")
+    matches!(
+        status.as_str(),
+        "deceased" | "dead" | "đã mất" | "đã chết" | "chết" | "mất" | "tử vong"
+    )
 }

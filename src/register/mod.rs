@@ -190,7 +190,9 @@ impl Register {
 
     /// The folded form of the person's name.
     pub fn folded_name(&self, p: PersonIdx, out: &mut String) {
-        self.join(p, out, |s| &self.syllables.folded[self.syllables.folded_of[s as usize] as usize]);
+        self.join(p, out, |s| {
+            &self.syllables.folded[self.syllables.folded_of[s as usize] as usize]
+        });
     }
 
     pub fn dob(&self, p: PersonIdx) -> Option<PartialDate> {

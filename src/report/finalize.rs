@@ -76,7 +76,9 @@ impl Flags {
 pub fn flags(log: &LinkLog) -> Flags {
     let n = log.links.len();
     let mut duplicate_code = vec![false; n];
-    let mut order: Vec<u32> = (0..n as u32).filter(|&r| log.keys[r as usize] != 0).collect();
+    let mut order: Vec<u32> = (0..n as u32)
+        .filter(|&r| log.keys[r as usize] != 0)
+        .collect();
     order.par_sort_unstable_by_key(|&r| (log.keys[r as usize], r));
     for run in order.chunk_by(|&a, &b| log.keys[a as usize] == log.keys[b as usize]) {
         if run.len() > 1 {
@@ -88,7 +90,9 @@ pub fn flags(log: &LinkLog) -> Flags {
 
     let mut duplicate_person = vec![false; n];
     let mut codes_per_person = vec![0u32; n];
-    let mut linked: Vec<u32> = (0..n as u32).filter(|&r| log.links[r as usize] != NO_PERSON).collect();
+    let mut linked: Vec<u32> = (0..n as u32)
+        .filter(|&r| log.links[r as usize] != NO_PERSON)
+        .collect();
     linked.par_sort_unstable_by_key(|&r| (log.links[r as usize], log.keys[r as usize], r));
     for run in linked.chunk_by(|&a, &b| log.links[a as usize] == log.links[b as usize]) {
         let distinct = 1 + run
@@ -102,7 +106,11 @@ pub fn flags(log: &LinkLog) -> Flags {
             }
         }
     }
-    Flags { duplicate_code, duplicate_person, codes_per_person }
+    Flags {
+        duplicate_code,
+        duplicate_person,
+        codes_per_person,
+    }
 }
 
 fn csv_err(e: csv::Error) -> Error {
@@ -127,10 +135,16 @@ fn add_flags(record: &ByteRecord, reasons_at: usize, flags: ReasonSet, out: &mut
     }
 }
 
-fn start(out: &OutputDir, name: &'static str, excel: bool, header: &[&str]) -> Result<csv::Writer<PendingFile>> {
+fn start(
+    out: &OutputDir,
+    name: &'static str,
+    excel: bool,
+    header: &[&str],
+) -> Result<csv::Writer<PendingFile>> {
     let mut file = out.create(name)?;
     if excel {
-        file.write_all(UTF8_BOM).map_err(|e| Error::io(file.path(), e))?;
+        file.write_all(UTF8_BOM)
+            .map_err(|e| Error::io(file.path(), e))?;
     }
     let mut w = csv::WriterBuilder::new().from_writer(file);
     w.write_record(header).map_err(csv_err)?;
@@ -138,7 +152,16 @@ fn start(out: &OutputDir, name: &'static str, excel: bool, header: &[&str]) -> R
 }
 
 fn finish(w: csv::Writer<PendingFile>) -> Result<FinishedFile> {
-    w.into_inner().map_err(|e| Error::other(format!("writing output: {}", e.error())))?.finish()
+    w.into_inner()
+        .map_err(|e| Error::other(format!("writing output: {}", e.error())))?
+        .finish()
+}
+
+/// The first pass's scratch files: results.csv and mismatches.csv rows without the whole-file
+/// flags, and each mismatch row preceded by its row index.
+pub struct Intermediate {
+    pub results: NamedTempFile,
+    pub mismatches: NamedTempFile,
 }
 
 /// Writes results.csv, mismatches.csv and duplicates.csv from the first pass's scratch files,
@@ -146,13 +169,12 @@ fn finish(w: csv::Writer<PendingFile>) -> Result<FinishedFile> {
 pub fn write_final(
     out: &OutputDir,
     excel: bool,
-    results_part: &NamedTempFile,
-    mismatches_part: &NamedTempFile,
-    flags: &Flags,
+    intermediate: &Intermediate,
     log: &LinkLog,
     register: &Register,
     stats: &mut Stats,
 ) -> Result<Vec<FinishedFile>> {
+    let flags = flags(log);
     let reader = |temp: &NamedTempFile| -> Result<csv::Reader<std::io::BufReader<std::fs::File>>> {
         Ok(csv::ReaderBuilder::new()
             .has_headers(false)
@@ -163,7 +185,7 @@ pub fn write_final(
     let mut results = start(out, "results.csv", excel, &RESULTS_HEADER)?;
     let mut duplicates: Vec<(PersonIdx, u64, String, String)> = Vec::new();
     let (mut record, mut flagged) = (ByteRecord::new(), ByteRecord::new());
-    let mut r = reader(results_part)?;
+    let mut r = reader(&intermediate.results)?;
     let mut row = 0usize;
     while r.read_byte_record(&mut record).map_err(csv_err)? {
         let row_flags = flags.of(row);
@@ -185,7 +207,7 @@ pub fn write_final(
     let mut finished = vec![finish(results)?];
 
     let mut mismatches = start(out, "mismatches.csv", excel, &MISMATCHES_HEADER)?;
-    let mut r = reader(mismatches_part)?;
+    let mut r = reader(&intermediate.mismatches)?;
     let mut without_index = ByteRecord::new();
     while r.read_byte_record(&mut record).map_err(csv_err)? {
         let row: usize = std::str::from_utf8(&record[0])
@@ -193,8 +215,16 @@ pub fn write_final(
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| Error::other("internal error: mismatch row without its index"))?;
         without_index.clear();
-        record.iter().skip(1).for_each(|f| without_index.push_field(f));
-        add_flags(&without_index, MISMATCHES_REASONS, flags.of(row), &mut flagged);
+        record
+            .iter()
+            .skip(1)
+            .for_each(|f| without_index.push_field(f));
+        add_flags(
+            &without_index,
+            MISMATCHES_REASONS,
+            flags.of(row),
+            &mut flagged,
+        );
         mismatches.write_byte_record(&flagged).map_err(csv_err)?;
     }
     finished.push(finish(mismatches)?);
@@ -204,16 +234,33 @@ pub fn write_final(
         out,
         "duplicates.csv",
         excel,
-        &["person_id", "name_register", "dob_register", "linked_codes", "insurance_code", "status"],
+        &[
+            "person_id",
+            "name_register",
+            "dob_register",
+            "linked_codes",
+            "insurance_code",
+            "status",
+        ],
     )?;
     let mut name = String::new();
     for (person, row, code, status) in &duplicates {
         register.written_name(*person, &mut name);
-        let dob = register.dob(*person).map(|d| d.to_string()).unwrap_or_default();
+        let dob = register
+            .dob(*person)
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         let count = flags.codes_per_person[*row as usize].to_string();
         debug_assert!(Status::parse(status).is_some());
-        w.write_record([register.person_id(*person).as_str(), &crate::report::cell::safe(&name), &dob, &count, code, status])
-            .map_err(csv_err)?;
+        w.write_record([
+            register.person_id(*person).as_str(),
+            &crate::report::cell::safe(&name),
+            &dob,
+            &count,
+            code,
+            status,
+        ])
+        .map_err(csv_err)?;
     }
     finished.push(finish(w)?);
     Ok(finished)
@@ -227,12 +274,25 @@ mod tests {
     fn flags_mark_repeated_codes_and_shared_persons() {
         let log = LinkLog {
             links: vec![7, 7, 3, NO_PERSON, 3, 9],
-            keys: vec![code_key("A"), code_key("B"), code_key("C"), code_key("C"), code_key("C"), code_key("")],
+            keys: vec![
+                code_key("A"),
+                code_key("B"),
+                code_key("C"),
+                code_key("C"),
+                code_key("C"),
+                code_key(""),
+            ],
         };
         let f = flags(&log);
-        assert_eq!(f.duplicate_code, vec![false, false, true, true, true, false]);
+        assert_eq!(
+            f.duplicate_code,
+            vec![false, false, true, true, true, false]
+        );
         // Person 7 is linked from A and B; person 3 only from code C (twice): no duplicate person.
-        assert_eq!(f.duplicate_person, vec![true, true, false, false, false, false]);
+        assert_eq!(
+            f.duplicate_person,
+            vec![true, true, false, false, false, false]
+        );
         assert_eq!(f.codes_per_person[0], 2);
         assert_eq!(f.of(0).to_string(), "duplicate_person");
         assert_eq!(f.of(2).to_string(), "duplicate_code");

@@ -24,10 +24,16 @@ impl OutputDir {
         if !dir.is_dir() {
             return Err(Error::io(dir, io::Error::other("is not a directory")));
         }
-        let probe = NamedTempFile::with_prefix_in(".popsync-", dir)
-            .map_err(|e| Error::io(dir, io::Error::new(e.kind(), format!("cannot write to the output folder: {e}"))))?;
+        let probe = NamedTempFile::with_prefix_in(".popsync-", dir).map_err(|e| {
+            Error::io(
+                dir,
+                io::Error::new(e.kind(), format!("cannot write to the output folder: {e}")),
+            )
+        })?;
         drop(probe);
-        Ok(OutputDir { dir: dir.to_path_buf() })
+        Ok(OutputDir {
+            dir: dir.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -48,14 +54,17 @@ impl OutputDir {
 
     /// A scratch file deleted when dropped (intermediate data between passes).
     pub fn scratch(&self) -> Result<NamedTempFile> {
-        NamedTempFile::with_prefix_in(".popsync-scratch.", &self.dir).map_err(|e| Error::io(&self.dir, e))
+        NamedTempFile::with_prefix_in(".popsync-scratch.", &self.dir)
+            .map_err(|e| Error::io(&self.dir, e))
     }
 
     /// Renames every finished file into place. Called only once all of them are complete.
     pub fn commit(&self, files: Vec<FinishedFile>) -> Result<()> {
         for file in files {
             let target = self.dir.join(file.name);
-            file.temp.persist(&target).map_err(|e| Error::io(&target, e.error))?;
+            file.temp
+                .persist(&target)
+                .map_err(|e| Error::io(&target, e.error))?;
         }
         Ok(())
     }
@@ -84,9 +93,15 @@ impl PendingFile {
     /// that its content does not.
     pub fn finish(self) -> Result<FinishedFile> {
         let path = self.path;
-        let temp = self.writer.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
+        let temp = self
+            .writer
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
         temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-        Ok(FinishedFile { name: self.name, temp })
+        Ok(FinishedFile {
+            name: self.name,
+            temp,
+        })
     }
 }
 

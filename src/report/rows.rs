@@ -9,7 +9,14 @@ use crate::province::{ProvinceKey, ProvinceTable};
 use crate::register::Register;
 use crate::report::cell::safe;
 
-pub const RESULTS_HEADER: [&str; 6] = ["insurance_code", "status", "person_id", "method", "score", "reasons"];
+pub const RESULTS_HEADER: [&str; 6] = [
+    "insurance_code",
+    "status",
+    "person_id",
+    "method",
+    "score",
+    "reasons",
+];
 
 /// Columns of mismatches.csv: the row as given and as in the register, side by side.
 pub const MISMATCHES_HEADER: [&str; 22] = [
@@ -64,7 +71,10 @@ pub fn write_result(
     outcome: &Outcome,
     register: &Register,
 ) -> csv::Result<()> {
-    let person = outcome.person.map(|p| register.person_id(p)).unwrap_or_default();
+    let person = outcome
+        .person
+        .map(|p| register.person_id(p))
+        .unwrap_or_default();
     w.write_record([
         safe(given.get(col::INSURANCE_CODE).trim()).as_ref(),
         outcome.status.as_str(),
@@ -89,22 +99,35 @@ pub fn write_mismatch(
     detail: &str,
 ) -> csv::Result<()> {
     debug_assert!(outcome.status != Status::Synced);
-    let person = outcome.person.map(|p| register.person_id(p)).unwrap_or_default();
+    let person = outcome
+        .person
+        .map(|p| register.person_id(p))
+        .unwrap_or_default();
     let (compared_id, name, dob, gender) = match outcome.compared {
         Some(p) => {
             let mut name = String::new();
             register.written_name(p, &mut name);
             let dob = register.dob(p).map(|d| d.to_string()).unwrap_or_default();
-            (register.person_id(p), name, dob, register.gender(p).as_str())
+            (
+                register.person_id(p),
+                name,
+                dob,
+                register.gender(p).as_str(),
+            )
         }
         None => Default::default(),
     };
-    let levels = outcome.comparison.map(|c| [c.name.as_str(), c.dob.as_str(), c.gender.as_str()]).unwrap_or([""; 3]);
+    let levels = outcome
+        .comparison
+        .map(|c| [c.name.as_str(), c.dob.as_str(), c.gender.as_str()])
+        .unwrap_or([""; 3]);
     let province_name = match provinces.current_of(province) {
         Some(c) => {
             let current = &provinces.current[c];
             match province {
-                ProvinceKey::Former(_) => format!("{} ({})", current.name, provinces.name_of(province)),
+                ProvinceKey::Former(_) => {
+                    format!("{} ({})", current.name, provinces.name_of(province))
+                }
                 _ => current.name.clone(),
             }
         }

@@ -52,14 +52,24 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub fn record(&mut self, status: Status, reasons: ReasonSet, province: ProvinceKey, scheme: &str) {
+    pub fn record(
+        &mut self,
+        status: Status,
+        reasons: ReasonSet,
+        province: ProvinceKey,
+        scheme: &str,
+    ) {
         self.total.add(status);
         self.statuses[status as usize] += 1;
         self.add_reasons(reasons);
         self.provinces.entry(province).or_default().add(status);
         match self.schemes.get_mut(scheme) {
             Some(counts) => counts.add(status),
-            None => self.schemes.entry(scheme.to_string()).or_default().add(status),
+            None => self
+                .schemes
+                .entry(scheme.to_string())
+                .or_default()
+                .add(status),
         }
     }
 

@@ -53,12 +53,20 @@ pub fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
         for &f in &current.former {
             if let Some(counts) = stats.provinces.get(&ProvinceKey::Former(f as u16)) {
                 total.merge(counts);
-                former_rows.push(group(Some(&table.former[f].code), &table.former[f].name, counts));
+                former_rows.push(group(
+                    Some(&table.former[f].code),
+                    &table.former[f].name,
+                    counts,
+                ));
             }
         }
         if let Some(counts) = stats.provinces.get(&ProvinceKey::Current(c as u16)) {
             total.merge(counts);
-            former_rows.push(group(Some(&current.code), &format!("{} (current code)", current.name), counts));
+            former_rows.push(group(
+                Some(&current.code),
+                &format!("{} (current code)", current.name),
+                counts,
+            ));
         }
         if total.participants == 0 {
             continue;
@@ -107,7 +115,10 @@ pub fn build(input: &SummaryInput<'_>) -> Value {
     };
     let mut totals = counts_json(&stats.total);
     totals.insert("rejected".into(), json!(input.participants_rejected));
-    let elapsed = input.finished.duration_since(input.started).unwrap_or_default();
+    let elapsed = input
+        .finished
+        .duration_since(input.started)
+        .unwrap_or_default();
     json!({
         "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION") },
         "run": {

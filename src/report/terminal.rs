@@ -19,11 +19,17 @@ pub fn thousands(n: u64) -> String {
 }
 
 pub fn percent(rate: Option<f64>) -> String {
-    rate.map(|r| format!("{:.2}%", r * 100.0)).unwrap_or_else(|| "-".into())
+    rate.map(|r| format!("{:.2}%", r * 100.0))
+        .unwrap_or_else(|| "-".into())
 }
 
 /// Writes the table: the headline rate, statuses, the most frequent reasons, where the files are.
-pub fn print(w: &mut dyn Write, stats: &Stats, out_dir: &std::path::Path, elapsed_secs: f64) -> io::Result<()> {
+pub fn print(
+    w: &mut dyn Write,
+    stats: &Stats,
+    out_dir: &std::path::Path,
+    elapsed_secs: f64,
+) -> io::Result<()> {
     let total = stats.total;
     writeln!(
         w,
@@ -35,10 +41,19 @@ pub fn print(w: &mut dyn Write, stats: &Stats, out_dir: &std::path::Path, elapse
     for status in Status::ALL {
         let n = stats.status(status);
         let share = (total.participants > 0).then(|| n as f64 / total.participants as f64);
-        writeln!(w, "  {:<10} {:>14} {:>8}", status.as_str(), thousands(n), percent(share))?;
+        writeln!(
+            w,
+            "  {:<10} {:>14} {:>8}",
+            status.as_str(),
+            thousands(n),
+            percent(share)
+        )?;
     }
-    let mut reasons: Vec<(Reason, u64)> =
-        Reason::ALL.iter().map(|&r| (r, stats.reason(r))).filter(|&(_, n)| n > 0).collect();
+    let mut reasons: Vec<(Reason, u64)> = Reason::ALL
+        .iter()
+        .map(|&r| (r, stats.reason(r)))
+        .filter(|&(_, n)| n > 0)
+        .collect();
     reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if !reasons.is_empty() {
         writeln!(w, "Most frequent reasons:")?;
@@ -46,7 +61,12 @@ pub fn print(w: &mut dyn Write, stats: &Stats, out_dir: &std::path::Path, elapse
             writeln!(w, "  {:<22} {:>14}", reason.as_str(), thousands(*n))?;
         }
     }
-    writeln!(w, "Written to {} in {:.1} s", out_dir.display(), elapsed_secs)?;
+    writeln!(
+        w,
+        "Written to {} in {:.1} s",
+        out_dir.display(),
+        elapsed_secs
+    )?;
     Ok(())
 }
 

@@ -20,11 +20,18 @@ impl Gender {
     pub fn parse(raw: &str) -> Gender {
         let s = raw.trim();
         if s.is_ascii() {
-            return match s.to_ascii_lowercase().as_str() {
-                "nam" | "m" | "male" => Gender::Male,
-                "nu" | "f" | "female" => Gender::Female,
-                _ => Gender::Unknown,
+            // No allocation: this runs once per row on both files.
+            let is = |word: &str| s.eq_ignore_ascii_case(word);
+            return if is("nam") || is("m") || is("male") {
+                Gender::Male
+            } else if is("nu") || is("f") || is("female") {
+                Gender::Female
+            } else {
+                Gender::Unknown
             };
+        }
+        if matches!(s, "Nữ" | "nữ" | "NỮ") {
+            return Gender::Female; // The common spellings, already NFC: no allocation.
         }
         let lowered: String = s.nfc().flat_map(char::to_lowercase).collect();
         match lowered.as_str() {

@@ -1,5 +1,6 @@
 //! One file per subcommand, each with the same shape: `run(args) -> Result<ExitCode>`.
 
+pub mod evaluate;
 pub mod reconcile;
 
 use std::ffi::OsString;
@@ -25,6 +26,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let result = match cli.command {
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
     };
     match result {
         Ok(code) => code.code(),

@@ -1,0 +1,348 @@
+//! `popsync evaluate`: scores a reconciliation against the ground truth of a synthetic dataset.
+//!
+//! Inputs: truth.csv (`insurance_code,true_person_id,tags`) and results.csv. A non-empty
+//! `person_id` in results.csv is a link asserted. Outputs, as a table or JSON:
+//! - link precision (asserted links that are right), recall (linkable rows linked rightly), F1;
+//! - per error tag: rows, right links, wrong links, recall;
+//! - SYNCED against truly in sync: a row is truly in sync when it has a true person, the tags say
+//!   nothing but `clean`, errors that normalization erases (capitals, NFD, tone placement, extra
+//!   spaces, another date format) or the `duplicate_person` flag, and no ID error.
+//!
+//! Rows are joined on the insurance code; a truth row missing from results counts as not linked,
+//! and a results row missing from the truth is counted apart.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::exit::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Ground truth: insurance_code,true_person_id,tags.
+    #[arg(long, value_name = "FILE")]
+    pub truth: PathBuf,
+
+    /// results.csv of a reconciliation.
+    #[arg(long, value_name = "FILE")]
+    pub results: PathBuf,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Tags whose injected change SPEC section 2's normalization erases: such a row is still in sync.
+pub const FORMAT_ONLY_TAGS: &[&str] = &[
+    "clean",
+    "name_upper",
+    "name_nfd",
+    "name_tone_placement",
+    "name_extra_spaces",
+    "dob_other_format",
+    "duplicate_person",
+];
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+pub struct TagScore {
+    pub rows: u64,
+    /// Rows with a true person.
+    pub linkable: u64,
+    pub linked_right: u64,
+    pub linked_wrong: u64,
+    /// linked_right / linkable (None when nothing is linkable).
+    pub recall: Option<f64>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+pub struct SyncConfusion {
+    /// SYNCED and truly in sync.
+    pub synced_in_sync: u64,
+    /// SYNCED but not truly in sync.
+    pub synced_not_in_sync: u64,
+    /// Truly in sync but not SYNCED.
+    pub not_synced_in_sync: u64,
+    pub not_synced_not_in_sync: u64,
+    /// Share of rows where SYNCED and truly-in-sync agree.
+    pub agreement: Option<f64>,
+}
+
+#[derive(Debug, Default, Clone, Serialize, PartialEq)]
+pub struct Evaluation {
+    pub rows: u64,
+    pub linkable: u64,
+    pub links_asserted: u64,
+    pub links_right: u64,
+    pub precision: Option<f64>,
+    pub recall: Option<f64>,
+    pub f1: Option<f64>,
+    /// Truth rows with no row in results.csv.
+    pub missing_from_results: u64,
+    /// results.csv rows whose code is not in the truth.
+    pub unknown_in_results: u64,
+    pub synced: SyncConfusion,
+    pub tags: BTreeMap<String, TagScore>,
+}
+
+struct TruthRow {
+    person: String,
+    tags: Vec<String>,
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+fn open(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(file))
+}
+
+fn column(path: &Path, headers: &csv::StringRecord, name: &str) -> Result<usize> {
+    headers
+        .iter()
+        .position(|h| h.trim_start_matches('\u{feff}').trim() == name)
+        .ok_or_else(|| {
+            ErrorKind::MissingColumn {
+                file: path.to_path_buf(),
+                column: name.into(),
+                hint: String::new(),
+                found: headers.iter().collect::<Vec<_>>().join(", "),
+            }
+            .into()
+        })
+}
+
+fn row_error(path: &Path, e: csv::Error) -> Error {
+    Error::from(ErrorKind::Input {
+        file: path.to_path_buf(),
+        line: e.position().map_or(0, |p| p.line()),
+        column: None,
+        message: e.to_string(),
+    })
+}
+
+/// Scores `results` against `truth`.
+pub fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
+    let mut reader = open(truth)?;
+    let headers = reader.headers().map_err(|e| row_error(truth, e))?.clone();
+    let (code_at, person_at, tags_at) = (
+        column(truth, &headers, "insurance_code")?,
+        column(truth, &headers, "true_person_id")?,
+        column(truth, &headers, "tags")?,
+    );
+    let mut expected: HashMap<String, TruthRow> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| row_error(truth, e))?;
+        let code = record.get(code_at).unwrap_or("").trim().to_string();
+        let tags = record
+            .get(tags_at)
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect();
+        let person = record.get(person_at).unwrap_or("").trim().to_string();
+        order.push(code.clone());
+        expected.insert(code, TruthRow { person, tags });
+    }
+
+    let mut reader = open(results)?;
+    let headers = reader.headers().map_err(|e| row_error(results, e))?.clone();
+    let (code_at, status_at, person_at) = (
+        column(results, &headers, "insurance_code")?,
+        column(results, &headers, "status")?,
+        column(results, &headers, "person_id")?,
+    );
+    let mut got: HashMap<String, (String, String)> = HashMap::new();
+    let mut unknown = 0u64;
+    for record in reader.records() {
+        let record = record.map_err(|e| row_error(results, e))?;
+        let code = record.get(code_at).unwrap_or("").trim().to_string();
+        if !expected.contains_key(&code) {
+            unknown += 1;
+            continue;
+        }
+        let status = record.get(status_at).unwrap_or("").to_string();
+        let person = record.get(person_at).unwrap_or("").trim().to_string();
+        got.entry(code).or_insert((status, person));
+    }
+
+    let mut e = Evaluation {
+        unknown_in_results: unknown,
+        ..Evaluation::default()
+    };
+    for code in &order {
+        let truth = &expected[code];
+        let (status, person) = match got.get(code) {
+            Some((s, p)) => (s.as_str(), p.as_str()),
+            None => {
+                e.missing_from_results += 1;
+                ("", "")
+            }
+        };
+        let linkable = !truth.person.is_empty();
+        let asserted = !person.is_empty();
+        let right = asserted && person == truth.person;
+        e.rows += 1;
+        e.linkable += u64::from(linkable);
+        e.links_asserted += u64::from(asserted);
+        e.links_right += u64::from(right);
+        let in_sync = linkable
+            && truth
+                .tags
+                .iter()
+                .all(|t| FORMAT_ONLY_TAGS.contains(&t.as_str()));
+        let synced = status == "SYNCED";
+        let c = &mut e.synced;
+        match (synced, in_sync) {
+            (true, true) => c.synced_in_sync += 1,
+            (true, false) => c.synced_not_in_sync += 1,
+            (false, true) => c.not_synced_in_sync += 1,
+            (false, false) => c.not_synced_not_in_sync += 1,
+        }
+        let tags: &[String] = if truth.tags.is_empty() {
+            &[]
+        } else {
+            &truth.tags
+        };
+        for tag in tags {
+            let score = e.tags.entry(tag.clone()).or_default();
+            score.rows += 1;
+            score.linkable += u64::from(linkable);
+            score.linked_right += u64::from(right);
+            score.linked_wrong += u64::from(asserted && !right);
+        }
+    }
+    for score in e.tags.values_mut() {
+        score.recall = ratio(score.linked_right, score.linkable);
+    }
+    e.precision = ratio(e.links_right, e.links_asserted);
+    e.recall = ratio(e.links_right, e.linkable);
+    e.f1 = match (e.precision, e.recall) {
+        (Some(p), Some(r)) if p + r > 0.0 => Some(2.0 * p * r / (p + r)),
+        _ => None,
+    };
+    let c = &mut e.synced;
+    c.agreement = ratio(c.synced_in_sync + c.not_synced_not_in_sync, e.rows);
+    Ok(e)
+}
+
+fn fmt(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.6}")).unwrap_or_else(|| "-".into())
+}
+
+pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
+    let e = evaluate(&args.truth, &args.results)?;
+    let stdout = std::io::stdout();
+    let mut w = stdout.lock();
+    let io = |err: std::io::Error| Error::io("<standard output>", err);
+    if args.json {
+        serde_json::to_writer_pretty(&mut w, &e).map_err(|err| io(err.into()))?;
+        writeln!(w).map_err(io)?;
+        return Ok(ExitCode::Done);
+    }
+    writeln!(
+        w,
+        "rows {}  linkable {}  links asserted {}  right {}",
+        e.rows, e.linkable, e.links_asserted, e.links_right
+    )
+    .map_err(io)?;
+    writeln!(
+        w,
+        "precision {}  recall {}  f1 {}",
+        fmt(e.precision),
+        fmt(e.recall),
+        fmt(e.f1)
+    )
+    .map_err(io)?;
+    if e.missing_from_results + e.unknown_in_results > 0 {
+        writeln!(
+            w,
+            "missing from results {}  unknown in results {}",
+            e.missing_from_results, e.unknown_in_results
+        )
+        .map_err(io)?;
+    }
+    let c = &e.synced;
+    writeln!(
+        w,
+        "SYNCED vs truly in sync: both {}  SYNCED only {}  in sync only {}  neither {}  agreement {}",
+        c.synced_in_sync, c.synced_not_in_sync, c.not_synced_in_sync, c.not_synced_not_in_sync, fmt(c.agreement)
+    )
+    .map_err(io)?;
+    writeln!(
+        w,
+        "{:<24} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "tag", "rows", "linkable", "right", "wrong", "recall"
+    )
+    .map_err(io)?;
+    for (tag, s) in &e.tags {
+        writeln!(
+            w,
+            "{:<24} {:>10} {:>10} {:>10} {:>10} {:>10}",
+            tag,
+            s.rows,
+            s.linkable,
+            s.linked_right,
+            s.linked_wrong,
+            fmt(s.recall)
+        )
+        .map_err(io)?;
+    }
+    Ok(ExitCode::Done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_on_a_hand_made_case() {
+        let dir = tempfile::tempdir().unwrap();
+        let truth = dir.path().join("truth.csv");
+        let results = dir.path().join("results.csv");
+        std::fs::write(
+            &truth,
+            "insurance_code,true_person_id,tags\n\
+             A,001,clean\n\
+             B,002,name_upper\n\
+             C,003,id_missing\n\
+             D,,not_in_register\n\
+             E,005,name_typo;dob_typo\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &results,
+            "insurance_code,status,person_id,method,score,reasons\n\
+             A,SYNCED,001,id,,\n\
+             B,DIFF,002,id,,name_diacritics\n\
+             C,SUGGESTED,009,search,1.0,id_missing\n\
+             D,NOT_FOUND,,,,id_missing\n\
+             E,DIFF,005,id,,name_typo\n",
+        )
+        .unwrap();
+        let e = evaluate(&truth, &results).unwrap();
+        // Asserted: A, B, C, E (4); right: A, B, E (3); linkable: A, B, C, E (4).
+        assert_eq!((e.links_asserted, e.links_right, e.linkable), (4, 3, 4));
+        assert_eq!(e.precision, Some(0.75));
+        assert_eq!(e.recall, Some(0.75));
+        assert_eq!(e.f1, Some(0.75));
+        // Truly in sync: A and B. SYNCED: A.
+        assert_eq!(e.synced.synced_in_sync, 1);
+        assert_eq!(e.synced.not_synced_in_sync, 1);
+        assert_eq!(e.synced.synced_not_in_sync, 0);
+        assert_eq!(e.synced.agreement, Some(0.8));
+        assert_eq!(e.tags["id_missing"].linked_wrong, 1);
+        assert_eq!(e.tags["id_missing"].recall, Some(0.0));
+        assert_eq!(e.tags["name_typo"].recall, Some(1.0));
+        assert_eq!(e.tags["dob_typo"].rows, 1);
+        assert_eq!(e.tags["not_in_register"].recall, None);
+    }
+}

@@ -138,7 +138,9 @@ pub fn parse_rate(raw: &str) -> Result<f64, String> {
     let value: f64 = number
         .parse()
         .map_err(|_| format!("`{raw}` is not a rate (write 0.995 or 99.5%)"))?;
-    let rate = value / scale;
+    // Round away the binary noise of the division, so `99.9%` is exactly the `0.999` that
+    // 999 of 1,000 rows gives, not 0.9990000000000001.
+    let rate = (value / scale * 1e12).round() / 1e12;
     if !(0.0..=1.0).contains(&rate) {
         return Err(format!("`{raw}` is not between 0 and 1 (or 0% and 100%)"));
     }
@@ -164,6 +166,7 @@ mod tests {
     fn rates_as_fractions_or_percentages() {
         assert_eq!(parse_rate("0.995"), Ok(0.995));
         assert_eq!(parse_rate("99.5%"), Ok(0.995));
+        assert_eq!(parse_rate("99.9%"), Ok(999.0 / 1000.0));
         assert!(parse_rate("1.5").is_err());
         assert!(parse_rate("abc").is_err());
     }

@@ -8,6 +8,7 @@
 //! [`FieldError`] naming the column, which the caller turns into a row in rejects.csv. No row is
 //! ever skipped: a row that cannot be read is still yielded, and rows in = rows out.
 
+pub mod lines;
 pub mod schema;
 
 use std::borrow::Cow;
@@ -19,6 +20,8 @@ use std::thread;
 
 use csv::ByteRecord;
 
+use lines::LineCounter;
+
 use crate::error::{Error, ErrorKind, Result};
 use schema::Schema;
 
@@ -27,8 +30,11 @@ pub struct InputFile {
     pub path: PathBuf,
     pub size: u64,
     pub mapping: Mapping,
-    reader: csv::Reader<Box<dyn Read + Send>>,
+    reader: CsvReader,
 }
+
+/// The CSV parser over a file, with exact line numbers underneath.
+type CsvReader = csv::Reader<LineCounter<Box<dyn Read + Send>>>;
 
 /// Where each canonical column comes from.
 #[derive(Debug, Clone)]
@@ -83,9 +89,8 @@ impl InputFile {
             // Row width is checked here, per row, so that a ragged row becomes a reject with
             // its line number instead of an error that ends the run.
             .flexible(true)
-            .from_reader(
-                Box::new(std::io::BufReader::with_capacity(1 << 20, file)) as Box<dyn Read + Send>
-            );
+            .buffer_capacity(1 << 20)
+            .from_reader(LineCounter::new(Box::new(file) as Box<dyn Read + Send>));
         let header = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?
@@ -333,11 +338,7 @@ pub struct ChunkReader {
 }
 
 impl ChunkReader {
-    fn spawn(
-        path: PathBuf,
-        mut reader: csv::Reader<Box<dyn Read + Send>>,
-        chunk_rows: usize,
-    ) -> ChunkReader {
+    fn spawn(path: PathBuf, mut reader: CsvReader, chunk_rows: usize) -> ChunkReader {
         // Two chunks in flight: one being matched while the next is parsed. More would only
         // hold memory; fewer would stall one of the two cores.
         let (sender, receiver) = mpsc::sync_channel::<Chunk>(2);
@@ -365,9 +366,8 @@ impl ChunkReader {
                         if !more {
                             break;
                         }
-                        chunk
-                            .lines
-                            .push(record.position().map(|p| p.line()).unwrap_or(0));
+                        let offset = record.position().map_or(0, |p| p.byte());
+                        chunk.lines.push(reader.get_ref().line_of(offset));
                         filled += 1;
                     }
                     chunk.records.truncate(filled);

@@ -60,7 +60,7 @@ impl ParsedId {
         if format == IdFormat::Any {
             return ParsedId::Opaque(trimmed.to_string());
         }
-        let Some((value, digits)) = digits_of(trimmed) else {
+        let Some((value, digits)) = digits_of(strip_float_suffix(trimmed)) else {
             return ParsedId::Malformed;
         };
         match digits {
@@ -70,6 +70,15 @@ impl ParsedId {
             8 => ParsedId::OldRestored(value as u32),
             _ => ParsedId::Malformed,
         }
+    }
+}
+
+/// Tools that read an ID column as numbers write `1085012345.0`; that `.0` is not part of the
+/// ID. (A dot elsewhere is a digit-group separator, as in `001.090.012.345`.)
+fn strip_float_suffix(s: &str) -> &str {
+    match s.strip_suffix(".0") {
+        Some(number) if !number.contains('.') => number,
+        _ => s,
     }
 }
 
@@ -97,7 +106,7 @@ pub fn digits_of(s: &str) -> Option<(u64, usize)> {
 /// A register's `person_id` in the `cccd` format: 12 digits (10 or 11 when a spreadsheet dropped
 /// the leading zeros). The register is the authority, so no structure check rejects its IDs.
 pub fn parse_register_cccd(raw: &str) -> Option<u64> {
-    match digits_of(raw.trim())? {
+    match digits_of(strip_float_suffix(raw.trim()))? {
         (value, 12) => Some(value),
         (value, 10 | 11) => Some(value),
         _ => None,
@@ -219,6 +228,23 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn float_export_suffix_is_not_a_digit() {
+        assert_eq!(
+            ParsedId::parse("1085012345.0", IdFormat::Cccd),
+            ParsedId::Restored(1_085_012_345)
+        );
+        assert_eq!(
+            ParsedId::parse("001085012345.0", IdFormat::Cccd),
+            ParsedId::Cccd(1_085_012_345)
+        );
+        assert_eq!(parse_register_cccd("1085012345.0"), Some(1_085_012_345));
+        assert_eq!(
+            ParsedId::parse("001.085.012.345", IdFormat::Cccd),
+            ParsedId::Cccd(1_085_012_345)
+        );
     }
 
     #[test]

@@ -86,7 +86,13 @@ pub fn load(
     builder.stats.ignored_old_ids = ignored_old_ids;
     builder.stats.invalid_dob = invalid_dob;
     let (register, duplicates) = builder.finish();
-    for d in duplicates {
+    let raw = if duplicates.is_empty() {
+        Vec::new()
+    } else {
+        let lines: Vec<u64> = duplicates.iter().map(|d| d.line).collect();
+        raw_text_of(open(config)?, config, &lines)?
+    };
+    for (d, raw) in duplicates.into_iter().zip(raw) {
         rejects.push(Reject {
             file: REGISTER.role,
             line: d.line,
@@ -95,7 +101,7 @@ pub fn load(
                 "person_id {} is already held by the row on line {}",
                 d.id, d.first_line
             ),
-            raw: String::new(),
+            raw,
         });
     }
     rejects.sort_by_key(|r| r.line);
@@ -105,6 +111,32 @@ pub fn load(
         rows,
     };
     Ok((register, rejects, info))
+}
+
+/// The raw text of the rows at `lines` (ascending). A repeated ID is only seen once the whole
+/// register is sorted, when the rows are gone; reading the file again costs one plain read, and
+/// only in the rare run whose register repeats IDs.
+fn raw_text_of(file: InputFile, config: &ReconcileConfig, lines: &[u64]) -> Result<Vec<String>> {
+    let mapping = file.mapping.clone();
+    let mut chunks = file.into_chunks(config.chunk_rows);
+    let mut wanted = lines.iter().peekable();
+    let mut texts = Vec::with_capacity(lines.len());
+    while let Some(chunk) = chunks.next_chunk() {
+        for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
+            while wanted.next_if(|&&l| l == line).is_some() {
+                let row = Row {
+                    line,
+                    record,
+                    mapping: &mapping,
+                };
+                texts.push(row.raw_text(config.delimiter, crate::input::REJECT_RAW_CHARS));
+            }
+        }
+        chunks.recycle(chunk);
+    }
+    chunks.finish()?;
+    texts.resize(lines.len(), String::new());
+    Ok(texts)
 }
 
 #[derive(Default)]

@@ -10,9 +10,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     let mut total = 0u64;
     for path in std::env::args_os().skip(1) {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path)?));
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(
+            std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(&path)?),
+        );
         let mut record = csv::ByteRecord::new();
         let mut rows = 0u64;
         while reader.read_byte_record(&mut record)? {

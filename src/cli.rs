@@ -99,6 +99,7 @@ impl ReconcileArgs {
             config_file: self.config,
             delimiter: self.delimiter,
             provinces,
+            thresholds: file.thresholds,
             provinces_file: self.provinces,
             threads: self.threads,
             chunk_rows: self.chunk_rows.max(1),

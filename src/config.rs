@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::schema::{Schema, PARTICIPANTS, REGISTER};
+use crate::matching::Thresholds;
 use crate::normalize::IdFormat;
 use crate::province::ProvinceTable;
 
@@ -24,6 +25,9 @@ pub struct FileConfig {
     pub participants: SideConfig,
     #[serde(default)]
     pub register: SideConfig,
+    /// Decision thresholds (bits of evidence); see [`Thresholds`] for the defaults.
+    #[serde(default)]
+    pub thresholds: Thresholds,
 }
 
 /// The `[participants]` or `[register]` table.
@@ -115,6 +119,7 @@ pub struct ReconcileConfig {
     /// Source columns per canonical register column (see [`REGISTER`]).
     pub register_sources: Vec<Vec<String>>,
     pub provinces: ProvinceTable,
+    pub thresholds: Thresholds,
     pub provinces_file: Option<PathBuf>,
     /// Worker threads; 0 means one per core.
     pub threads: usize,

@@ -20,7 +20,10 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::input::schema::{participant as col, PARTICIPANTS, REGISTER};
 use crate::input::{FieldError, InputFile, Reject, Row};
-use crate::matching::{match_participant, Outcome, Participant, Scratch, Status};
+use crate::matching::weights::{self, Weights};
+use crate::matching::{match_participant, Model, Outcome, Participant, Scratch, Status};
+use crate::register::blocking::BlockIndex;
+use crate::register::frequency::Frequencies;
 use crate::normalize::date::DateField;
 use crate::normalize::{Gender, NameForms, ParsedId};
 use crate::register::load::InputInfo;
@@ -60,6 +63,18 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let (register, register_rejects, register_info) =
             register::load::load(register_file, config, &progress)?;
         progress.finish();
+        let ((index, frequencies), weights) = rayon::join(
+            || rayon::join(|| BlockIndex::build(&register), || Frequencies::count(&register)),
+            || estimate_weights(config, &register),
+        );
+        let weights = weights?;
+        let model = Model {
+            register: &register,
+            index: &index,
+            frequencies: &frequencies,
+            weights: &weights,
+            thresholds: &config.thresholds,
+        };
 
         let mut rejects_file = out.create("rejects.csv")?;
         if config.excel {
@@ -77,13 +92,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             .map_err(|e| Error::io(rejects_file.path(), e))?;
         rejects::append(&mut rejects_file, &register_rejects)?;
 
-        let pass = stream_participants(
-            participants_file,
-            config,
-            &register,
-            &out,
-            &mut rejects_file,
-        )?;
+        let pass = stream_participants(participants_file, config, &model, &out, &mut rejects_file)?;
         let FirstPass {
             mut stats,
             log,
@@ -151,7 +160,7 @@ struct FirstPass {
 fn stream_participants(
     file: InputFile,
     config: &ReconcileConfig,
-    register: &Register,
+    model: &Model<'_>,
     out: &OutputDir,
     rejects_file: &mut crate::report::output::PendingFile,
 ) -> Result<FirstPass> {
@@ -176,7 +185,8 @@ fn stream_participants(
     let mut chunks = file.into_chunks(config.chunk_rows);
     let context = Context {
         config,
-        register,
+        model,
+        register: model.register,
         mapping: &mapping,
     };
     while let Some(chunk) = chunks.next_chunk() {
@@ -220,6 +230,7 @@ fn stream_participants(
 /// What every worker needs, shared read-only.
 struct Context<'a> {
     config: &'a ReconcileConfig,
+    model: &'a Model<'a>,
     register: &'a Register,
     mapping: &'a crate::input::Mapping,
 }
@@ -286,7 +297,7 @@ fn process_rows(
         let (given, outcome, detail) = match read_given(&row) {
             Ok(given) => {
                 let outcome =
-                    match_participant(&normalize(&given, config), context.register, &mut scratch);
+                    match_participant(&normalize(&given, config), context.model, &mut scratch);
                 (given, outcome, String::new())
             }
             Err(error) => {
@@ -364,4 +375,38 @@ fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {
         dob: DateField::parse(given.get(col::DOB)),
         gender: Gender::parse(given.get(col::GENDER)),
     }
+}
+
+/// Estimates the model's weights: `m` from the first participants (read once more, up to
+/// [`weights::M_SAMPLE_ROWS`]), `u` and the ID-typo share from the register.
+fn estimate_weights(config: &ReconcileConfig, register: &Register) -> Result<Weights> {
+    let file = InputFile::open(
+        &config.participants,
+        config.delimiter,
+        &PARTICIPANTS,
+        &config.participant_sources,
+        (&REGISTER, &config.register_sources),
+    )?;
+    let mapping = file.mapping.clone();
+    let mut chunks = file.into_chunks(weights::M_SAMPLE_ROWS.min(config.chunk_rows.max(1024)));
+    let mut sample: Vec<Participant> = Vec::new();
+    while let Some(chunk) = chunks.next_chunk() {
+        for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
+            if sample.len() == weights::M_SAMPLE_ROWS {
+                break;
+            }
+            let row = Row { line, record, mapping: &mapping };
+            if let Ok(given) = read_given(&row) {
+                sample.push(normalize(&given, config));
+            }
+        }
+        chunks.recycle(chunk);
+        if sample.len() == weights::M_SAMPLE_ROWS {
+            break;
+        }
+    }
+    drop(chunks); // Stops the reader thread: the rest of the file is not needed.
+    let same_person = weights::count_same_person(sample.iter(), register);
+    let unrelated = weights::count_unrelated(register);
+    Ok(Weights::estimate(&same_person, &unrelated, weights::id_typo_share(register)))
 }

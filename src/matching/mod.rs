@@ -11,12 +11,18 @@
 
 pub mod compare;
 pub mod reason;
+pub mod search;
 pub mod verify;
+pub mod weights;
 
 use crate::normalize::date::DateField;
 use crate::normalize::id::CccdStructure;
 use crate::normalize::{Gender, NameForms, ParsedId};
+use crate::register::blocking::BlockIndex;
+use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
+
+use weights::{FieldScores, Weights};
 
 pub use reason::{Method, Reason, ReasonSet, Status};
 pub use verify::Comparison;
@@ -30,19 +36,60 @@ pub struct Participant {
     pub gender: Gender,
 }
 
+/// The decision thresholds, in bits of evidence (the scores' unit). The only tuned numbers in
+/// matching; everything else is estimated from the data.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// An ID hit is the same person when its score is at least this.
+    pub verify: f64,
+    /// The best candidate is SUGGESTED when its score is at least this …
+    pub suggest: f64,
+    /// … and it leads the next candidate by at least this.
+    pub margin: f64,
+    /// Below `suggest` (or without the lead), AMBIGUOUS when the best scores at least this;
+    /// NOT_FOUND otherwise.
+    pub possible: f64,
+    /// Blocks with more persons than this are skipped (and counted), never compared in full.
+    pub block_cap: usize,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds { verify: 0.0, suggest: 12.0, margin: 4.0, possible: 6.0, block_cap: 1000 }
+    }
+}
+
+/// Everything matching reads, shared read-only by all threads.
+pub struct Model<'a> {
+    pub register: &'a Register,
+    pub index: &'a BlockIndex,
+    pub frequencies: &'a Frequencies,
+    pub weights: &'a Weights,
+    pub thresholds: &'a Thresholds,
+}
+
 /// What matching decided for one participant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub status: Status,
     /// The register person linked (SYNCED, DIFF) or suggested (SUGGESTED).
     pub person: Option<PersonIdx>,
-    /// The register person whose fields were compared: the linked person, or the person the
-    /// participant's ID belongs to when that is someone else (`id_other_person`).
+    /// The register person whose fields were compared: the linked or suggested person, the best
+    /// candidate of an AMBIGUOUS row, or the holder of the participant's ID when that is
+    /// someone else (`id_other_person`).
     pub compared: Option<PersonIdx>,
     pub method: Option<Method>,
+    /// The compared person's score, in bits.
     pub score: Option<f64>,
     pub reasons: ReasonSet,
     pub comparison: Option<Comparison>,
+    /// The compared person's per-field weights.
+    pub scores: Option<FieldScores>,
+    /// AMBIGUOUS rows: the plausible persons with their scores, best first.
+    pub candidates: Vec<(PersonIdx, f64)>,
+    /// Blocks the search skipped as too large.
+    pub capped_blocks: u32,
 }
 
 impl Outcome {
@@ -55,6 +102,9 @@ impl Outcome {
             score: None,
             reasons,
             comparison: None,
+            scores: None,
+            candidates: Vec::new(),
+            capped_blocks: 0,
         }
     }
 
@@ -74,8 +124,10 @@ pub struct Scratch {
     folded: String,
 }
 
-/// Matches one participant against the register: the ID path of SPEC section 3, steps 1-2.
-pub fn match_participant(p: &Participant, register: &Register, scratch: &mut Scratch) -> Outcome {
+/// Matches one participant against the register: the ID path of SPEC section 3 (steps 1-2),
+/// then, when it gives no usable hit, the candidate search (step 3).
+pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Outcome {
+    let register = model.register;
     let structure = match p.id {
         ParsedId::Cccd(v) | ParsedId::Restored(v) => Some(CccdStructure::of(v)),
         _ => None,
@@ -85,91 +137,117 @@ pub fn match_participant(p: &Participant, register: &Register, scratch: &mut Scr
         id_reasons.insert(Reason::IdStructure);
     }
     let hits: Vec<(PersonIdx, Method)> = match &p.id {
-        ParsedId::Missing => return Outcome::not_found(ReasonSet::of(Reason::IdMissing)),
-        ParsedId::Malformed => return Outcome::not_found(ReasonSet::of(Reason::IdMalformed)),
-        ParsedId::Cccd(_) => register
-            .find_id(&p.id)
-            .map(|i| (i, Method::Id))
-            .into_iter()
-            .collect(),
-        ParsedId::Restored(_) => {
-            id_reasons.insert(Reason::IdZerosRestored);
-            register
-                .find_id(&p.id)
-                .map(|i| (i, Method::IdRestored))
-                .into_iter()
-                .collect()
-        }
+        ParsedId::Missing => Vec::new(),
+        ParsedId::Malformed => Vec::new(),
+        ParsedId::Cccd(_) => register.find_id(&p.id).map(|i| (i, Method::Id)).into_iter().collect(),
+        ParsedId::Restored(_) => register.find_id(&p.id).map(|i| (i, Method::IdRestored)).into_iter().collect(),
         ParsedId::Old(_) | ParsedId::OldRestored(_) => {
-            if matches!(p.id, ParsedId::OldRestored(_)) {
-                id_reasons.insert(Reason::IdZerosRestored);
-            }
-            register
-                .find_old_id(&p.id)
-                .iter()
-                .map(|&(_, i)| (i, Method::OldId))
-                .collect()
+            register.find_old_id(&p.id).iter().map(|&(_, i)| (i, Method::OldId)).collect()
         }
         ParsedId::Opaque(text) => match register.find_id(&p.id) {
             Some(i) => vec![(i, Method::Id)],
-            None => register
-                .find_old_text(text)
-                .into_iter()
-                .map(|i| (i, Method::OldId))
-                .collect(),
+            None => register.find_old_text(text).into_iter().map(|i| (i, Method::OldId)).collect(),
         },
     };
-    if hits.is_empty() {
-        id_reasons.remove(Reason::IdZerosRestored);
-        id_reasons.insert(Reason::IdNotFound);
-        return Outcome::not_found(id_reasons);
-    }
+    let id_problem = match &p.id {
+        ParsedId::Missing => Reason::IdMissing,
+        ParsedId::Malformed => Reason::IdMalformed,
+        _ if hits.is_empty() => Reason::IdNotFound,
+        _ => Reason::IdOtherPerson,
+    };
     // Verify each hit (an old ID can name several persons); link the one that is this
     // participant, if exactly one is.
-    let verified: Vec<(PersonIdx, Method, Comparison)> = hits
+    let verified: Vec<(PersonIdx, Method, Comparison, FieldScores)> = hits
         .iter()
         .map(|&(person, method)| {
-            (
-                person,
-                method,
-                verify::compare(p, register, person, scratch),
-            )
+            let c = verify::compare(p, register, person, scratch);
+            let scores = model.weights.score(&c, register, person, model.frequencies, false);
+            (person, method, c, scores)
         })
         .collect();
-    let same: Vec<&(PersonIdx, Method, Comparison)> = verified
-        .iter()
-        .filter(|(_, _, c)| c.same_person())
-        .collect();
-    let [&(person, method, comparison)] = same.as_slice() else {
-        // Nobody the ID names is this participant (or several are, which no one can tell apart).
-        let (other, _, comparison) = verified[0];
-        id_reasons.remove(Reason::IdZerosRestored);
-        id_reasons.insert(Reason::IdOtherPerson);
+    let same: Vec<&(PersonIdx, Method, Comparison, FieldScores)> =
+        verified.iter().filter(|v| v.3.total() >= model.thresholds.verify).collect();
+    if let [&(person, method, comparison, scores)] = same.as_slice() {
+        let synced = method == Method::Id && comparison.all_equal();
+        let mut reasons = if synced { ReasonSet::default() } else { id_reasons | comparison.reasons() };
+        match method {
+            Method::OldId => reasons.insert(Reason::OldId),
+            Method::IdRestored => reasons.insert(Reason::IdZerosRestored),
+            _ => {}
+        }
+        if matches!(p.id, ParsedId::OldRestored(_)) {
+            reasons.insert(Reason::IdZerosRestored);
+        }
+        if register.is_deceased(person) {
+            reasons.insert(Reason::Deceased);
+        }
         return Outcome {
-            compared: Some(other),
+            status: if synced { Status::Synced } else { Status::Diff },
+            person: Some(person),
+            compared: Some(person),
+            method: Some(method),
+            score: Some(scores.total()),
+            reasons,
             comparison: Some(comparison),
-            ..Outcome::not_found(id_reasons)
+            scores: Some(scores),
+            candidates: Vec::new(),
+            capped_blocks: 0,
         };
+    }
+    // No usable hit: search by name, date of birth and gender.
+    id_reasons.insert(id_problem);
+    let other = verified.first().map(|v| v.0);
+    let found = search::search(p, model, other, scratch);
+    decide(found, id_reasons, other.zip(verified.first().map(|v| (v.2, v.3))), model)
+}
+
+/// SUGGESTED, AMBIGUOUS or NOT_FOUND from the scored candidates.
+fn decide(
+    found: search::Found,
+    id_reasons: ReasonSet,
+    other: Option<(PersonIdx, (Comparison, FieldScores))>,
+    model: &Model<'_>,
+) -> Outcome {
+    let t = model.thresholds;
+    let mut outcome = Outcome::not_found(id_reasons);
+    outcome.capped_blocks = found.capped_blocks;
+    // By default the auditor sees the person the ID pointed to, if it pointed to someone.
+    if let Some((person, (comparison, scores))) = other {
+        outcome.compared = Some(person);
+        outcome.comparison = Some(comparison);
+        outcome.scores = Some(scores);
+        outcome.score = Some(scores.total());
+    }
+    let Some(best) = found.candidates.first() else {
+        return outcome;
     };
-    let synced = method == Method::Id && comparison.all_equal();
-    let mut reasons = if synced {
-        ReasonSet::default()
+    let lead = found.candidates.get(1).map_or(f64::INFINITY, |next| best.score() - next.score());
+    if best.score() >= t.suggest && lead >= t.margin {
+        let mut reasons = id_reasons | best.comparison.reasons();
+        if best.id_typo {
+            reasons.insert(Reason::IdTypo);
+        }
+        if model.register.is_deceased(best.person) {
+            reasons.insert(Reason::Deceased);
+        }
+        outcome.status = Status::Suggested;
+        outcome.person = Some(best.person);
+        outcome.method = Some(Method::Search);
+        outcome.reasons = reasons;
+    } else if best.score() >= t.possible {
+        outcome.status = Status::Ambiguous;
+        outcome.candidates = found
+            .candidates
+            .iter()
+            .take_while(|c| c.score() >= t.possible)
+            .map(|c| (c.person, c.score()))
+            .collect();
     } else {
-        id_reasons | comparison.reasons()
-    };
-    if method == Method::OldId {
-        reasons.insert(Reason::OldId);
+        return outcome;
     }
-    if register.is_deceased(person) {
-        reasons.insert(Reason::Deceased);
-    }
-    Outcome {
-        status: if synced { Status::Synced } else { Status::Diff },
-        person: Some(person),
-        compared: Some(person),
-        method: Some(method),
-        score: None,
-        reasons,
-        comparison: Some(comparison),
-    }
+    outcome.compared = Some(best.person);
+    outcome.comparison = Some(best.comparison);
+    outcome.scores = Some(best.scores);
+    outcome.score = Some(best.score());
+    outcome
 }

@@ -51,7 +51,6 @@ pub struct RegisterBuilder {
     syllables: Syllables,
     written_index: HashMap<Box<str>, u32>,
     canonical_index: HashMap<Box<str>, u32>,
-    folded_index: HashMap<Box<str>, u32>,
     pub stats: RegisterStats,
 }
 
@@ -113,7 +112,7 @@ impl RegisterBuilder {
         let folded = name::fold_canonical(&canonical);
         let t = &mut self.syllables;
         let c = intern(&mut self.canonical_index, &mut t.canonical, &canonical);
-        let f = intern(&mut self.folded_index, &mut t.folded, &folded);
+        let f = intern(&mut t.folded_index, &mut t.folded, &folded);
         let i = t.written.len() as u32;
         t.written.push(written.into());
         t.canonical_of.push(c);

@@ -12,7 +12,9 @@
 //! 8 (ID) + 4 (date) + 1 (gender, deceased) + 4 (name offset) + ~4 × 4 (syllables) bytes, plus
 //! 8 bytes in the old-ID index for persons that have one: about 41 bytes.
 
+pub mod blocking;
 pub mod build;
+pub mod frequency;
 pub mod load;
 
 use crate::normalize::date::PartialDate;
@@ -49,6 +51,15 @@ pub struct Syllables {
     pub folded_of: Vec<u32>,
     pub canonical: Vec<Box<str>>,
     pub folded: Vec<Box<str>>,
+    /// Folded syllable → its index in `folded`, so a participant's syllables can be looked up.
+    pub folded_index: std::collections::HashMap<Box<str>, u32>,
+}
+
+impl Syllables {
+    /// The index of a folded syllable, if any register name has it.
+    pub fn folded_id(&self, folded: &str) -> Option<u32> {
+        self.folded_index.get(folded).copied()
+    }
 }
 
 const GENDER_MASK: u8 = 0b11;
@@ -161,7 +172,8 @@ impl Register {
         format_old_id(old)
     }
 
-    fn syllable_ids(&self, p: PersonIdx) -> &[u32] {
+    /// The person's name syllables (indexes into `syllables.written`).
+    pub fn syllable_ids(&self, p: PersonIdx) -> &[u32] {
         let p = p as usize;
         &self.name_syllables[self.name_offsets[p] as usize..self.name_offsets[p + 1] as usize]
     }
@@ -193,6 +205,16 @@ impl Register {
         self.join(p, out, |s| {
             &self.syllables.folded[self.syllables.folded_of[s as usize] as usize]
         });
+    }
+
+    /// The person's folded name parts for blocking and scoring.
+    pub fn name_parts(&self, p: PersonIdx) -> Option<blocking::NameParts> {
+        let folded: Vec<u32> = self
+            .syllable_ids(p)
+            .iter()
+            .map(|&s| self.syllables.folded_of[s as usize])
+            .collect();
+        blocking::NameParts::new(&folded, |i| &self.syllables.folded[folded[i] as usize])
     }
 
     pub fn dob(&self, p: PersonIdx) -> Option<PartialDate> {

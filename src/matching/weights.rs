@@ -1,0 +1,315 @@
+//! Fellegi-Sunter weights estimated from the run's own data (SPEC section 3).
+//!
+//! For each field and comparison level, `m` is how often the level occurs when the two records
+//! are the same person, and `u` how often it occurs between unrelated persons; the level's weight
+//! is `log2(m / u)` bits, and a candidate's score is the sum over fields. Nothing here is a
+//! hand-set constant:
+//! - `m` comes from participants whose 12-digit ID hits the register, each field counted only
+//!   where the *other* fields agree (so a relative's ID, which disagrees everywhere, does not
+//!   teach the model that names may differ);
+//! - `u` comes from pairs of register persons drawn with a fixed-seed generator;
+//! - exact name and date agreement are adjusted by frequency: `u` is the share of the register
+//!   with that family and given name, or born that day (agreeing on "Nguyễn" says far less than
+//!   agreeing on "Quách");
+//! - missing or unreadable values carry no evidence: weight 0.
+//!
+//! The same input gives the same sample and the same weights, whatever the thread count.
+
+use serde::Serialize;
+
+use super::compare::{DateLevel, GenderLevel, NameLevel};
+use super::verify::Comparison;
+use crate::register::frequency::Frequencies;
+use crate::register::{PersonIdx, Register};
+
+pub const NAME_LEVELS: [NameLevel; 7] = [
+    NameLevel::Exact,
+    NameLevel::Diacritics,
+    NameLevel::Order,
+    NameLevel::Middle,
+    NameLevel::Typo,
+    NameLevel::Differs,
+    NameLevel::Missing,
+];
+pub const DATE_LEVELS: [DateLevel; 8] = [
+    DateLevel::Exact,
+    DateLevel::Partial,
+    DateLevel::Swapped,
+    DateLevel::YearOff,
+    DateLevel::Typo,
+    DateLevel::Differs,
+    DateLevel::Missing,
+    DateLevel::Invalid,
+];
+pub const GENDER_LEVELS: [GenderLevel; 3] = [GenderLevel::Equal, GenderLevel::Missing, GenderLevel::Differs];
+
+/// How often each level was seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LevelCounts {
+    pub name: [u64; 7],
+    pub dob: [u64; 8],
+    pub gender: [u64; 3],
+}
+
+impl LevelCounts {
+    /// Counts a confirmed same-person comparison for the `m` side, each field only where the
+    /// other fields agree.
+    pub fn add_same_person(&mut self, c: &Comparison) {
+        let name_agrees = matches!(c.name, NameLevel::Exact | NameLevel::Diacritics);
+        if c.dob == DateLevel::Exact && c.gender != GenderLevel::Differs {
+            self.name[c.name as usize] += 1;
+        }
+        if name_agrees {
+            self.dob[c.dob as usize] += 1;
+        }
+        if name_agrees && c.dob == DateLevel::Exact {
+            self.gender[c.gender as usize] += 1;
+        }
+    }
+
+    /// Counts an unrelated pair for the `u` side.
+    pub fn add(&mut self, c: &Comparison) {
+        self.name[c.name as usize] += 1;
+        self.dob[c.dob as usize] += 1;
+        self.gender[c.gender as usize] += 1;
+    }
+
+    pub fn merge(&mut self, other: &LevelCounts) {
+        self.name.iter_mut().zip(other.name).for_each(|(a, b)| *a += b);
+        self.dob.iter_mut().zip(other.dob).for_each(|(a, b)| *a += b);
+        self.gender.iter_mut().zip(other.gender).for_each(|(a, b)| *a += b);
+    }
+}
+
+/// One level's probabilities and weight, for summary.json.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LevelWeight {
+    pub level: &'static str,
+    pub m: f64,
+    pub u: f64,
+    /// log2(m / u); 0 for levels that carry no evidence.
+    pub weight: f64,
+}
+
+/// The estimated model.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Weights {
+    pub name: Vec<LevelWeight>,
+    pub dob: Vec<LevelWeight>,
+    pub gender: Vec<LevelWeight>,
+    /// Bits for a candidate whose ID is one substitution or transposition from the given one.
+    pub id_typo: f64,
+    /// Comparisons the m and u sides were estimated from.
+    pub m_sample: u64,
+    pub u_sample: u64,
+}
+
+/// Laplace-smoothed shares: a level never seen still has a small, finite probability.
+fn shares(counts: &[u64]) -> Vec<f64> {
+    let total: u64 = counts.iter().sum();
+    counts.iter().map(|&c| (c as f64 + 1.0) / (total as f64 + counts.len() as f64)).collect()
+}
+
+fn field(labels: &[&'static str], m: &[u64], u: &[u64], no_evidence: &[usize]) -> Vec<LevelWeight> {
+    let (m, u) = (shares(m), shares(u));
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, &level)| LevelWeight {
+            level,
+            m: m[i],
+            u: u[i],
+            weight: if no_evidence.contains(&i) { 0.0 } else { (m[i] / u[i]).log2() },
+        })
+        .collect()
+}
+
+/// Per-field weights of one comparison, in bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FieldScores {
+    pub name: f64,
+    pub dob: f64,
+    pub gender: f64,
+    pub id: f64,
+}
+
+impl FieldScores {
+    pub fn total(&self) -> f64 {
+        self.name + self.dob + self.gender + self.id
+    }
+}
+
+impl Weights {
+    pub fn estimate(same_person: &LevelCounts, unrelated: &LevelCounts, id_typo_share: f64) -> Weights {
+        let name_labels: Vec<&str> = NAME_LEVELS.iter().map(|l| l.as_str()).collect();
+        let dob_labels: Vec<&str> = DATE_LEVELS.iter().map(|l| l.as_str()).collect();
+        let gender_labels: Vec<&str> = GENDER_LEVELS.iter().map(|l| l.as_str()).collect();
+        Weights {
+            name: field(&name_labels, &same_person.name, &unrelated.name, &[NameLevel::Missing as usize]),
+            dob: field(
+                &dob_labels,
+                &same_person.dob,
+                &unrelated.dob,
+                &[DateLevel::Missing as usize, DateLevel::Invalid as usize],
+            ),
+            gender: field(&gender_labels, &same_person.gender, &unrelated.gender, &[GenderLevel::Missing as usize]),
+            // m = 1: when the person is right and the given ID is one edit from theirs, that edit
+            // is how it was mistyped. u: the chance a random person's ID is one edit away.
+            id_typo: -(id_typo_share.max(f64::MIN_POSITIVE)).log2(),
+            m_sample: same_person.name.iter().sum(),
+            u_sample: unrelated.name.iter().sum(),
+        }
+    }
+
+    /// The weights of a comparison with register person `person`, frequency-adjusted.
+    pub fn score(&self, c: &Comparison, register: &Register, person: PersonIdx, freq: &Frequencies, id_typo: bool) -> FieldScores {
+        let mut name = self.name[c.name as usize].weight;
+        if matches!(c.name, NameLevel::Exact | NameLevel::Diacritics) {
+            if let Some(parts) = register.name_parts(person) {
+                name = (self.name[c.name as usize].m / freq.name_share(parts.family, parts.given)).log2();
+            }
+        }
+        let mut dob = self.dob[c.dob as usize].weight;
+        if c.dob == DateLevel::Exact {
+            if let Some(d) = register.dob(person) {
+                dob = (self.dob[c.dob as usize].m / freq.dob_share(d.pack())).log2();
+            }
+        }
+        FieldScores {
+            name,
+            dob,
+            gender: self.gender[c.gender as usize].weight,
+            id: if id_typo { self.id_typo } else { 0.0 },
+        }
+    }
+}
+
+/// A deterministic stream of pseudo-random numbers (SplitMix64), for sampling unrelated pairs.
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        crate::register::blocking::mix(self.0)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agreement_weighs_positive_and_disagreement_negative() {
+        let mut m = LevelCounts::default();
+        let mut u = LevelCounts::default();
+        let same = Comparison { name: NameLevel::Exact, dob: DateLevel::Exact, gender: GenderLevel::Equal };
+        let other = Comparison { name: NameLevel::Differs, dob: DateLevel::Differs, gender: GenderLevel::Differs };
+        for _ in 0..990 {
+            m.add_same_person(&same);
+            u.add(&other);
+        }
+        for _ in 0..10 {
+            m.add_same_person(&Comparison { dob: DateLevel::Typo, ..same });
+            u.add(&same);
+        }
+        let w = Weights::estimate(&m, &u, 1e-6);
+        assert!(w.name[NameLevel::Exact as usize].weight > 5.0);
+        assert!(w.name[NameLevel::Differs as usize].weight < -5.0);
+        assert!(w.dob[DateLevel::Typo as usize].weight > w.dob[DateLevel::Differs as usize].weight);
+        assert_eq!(w.dob[DateLevel::Invalid as usize].weight, 0.0);
+        assert!((w.id_typo - 19.93).abs() < 0.01);
+    }
+
+    #[test]
+    fn sampling_is_deterministic() {
+        let (mut a, mut b) = (SplitMix(7), SplitMix(7));
+        for _ in 0..100 {
+            let (x, y) = (a.below(1000), b.below(1000));
+            assert_eq!(x, y);
+            assert!(x < 1000);
+        }
+    }
+}
+
+/// Participants read for the `m` side (the first ones of the file, so the sample never depends
+/// on chunking or threads).
+pub const M_SAMPLE_ROWS: usize = 200_000;
+/// Unrelated register pairs drawn for the `u` side.
+pub const U_SAMPLE_PAIRS: u64 = 100_000;
+/// Register IDs whose one-edit neighbourhood is probed for the ID-typo `u`.
+pub const ID_SAMPLE: u64 = 5_000;
+const SEED: u64 = 0x706f_7073_796e_63; // "popsync"
+
+/// The `m` side: comparisons of participants with the person their 12-digit ID names.
+pub fn count_same_person<'a>(
+    participants: impl Iterator<Item = &'a super::Participant>,
+    register: &Register,
+) -> LevelCounts {
+    let mut counts = LevelCounts::default();
+    let mut scratch = super::Scratch::default();
+    for p in participants {
+        if let crate::normalize::ParsedId::Cccd(_) = p.id {
+            if let Some(person) = register.find_id(&p.id) {
+                counts.add_same_person(&super::verify::compare(p, register, person, &mut scratch));
+            }
+        }
+    }
+    counts
+}
+
+/// The `u` side: comparisons of unrelated register persons. A small register is compared in
+/// all its pairs (exact); a large one in pairs drawn with a fixed seed.
+pub fn count_unrelated(register: &Register) -> LevelCounts {
+    let mut counts = LevelCounts::default();
+    let n = register.len() as u64;
+    let all_pairs = n * n.saturating_sub(1) / 2;
+    let pairs: Box<dyn Iterator<Item = (PersonIdx, PersonIdx)>> = if all_pairs <= U_SAMPLE_PAIRS {
+        Box::new((0..n as PersonIdx).flat_map(move |a| (a + 1..n as PersonIdx).map(move |b| (a, b))))
+    } else {
+        let mut rng = SplitMix(SEED);
+        Box::new(
+            (0..U_SAMPLE_PAIRS)
+                .map(move |_| (rng.below(n) as PersonIdx, rng.below(n) as PersonIdx))
+                .filter(|(a, b)| a != b),
+        )
+    };
+    let mut scratch = super::Scratch::default();
+    let mut canonical = String::new();
+    for (a, b) in pairs {
+        register.canonical_name(a, &mut canonical);
+        let as_participant = super::Participant {
+            id: crate::normalize::ParsedId::Missing,
+            name: crate::normalize::NameForms::new(&canonical),
+            dob: register
+                .dob(a)
+                .map_or(crate::normalize::DateField::Missing, crate::normalize::DateField::Known),
+            gender: register.gender(a),
+        };
+        counts.add(&super::verify::compare(&as_participant, register, b, &mut scratch));
+    }
+    counts
+}
+
+/// The chance that a random register person's ID is one substitution or adjacent transposition
+/// away from a given ID: the density of IDs around sampled register IDs, over the register size.
+pub fn id_typo_share(register: &Register) -> f64 {
+    let Some(ids) = register.numeric_ids() else {
+        return 1.0;
+    };
+    let n = ids.len() as u64;
+    if n == 0 {
+        return 1.0;
+    }
+    let mut rng = SplitMix(SEED ^ 1);
+    let mut neighbours = 0u64;
+    for _ in 0..ID_SAMPLE.min(n) {
+        let id = ids[rng.below(n) as usize];
+        neighbours += super::search::id_neighbour_ids(id, ids).len() as u64;
+    }
+    // At least one neighbour in the sample, so the share is never zero.
+    (neighbours.max(1) as f64 / ID_SAMPLE.min(n) as f64) / n as f64
+}

@@ -1,0 +1,61 @@
+//! How common each family name, given name and date of birth is in the register: the `u`
+//! side of the name- and date-frequency adjustment (agreeing on "Nguyễn" says far less than
+//! agreeing on "Quách", and agreeing on 1 January of a year that year-only records pile onto
+//! says less than agreeing on 17 March).
+
+use std::collections::HashMap;
+
+use super::{PersonIdx, Register};
+
+#[derive(Debug, Default)]
+pub struct Frequencies {
+    persons: u64,
+    /// Persons per folded syllable, as family name (first syllable).
+    family: Vec<u32>,
+    /// Persons per folded syllable, as given name (last syllable).
+    given: Vec<u32>,
+    /// Persons per packed date of birth.
+    dob: HashMap<u32, u32>,
+}
+
+impl Frequencies {
+    pub fn count(register: &Register) -> Frequencies {
+        let syllables = register.syllables.folded.len();
+        let mut f = Frequencies {
+            persons: register.len() as u64,
+            family: vec![0; syllables],
+            given: vec![0; syllables],
+            dob: HashMap::new(),
+        };
+        for p in 0..register.len() as PersonIdx {
+            if let Some(name) = register.name_parts(p) {
+                f.family[name.family as usize] += 1;
+                f.given[name.given as usize] += 1;
+            }
+            if let Some(d) = register.dob(p) {
+                *f.dob.entry(d.pack()).or_default() += 1;
+            }
+        }
+        f
+    }
+
+    fn share(&self, count: u32) -> f64 {
+        // Never below one person: a name or date no one else has is as rare as can be counted.
+        (count.max(1) as f64) / (self.persons.max(1) as f64)
+    }
+
+    /// The chance that a random register person has this family and given name.
+    pub fn name_share(&self, family: u32, given: u32) -> f64 {
+        let count = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().unwrap_or(0);
+        self.share(count(&self.family, family)) * self.share(count(&self.given, given))
+    }
+
+    /// The chance that a random register person was born on this (packed) date.
+    pub fn dob_share(&self, packed: u32) -> f64 {
+        self.share(self.dob.get(&packed).copied().unwrap_or(0))
+    }
+
+    pub fn persons(&self) -> u64 {
+        self.persons
+    }
+}

@@ -1,6 +1,7 @@
 //! One file per subcommand, each with the same shape: `run(args) -> Result<ExitCode>`.
 
 pub mod reconcile;
+pub mod synth;
 
 use std::ffi::OsString;
 
@@ -21,6 +22,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let result = match cli.command {
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Synth(args) => synth::run(args),
     };
     match result {
         Ok(code) => code.code(),

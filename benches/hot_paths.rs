@@ -1,5 +1,6 @@
 //! Criterion micro-benchmarks of the per-row hot paths: name normalization, date and ID parsing,
-//! and verification of an ID hit (compare + decide). Run with `cargo bench --bench hot_paths`.
+//! field comparison, and an ID lookup with verification of the hit (compare + decide).
+//! Run with `cargo bench --bench hot_paths`.
 
 use std::hint::black_box;
 
@@ -96,5 +97,25 @@ fn verification(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, normalization, verification);
+fn field_comparison(c: &mut Criterion) {
+    use popsync::matching::compare::{compare_dates, compare_names};
+    let given = NameForms::new("Nguyen Thi Hoa");
+    let register = NameForms::new("Nguyễn Thị Hòa");
+    let other = NameForms::new("Trần Văn Bình");
+    let mut group = c.benchmark_group("compare");
+    group.bench_function("names_diacritics", |b| {
+        b.iter(|| compare_names(black_box(&given), &register.canonical, &register.folded))
+    });
+    group.bench_function("names_differ", |b| {
+        b.iter(|| compare_names(black_box(&given), &other.canonical, &other.folded))
+    });
+    let dob = DateField::parse("03/12/1990");
+    let reg = PartialDate::new(1990, 3, 12);
+    group.bench_function("dates_swapped", |b| {
+        b.iter(|| compare_dates(black_box(dob), black_box(reg)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, normalization, field_comparison, verification);
 criterion_main!(benches);

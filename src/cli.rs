@@ -23,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Link every participant to the register, verify, and write the reports.
     Reconcile(ReconcileArgs),
+    /// Write realistic synthetic data with known truth (register, participants, truth.csv).
+    Synth(crate::commands::synth::SynthArgs),
     /// Score a results.csv against the ground truth of a synthetic dataset.
     Evaluate(crate::commands::evaluate::EvaluateArgs),
 }

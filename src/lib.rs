@@ -23,3 +23,4 @@ pub mod normalize;
 pub mod province;
 pub mod register;
 pub mod report;
+pub mod synth;

@@ -4,9 +4,8 @@
 //! `person_id` in results.csv is a link asserted. Outputs, as a table or JSON:
 //! - link precision (asserted links that are right), recall (linkable rows linked rightly), F1;
 //! - per error tag: rows, right links, wrong links, recall;
-//! - SYNCED against truly in sync: a row is truly in sync when it has a true person, the tags say
-//!   nothing but `clean`, errors that normalization erases (capitals, NFD, tone placement, extra
-//!   spaces, another date format) or the `duplicate_person` flag, and no ID error.
+//! - SYNCED against truly in sync ([`crate::synth::is_truly_in_sync`]: a true person, and no tag
+//!   but `clean`, errors that normalization erases, or the `duplicate_person` flag).
 //!
 //! Rows are joined on the insurance code; a truth row missing from results counts as not linked,
 //! and a results row missing from the truth is counted apart.
@@ -20,6 +19,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::exit::ExitCode;
+use crate::synth::is_truly_in_sync;
 
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
@@ -35,17 +35,6 @@ pub struct EvaluateArgs {
     #[arg(long)]
     pub json: bool,
 }
-
-/// Tags whose injected change SPEC section 2's normalization erases: such a row is still in sync.
-pub const FORMAT_ONLY_TAGS: &[&str] = &[
-    "clean",
-    "name_upper",
-    "name_nfd",
-    "name_tone_placement",
-    "name_extra_spaces",
-    "dob_other_format",
-    "duplicate_person",
-];
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq)]
 pub struct TagScore {
@@ -194,11 +183,8 @@ pub fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
         e.linkable += u64::from(linkable);
         e.links_asserted += u64::from(asserted);
         e.links_right += u64::from(right);
-        let in_sync = linkable
-            && truth
-                .tags
-                .iter()
-                .all(|t| FORMAT_ONLY_TAGS.contains(&t.as_str()));
+        let tags: Vec<&str> = truth.tags.iter().map(String::as_str).collect();
+        let in_sync = is_truly_in_sync(&truth.person, &tags);
         let synced = status == "SYNCED";
         let c = &mut e.synced;
         match (synced, in_sync) {

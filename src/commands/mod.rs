@@ -2,6 +2,7 @@
 
 pub mod evaluate;
 pub mod reconcile;
+pub mod synth;
 
 use std::ffi::OsString;
 
@@ -26,6 +27,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let result = match cli.command {
         Command::Reconcile(args) => reconcile::run(args),
+        Command::Synth(args) => synth::run(args),
         Command::Evaluate(args) => evaluate::run(args),
     };
     match result {

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# End-to-end benchmark (SPEC section 6): synthesizes register × participants datasets outside the
+# repository, times a plain CSV read of both files and `popsync reconcile` on them, and prints one
+# Markdown row per size for BENCHMARKS.md: median wall time of RUNS runs, peak memory (max RSS),
+# throughput, the ratio to the plain read, and `popsync evaluate`'s link F1.
+#
+# Usage: benches/e2e.sh [SIZE...]      SIZE: 100k, 1m, 10m or 100m (default: 1m 10m)
+# Environment: BENCH_DIR (default /tmp/popsync-bench) holds the data; RUNS (default 3).
+# Disk: about 140 MB per million rows of each file, plus results (1m: ~0.3 GB, 10m: ~3 GB,
+# 100m: ~30 GB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BENCH_DIR=${BENCH_DIR:-/tmp/popsync-bench}
+RUNS=${RUNS:-3}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1m 10m)
+
+cargo build --release --quiet --bin popsync --example plain_read
+bin=target/release/popsync
+plain=target/release/examples/plain_read
+
+rows_of() {
+  case "$1" in
+    100k) echo 100000 ;; 1m) echo 1000000 ;; 10m) echo 10000000 ;; 100m) echo 100000000 ;;
+    *) echo "unknown size $1 (100k, 1m, 10m, 100m)" >&2; exit 2 ;;
+  esac
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
+echo
+echo "| size | plain read (s) | reconcile (s) | ratio | peak RSS (MB) | rows/s | F1 | precision | recall |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for size in "${sizes[@]}"; do
+  n=$(rows_of "$size")
+  data="$BENCH_DIR/$size"
+  if [ ! -s "$data/truth.csv" ]; then
+    mkdir -p "$data"
+    "$bin" synth --out "$data" --register "$n" --participants "$n" --seed 1 >/dev/null
+  fi
+  files=("$data/population.csv" "$data/participants.csv")
+  cat "${files[@]}" >/dev/null # warm the page cache for both timings alike
+  plain_times=()
+  run_times=()
+  peak=0
+  for _ in $(seq "$RUNS"); do
+    plain_times+=("$("$plain" "${files[@]}" | awk '/rows in/ {print $4}')")
+    /usr/bin/time -f "%e %M" -o "$data/time.txt" "$bin" reconcile -q \
+      --participants "$data/participants.csv" --register "$data/population.csv" --out "$data/out"
+    read -r wall rss <"$data/time.txt"
+    run_times+=("$wall")
+    [ "$rss" -gt "$peak" ] && peak=$rss
+  done
+  p=$(printf '%s\n' "${plain_times[@]}" | median)
+  r=$(printf '%s\n' "${run_times[@]}" | median)
+  scores=$("$bin" evaluate --truth "$data/truth.csv" --results "$data/out/results.csv" --json)
+  f1=$(echo "$scores" | python3 -c 'import json,sys; print("%.5f" % json.load(sys.stdin)["f1"])')
+  precision=$(echo "$scores" | python3 -c 'import json,sys; print("%.5f" % json.load(sys.stdin)["precision"])')
+  recall=$(echo "$scores" | python3 -c 'import json,sys; print("%.5f" % json.load(sys.stdin)["recall"])')
+  awk -v s="$size" -v p="$p" -v r="$r" -v m="$peak" -v n="$n" -v f="$f1" -v pr="$precision" -v rc="$recall" \
+    'BEGIN { printf "| %s × %s | %.2f | %.2f | %.1f× | %d | %.0f | %s | %s | %s |\n", s, s, p, r, r / p, m / 1024, n / r, f, pr, rc }'
+done

@@ -360,6 +360,10 @@ fn no_output_cell_can_start_a_spreadsheet_formula() {
         p("0901000004", "@Trần Văn Năm", "1980", "Nam", &linked),
         p("=0901000005", "\tLê Văn Sáu", "1980", "Nam", &linked),
         p("0901000006", "\rPhạm Văn Bảy", "1980", "Nam", ""),
+        // Two codes certainly linked to the person whose register name is a formula, so that
+        // duplicates.csv lists it (the two rows above may be judged someone else's ID).
+        p("0901000007", "=cmd|' /C calc'!A0", "1980", "Nam", &linked),
+        p("0901000008", "=cmd|' /C calc'!A0", "1980", "Nam", &linked),
     ];
     let mut text = participants_csv(&rows);
     text.push_str("=HYPERLINK(\"ragged\"),x\n");
@@ -379,7 +383,13 @@ fn no_output_cell_can_start_a_spreadsheet_formula() {
             "{name} is empty"
         );
         for row in &table.rows {
-            for cell in row {
+            for (cell, column) in row.iter().zip(&table.header) {
+                // Scores and weights are numbers popsync computes, negative when the evidence
+                // is against: a spreadsheet reads `-3.25` as a number, never a formula.
+                let computed = column == "score" || column.ends_with("_weight");
+                if computed && cell.parse::<f64>().is_ok() {
+                    continue;
+                }
                 assert!(
                     !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
                     "{name}: cell {cell:?} can start a formula (row {row:?})"

@@ -22,10 +22,10 @@ use crate::input::schema::{participant as col, PARTICIPANTS, REGISTER};
 use crate::input::{FieldError, InputFile, Reject, Row};
 use crate::matching::weights::{self, Weights};
 use crate::matching::{match_participant, Model, Outcome, Participant, Scratch, Status};
-use crate::register::blocking::BlockIndex;
-use crate::register::frequency::Frequencies;
 use crate::normalize::date::DateField;
 use crate::normalize::{Gender, NameForms, ParsedId};
+use crate::register::blocking::BlockIndex;
+use crate::register::frequency::Frequencies;
 use crate::register::load::InputInfo;
 use crate::register::{self, Register};
 use crate::report::finalize::{self, code_key, Intermediate, LinkLog, NO_PERSON};
@@ -64,7 +64,12 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             register::load::load(register_file, config, &progress)?;
         progress.finish();
         let ((index, frequencies), weights) = rayon::join(
-            || rayon::join(|| BlockIndex::build(&register), || Frequencies::count(&register)),
+            || {
+                rayon::join(
+                    || BlockIndex::build(&register),
+                    || Frequencies::count(&register),
+                )
+            },
             || estimate_weights(config, &register),
         );
         let weights = weights?;
@@ -121,6 +126,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             started,
             finished: finished_at,
             threads,
+            weights: &weights,
         });
         let mut summary_file = out.create("summary.json")?;
         serde_json::to_writer_pretty(&mut summary_file, &summary)
@@ -318,6 +324,7 @@ fn process_rows(
             }
         };
         let province = config.provinces.classify(given.get(col::PROVINCE_CODE));
+        part.stats.record_capped(outcome.capped_blocks);
         part.stats.record(
             outcome.status,
             outcome.reasons,
@@ -395,7 +402,11 @@ fn estimate_weights(config: &ReconcileConfig, register: &Register) -> Result<Wei
             if sample.len() == weights::M_SAMPLE_ROWS {
                 break;
             }
-            let row = Row { line, record, mapping: &mapping };
+            let row = Row {
+                line,
+                record,
+                mapping: &mapping,
+            };
             if let Ok(given) = read_given(&row) {
                 sample.push(normalize(&given, config));
             }
@@ -408,5 +419,9 @@ fn estimate_weights(config: &ReconcileConfig, register: &Register) -> Result<Wei
     drop(chunks); // Stops the reader thread: the rest of the file is not needed.
     let same_person = weights::count_same_person(sample.iter(), register);
     let unrelated = weights::count_unrelated(register);
-    Ok(Weights::estimate(&same_person, &unrelated, weights::id_typo_share(register)))
+    Ok(Weights::estimate(
+        &same_person,
+        &unrelated,
+        weights::id_typo_share(register),
+    ))
 }

@@ -56,7 +56,13 @@ pub struct Thresholds {
 
 impl Default for Thresholds {
     fn default() -> Thresholds {
-        Thresholds { verify: 0.0, suggest: 12.0, margin: 4.0, possible: 6.0, block_cap: 1000 }
+        Thresholds {
+            verify: 0.0,
+            suggest: 12.0,
+            margin: 4.0,
+            possible: 6.0,
+            block_cap: 1000,
+        }
     }
 }
 
@@ -139,14 +145,28 @@ pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scrat
     let hits: Vec<(PersonIdx, Method)> = match &p.id {
         ParsedId::Missing => Vec::new(),
         ParsedId::Malformed => Vec::new(),
-        ParsedId::Cccd(_) => register.find_id(&p.id).map(|i| (i, Method::Id)).into_iter().collect(),
-        ParsedId::Restored(_) => register.find_id(&p.id).map(|i| (i, Method::IdRestored)).into_iter().collect(),
-        ParsedId::Old(_) | ParsedId::OldRestored(_) => {
-            register.find_old_id(&p.id).iter().map(|&(_, i)| (i, Method::OldId)).collect()
-        }
+        ParsedId::Cccd(_) => register
+            .find_id(&p.id)
+            .map(|i| (i, Method::Id))
+            .into_iter()
+            .collect(),
+        ParsedId::Restored(_) => register
+            .find_id(&p.id)
+            .map(|i| (i, Method::IdRestored))
+            .into_iter()
+            .collect(),
+        ParsedId::Old(_) | ParsedId::OldRestored(_) => register
+            .find_old_id(&p.id)
+            .iter()
+            .map(|&(_, i)| (i, Method::OldId))
+            .collect(),
         ParsedId::Opaque(text) => match register.find_id(&p.id) {
             Some(i) => vec![(i, Method::Id)],
-            None => register.find_old_text(text).into_iter().map(|i| (i, Method::OldId)).collect(),
+            None => register
+                .find_old_text(text)
+                .into_iter()
+                .map(|i| (i, Method::OldId))
+                .collect(),
         },
     };
     let id_problem = match &p.id {
@@ -161,15 +181,25 @@ pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scrat
         .iter()
         .map(|&(person, method)| {
             let c = verify::compare(p, register, person, scratch);
-            let scores = model.weights.score(&c, register, person, model.frequencies, false);
+            let scores = model
+                .weights
+                .score(&c, register, person, model.frequencies, false);
             (person, method, c, scores)
         })
         .collect();
-    let same: Vec<&(PersonIdx, Method, Comparison, FieldScores)> =
-        verified.iter().filter(|v| v.3.total() >= model.thresholds.verify).collect();
+    // A hit whose every field agrees is the person whatever the weights say (a tiny register
+    // gives no evidence either way); otherwise the score decides.
+    let same: Vec<&(PersonIdx, Method, Comparison, FieldScores)> = verified
+        .iter()
+        .filter(|v| v.2.all_equal() || v.3.total() >= model.thresholds.verify)
+        .collect();
     if let [&(person, method, comparison, scores)] = same.as_slice() {
         let synced = method == Method::Id && comparison.all_equal();
-        let mut reasons = if synced { ReasonSet::default() } else { id_reasons | comparison.reasons() };
+        let mut reasons = if synced {
+            ReasonSet::default()
+        } else {
+            id_reasons | comparison.reasons()
+        };
         match method {
             Method::OldId => reasons.insert(Reason::OldId),
             Method::IdRestored => reasons.insert(Reason::IdZerosRestored),
@@ -198,7 +228,12 @@ pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scrat
     id_reasons.insert(id_problem);
     let other = verified.first().map(|v| v.0);
     let found = search::search(p, model, other, scratch);
-    decide(found, id_reasons, other.zip(verified.first().map(|v| (v.2, v.3))), model)
+    decide(
+        found,
+        id_reasons,
+        other.zip(verified.first().map(|v| (v.2, v.3))),
+        model,
+    )
 }
 
 /// SUGGESTED, AMBIGUOUS or NOT_FOUND from the scored candidates.
@@ -221,7 +256,10 @@ fn decide(
     let Some(best) = found.candidates.first() else {
         return outcome;
     };
-    let lead = found.candidates.get(1).map_or(f64::INFINITY, |next| best.score() - next.score());
+    let lead = found
+        .candidates
+        .get(1)
+        .map_or(f64::INFINITY, |next| best.score() - next.score());
     if best.score() >= t.suggest && lead >= t.margin {
         let mut reasons = id_reasons | best.comparison.reasons();
         if best.id_typo {

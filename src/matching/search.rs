@@ -50,7 +50,13 @@ fn participant_parts(p: &Participant, model: &Model<'_>) -> Option<(NameParts, V
     let texts: Vec<String> = tokens(&p.name.folded).map(String::from).collect();
     let ids: Vec<u32> = texts
         .iter()
-        .map(|t| model.register.syllables.folded_id(t).unwrap_or(UNKNOWN_SYLLABLE))
+        .map(|t| {
+            model
+                .register
+                .syllables
+                .folded_id(t)
+                .unwrap_or(UNKNOWN_SYLLABLE)
+        })
         .collect();
     let parts = NameParts::new(&ids, |i| texts[i].as_str())?;
     Some((parts, texts))
@@ -66,7 +72,11 @@ fn date_variants(d: PartialDate) -> Vec<PartialDate> {
         }
     }
     for year in [d.year().wrapping_sub(1), d.year() + 1] {
-        out.extend(PartialDate::new(year, d.month().unwrap_or(0), d.day().unwrap_or(0)));
+        out.extend(PartialDate::new(
+            year,
+            d.month().unwrap_or(0),
+            d.day().unwrap_or(0),
+        ));
     }
     out
 }
@@ -102,12 +112,20 @@ pub fn id_neighbour_ids(id: u64, ids: &[u64]) -> Vec<PersonIdx> {
             d.swap(i, i + 1);
         }
     }
-    variants.iter().filter_map(|v| ids.binary_search(v).ok().map(|i| i as PersonIdx)).collect()
+    variants
+        .iter()
+        .filter_map(|v| ids.binary_search(v).ok().map(|i| i as PersonIdx))
+        .collect()
 }
 
 /// Finds and scores the candidates for a participant. `exclude` is a person already known not
 /// to be this participant (the holder of the participant's ID, when that is someone else).
-pub fn search(p: &Participant, model: &Model<'_>, exclude: Option<PersonIdx>, scratch: &mut Scratch) -> Found {
+pub fn search(
+    p: &Participant,
+    model: &Model<'_>,
+    exclude: Option<PersonIdx>,
+    scratch: &mut Scratch,
+) -> Found {
     let mut found = Found::default();
     let mut persons: Vec<(PersonIdx, bool)> = Vec::new();
 
@@ -136,7 +154,11 @@ pub fn search(p: &Participant, model: &Model<'_>, exclude: Option<PersonIdx>, sc
         }
     }
     if let ParsedId::Cccd(id) | ParsedId::Restored(id) = p.id {
-        persons.extend(id_neighbours(id, model).into_iter().map(|person| (person, true)));
+        persons.extend(
+            id_neighbours(id, model)
+                .into_iter()
+                .map(|person| (person, true)),
+        );
     }
     // A person reached both ways keeps the ID-typo evidence.
     persons.sort_unstable_by_key(|&(person, typo)| (person, !typo));
@@ -147,13 +169,32 @@ pub fn search(p: &Participant, model: &Model<'_>, exclude: Option<PersonIdx>, sc
         .filter(|&(person, _)| Some(person) != exclude)
         .map(|(person, id_typo)| {
             let comparison = compare(p, model.register, person, scratch);
-            let scores = model.weights.score(&comparison, model.register, person, model.frequencies, id_typo);
-            Candidate { person, comparison, scores, id_typo }
+            let scores = model.weights.score(
+                &comparison,
+                model.register,
+                person,
+                model.frequencies,
+                id_typo,
+            );
+            Candidate {
+                person,
+                comparison,
+                scores,
+                id_typo,
+            }
         })
         // A candidate that agrees on nothing is no candidate (hash collisions, crowded blocks).
-        .filter(|c| c.id_typo || c.comparison.name != NameLevel::Differs || c.comparison.dob == DateLevel::Exact)
+        .filter(|c| {
+            c.id_typo
+                || c.comparison.name != NameLevel::Differs
+                || c.comparison.dob == DateLevel::Exact
+        })
         .collect();
-    candidates.sort_by(|a, b| b.score().total_cmp(&a.score()).then(a.person.cmp(&b.person)));
+    candidates.sort_by(|a, b| {
+        b.score()
+            .total_cmp(&a.score())
+            .then(a.person.cmp(&b.person))
+    });
     candidates.truncate(KEEP);
     found.candidates = candidates;
     found
@@ -172,6 +213,9 @@ mod tests {
         assert!(v.contains(&PartialDate::new(1989, 3, 12).unwrap()));
         assert!(v.contains(&PartialDate::new(1991, 3, 12).unwrap()));
         // 25 is no month: no swap.
-        assert_eq!(date_variants(PartialDate::new(1990, 3, 25).unwrap()).len(), 3);
+        assert_eq!(
+            date_variants(PartialDate::new(1990, 3, 25).unwrap()).len(),
+            3
+        );
     }
 }

@@ -41,7 +41,11 @@ pub const DATE_LEVELS: [DateLevel; 8] = [
     DateLevel::Missing,
     DateLevel::Invalid,
 ];
-pub const GENDER_LEVELS: [GenderLevel; 3] = [GenderLevel::Equal, GenderLevel::Missing, GenderLevel::Differs];
+pub const GENDER_LEVELS: [GenderLevel; 3] = [
+    GenderLevel::Equal,
+    GenderLevel::Missing,
+    GenderLevel::Differs,
+];
 
 /// How often each level was seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -75,9 +79,18 @@ impl LevelCounts {
     }
 
     pub fn merge(&mut self, other: &LevelCounts) {
-        self.name.iter_mut().zip(other.name).for_each(|(a, b)| *a += b);
-        self.dob.iter_mut().zip(other.dob).for_each(|(a, b)| *a += b);
-        self.gender.iter_mut().zip(other.gender).for_each(|(a, b)| *a += b);
+        self.name
+            .iter_mut()
+            .zip(other.name)
+            .for_each(|(a, b)| *a += b);
+        self.dob
+            .iter_mut()
+            .zip(other.dob)
+            .for_each(|(a, b)| *a += b);
+        self.gender
+            .iter_mut()
+            .zip(other.gender)
+            .for_each(|(a, b)| *a += b);
     }
 }
 
@@ -107,7 +120,10 @@ pub struct Weights {
 /// Laplace-smoothed shares: a level never seen still has a small, finite probability.
 fn shares(counts: &[u64]) -> Vec<f64> {
     let total: u64 = counts.iter().sum();
-    counts.iter().map(|&c| (c as f64 + 1.0) / (total as f64 + counts.len() as f64)).collect()
+    counts
+        .iter()
+        .map(|&c| (c as f64 + 1.0) / (total as f64 + counts.len() as f64))
+        .collect()
 }
 
 fn field(labels: &[&'static str], m: &[u64], u: &[u64], no_evidence: &[usize]) -> Vec<LevelWeight> {
@@ -119,7 +135,11 @@ fn field(labels: &[&'static str], m: &[u64], u: &[u64], no_evidence: &[usize]) -
             level,
             m: m[i],
             u: u[i],
-            weight: if no_evidence.contains(&i) { 0.0 } else { (m[i] / u[i]).log2() },
+            weight: if no_evidence.contains(&i) {
+                0.0
+            } else {
+                (m[i] / u[i]).log2()
+            },
         })
         .collect()
 }
@@ -140,19 +160,33 @@ impl FieldScores {
 }
 
 impl Weights {
-    pub fn estimate(same_person: &LevelCounts, unrelated: &LevelCounts, id_typo_share: f64) -> Weights {
+    pub fn estimate(
+        same_person: &LevelCounts,
+        unrelated: &LevelCounts,
+        id_typo_share: f64,
+    ) -> Weights {
         let name_labels: Vec<&str> = NAME_LEVELS.iter().map(|l| l.as_str()).collect();
         let dob_labels: Vec<&str> = DATE_LEVELS.iter().map(|l| l.as_str()).collect();
         let gender_labels: Vec<&str> = GENDER_LEVELS.iter().map(|l| l.as_str()).collect();
         Weights {
-            name: field(&name_labels, &same_person.name, &unrelated.name, &[NameLevel::Missing as usize]),
+            name: field(
+                &name_labels,
+                &same_person.name,
+                &unrelated.name,
+                &[NameLevel::Missing as usize],
+            ),
             dob: field(
                 &dob_labels,
                 &same_person.dob,
                 &unrelated.dob,
                 &[DateLevel::Missing as usize, DateLevel::Invalid as usize],
             ),
-            gender: field(&gender_labels, &same_person.gender, &unrelated.gender, &[GenderLevel::Missing as usize]),
+            gender: field(
+                &gender_labels,
+                &same_person.gender,
+                &unrelated.gender,
+                &[GenderLevel::Missing as usize],
+            ),
             // m = 1: when the person is right and the given ID is one edit from theirs, that edit
             // is how it was mistyped. u: the chance a random person's ID is one edit away.
             id_typo: -(id_typo_share.max(f64::MIN_POSITIVE)).log2(),
@@ -162,11 +196,19 @@ impl Weights {
     }
 
     /// The weights of a comparison with register person `person`, frequency-adjusted.
-    pub fn score(&self, c: &Comparison, register: &Register, person: PersonIdx, freq: &Frequencies, id_typo: bool) -> FieldScores {
+    pub fn score(
+        &self,
+        c: &Comparison,
+        register: &Register,
+        person: PersonIdx,
+        freq: &Frequencies,
+        id_typo: bool,
+    ) -> FieldScores {
         let mut name = self.name[c.name as usize].weight;
         if matches!(c.name, NameLevel::Exact | NameLevel::Diacritics) {
             if let Some(parts) = register.name_parts(person) {
-                name = (self.name[c.name as usize].m / freq.name_share(parts.family, parts.given)).log2();
+                name = (self.name[c.name as usize].m / freq.name_share(parts.family, parts.given))
+                    .log2();
             }
         }
         let mut dob = self.dob[c.dob as usize].weight;
@@ -198,43 +240,6 @@ impl SplitMix {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn agreement_weighs_positive_and_disagreement_negative() {
-        let mut m = LevelCounts::default();
-        let mut u = LevelCounts::default();
-        let same = Comparison { name: NameLevel::Exact, dob: DateLevel::Exact, gender: GenderLevel::Equal };
-        let other = Comparison { name: NameLevel::Differs, dob: DateLevel::Differs, gender: GenderLevel::Differs };
-        for _ in 0..990 {
-            m.add_same_person(&same);
-            u.add(&other);
-        }
-        for _ in 0..10 {
-            m.add_same_person(&Comparison { dob: DateLevel::Typo, ..same });
-            u.add(&same);
-        }
-        let w = Weights::estimate(&m, &u, 1e-6);
-        assert!(w.name[NameLevel::Exact as usize].weight > 5.0);
-        assert!(w.name[NameLevel::Differs as usize].weight < -5.0);
-        assert!(w.dob[DateLevel::Typo as usize].weight > w.dob[DateLevel::Differs as usize].weight);
-        assert_eq!(w.dob[DateLevel::Invalid as usize].weight, 0.0);
-        assert!((w.id_typo - 19.93).abs() < 0.01);
-    }
-
-    #[test]
-    fn sampling_is_deterministic() {
-        let (mut a, mut b) = (SplitMix(7), SplitMix(7));
-        for _ in 0..100 {
-            let (x, y) = (a.below(1000), b.below(1000));
-            assert_eq!(x, y);
-            assert!(x < 1000);
-        }
-    }
-}
-
 /// Participants read for the `m` side (the first ones of the file, so the sample never depends
 /// on chunking or threads).
 pub const M_SAMPLE_ROWS: usize = 200_000;
@@ -242,7 +247,7 @@ pub const M_SAMPLE_ROWS: usize = 200_000;
 pub const U_SAMPLE_PAIRS: u64 = 100_000;
 /// Register IDs whose one-edit neighbourhood is probed for the ID-typo `u`.
 pub const ID_SAMPLE: u64 = 5_000;
-const SEED: u64 = 0x706f_7073_796e_63; // "popsync"
+const SEED: u64 = 0x0070_6f70_7379_6e63; // "popsync" in ASCII
 
 /// The `m` side: comparisons of participants with the person their 12-digit ID names.
 pub fn count_same_person<'a>(
@@ -268,7 +273,9 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
     let n = register.len() as u64;
     let all_pairs = n * n.saturating_sub(1) / 2;
     let pairs: Box<dyn Iterator<Item = (PersonIdx, PersonIdx)>> = if all_pairs <= U_SAMPLE_PAIRS {
-        Box::new((0..n as PersonIdx).flat_map(move |a| (a + 1..n as PersonIdx).map(move |b| (a, b))))
+        Box::new(
+            (0..n as PersonIdx).flat_map(move |a| (a + 1..n as PersonIdx).map(move |b| (a, b))),
+        )
     } else {
         let mut rng = SplitMix(SEED);
         Box::new(
@@ -284,12 +291,18 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
         let as_participant = super::Participant {
             id: crate::normalize::ParsedId::Missing,
             name: crate::normalize::NameForms::new(&canonical),
-            dob: register
-                .dob(a)
-                .map_or(crate::normalize::DateField::Missing, crate::normalize::DateField::Known),
+            dob: register.dob(a).map_or(
+                crate::normalize::DateField::Missing,
+                crate::normalize::DateField::Known,
+            ),
             gender: register.gender(a),
         };
-        counts.add(&super::verify::compare(&as_participant, register, b, &mut scratch));
+        counts.add(&super::verify::compare(
+            &as_participant,
+            register,
+            b,
+            &mut scratch,
+        ));
     }
     counts
 }
@@ -312,4 +325,52 @@ pub fn id_typo_share(register: &Register) -> f64 {
     }
     // At least one neighbour in the sample, so the share is never zero.
     (neighbours.max(1) as f64 / ID_SAMPLE.min(n) as f64) / n as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agreement_weighs_positive_and_disagreement_negative() {
+        let mut m = LevelCounts::default();
+        let mut u = LevelCounts::default();
+        let same = Comparison {
+            name: NameLevel::Exact,
+            dob: DateLevel::Exact,
+            gender: GenderLevel::Equal,
+        };
+        let other = Comparison {
+            name: NameLevel::Differs,
+            dob: DateLevel::Differs,
+            gender: GenderLevel::Differs,
+        };
+        for _ in 0..990 {
+            m.add_same_person(&same);
+            u.add(&other);
+        }
+        for _ in 0..10 {
+            m.add_same_person(&Comparison {
+                dob: DateLevel::Typo,
+                ..same
+            });
+            u.add(&same);
+        }
+        let w = Weights::estimate(&m, &u, 1e-6);
+        assert!(w.name[NameLevel::Exact as usize].weight > 5.0);
+        assert!(w.name[NameLevel::Differs as usize].weight < -5.0);
+        assert!(w.dob[DateLevel::Typo as usize].weight > w.dob[DateLevel::Differs as usize].weight);
+        assert_eq!(w.dob[DateLevel::Invalid as usize].weight, 0.0);
+        assert!((w.id_typo - 19.93).abs() < 0.01);
+    }
+
+    #[test]
+    fn sampling_is_deterministic() {
+        let (mut a, mut b) = (SplitMix(7), SplitMix(7));
+        for _ in 0..100 {
+            let (x, y) = (a.below(1000), b.below(1000));
+            assert_eq!(x, y);
+            assert!(x < 1000);
+        }
+    }
 }

@@ -47,7 +47,9 @@ impl NameParts {
     pub fn new<'a>(ids: &[u32], spell: impl Fn(usize) -> &'a str) -> Option<NameParts> {
         let (&family, &given) = (ids.first()?, ids.last()?);
         let middle = if ids.len() > 2 {
-            ids[1..ids.len() - 1].iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, &s| mix(h ^ s as u64))
+            ids[1..ids.len() - 1]
+                .iter()
+                .fold(0x9e37_79b9_7f4a_7c15u64, |h, &s| mix(h ^ s as u64))
         } else {
             0
         };
@@ -107,7 +109,9 @@ pub fn key_of(kind: KeyKind, name: &NameParts, dob: PartialDate, gender: Gender)
         KeyKind::DobFamilyGivenLast if full => key(k, &[packed, f, name.given_last as u64]),
         KeyKind::DobGiven if full => key(k, &[packed, g]),
         KeyKind::FamilyGivenMonthDay if full => key(k, &[f, g, packed & 0xffff]),
-        KeyKind::FamilyMiddleGivenGenderYear => key(k, &[f, name.middle, g, gender as u64, dob.year() as u64]),
+        KeyKind::FamilyMiddleGivenGenderYear => {
+            key(k, &[f, name.middle, g, gender as u64, dob.year() as u64])
+        }
         _ => return None,
     })
 }

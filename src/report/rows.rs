@@ -19,7 +19,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
 ];
 
 /// Columns of mismatches.csv: the row as given and as in the register, side by side.
-pub const MISMATCHES_HEADER: [&str; 22] = [
+pub const MISMATCHES_HEADER: [&str; 27] = [
     "line",
     "insurance_code",
     "status",
@@ -38,6 +38,11 @@ pub const MISMATCHES_HEADER: [&str; 22] = [
     "name_level",
     "dob_level",
     "gender_level",
+    "name_weight",
+    "dob_weight",
+    "gender_weight",
+    "id_weight",
+    "candidates",
     "province_code",
     "province",
     "scheme",
@@ -64,6 +69,18 @@ fn score_text(score: Option<f64>) -> String {
     score.map(|s| format!("{s:.2}")).unwrap_or_default()
 }
 
+/// results.csv's score: the linked, suggested or best candidate's, in bits. A NOT_FOUND row
+/// names no one, so it shows none (mismatches.csv still explains the person it was compared
+/// with).
+fn result_score(outcome: &Outcome) -> String {
+    match outcome.status {
+        Status::Synced | Status::Diff | Status::Suggested | Status::Ambiguous => {
+            score_text(outcome.score)
+        }
+        Status::NotFound | Status::Rejected => String::new(),
+    }
+}
+
 /// Writes the results.csv row.
 pub fn write_result(
     w: &mut csv::Writer<Vec<u8>>,
@@ -80,7 +97,7 @@ pub fn write_result(
         outcome.status.as_str(),
         &person,
         outcome.method.map(|m| m.as_str()).unwrap_or(""),
-        &score_text(outcome.score),
+        &result_score(outcome),
         &outcome.reasons.to_string(),
     ])
 }
@@ -133,6 +150,16 @@ pub fn write_mismatch(
         }
         None => String::new(),
     };
+    let weights = outcome
+        .scores
+        .map(|w| [w.name, w.dob, w.gender, w.id].map(|v| format!("{v:.2}")));
+    let weights = weights.unwrap_or_default();
+    let candidates = outcome
+        .candidates
+        .iter()
+        .map(|&(p, score)| format!("{}:{score:.2}", register.person_id(p)))
+        .collect::<Vec<_>>()
+        .join(" ");
     let gender_given = given.get(col::GENDER);
     let gender_given = match Gender::parse(gender_given) {
         Gender::Unknown => gender_given,
@@ -158,6 +185,11 @@ pub fn write_mismatch(
         levels[0],
         levels[1],
         levels[2],
+        &weights[0],
+        &weights[1],
+        &weights[2],
+        &weights[3],
+        &candidates,
         &safe(given.get(col::PROVINCE_CODE)),
         &province_name,
         &safe(given.get(col::SCHEME)),

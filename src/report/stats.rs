@@ -49,6 +49,9 @@ pub struct Stats {
     pub provinces: BTreeMap<ProvinceKey, Counts>,
     /// Keyed by the scheme as written (trimmed); "" for none.
     pub schemes: BTreeMap<String, Counts>,
+    /// Blocks the candidate search skipped as larger than the cap, and the rows that met one.
+    pub capped_blocks: u64,
+    pub rows_with_capped_blocks: u64,
 }
 
 impl Stats {
@@ -79,8 +82,15 @@ impl Stats {
         }
     }
 
+    pub fn record_capped(&mut self, blocks: u32) {
+        self.capped_blocks += blocks as u64;
+        self.rows_with_capped_blocks += u64::from(blocks > 0);
+    }
+
     pub fn merge(&mut self, other: Stats) {
         self.total.merge(&other.total);
+        self.capped_blocks += other.capped_blocks;
+        self.rows_with_capped_blocks += other.rows_with_capped_blocks;
         for (a, b) in self.statuses.iter_mut().zip(other.statuses) {
             *a += b;
         }

@@ -23,6 +23,7 @@ pub struct SummaryInput<'a> {
     pub started: SystemTime,
     pub finished: SystemTime,
     pub threads: usize,
+    pub weights: &'a crate::matching::weights::Weights,
 }
 
 fn counts_json(counts: &Counts) -> Map<String, Value> {
@@ -150,6 +151,16 @@ pub fn build(input: &SummaryInput<'_>) -> Value {
         },
         "thresholds": {
             "min_sync_rate": config.min_sync_rate,
+            "verify": config.thresholds.verify,
+            "suggest": config.thresholds.suggest,
+            "margin": config.thresholds.margin,
+            "possible": config.thresholds.possible,
+            "block_cap": config.thresholds.block_cap,
+        },
+        "weights": input.weights,
+        "search": {
+            "capped_blocks": stats.capped_blocks,
+            "rows_with_capped_blocks": stats.rows_with_capped_blocks,
         },
         "totals": Value::Object(totals),
         "statuses": Value::Object(statuses),

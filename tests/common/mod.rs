@@ -40,7 +40,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
     "reasons",
 ];
 
-pub const MISMATCHES_HEADER: [&str; 22] = [
+pub const MISMATCHES_HEADER: [&str; 27] = [
     "line",
     "insurance_code",
     "status",
@@ -59,6 +59,11 @@ pub const MISMATCHES_HEADER: [&str; 22] = [
     "name_level",
     "dob_level",
     "gender_level",
+    "name_weight",
+    "dob_weight",
+    "gender_weight",
+    "id_weight",
+    "candidates",
     "province_code",
     "province",
     "scheme",

@@ -1,0 +1,538 @@
+//! SPEC section 3, step 3: the candidate search for participants with no usable ID hit.
+//!
+//! The weights are estimated from the data, so every test runs on the same programmatically
+//! built background population (a few hundred varied register persons, most of them also in
+//! the participants file with their correct ID, some with one realistic error) to which it adds
+//! the register persons and participant rows under test. Each path by which the search can reach
+//! a person (the blocking keys, their date and name-order variants, the ID neighbours) has a test.
+
+mod common;
+
+use std::collections::HashSet;
+
+use common::*;
+
+const FAMILIES: [&str; 16] = [
+    "Nguyễn", "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Vũ",
+    "Đặng", "Bùi", "Đỗ", "Ngô", "Dương",
+];
+const MORE_FAMILIES: [&str; 8] = ["Hồ", "Lý", "Phan", "Võ", "Huỳnh", "Đinh", "Trịnh", "Mai"];
+const MALE_MIDDLES: [&str; 7] = ["Văn", "Văn", "Hữu", "Đức", "Minh", "Quang", "Công"];
+const FEMALE_MIDDLES: [&str; 6] = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Kim"];
+const MALE_GIVENS: [&str; 30] = [
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hoàng", "Huy", "Khánh", "Kiên", "Long",
+    "Mạnh", "Minh", "Nghĩa", "Phong", "Quân", "Sơn", "Tài", "Thắng", "Thành", "Thịnh", "Tiến",
+    "Trung", "Tuấn", "Việt", "Vinh", "Hưng", "Lợi", "Thái",
+];
+const FEMALE_GIVENS: [&str; 30] = [
+    "Anh", "Bích", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hiền", "Hoa", "Hương", "Huyền",
+    "Linh", "Loan", "Ly", "My", "Nga", "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thủy", "Trang",
+    "Trinh", "Uyên", "Vân", "Xuân", "Yến", "Liên",
+];
+const PROVINCES: [u16; 10] = [1, 79, 48, 31, 92, 75, 36, 38, 40, 26];
+
+/// A small deterministic generator (SplitMix64), so the fixture is the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// A register person under test.
+struct Subject {
+    id: String,
+    name: &'static str,
+    dob: &'static str,
+    gender: &'static str,
+}
+
+impl Subject {
+    fn new(
+        province: u16,
+        name: &'static str,
+        dob: &'static str,
+        gender: &'static str,
+        serial: u32,
+    ) -> Subject {
+        let year: u16 = dob[dob.len() - 4..].parse().unwrap();
+        Subject {
+            id: cccd(province, gender == "Nữ", year, serial),
+            name,
+            dob,
+            gender,
+        }
+    }
+
+    fn register_row(&self) -> R {
+        r(&self.id, self.name, self.dob, self.gender)
+    }
+
+    /// The participant `code` as this person, with `name`, `dob` and `id` as given.
+    fn given(&self, code: &str, name: &str, dob: &str, id: &str) -> P {
+        p(code, name, dob, self.gender, id)
+    }
+}
+
+fn hung() -> Subject {
+    Subject::new(1, "Nguyễn Văn Hùng", "14/08/1975", "Nam", 900_001)
+}
+fn lan() -> Subject {
+    Subject::new(79, "Trần Thị Lan", "03/11/1988", "Nữ", 900_002)
+}
+fn mai() -> Subject {
+    Subject::new(31, "Phạm Thị Mai", "07/02/1969", "Nữ", 900_003)
+}
+fn duc() -> Subject {
+    Subject::new(48, "Hoàng Minh Đức", "21/06/1983", "Nam", 900_004)
+}
+fn toan() -> Subject {
+    Subject::new(40, "Đặng Văn Toàn", "17/05/1975", "Nam", 900_005)
+}
+fn hoa() -> Subject {
+    Subject::new(36, "Lê Thị Hòa", "25/12/1961", "Nữ", 900_006)
+}
+fn nam() -> Subject {
+    Subject::new(92, "Bùi Hữu Nam", "30/04/1990", "Nam", 900_007)
+}
+fn thao() -> Subject {
+    Subject::new(75, "Đỗ Ngọc Thảo", "11/01/1979", "Nữ", 900_008)
+}
+fn khoa() -> Subject {
+    Subject::new(48, "Dương Quang Khoa", "02/10/1986", "Nam", 912_345)
+}
+fn phuc() -> Subject {
+    Subject::new(38, "Ngô Công Phúc", "19/03/1958", "Nam", 934_567)
+}
+
+/// Every subject; all of them are in every test's register.
+fn subjects() -> Vec<Subject> {
+    vec![
+        hung(),
+        lan(),
+        mai(),
+        duc(),
+        toan(),
+        hoa(),
+        nam(),
+        thao(),
+        khoa(),
+        phuc(),
+    ]
+}
+
+/// `dd/mm/yyyy` → (day, month, year).
+fn dmy(dob: &str) -> (u32, u32, u32) {
+    let parts: Vec<u32> = dob.split('/').map(|s| s.parse().unwrap()).collect();
+    (parts[0], parts[1], parts[2])
+}
+
+/// One realistic error in a background participant's name or date (the ID stays right), so
+/// that the estimated m of every non-exact level is not zero.
+fn noisy(rng: &mut Rng, name: &str, dob: &str) -> (String, String) {
+    let (d, m, y) = dmy(dob);
+    let tokens: Vec<&str> = name.split(' ').collect();
+    match rng.below(6) {
+        0 => (fold_ascii(name), dob.to_string()),
+        1 if d <= 12 && d != m => (name.to_string(), format!("{m:02}/{d:02}/{y}")),
+        2 => (name.to_string(), format!("{d:02}/{m:02}/{}", y + 1)),
+        3 => (
+            format!("{} {}", tokens[0], tokens[tokens.len() - 1]),
+            dob.to_string(),
+        ),
+        4 => (name.to_string(), y.to_string()),
+        _ => {
+            // Drop the last letter of the given name and double the one before it.
+            let mut chars: Vec<char> = name.chars().collect();
+            let last = chars.pop().unwrap();
+            let before = *chars.last().unwrap();
+            if before == last || before == ' ' {
+                (name.to_string(), dob.to_string())
+            } else {
+                chars.push(before);
+                (chars.into_iter().collect(), dob.to_string())
+            }
+        }
+    }
+}
+
+/// The name with its Vietnamese diacritics removed (enough of them for the fixture).
+fn fold_ascii(name: &str) -> String {
+    const FROM: &str = "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĐ";
+    const TO: &str = "aaaaaaaaaaaaaaaaadeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyD";
+    let map: Vec<(char, char)> = FROM.chars().zip(TO.chars()).collect();
+    name.chars()
+        .map(|c| map.iter().find(|(f, _)| *f == c).map_or(c, |&(_, t)| t))
+        .collect()
+}
+
+/// The background: ~520 register persons; ~440 participants with their correct ID (about one
+/// in eight with one error in the name or date).
+fn background() -> (Vec<P>, Vec<R>) {
+    let subjects = subjects();
+    let taken_names: HashSet<&str> = subjects.iter().map(|s| s.name).collect();
+    let taken_dates: HashSet<(u32, u32)> = subjects
+        .iter()
+        .flat_map(|s| {
+            let (d, m, _) = dmy(s.dob);
+            [(d, m), (m, d)]
+        })
+        .collect();
+    let families: Vec<&str> = FAMILIES.iter().chain(&MORE_FAMILIES).copied().collect();
+    let mut rng = Rng(20_240_601);
+    let (mut participants, mut register) = (Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
+    let mut serial = 100_000;
+    while register.len() < 520 {
+        let female = rng.below(2) == 1;
+        let family = rng.pick(&families);
+        let (middle, given) = if female {
+            (rng.pick(&FEMALE_MIDDLES), rng.pick(&FEMALE_GIVENS))
+        } else {
+            (rng.pick(&MALE_MIDDLES), rng.pick(&MALE_GIVENS))
+        };
+        let name = format!("{family} {middle} {given}");
+        let year = 1940 + rng.below(66) as u16;
+        let (day, month) = (1 + rng.below(28) as u32, 1 + rng.below(12) as u32);
+        if taken_names.contains(name.as_str())
+            || taken_dates.contains(&(day, month))
+            || !seen.insert((name.clone(), day, month, year))
+        {
+            continue;
+        }
+        let dob = format!("{day:02}/{month:02}/{year}");
+        let gender = if female { "Nữ" } else { "Nam" };
+        serial += 1 + rng.below(50) as u32;
+        let id = cccd(PROVINCES[rng.below(PROVINCES.len())], female, year, serial);
+        let n = register.len();
+        if n % 6 != 5 {
+            let code = format!("01{n:08}");
+            let (pname, pdob) = if n % 8 == 3 {
+                noisy(&mut rng, &name, &dob)
+            } else {
+                (name.clone(), dob.clone())
+            };
+            participants.push(p(&code, &pname, &pdob, gender, &id));
+        }
+        register.push(r(&id, &name, &dob, gender));
+    }
+    (participants, register)
+}
+
+/// An environment with the background, every subject and `extra_register` in the register, and
+/// the background participants followed by `rows`.
+fn env_with(rows: &[P], extra_register: &[R]) -> TestEnv {
+    let (mut participants, mut register) = background();
+    register.extend(subjects().iter().map(Subject::register_row));
+    register.extend_from_slice(extra_register);
+    participants.extend_from_slice(rows);
+    let ids: HashSet<&str> = register.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), register.len(), "register IDs are unique");
+    TestEnv::with(&participants, &register)
+}
+
+/// The mismatches.csv row of `code`, as text (for failure messages and content checks).
+fn mismatch_text(env: &TestEnv, code: &str) -> String {
+    let table = env.table("mismatches.csv");
+    let column = table.column("insurance_code");
+    table
+        .rows
+        .iter()
+        .filter(|row| row[column] == code)
+        .map(|row| row.join(" | "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Asserts that `code` is SUGGESTED to `person_id` by the search, with every one of `reasons`.
+#[track_caller]
+fn assert_suggested(
+    env: &TestEnv,
+    results: &Results,
+    code: &str,
+    person_id: &str,
+    reasons: &[&str],
+) {
+    let row = results.get(code);
+    let context = format!("{row:?}\nmismatches.csv: {}", mismatch_text(env, code));
+    assert_eq!(row.status, "SUGGESTED", "{context}");
+    assert_eq!(row.person_id, person_id, "{context}");
+    assert_eq!(row.method, "search", "{context}");
+    assert!(!row.score.is_empty(), "{context}");
+    for reason in reasons {
+        assert!(row.has_reason(reason), "no `{reason}`: {context}");
+    }
+}
+
+#[test]
+fn background_ids_are_confirmed() {
+    // The fixture itself: the participants with an exact copy of their register record and
+    // ID are SYNCED, which is what teaches the model its m probabilities.
+    let env = env_with(&[], &[]);
+    let results = env.reconcile_ok();
+    let synced = results.with_status("SYNCED").len();
+    assert!(synced >= 350, "only {synced} SYNCED background rows");
+}
+
+#[test]
+fn missing_id_with_everything_else_right_is_suggested() {
+    let s = hung();
+    let env = env_with(&[s.given("9900000001", s.name, s.dob, "")], &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(&env, &results, "9900000001", &s.id, &["id_missing"]);
+    assert_row(
+        &results,
+        "9900000001",
+        "SUGGESTED",
+        &s.id,
+        "search",
+        "id_missing",
+    );
+}
+
+#[test]
+fn missing_id_and_a_given_name_typo_is_suggested() {
+    let s = hung();
+    let env = env_with(&[s.given("9900000002", "Nguyễn Văn Hùnh", s.dob, "")], &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000002",
+        &s.id,
+        &["id_missing", "name_typo"],
+    );
+}
+
+#[test]
+fn missing_id_and_a_family_name_typo_is_suggested() {
+    let s = lan();
+    let env = env_with(&[s.given("9900000003", "Trầm Thị Lan", s.dob, "")], &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000003",
+        &s.id,
+        &["id_missing", "name_typo"],
+    );
+}
+
+#[test]
+fn missing_id_and_day_and_month_swapped_is_suggested() {
+    let s = mai();
+    let env = env_with(&[s.given("9900000004", s.name, "02/07/1969", "")], &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000004",
+        &s.id,
+        &["id_missing", "dob_day_month_swapped"],
+    );
+}
+
+#[test]
+fn missing_id_and_a_wrong_birth_year_is_suggested() {
+    let (off, typo) = (duc(), toan());
+    let env = env_with(
+        &[
+            off.given("9900000005", off.name, "21/06/1984", ""),
+            typo.given("9900000006", typo.name, "17/05/1945", ""),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000005",
+        &off.id,
+        &["id_missing", "dob_year_off"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000006",
+        &typo.id,
+        &["id_missing", "dob_typo"],
+    );
+}
+
+#[test]
+fn missing_id_and_a_year_only_date_of_birth_is_suggested() {
+    let s = hoa();
+    let env = env_with(&[s.given("9900000007", s.name, "1961", "")], &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000007",
+        &s.id,
+        &["id_missing", "dob_partial"],
+    );
+}
+
+#[test]
+fn missing_id_and_a_missing_middle_name_or_reversed_name_order_is_suggested() {
+    let (middle, order) = (nam(), thao());
+    let env = env_with(
+        &[
+            middle.given("9900000008", "Bùi Nam", middle.dob, ""),
+            order.given("9900000009", "Thảo Ngọc Đỗ", order.dob, ""),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000008",
+        &middle.id,
+        &["id_missing", "name_middle"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000009",
+        &order.id,
+        &["id_missing", "name_order"],
+    );
+}
+
+#[test]
+fn an_id_one_digit_or_one_transposition_away_is_suggested_as_an_id_typo() {
+    let (sub, swap) = (khoa(), phuc());
+    // One digit of the serial substituted; two adjacent serial digits transposed.
+    let substituted = format!("{}9{}", &sub.id[..10], &sub.id[11..]);
+    let mut digits: Vec<u8> = swap.id.clone().into_bytes();
+    digits.swap(7, 8);
+    let transposed = String::from_utf8(digits).unwrap();
+    assert_ne!(substituted, sub.id);
+    assert_ne!(transposed, swap.id);
+    let env = env_with(
+        &[
+            sub.given("9900000010", sub.name, sub.dob, &substituted),
+            swap.given("9900000011", swap.name, swap.dob, &transposed),
+        ],
+        &[],
+    );
+    let register = std::fs::read_to_string(env.join("register.csv")).unwrap();
+    assert!(!register.contains(&substituted) && !register.contains(&transposed));
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000010",
+        &sub.id,
+        &["id_not_found", "id_typo"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000011",
+        &swap.id,
+        &["id_not_found", "id_typo"],
+    );
+}
+
+#[test]
+fn twins_are_ambiguous_and_both_listed_in_mismatches() {
+    let first = cccd(1, true, 1995, 955_501);
+    let second = cccd(1, true, 1995, 955_502);
+    let env = env_with(
+        &[p("9900000012", "Hồ Thị Ngân", "05/05/1995", "Nữ", "")],
+        &[
+            r(&first, "Hồ Thị Ngân", "05/05/1995", "Nữ"),
+            r(&second, "Hồ Thị Ngân", "05/05/1995", "Nữ"),
+        ],
+    );
+    let results = env.reconcile_ok();
+    let row = results.get("9900000012");
+    let text = mismatch_text(&env, "9900000012");
+    assert_eq!(row.status, "AMBIGUOUS", "{row:?}\n{text}");
+    assert_eq!(row.person_id, "", "{row:?}");
+    assert!(row.has_reason("id_missing"), "{row:?}");
+    assert!(
+        text.contains(&first) && text.contains(&second),
+        "both twins are named in mismatches.csv: {text}"
+    );
+}
+
+#[test]
+fn a_participant_who_is_nobody_is_not_found() {
+    let env = env_with(
+        &[p("9900000013", "Quách Văn Tùng", "13/07/1947", "Nam", "")],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    let row = results.get("9900000013");
+    assert_eq!(row.status, "NOT_FOUND", "{row:?}");
+    assert_eq!(row.person_id, "", "{row:?}");
+    assert!(row.has_reason("id_missing"), "{row:?}");
+}
+
+#[test]
+fn search_results_do_not_depend_on_the_thread_count() {
+    let (h, l, m, d, t, o, n, th, k, ph) = (
+        hung(),
+        lan(),
+        mai(),
+        duc(),
+        toan(),
+        hoa(),
+        nam(),
+        thao(),
+        khoa(),
+        phuc(),
+    );
+    let twin = cccd(1, true, 1995, 955_501);
+    let twin2 = cccd(1, true, 1995, 955_502);
+    let env = env_with(
+        &[
+            h.given("9900000001", "Nguyễn Văn Hùnh", h.dob, ""),
+            l.given("9900000002", "Trầm Thị Lan", l.dob, ""),
+            m.given("9900000003", m.name, "02/07/1969", ""),
+            d.given("9900000004", d.name, "21/06/1984", ""),
+            t.given("9900000005", t.name, "17/05/1945", ""),
+            o.given("9900000006", o.name, "1961", ""),
+            n.given("9900000007", "Bùi Nam", n.dob, ""),
+            th.given("9900000008", "Thảo Ngọc Đỗ", th.dob, ""),
+            k.given("9900000009", k.name, k.dob, &format!("{}9", &k.id[..11])),
+            ph.given("9900000010", ph.name, ph.dob, ""),
+            p("9900000011", "Hồ Thị Ngân", "05/05/1995", "Nữ", ""),
+            p("9900000012", "Quách Văn Tùng", "13/07/1947", "Nam", ""),
+        ],
+        &[
+            r(&twin, "Hồ Thị Ngân", "05/05/1995", "Nữ"),
+            r(&twin2, "Hồ Thị Ngân", "05/05/1995", "Nữ"),
+        ],
+    );
+    env.reconcile_into("out1", &["--threads", "1"])
+        .expect_code(0);
+    env.reconcile_into("out2", &["--threads", "2"])
+        .expect_code(0);
+    for name in ["results.csv", "mismatches.csv"] {
+        assert!(
+            env.read_in("out1", name) == env.read_in("out2", name),
+            "{name} differs between --threads 1 and --threads 2"
+        );
+    }
+    // The search did run: the rows under test are not all NOT_FOUND.
+    let results = env.results_in("out1");
+    assert_eq!(results.get("9900000001").status, "SUGGESTED");
+    assert_eq!(results.get("9900000011").status, "AMBIGUOUS");
+}

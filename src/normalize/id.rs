@@ -127,11 +127,6 @@ pub fn format_cccd(id: u64) -> String {
     format!("{id:012}")
 }
 
-/// A 9-digit old ID as printed: zero-padded.
-pub fn format_old_id(id: u32) -> String {
-    format!("{id:09}")
-}
-
 /// What the digits of a CCCD say about its holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CccdStructure {

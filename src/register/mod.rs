@@ -18,7 +18,7 @@ pub mod frequency;
 pub mod load;
 
 use crate::normalize::date::PartialDate;
-use crate::normalize::id::{format_cccd, format_old_id};
+use crate::normalize::id::format_cccd;
 use crate::normalize::{Gender, ParsedId};
 
 pub use build::RegisterBuilder;
@@ -152,24 +152,12 @@ impl Register {
         }
     }
 
-    /// The person's numeric ID (`cccd` format only).
-    pub fn numeric_id(&self, p: PersonIdx) -> Option<u64> {
-        match &self.ids {
-            IdColumn::Numeric(ids) => Some(ids[p as usize]),
-            IdColumn::Text(_) => None,
-        }
-    }
-
     /// All numeric IDs, sorted (for lookups of ID variants).
     pub fn numeric_ids(&self) -> Option<&[u64]> {
         match &self.ids {
             IdColumn::Numeric(ids) => Some(ids),
             IdColumn::Text(_) => None,
         }
-    }
-
-    pub fn old_id_text(&self, old: u32) -> String {
-        format_old_id(old)
     }
 
     /// The person's name syllables (indexes into `syllables.written`).
@@ -227,22 +215,5 @@ impl Register {
 
     pub fn is_deceased(&self, p: PersonIdx) -> bool {
         self.traits[p as usize] & DECEASED != 0
-    }
-
-    /// Bytes held by the register's arrays (not counting allocator overhead).
-    pub fn heap_bytes(&self) -> usize {
-        let ids = match &self.ids {
-            IdColumn::Numeric(v) => v.capacity() * 8,
-            IdColumn::Text(v) => v.iter().map(|s| s.len() + 16).sum(),
-        };
-        let old = match &self.old_ids {
-            OldIdIndex::Numeric(v) => v.capacity() * 8,
-            OldIdIndex::Text(v) => v.iter().map(|(s, _)| s.len() + 24).sum(),
-        };
-        ids + old
-            + self.name_offsets.capacity() * 4
-            + self.name_syllables.capacity() * 4
-            + self.dobs.capacity() * 4
-            + self.traits.capacity()
     }
 }

@@ -27,10 +27,6 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
-    pub fn hidden() -> Progress {
-        Progress { bar: None }
-    }
-
     pub fn set(&self, bytes: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(bytes);

@@ -41,7 +41,8 @@ pub struct Participant {
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
-    /// An ID hit is the same person when its score is at least this.
+    /// An ID hit with a field that disagrees outright is the same person only when its
+    /// posterior log-odds (prior + score) are above this.
     pub verify: f64,
     /// The best candidate is SUGGESTED when its score is at least this …
     pub suggest: f64,
@@ -187,11 +188,14 @@ pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scrat
             (person, method, c, scores)
         })
         .collect();
-    // A hit whose every field agrees is the person whatever the weights say (a tiny register
-    // gives no evidence either way); otherwise the score decides.
+    // Recording errors (a typo, swapped day and month, a partial date, a missing value) never
+    // make an ID's holder someone else. A field that disagrees outright does, unless the
+    // posterior log-odds (the prior that an ID hit is its holder, plus the fields' evidence)
+    // stay above `verify`.
+    let prior = model.weights.id_hit_prior;
     let same: Vec<&(PersonIdx, Method, Comparison, FieldScores)> = verified
         .iter()
-        .filter(|v| v.2.all_equal() || v.3.total() >= model.thresholds.verify)
+        .filter(|v| !v.2.any_differs() || prior + v.3.total() > model.thresholds.verify)
         .collect();
     if let [&(person, method, comparison, scores)] = same.as_slice() {
         let synced = method == Method::Id && comparison.all_equal();

@@ -24,6 +24,13 @@ impl Comparison {
             && self.gender == GenderLevel::Equal
     }
 
+    /// True when some field disagrees outright (not merely a close level or a missing value).
+    pub fn any_differs(&self) -> bool {
+        self.name == NameLevel::Differs
+            || self.dob == DateLevel::Differs
+            || self.gender == GenderLevel::Differs
+    }
+
     /// One reason per field that is not equal.
     pub fn reasons(&self) -> ReasonSet {
         let mut set = ReasonSet::default();

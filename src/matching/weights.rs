@@ -53,12 +53,17 @@ pub struct LevelCounts {
     pub name: [u64; 7],
     pub dob: [u64; 8],
     pub gender: [u64; 3],
+    /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
+    pub hits: u64,
+    pub hits_agreeing: u64,
 }
 
 impl LevelCounts {
     /// Counts a confirmed same-person comparison for the `m` side, each field only where the
     /// other fields agree.
     pub fn add_same_person(&mut self, c: &Comparison) {
+        self.hits += 1;
+        self.hits_agreeing += u64::from(!c.any_differs());
         let name_agrees = matches!(c.name, NameLevel::Exact | NameLevel::Diacritics);
         if c.dob == DateLevel::Exact && c.gender != GenderLevel::Differs {
             self.name[c.name as usize] += 1;
@@ -112,6 +117,9 @@ pub struct Weights {
     pub gender: Vec<LevelWeight>,
     /// Bits for a candidate whose ID is one substitution or transposition from the given one.
     pub id_typo: f64,
+    /// Prior log-odds (bits) that a 12-digit ID hit is the person: from the share of ID hits in
+    /// the sample with no field disagreeing outright.
+    pub id_hit_prior: f64,
     /// Comparisons the m and u sides were estimated from.
     pub m_sample: u64,
     pub u_sample: u64,
@@ -190,6 +198,10 @@ impl Weights {
             // m = 1: when the person is right and the given ID is one edit from theirs, that edit
             // is how it was mistyped. u: the chance a random person's ID is one edit away.
             id_typo: -(id_typo_share.max(f64::MIN_POSITIVE)).log2(),
+            id_hit_prior: {
+                let p = (same_person.hits_agreeing as f64 + 1.0) / (same_person.hits as f64 + 2.0);
+                (p / (1.0 - p)).log2()
+            },
             m_sample: same_person.name.iter().sum(),
             u_sample: unrelated.name.iter().sum(),
         }

@@ -597,3 +597,41 @@ pub fn assert_row(
 pub fn assert_synced(results: &Results, code: &str, person_id: &str) {
     assert_row(results, code, "SYNCED", person_id, "id", "");
 }
+
+/// A background population: `n` register persons with varied names and dates, each with a
+/// participant row that copies it exactly (its 12-digit ID included). Matching estimates its
+/// weights from the data, and a register of three persons gives no evidence either way; tests
+/// that need realistic weights add this. Codes start with `99`, IDs use serials from 900,000,
+/// names never use the family name `Khúc`, so nothing collides with a test's own rows.
+#[allow(dead_code)]
+pub fn population(n: usize) -> (Vec<P>, Vec<R>) {
+    const FAMILY: [&str; 12] = [
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý",
+    ];
+    const MALE: [&str; 12] = [
+        "An", "Bình", "Cường", "Dũng", "Giang", "Hải", "Khánh", "Long", "Minh", "Phong", "Sơn",
+        "Tuấn",
+    ];
+    const FEMALE: [&str; 12] = [
+        "Anh", "Châu", "Dung", "Hà", "Hương", "Lan", "Linh", "Mai", "Ngọc", "Phương", "Trang",
+        "Yến",
+    ];
+    let (mut participants, mut register) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for i in 0..n {
+        let female = i % 2 == 1;
+        let given = if female {
+            FEMALE[(i / 2) % 12]
+        } else {
+            MALE[(i / 2) % 12]
+        };
+        let middle = if female { "Thị" } else { "Văn" };
+        let name = format!("{} {middle} {given}", FAMILY[(i * 7) % 12]);
+        let year = 1940 + (i * 13 % 60) as u16;
+        let dob = format!("{:02}/{:02}/{year}", 1 + i * 5 % 28, 1 + i * 7 % 12);
+        let gender = if female { "Nữ" } else { "Nam" };
+        let id = cccd(1 + (i % 3) as u16 * 30, female, year, 900_000 + i as u32);
+        participants.push(p(&format!("99{i:08}"), &name, &dob, gender, &id));
+        register.push(r(&id, &name, &dob, gender));
+    }
+    (participants, register)
+}

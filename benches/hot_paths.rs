@@ -101,6 +101,7 @@ fn verification(c: &mut Criterion) {
         frequencies: &frequencies,
         weights: &weights,
         thresholds: &thresholds,
+        linked: None,
     };
     let mut group = c.benchmark_group("match");
     group.throughput(Throughput::Elements(participants.len() as u64));

@@ -20,15 +20,19 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::input::schema::{participant as col, PARTICIPANTS, REGISTER};
 use crate::input::{FieldError, InputFile, Reject, Row};
-use crate::matching::weights::{self, Weights};
-use crate::matching::{match_participant, Model, Outcome, Participant, Scratch, Status};
+use crate::matching::weights::{self, LinkedElsewhere, Weights};
+use crate::matching::{
+    match_by_id, search_for, ByIdOutcome, Model, Outcome, Participant, PendingSearch, Scratch,
+    Status,
+};
 use crate::normalize::date::DateField;
 use crate::normalize::{Gender, NameForms, ParsedId};
 use crate::register::blocking::BlockIndex;
 use crate::register::frequency::Frequencies;
 use crate::register::load::InputInfo;
+use crate::register::PersonIdx;
 use crate::register::{self, Register};
-use crate::report::finalize::{self, code_key, Intermediate, LinkLog, NO_PERSON};
+use crate::report::finalize::{self, code_key, DeferredRow, Intermediate, LinkLog, NO_PERSON};
 use crate::report::output::{OutputDir, UTF8_BOM};
 use crate::report::progress::Progress;
 use crate::report::rows::{self, Given};
@@ -79,6 +83,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             frequencies: &frequencies,
             weights: &weights,
             thresholds: &config.thresholds,
+            linked: None,
         };
 
         let mut rejects_file = out.create("rejects.csv")?;
@@ -101,6 +106,8 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let FirstPass {
             mut stats,
             log,
+            deferred,
+            linked,
             intermediate,
             info,
             rejected,
@@ -109,6 +116,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             &out,
             config.excel,
             &intermediate,
+            &deferred,
             &log,
             &register,
             &mut stats,
@@ -127,6 +135,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             finished: finished_at,
             threads,
             weights: &weights,
+            linked: &linked,
         });
         let mut summary_file = out.create("summary.json")?;
         serde_json::to_writer_pretty(&mut summary_file, &summary)
@@ -158,6 +167,9 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
 struct FirstPass {
     stats: Stats,
     log: LinkLog,
+    /// The searched rows' final results and mismatches rows, by row index.
+    deferred: Vec<DeferredRow>,
+    linked: LinkedElsewhere,
     intermediate: Intermediate,
     info: InputInfo,
     rejected: u64,
@@ -188,6 +200,7 @@ fn stream_participants(
     let mut log = LinkLog::default();
     let mut rejected = 0u64;
     let mut rows = 0u64;
+    let mut deferred = Vec::new();
     let mut chunks = file.into_chunks(config.chunk_rows);
     let context = Context {
         config,
@@ -207,6 +220,7 @@ fn stream_participants(
         rejects::append(rejects_file, &part.rejects)?;
         stats.merge(part.stats);
         log.extend(part.log);
+        deferred.extend(part.deferred);
         progress.set(chunk.bytes_read);
         chunks.recycle(chunk);
     }
@@ -217,9 +231,23 @@ fn stream_participants(
     mismatches_w.flush().map_err(flush_err)?;
     drop(results_w);
     drop(mismatches_w);
+
+    // Every ID link is known now: search the rows the ID path could not link.
+    let linked = LinkedElsewhere::estimate(&log.links, model.register.len());
+    let searching = Model {
+        linked: Some(&linked),
+        ..*model
+    };
+    let context = Context {
+        model: &searching,
+        ..context
+    };
+    let deferred = search_deferred(&context, deferred, &mut log, &mut stats);
     Ok(FirstPass {
         stats,
         log,
+        deferred,
+        linked,
         intermediate: Intermediate {
             results: results_part,
             mismatches: mismatches_part,
@@ -249,6 +277,7 @@ struct Part {
     rejects: Vec<Reject>,
     stats: Stats,
     log: LinkLog,
+    deferred: Vec<Deferred>,
 }
 
 /// Rows per parallel task: large enough that a task's overhead is noise, small enough that two
@@ -279,6 +308,7 @@ fn process_chunk(
         whole.rejects.extend(part.rejects);
         whole.stats.merge(part.stats);
         whole.log.extend(part.log);
+        whole.deferred.extend(part.deferred);
     }
     whole
 }
@@ -291,10 +321,10 @@ fn process_rows(
 ) -> Part {
     let config = context.config;
     let mut part = Part::default();
-    let mut results = csv::Writer::from_writer(Vec::with_capacity(records.len() * 64));
-    let mut mismatches = csv::Writer::from_writer(Vec::new());
+    let mut out = Writers::with_capacity(records.len() * 64);
     let mut scratch = Scratch::default();
     for (i, (record, &line)) in records.iter().zip(lines).enumerate() {
+        let index = first_row + i as u64;
         let row = Row {
             line,
             record,
@@ -302,9 +332,30 @@ fn process_rows(
         };
         let (given, outcome, detail) = match read_given(&row) {
             Ok(given) => {
-                let outcome =
-                    match_participant(&normalize(&given, config), context.model, &mut scratch);
-                (given, outcome, String::new())
+                let participant = normalize(&given, config);
+                match match_by_id(&participant, context.model, &mut scratch) {
+                    ByIdOutcome::Linked(outcome) => (given, outcome, String::new()),
+                    ByIdOutcome::Search(pending) => {
+                        // Searched once every ID link is known (the one-to-one evidence): keep
+                        // the row, and hold its place in results.csv.
+                        part.log.links.push(NO_PERSON);
+                        part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
+                        let placeholder = Outcome::not_found(pending.id_reasons);
+                        rows::write_result(
+                            &mut out.results,
+                            &given,
+                            &placeholder,
+                            context.register,
+                        )
+                        .expect("writing to memory");
+                        part.deferred.push(Deferred {
+                            index,
+                            given: given.into_owned(),
+                            pending,
+                        });
+                        continue;
+                    }
+                }
             }
             Err(error) => {
                 let given = Given {
@@ -323,37 +374,118 @@ fn process_rows(
                 (given, Outcome::rejected(), detail)
             }
         };
-        let province = config.provinces.classify(given.get(col::PROVINCE_CODE));
-        part.stats.record_capped(outcome.capped_blocks);
-        part.stats.record(
-            outcome.status,
-            outcome.reasons,
-            province,
-            given.get(col::SCHEME).trim(),
-        );
         part.log.links.push(outcome.person.unwrap_or(NO_PERSON));
         part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
-        // Writing to a Vec cannot fail.
-        rows::write_result(&mut results, &given, &outcome, context.register)
-            .expect("writing to memory");
-        if outcome.status != Status::Synced {
-            let index = first_row + i as u64;
-            rows::write_mismatch(
-                &mut mismatches,
-                index,
-                &given,
-                &outcome,
-                context.register,
-                &config.provinces,
-                province,
-                &detail,
-            )
-            .expect("writing to memory");
+        emit(
+            context,
+            &mut part.stats,
+            &mut out,
+            index,
+            &given,
+            &outcome,
+            &detail,
+        );
+    }
+    part.results = out.results.into_inner().expect("writing to memory");
+    part.mismatches = out.mismatches.into_inner().expect("writing to memory");
+    part
+}
+
+/// The two CSV outputs of a run of rows, in memory.
+struct Writers {
+    results: csv::Writer<Vec<u8>>,
+    mismatches: csv::Writer<Vec<u8>>,
+}
+
+impl Writers {
+    fn with_capacity(bytes: usize) -> Writers {
+        Writers {
+            results: csv::Writer::from_writer(Vec::with_capacity(bytes)),
+            mismatches: csv::Writer::from_writer(Vec::new()),
         }
     }
-    part.results = results.into_inner().expect("writing to memory");
-    part.mismatches = mismatches.into_inner().expect("writing to memory");
-    part
+}
+
+/// Counts a decided row and writes its results.csv row (and mismatches.csv row when it is not
+/// SYNCED).
+fn emit(
+    context: &Context<'_>,
+    stats: &mut Stats,
+    out: &mut Writers,
+    index: u64,
+    given: &Given<'_>,
+    outcome: &Outcome,
+    detail: &str,
+) {
+    let config = context.config;
+    let province = config.provinces.classify(given.get(col::PROVINCE_CODE));
+    stats.record_capped(outcome.capped_blocks);
+    stats.record(
+        outcome.status,
+        outcome.reasons,
+        province,
+        given.get(col::SCHEME).trim(),
+    );
+    // Writing to a Vec cannot fail.
+    rows::write_result(&mut out.results, given, outcome, context.register)
+        .expect("writing to memory");
+    if outcome.status != Status::Synced {
+        rows::write_mismatch(
+            &mut out.mismatches,
+            index,
+            given,
+            outcome,
+            context.register,
+            &config.provinces,
+            province,
+            detail,
+        )
+        .expect("writing to memory");
+    }
+}
+
+/// A row left for the candidate search, with its fields (owned: the chunk it came from is
+/// reused). About one row in ten; a few hundred bytes each.
+struct Deferred {
+    index: u64,
+    given: Given<'static>,
+    pending: PendingSearch,
+}
+
+/// Searches the deferred rows in parallel, in row order, with the one-to-one evidence, and
+/// returns their final rows for the finalize pass; links and counts go into `log` and `stats`.
+fn search_deferred(
+    context: &Context<'_>,
+    deferred: Vec<Deferred>,
+    log: &mut LinkLog,
+    stats: &mut Stats,
+) -> Vec<DeferredRow> {
+    let decided: Vec<(DeferredRow, Option<PersonIdx>, Stats)> = deferred
+        .par_iter()
+        .map_init(Scratch::default, |scratch, d| {
+            let participant = normalize(&d.given, context.config);
+            let outcome = search_for(&participant, &d.pending, context.model, scratch);
+            let mut out = Writers::with_capacity(256);
+            let mut stats = Stats::default();
+            emit(
+                context, &mut stats, &mut out, d.index, &d.given, &outcome, "",
+            );
+            let row = DeferredRow {
+                index: d.index,
+                result: out.results.into_inner().expect("writing to memory"),
+                mismatch: out.mismatches.into_inner().expect("writing to memory"),
+            };
+            (row, outcome.person, stats)
+        })
+        .collect();
+    decided
+        .into_iter()
+        .map(|(row, person, row_stats)| {
+            log.links[row.index as usize] = person.unwrap_or(NO_PERSON);
+            stats.merge(row_stats);
+            row
+        })
+        .collect()
 }
 
 /// Reads a participant row's canonical fields; a row that is ragged, has invalid UTF-8 in a

@@ -16,8 +16,11 @@ pub enum NameLevel {
     Diacritics,
     /// The same syllables in another order.
     Order,
-    /// Same family and given name; the middle name is missing, extra or different.
+    /// Same family and given name; the middle name is missing or extra.
     Middle,
+    /// Same family and given name and as many syllables, but another middle name (Nguyễn Văn
+    /// Hùng, Nguyễn Đức Hùng): often a different person, so it is weighed apart from `Middle`.
+    MiddleDiffers,
     /// Within a small edit distance once folded.
     Typo,
     Differs,
@@ -32,6 +35,7 @@ impl NameLevel {
             NameLevel::Diacritics => "diacritics",
             NameLevel::Order => "order",
             NameLevel::Middle => "middle",
+            NameLevel::MiddleDiffers => "middle_differs",
             NameLevel::Typo => "typo",
             NameLevel::Differs => "differs",
             NameLevel::Missing => "missing",
@@ -43,7 +47,7 @@ impl NameLevel {
             NameLevel::Exact => None,
             NameLevel::Diacritics => Some(Reason::NameDiacritics),
             NameLevel::Order => Some(Reason::NameOrder),
-            NameLevel::Middle => Some(Reason::NameMiddle),
+            NameLevel::Middle | NameLevel::MiddleDiffers => Some(Reason::NameMiddle),
             NameLevel::Typo => Some(Reason::NameTypo),
             NameLevel::Differs | NameLevel::Missing => Some(Reason::NameDiffers),
         }
@@ -53,7 +57,11 @@ impl NameLevel {
     pub fn is_close(self) -> bool {
         matches!(
             self,
-            NameLevel::Diacritics | NameLevel::Order | NameLevel::Middle | NameLevel::Typo
+            NameLevel::Diacritics
+                | NameLevel::Order
+                | NameLevel::Middle
+                | NameLevel::MiddleDiffers
+                | NameLevel::Typo
         )
     }
 }
@@ -162,17 +170,23 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
             return NameLevel::Order;
         }
     }
-    if a.len() >= 2
-        && b.len() >= 2
-        && a[0] == b[0]
-        && a.last() == b.last()
-        && (a.len() != b.len() || a.len() > 2)
-    {
-        return NameLevel::Middle;
-    }
     let longest = given.folded.len().max(folded.len());
     let allowed = if longest >= 10 { 2 } else { 1 };
-    if a.len() == b.len() && strsim::damerau_levenshtein(&given.folded, folded) <= allowed {
+    let typo =
+        || a.len() == b.len() && strsim::damerau_levenshtein(&given.folded, folded) <= allowed;
+    if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() {
+        if a.len() != b.len() {
+            return NameLevel::Middle;
+        }
+        if a.len() > 2 {
+            return if typo() {
+                NameLevel::Typo
+            } else {
+                NameLevel::MiddleDiffers
+            };
+        }
+    }
+    if typo() {
         return NameLevel::Typo;
     }
     a.clear();

@@ -22,7 +22,7 @@ use crate::register::blocking::BlockIndex;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
 
-use weights::{FieldScores, Weights};
+use weights::{FieldScores, LinkedElsewhere, Weights};
 
 pub use reason::{Method, Reason, ReasonSet, Status};
 pub use verify::Comparison;
@@ -59,7 +59,7 @@ impl Default for Thresholds {
     fn default() -> Thresholds {
         Thresholds {
             verify: 0.0,
-            suggest: 12.0,
+            suggest: 15.0,
             margin: 4.0,
             possible: 6.0,
             block_cap: 1000,
@@ -68,12 +68,15 @@ impl Default for Thresholds {
 }
 
 /// Everything matching reads, shared read-only by all threads.
+#[derive(Clone, Copy)]
 pub struct Model<'a> {
     pub register: &'a Register,
     pub index: &'a BlockIndex,
     pub frequencies: &'a Frequencies,
     pub weights: &'a Weights,
     pub thresholds: &'a Thresholds,
+    /// The one-to-one evidence, once the ID path has linked every row it can.
+    pub linked: Option<&'a LinkedElsewhere>,
 }
 
 /// What matching decided for one participant.
@@ -100,7 +103,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn not_found(reasons: ReasonSet) -> Outcome {
+    pub fn not_found(reasons: ReasonSet) -> Outcome {
         Outcome {
             status: Status::NotFound,
             person: None,
@@ -134,6 +137,46 @@ pub struct Scratch {
 /// Matches one participant against the register: the ID path of SPEC section 3 (steps 1-2),
 /// then, when it gives no usable hit, the candidate search (step 3).
 pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Outcome {
+    match match_by_id(p, model, scratch) {
+        ByIdOutcome::Linked(outcome) => outcome,
+        ByIdOutcome::Search(pending) => search_for(p, &pending, model, scratch),
+    }
+}
+
+/// What the ID path left to the search: the ID's reasons, and the holder of the participant's
+/// ID when that is someone else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingSearch {
+    pub id_reasons: ReasonSet,
+    pub other: Option<(PersonIdx, Comparison, FieldScores)>,
+}
+
+/// The ID path's answer: a linked outcome, or a search still to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ByIdOutcome {
+    Linked(Outcome),
+    Search(PendingSearch),
+}
+
+/// Step 3: the candidate search and its decision, for a participant the ID path left pending.
+pub fn search_for(
+    p: &Participant,
+    pending: &PendingSearch,
+    model: &Model<'_>,
+    scratch: &mut Scratch,
+) -> Outcome {
+    let other = pending.other.map(|o| o.0);
+    let found = search::search(p, model, other, scratch);
+    decide(
+        found,
+        pending.id_reasons,
+        pending.other.map(|(o, c, s)| (o, (c, s))),
+        model,
+    )
+}
+
+/// Steps 1-2: the ID lookup and the verification of its hit.
+pub fn match_by_id(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> ByIdOutcome {
     let register = model.register;
     let structure = match p.id {
         ParsedId::Cccd(v) | ParsedId::Restored(v) => Some(CccdStructure::of(v)),
@@ -215,7 +258,7 @@ pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scrat
         if register.is_deceased(person) {
             reasons.insert(Reason::Deceased);
         }
-        return Outcome {
+        return ByIdOutcome::Linked(Outcome {
             status: if synced { Status::Synced } else { Status::Diff },
             person: Some(person),
             compared: Some(person),
@@ -226,18 +269,14 @@ pub fn match_participant(p: &Participant, model: &Model<'_>, scratch: &mut Scrat
             scores: Some(scores),
             candidates: Vec::new(),
             capped_blocks: 0,
-        };
+        });
     }
     // No usable hit: search by name, date of birth and gender.
     id_reasons.insert(id_problem);
-    let other = verified.first().map(|v| v.0);
-    let found = search::search(p, model, other, scratch);
-    decide(
-        found,
+    ByIdOutcome::Search(PendingSearch {
         id_reasons,
-        other.zip(verified.first().map(|v| (v.2, v.3))),
-        model,
-    )
+        other: verified.first().map(|v| (v.0, v.2, v.3)),
+    })
 }
 
 /// SUGGESTED, AMBIGUOUS or NOT_FOUND from the scored candidates.

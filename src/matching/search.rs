@@ -169,13 +169,14 @@ pub fn search(
         .filter(|&(person, _)| Some(person) != exclude)
         .map(|(person, id_typo)| {
             let comparison = compare(p, model.register, person, scratch);
-            let scores = model.weights.score(
+            let mut scores = model.weights.score(
                 &comparison,
                 model.register,
                 person,
                 model.frequencies,
                 id_typo,
             );
+            scores.linked = model.linked.map_or(0.0, |l| l.weight(person));
             Candidate {
                 person,
                 comparison,

@@ -22,11 +22,12 @@ use super::verify::Comparison;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
 
-pub const NAME_LEVELS: [NameLevel; 7] = [
+pub const NAME_LEVELS: [NameLevel; 8] = [
     NameLevel::Exact,
     NameLevel::Diacritics,
     NameLevel::Order,
     NameLevel::Middle,
+    NameLevel::MiddleDiffers,
     NameLevel::Typo,
     NameLevel::Differs,
     NameLevel::Missing,
@@ -50,7 +51,7 @@ pub const GENDER_LEVELS: [GenderLevel; 3] = [
 /// How often each level was seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LevelCounts {
-    pub name: [u64; 7],
+    pub name: [u64; 8],
     pub dob: [u64; 8],
     pub gender: [u64; 3],
     /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
@@ -159,11 +160,13 @@ pub struct FieldScores {
     pub dob: f64,
     pub gender: f64,
     pub id: f64,
+    /// The one-to-one evidence ([`LinkedElsewhere`]); 0 on the ID path.
+    pub linked: f64,
 }
 
 impl FieldScores {
     pub fn total(&self) -> f64 {
-        self.name + self.dob + self.gender + self.id
+        self.name + self.dob + self.gender + self.id + self.linked
     }
 }
 
@@ -234,6 +237,7 @@ impl Weights {
             dob,
             gender: self.gender[c.gender as usize].weight,
             id: if id_typo { self.id_typo } else { 0.0 },
+            linked: 0.0,
         }
     }
 }
@@ -337,6 +341,59 @@ pub fn id_typo_share(register: &Register) -> f64 {
     }
     // At least one neighbour in the sample, so the share is never zero.
     (neighbours.max(1) as f64 / ID_SAMPLE.min(n) as f64) / n as f64
+}
+
+/// The one-to-one evidence: a person the ID path already linked to another insurance code is
+/// rarely the person a search is looking for (most people have one code), while most register
+/// persons are linked. Both shares come from the ID path's own links:
+/// `m` = the share of linked persons linked from more than one row (how often a person's other
+/// code is already linked), `u` = the share of the register that is linked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkedElsewhere {
+    #[serde(skip)]
+    linked: Vec<u64>,
+    pub m: f64,
+    pub u: f64,
+    /// Bits for a candidate already linked elsewhere, and for one who is not.
+    pub linked_weight: f64,
+    pub unlinked_weight: f64,
+}
+
+impl LinkedElsewhere {
+    /// From the person each row was linked to by ID (`NO_PERSON`: none), in a register of
+    /// `persons`.
+    pub fn estimate(links: &[PersonIdx], persons: usize) -> LinkedElsewhere {
+        let mut linked = vec![0u64; persons.div_ceil(64)];
+        let mut twice = vec![0u64; persons.div_ceil(64)];
+        for &p in links.iter().filter(|&&p| (p as usize) < persons) {
+            let (word, bit) = (p as usize / 64, 1u64 << (p % 64));
+            if linked[word] & bit != 0 {
+                twice[word] |= bit;
+            }
+            linked[word] |= bit;
+        }
+        let ones = |v: &[u64]| v.iter().map(|w| w.count_ones() as u64).sum::<u64>();
+        let (n_linked, n_twice) = (ones(&linked), ones(&twice));
+        let m = (n_twice as f64 + 1.0) / (n_linked as f64 + 2.0);
+        let u = (n_linked as f64 + 1.0) / (persons as f64 + 2.0);
+        LinkedElsewhere {
+            linked,
+            m,
+            u,
+            linked_weight: (m / u).log2(),
+            unlinked_weight: ((1.0 - m) / (1.0 - u)).log2(),
+        }
+    }
+
+    /// The evidence for `person` being a search's answer.
+    pub fn weight(&self, person: PersonIdx) -> f64 {
+        let (word, bit) = (person as usize / 64, 1u64 << (person % 64));
+        if self.linked.get(word).is_some_and(|w| w & bit != 0) {
+            self.linked_weight
+        } else {
+            self.unlinked_weight
+        }
+    }
 }
 
 #[cfg(test)]

@@ -157,6 +157,32 @@ fn finish(w: csv::Writer<PendingFile>) -> Result<FinishedFile> {
         .finish()
 }
 
+/// A searched row's final results.csv record and mismatches.csv record (the latter, as in the
+/// scratch file, led by the row index; empty when the row is not in mismatches.csv).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeferredRow {
+    pub index: u64,
+    pub result: Vec<u8>,
+    pub mismatch: Vec<u8>,
+}
+
+fn parse_record(bytes: &[u8]) -> Result<ByteRecord> {
+    let mut record = ByteRecord::new();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes)
+        .read_byte_record(&mut record)
+        .map_err(csv_err)?;
+    Ok(record)
+}
+
+fn row_index(record: &ByteRecord) -> Result<usize> {
+    std::str::from_utf8(&record[0])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Error::other("internal error: mismatch row without its index"))
+}
+
 /// The first pass's scratch files: results.csv and mismatches.csv rows without the whole-file
 /// flags, and each mismatch row preceded by its row index.
 pub struct Intermediate {
@@ -170,6 +196,7 @@ pub fn write_final(
     out: &OutputDir,
     excel: bool,
     intermediate: &Intermediate,
+    deferred: &[DeferredRow],
     log: &LinkLog,
     register: &Register,
     stats: &mut Stats,
@@ -181,13 +208,18 @@ pub fn write_final(
             .flexible(false)
             .from_reader(std::io::BufReader::with_capacity(1 << 20, reopen(temp)?)))
     };
-    // results.csv, and the rows duplicates.csv lists.
+    // results.csv, and the rows duplicates.csv lists. A searched row's place holder in the
+    // scratch file gives way to its final record.
     let mut results = start(out, "results.csv", excel, &RESULTS_HEADER)?;
     let mut duplicates: Vec<(PersonIdx, u64, String, String)> = Vec::new();
     let (mut record, mut flagged) = (ByteRecord::new(), ByteRecord::new());
     let mut r = reader(&intermediate.results)?;
+    let mut searched = deferred.iter().peekable();
     let mut row = 0usize;
     while r.read_byte_record(&mut record).map_err(csv_err)? {
+        if let Some(d) = searched.next_if(|d| d.index as usize == row) {
+            record = parse_record(&d.result)?;
+        }
         let row_flags = flags.of(row);
         stats.add_reasons(row_flags);
         add_flags(&record, RESULTS_REASONS, row_flags, &mut flagged);
@@ -198,7 +230,7 @@ pub fn write_final(
         }
         row += 1;
     }
-    if row != log.links.len() {
+    if row != log.links.len() || searched.next().is_some() {
         return Err(Error::other(format!(
             "internal error: {row} result rows written for {} participant rows",
             log.links.len()
@@ -206,15 +238,11 @@ pub fn write_final(
     }
     let mut finished = vec![finish(results)?];
 
+    // mismatches.csv: the first pass's rows and the searched rows, merged by row index.
     let mut mismatches = start(out, "mismatches.csv", excel, &MISMATCHES_HEADER)?;
-    let mut r = reader(&intermediate.mismatches)?;
-    let mut without_index = ByteRecord::new();
-    while r.read_byte_record(&mut record).map_err(csv_err)? {
-        let row: usize = std::str::from_utf8(&record[0])
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| Error::other("internal error: mismatch row without its index"))?;
-        without_index.clear();
+    let mut write_mismatch = |record: &ByteRecord| -> Result<()> {
+        let row = row_index(record)?;
+        let mut without_index = ByteRecord::new();
         record
             .iter()
             .skip(1)
@@ -225,7 +253,22 @@ pub fn write_final(
             flags.of(row),
             &mut flagged,
         );
-        mismatches.write_byte_record(&flagged).map_err(csv_err)?;
+        mismatches.write_byte_record(&flagged).map_err(csv_err)
+    };
+    let mut searched = deferred
+        .iter()
+        .filter(|d| !d.mismatch.is_empty())
+        .peekable();
+    let mut r = reader(&intermediate.mismatches)?;
+    while r.read_byte_record(&mut record).map_err(csv_err)? {
+        let row = row_index(&record)?;
+        while let Some(d) = searched.next_if(|d| (d.index as usize) < row) {
+            write_mismatch(&parse_record(&d.mismatch)?)?;
+        }
+        write_mismatch(&record)?;
+    }
+    for d in searched {
+        write_mismatch(&parse_record(&d.mismatch)?)?;
     }
     finished.push(finish(mismatches)?);
 

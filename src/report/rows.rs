@@ -19,7 +19,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
 ];
 
 /// Columns of mismatches.csv: the row as given and as in the register, side by side.
-pub const MISMATCHES_HEADER: [&str; 27] = [
+pub const MISMATCHES_HEADER: [&str; 28] = [
     "line",
     "insurance_code",
     "status",
@@ -42,6 +42,7 @@ pub const MISMATCHES_HEADER: [&str; 27] = [
     "dob_weight",
     "gender_weight",
     "id_weight",
+    "linked_weight",
     "candidates",
     "province_code",
     "province",
@@ -60,6 +61,18 @@ pub struct Given<'a> {
 }
 
 impl Given<'_> {
+    /// The same fields, owned: for a row kept after its chunk's buffers are reused.
+    pub fn into_owned(self) -> Given<'static> {
+        Given {
+            line: self.line,
+            fields: self
+                .fields
+                .into_iter()
+                .map(|f| Cow::Owned(f.into_owned()))
+                .collect(),
+        }
+    }
+
     pub fn get(&self, column: usize) -> &str {
         &self.fields[column]
     }
@@ -152,7 +165,7 @@ pub fn write_mismatch(
     };
     let weights = outcome
         .scores
-        .map(|w| [w.name, w.dob, w.gender, w.id].map(|v| format!("{v:.2}")));
+        .map(|w| [w.name, w.dob, w.gender, w.id, w.linked].map(|v| format!("{v:.2}")));
     let weights = weights.unwrap_or_default();
     let candidates = outcome
         .candidates
@@ -189,6 +202,7 @@ pub fn write_mismatch(
         &weights[1],
         &weights[2],
         &weights[3],
+        &weights[4],
         &candidates,
         &safe(given.get(col::PROVINCE_CODE)),
         &province_name,

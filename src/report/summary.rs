@@ -24,6 +24,7 @@ pub struct SummaryInput<'a> {
     pub finished: SystemTime,
     pub threads: usize,
     pub weights: &'a crate::matching::weights::Weights,
+    pub linked: &'a crate::matching::weights::LinkedElsewhere,
 }
 
 fn counts_json(counts: &Counts) -> Map<String, Value> {
@@ -158,6 +159,7 @@ pub fn build(input: &SummaryInput<'_>) -> Value {
             "block_cap": config.thresholds.block_cap,
         },
         "weights": input.weights,
+        "linked_elsewhere": input.linked,
         "search": {
             "capped_blocks": stats.capped_blocks,
             "rows_with_capped_blocks": stats.rows_with_capped_blocks,

@@ -40,7 +40,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
     "reasons",
 ];
 
-pub const MISMATCHES_HEADER: [&str; 27] = [
+pub const MISMATCHES_HEADER: [&str; 28] = [
     "line",
     "insurance_code",
     "status",
@@ -63,6 +63,7 @@ pub const MISMATCHES_HEADER: [&str; 27] = [
     "dob_weight",
     "gender_weight",
     "id_weight",
+    "linked_weight",
     "candidates",
     "province_code",
     "province",

@@ -536,3 +536,38 @@ fn search_results_do_not_depend_on_the_thread_count() {
     assert_eq!(results.get("9900000001").status, "SUGGESTED");
     assert_eq!(results.get("9900000011").status, "AMBIGUOUS");
 }
+
+#[test]
+fn a_crowded_block_is_capped_counted_and_the_person_still_reached_by_another_key() {
+    // Six other Nguyễn Văn H… born on Hùng's day crowd the block "date of birth, family name,
+    // first letter of the given name" past a cap of 3: it is skipped, not compared in full,
+    // and counted; the block "date of birth, given name" still reaches Hùng.
+    let s = hung();
+    let crowd: Vec<R> = ["Hải", "Hiếu", "Hoàn", "Huy", "Hậu", "Hiệp"]
+        .iter()
+        .enumerate()
+        .map(|(i, given)| {
+            let id = cccd(1, false, 1975, 910_000 + i as u32);
+            r(&id, &format!("Nguyễn Văn {given}"), s.dob, "Nam")
+        })
+        .collect();
+    let env = env_with(&[s.given("7700000001", s.name, s.dob, "")], &crowd);
+    env.write("capped.toml", "[thresholds]\nblock_cap = 3\n");
+    let config = env.path().join("capped.toml");
+    env.reconcile(&["--config", config.to_str().unwrap()])
+        .expect_code(0);
+    assert_suggested(&env, &env.results(), "7700000001", &s.id, &["id_missing"]);
+    let summary = env.summary();
+    assert!(
+        summary["search"]["capped_blocks"].as_u64().unwrap() >= 1,
+        "{}",
+        summary["search"]
+    );
+    assert!(
+        summary["search"]["rows_with_capped_blocks"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(summary["thresholds"]["block_cap"], 3);
+}

@@ -32,7 +32,7 @@ use crate::register::frequency::Frequencies;
 use crate::register::load::InputInfo;
 use crate::register::PersonIdx;
 use crate::register::{self, Register};
-use crate::report::finalize::{self, code_key, DeferredRow, Intermediate, LinkLog, NO_PERSON};
+use crate::report::finalize::{self, code_key, Intermediate, LinkLog, Searched, NO_PERSON};
 use crate::report::output::{OutputDir, UTF8_BOM};
 use crate::report::progress::Progress;
 use crate::report::rows::{self, Given};
@@ -168,7 +168,7 @@ struct FirstPass {
     stats: Stats,
     log: LinkLog,
     /// The searched rows' final results and mismatches rows, by row index.
-    deferred: Vec<DeferredRow>,
+    deferred: Searched,
     linked: LinkedElsewhere,
     intermediate: Intermediate,
     info: InputInfo,
@@ -459,33 +459,46 @@ fn search_deferred(
     deferred: Vec<Deferred>,
     log: &mut LinkLog,
     stats: &mut Stats,
-) -> Vec<DeferredRow> {
-    let decided: Vec<(DeferredRow, Option<PersonIdx>, Stats)> = deferred
-        .par_iter()
-        .map_init(Scratch::default, |scratch, d| {
-            let participant = normalize(&d.given, context.config);
-            let outcome = search_for(&participant, &d.pending, context.model, scratch);
-            let mut out = Writers::with_capacity(256);
+) -> Searched {
+    let parts: Vec<(Writers, Vec<Option<PersonIdx>>, Stats)> = deferred
+        .par_chunks(ROWS_PER_TASK / 8)
+        .map(|rows| {
+            let mut scratch = Scratch::default();
+            let mut out = Writers::with_capacity(rows.len() * 64);
             let mut stats = Stats::default();
-            emit(
-                context, &mut stats, &mut out, d.index, &d.given, &outcome, "",
-            );
-            let row = DeferredRow {
-                index: d.index,
-                result: out.results.into_inner().expect("writing to memory"),
-                mismatch: out.mismatches.into_inner().expect("writing to memory"),
-            };
-            (row, outcome.person, stats)
+            let persons = rows
+                .iter()
+                .map(|d| {
+                    let participant = normalize(&d.given, context.config);
+                    let outcome = search_for(&participant, &d.pending, context.model, &mut scratch);
+                    emit(
+                        context, &mut stats, &mut out, d.index, &d.given, &outcome, "",
+                    );
+                    outcome.person
+                })
+                .collect();
+            (out, persons, stats)
         })
         .collect();
-    decided
-        .into_iter()
-        .map(|(row, person, row_stats)| {
-            log.links[row.index as usize] = person.unwrap_or(NO_PERSON);
-            stats.merge(row_stats);
-            row
-        })
-        .collect()
+    let mut searched = Searched {
+        indexes: deferred.iter().map(|d| d.index).collect(),
+        ..Searched::default()
+    };
+    let mut persons = Vec::with_capacity(deferred.len());
+    for (out, part_persons, part_stats) in parts {
+        searched
+            .results
+            .extend(out.results.into_inner().expect("writing to memory"));
+        searched
+            .mismatches
+            .extend(out.mismatches.into_inner().expect("writing to memory"));
+        persons.extend(part_persons);
+        stats.merge(part_stats);
+    }
+    for (&index, person) in searched.indexes.iter().zip(persons) {
+        log.links[index as usize] = person.unwrap_or(NO_PERSON);
+    }
+    searched
 }
 
 /// Reads a participant row's canonical fields; a row that is ragged, has invalid UTF-8 in a

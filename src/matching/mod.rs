@@ -1,12 +1,18 @@
 //! Matching: one normalized participant and the register in, one [`Outcome`] out.
 //!
-//! Contract: [`match_participant`] is a pure function of its inputs (no I/O, no shared mutable
-//! state), so participants can be matched on any number of threads with identical results. It
-//! decides the status and every reason that can be known from the row alone; the flags that need
-//! the whole file (`duplicate_person`, `duplicate_code`) are added by the report stage.
+//! Contract: [`match_by_id`] (SPEC section 3, steps 1-2) and [`search_for`] (step 3) are pure
+//! functions of their inputs and the read-only [`Model`] (no I/O, no shared mutable state), so
+//! participants can be matched on any number of threads with identical results;
+//! [`match_participant`] is the two in sequence. The pipeline runs the search only once every
+//! ID link is known, because "this person is already linked to another code" is evidence
+//! ([`weights::LinkedElsewhere`]). Matching decides the status and every reason that can be
+//! known from the row; the flags that need the whole file (`duplicate_person`,
+//! `duplicate_code`) are added by the report stage.
 //!
 //! - [`compare`]: field comparison levels (exact, folded, close, partial, swapped, …).
-//! - [`verify`]: is the register person an ID points to this participant, and what differs.
+//! - [`verify`]: the comparison of a participant with one register person.
+//! - [`weights`]: Fellegi-Sunter weights estimated from the run's data; scores in bits.
+//! - [`search`]: candidates from the blocking index and ID neighbours, scored.
 //! - [`reason`]: the status, method and reason codes, each spelled in one place.
 
 pub mod compare;

@@ -10,7 +10,9 @@
 //! sequences of interned syllables (`u32` each): a national register has a few hundred thousand
 //! distinct syllables but a hundred million names. Dates are packed into `u32`. Per person:
 //! 8 (ID) + 4 (date) + 1 (gender, deceased) + 4 (name offset) + ~4 × 4 (syllables) bytes, plus
-//! 8 bytes in the old-ID index for persons that have one: about 41 bytes.
+//! 8 bytes in the old-ID index for persons that have one: about 41 bytes. The candidate search
+//! adds the blocking index ([`blocking`], up to 5 keys × 8 bytes a person) and name and date
+//! frequencies ([`frequency`], per distinct syllable and date).
 
 pub mod blocking;
 pub mod build;

@@ -157,23 +157,20 @@ fn finish(w: csv::Writer<PendingFile>) -> Result<FinishedFile> {
         .finish()
 }
 
-/// A searched row's final results.csv record and mismatches.csv record (the latter, as in the
-/// scratch file, led by the row index; empty when the row is not in mismatches.csv).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeferredRow {
-    pub index: u64,
-    pub result: Vec<u8>,
-    pub mismatch: Vec<u8>,
+/// The searched rows' final records, in row order: one results.csv record per index in
+/// `results`, and in `mismatches` the records of those that are not SYNCED, each led by its
+/// row index as in the scratch file. Kept as CSV text, read back with one reader each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Searched {
+    pub indexes: Vec<u64>,
+    pub results: Vec<u8>,
+    pub mismatches: Vec<u8>,
 }
 
-fn parse_record(bytes: &[u8]) -> Result<ByteRecord> {
-    let mut record = ByteRecord::new();
+fn memory_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(bytes)
-        .read_byte_record(&mut record)
-        .map_err(csv_err)?;
-    Ok(record)
 }
 
 fn row_index(record: &ByteRecord) -> Result<usize> {
@@ -196,7 +193,7 @@ pub fn write_final(
     out: &OutputDir,
     excel: bool,
     intermediate: &Intermediate,
-    deferred: &[DeferredRow],
+    searched: &Searched,
     log: &LinkLog,
     register: &Register,
     stats: &mut Stats,
@@ -214,11 +211,14 @@ pub fn write_final(
     let mut duplicates: Vec<(PersonIdx, u64, String, String)> = Vec::new();
     let (mut record, mut flagged) = (ByteRecord::new(), ByteRecord::new());
     let mut r = reader(&intermediate.results)?;
-    let mut searched = deferred.iter().peekable();
+    let mut searched_rows = searched.indexes.iter().peekable();
+    let mut searched_results = memory_reader(&searched.results);
     let mut row = 0usize;
     while r.read_byte_record(&mut record).map_err(csv_err)? {
-        if let Some(d) = searched.next_if(|d| d.index as usize == row) {
-            record = parse_record(&d.result)?;
+        if searched_rows.next_if(|&&i| i as usize == row).is_some() {
+            searched_results
+                .read_byte_record(&mut record)
+                .map_err(csv_err)?;
         }
         let row_flags = flags.of(row);
         stats.add_reasons(row_flags);
@@ -230,7 +230,7 @@ pub fn write_final(
         }
         row += 1;
     }
-    if row != log.links.len() || searched.next().is_some() {
+    if row != log.links.len() || searched_rows.next().is_some() {
         return Err(Error::other(format!(
             "internal error: {row} result rows written for {} participant rows",
             log.links.len()
@@ -255,20 +255,27 @@ pub fn write_final(
         );
         mismatches.write_byte_record(&flagged).map_err(csv_err)
     };
-    let mut searched = deferred
-        .iter()
-        .filter(|d| !d.mismatch.is_empty())
-        .peekable();
+    let mut searched_mismatches = memory_reader(&searched.mismatches);
+    let mut pending = ByteRecord::new();
+    let mut has_pending = searched_mismatches
+        .read_byte_record(&mut pending)
+        .map_err(csv_err)?;
     let mut r = reader(&intermediate.mismatches)?;
     while r.read_byte_record(&mut record).map_err(csv_err)? {
         let row = row_index(&record)?;
-        while let Some(d) = searched.next_if(|d| (d.index as usize) < row) {
-            write_mismatch(&parse_record(&d.mismatch)?)?;
+        while has_pending && row_index(&pending)? < row {
+            write_mismatch(&pending)?;
+            has_pending = searched_mismatches
+                .read_byte_record(&mut pending)
+                .map_err(csv_err)?;
         }
         write_mismatch(&record)?;
     }
-    for d in searched {
-        write_mismatch(&parse_record(&d.mismatch)?)?;
+    while has_pending {
+        write_mismatch(&pending)?;
+        has_pending = searched_mismatches
+            .read_byte_record(&mut pending)
+            .map_err(csv_err)?;
     }
     finished.push(finish(mismatches)?);
 

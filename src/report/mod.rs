@@ -15,6 +15,7 @@
 
 pub mod cell;
 pub mod finalize;
+pub mod html;
 pub mod output;
 pub mod progress;
 pub mod rejects;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{parse_delimiter, parse_rate, FileConfig, ReconcileConfig};
+use crate::config::{parse_delimiter, parse_mode, parse_rate, FileConfig, ReconcileConfig};
 use crate::error::Result;
 use crate::input::schema::{PARTICIPANTS, REGISTER};
 use crate::normalize::IdFormat;
@@ -17,6 +17,16 @@ use crate::province::ProvinceTable;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// Log lines on standard error as text, or as one JSON object a line for log collectors.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: crate::log::LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +85,21 @@ pub struct ReconcileArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// The previous run's output folder: changes.csv lists the rows whose status changed, and
+    /// summary.json and report.html show the deltas.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+
+    /// Show only the last 4 digits of personal IDs in mismatches.csv, duplicates.csv and
+    /// report.html.
+    #[arg(long)]
+    pub mask_ids: bool,
+
+    /// Permissions of the output files, in octal (they hold personal data: owner only by
+    /// default).
+    #[arg(long, value_name = "MODE", default_value = "600", value_parser = parse_mode)]
+    pub output_mode: u32,
+
     /// Participant rows per chunk streamed through the matcher (memory vs. overlap).
     #[arg(long, value_name = "ROWS", default_value_t = 65_536, hide = true)]
     pub chunk_rows: usize,
@@ -108,6 +133,10 @@ impl ReconcileArgs {
             min_sync_rate: self.min_sync_rate,
             excel: self.excel,
             quiet: self.quiet,
+            previous: self.previous,
+            mask_ids: self.mask_ids,
+            output_mode: self.output_mode,
+            log_format: crate::log::LogFormat::Text,
         })
     }
 }

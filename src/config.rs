@@ -131,6 +131,14 @@ pub struct ReconcileConfig {
     pub excel: bool,
     /// No terminal summary, no progress bars.
     pub quiet: bool,
+    /// The previous run's output folder.
+    pub previous: Option<PathBuf>,
+    /// Personal IDs shown by their last 4 digits in auditor-facing files.
+    pub mask_ids: bool,
+    /// Unix permissions of the output files.
+    pub output_mode: u32,
+    /// How log lines on standard error are written.
+    pub log_format: crate::log::LogFormat,
 }
 
 /// Reads `--min-sync-rate`: a fraction (`0.995`) or a percentage (`99.5%`).
@@ -150,6 +158,16 @@ pub fn parse_rate(raw: &str) -> Result<f64, String> {
         return Err(format!("`{raw}` is not between 0 and 1 (or 0% and 100%)"));
     }
     Ok(rate)
+}
+
+/// Reads `--output-mode`: octal permissions such as `600` or `0640`.
+pub fn parse_mode(raw: &str) -> Result<u32, String> {
+    match u32::from_str_radix(raw.trim_start_matches("0o"), 8) {
+        Ok(mode) if mode <= 0o777 => Ok(mode),
+        _ => Err(format!(
+            "`{raw}` is not an octal file mode such as 600 or 640"
+        )),
+    }
 }
 
 /// Reads `--delimiter`: one ASCII character, or `tab`.

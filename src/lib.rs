@@ -18,6 +18,7 @@ pub mod config;
 pub mod error;
 pub mod exit;
 pub mod input;
+pub mod log;
 pub mod matching;
 pub mod normalize;
 pub mod province;

@@ -10,6 +10,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitCode;
+use crate::log;
 
 /// Parses the command line, runs the command, prints any error, and returns the exit code.
 pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
@@ -25,8 +26,9 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
             };
         }
     };
+    let log_format = cli.log_format;
     let result = match cli.command {
-        Command::Reconcile(args) => reconcile::run(args),
+        Command::Reconcile(args) => reconcile::run(args, log_format),
         Command::Synth(args) => synth::run(args),
         Command::Evaluate(args) => evaluate::run(args),
     };
@@ -34,8 +36,15 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(code) => code.code(),
         Err(e) if e.is_broken_pipe() => ExitCode::Done.code(),
         Err(e) => {
-            eprintln!("popsync: error: {e}");
-            e.exit_code().code()
+            let code = e.exit_code().code();
+            log::line(
+                log_format,
+                "error",
+                "failed",
+                &e.to_string(),
+                serde_json::json!({ "exit_code": code }),
+            );
+            code
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::input::schema::{participant as col, PARTICIPANTS, REGISTER};
 use crate::input::{FieldError, InputFile, Reject, Row};
+use crate::log::{self, LogFormat};
 use crate::matching::weights::{self, LinkedElsewhere, Weights};
 use crate::matching::{
     match_by_id, search_for, ByIdOutcome, Model, Outcome, Participant, PendingSearch, Scratch,
@@ -32,15 +33,19 @@ use crate::register::frequency::Frequencies;
 use crate::register::load::InputInfo;
 use crate::register::PersonIdx;
 use crate::register::{self, Register};
-use crate::report::finalize::{self, code_key, Intermediate, LinkLog, Searched, NO_PERSON};
+use crate::report::changes::PreviousRun;
+use crate::report::finalize::{self, code_key, Intermediate, LinkLog, Searched, Style, NO_PERSON};
+use crate::report::html::{self, HtmlInput, Sample};
+use crate::report::manifest;
 use crate::report::output::{OutputDir, UTF8_BOM};
 use crate::report::progress::Progress;
 use crate::report::rows::{self, Given};
 use crate::report::stats::Stats;
 use crate::report::{rejects, summary, terminal};
 
-pub fn run(args: ReconcileArgs) -> Result<ExitCode> {
-    let config = args.into_config()?;
+pub fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
+    let mut config = args.into_config()?;
+    config.log_format = log_format;
     reconcile(&config)
 }
 
@@ -48,7 +53,13 @@ pub fn run(args: ReconcileArgs) -> Result<ExitCode> {
 pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let started = SystemTime::now();
     let clock = Instant::now();
-    let out = OutputDir::prepare(&config.out)?;
+    let out = OutputDir::prepare(&config.out, config.output_mode)?;
+    let previous = config
+        .previous
+        .as_deref()
+        .map(PreviousRun::load)
+        .transpose()?;
+    let hashing = manifest::hash_inputs(config);
     let register_file = register::load::open(config)?;
     let participants_file = InputFile::open(
         &config.participants,
@@ -106,25 +117,28 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let FirstPass {
             mut stats,
             log,
-            deferred,
             linked,
             intermediate,
             info,
             rejected,
         } = pass;
-        let mut finished = finalize::write_final(
+        let style = Style {
+            excel: config.excel,
+            mask_ids: config.mask_ids,
+        };
+        let (mut finished, changes) = finalize::write_final(
             &out,
-            config.excel,
+            style,
             &intermediate,
-            &deferred,
             &log,
             &register,
             &mut stats,
+            previous.as_ref(),
         )?;
         finished.push(rejects_file.finish()?);
 
         let finished_at = SystemTime::now();
-        let summary = summary::build(&summary::SummaryInput {
+        let mut summary = summary::build(&summary::SummaryInput {
             config,
             stats: &stats,
             participants: &info,
@@ -137,17 +151,57 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             weights: &weights,
             linked: &linked,
         });
-        let mut summary_file = out.create("summary.json")?;
-        serde_json::to_writer_pretty(&mut summary_file, &summary)
-            .map_err(|e| Error::io(summary_file.path(), e.into()))?;
-        summary_file
-            .write_all(b"\n")
-            .map_err(|e| Error::io(summary_file.path(), e))?;
-        finished.push(summary_file.finish()?);
+        if let Some(previous) = &previous {
+            summary["changes"] =
+                summary::changes_json(&summary, previous.summary.as_ref(), &changes);
+        }
+        let hashes = hashing
+            .join()
+            .map_err(|_| Error::other("the input hashing thread panicked"))??;
+        finished.push(write_json(&out, "summary.json", &summary)?);
+        finished.push(write_json(
+            &out,
+            "manifest.json",
+            &manifest::build(config, &hashes, &summary),
+        )?);
+        let mut page = out.create("report.html")?;
+        let html = html::render(&HtmlInput {
+            summary: &summary,
+            samples: &stats.samples,
+            previous: previous.as_ref().and_then(|p| p.summary.as_ref()),
+        });
+        page.write_all(html.as_bytes())
+            .map_err(|e| Error::io(page.path(), e))?;
+        finished.push(page.finish()?);
 
         out.commit(finished)?;
 
-        if !config.quiet {
+        let total = stats.total;
+        // In text mode the summary table says this; log collectors get one JSON line.
+        if config.log_format == LogFormat::Json {
+            log::line(
+                config.log_format,
+                "info",
+                "done",
+                &format!(
+                    "{} of {} participants synchronized ({}); outputs in {}",
+                    terminal::thousands(total.synced),
+                    terminal::thousands(total.participants),
+                    terminal::percent(total.sync_rate()),
+                    out.path().display()
+                ),
+                serde_json::json!({
+                    "participants": total.participants,
+                    "synced": total.synced,
+                    "sync_rate": total.sync_rate(),
+                    "linked": total.linked,
+                    "rejected": rejected,
+                    "elapsed_seconds": clock.elapsed().as_secs_f64(),
+                    "out": out.path().display().to_string(),
+                }),
+            );
+        }
+        if !config.quiet && config.log_format == LogFormat::Text {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             terminal::print(&mut lock, &stats, out.path(), clock.elapsed().as_secs_f64())
@@ -167,8 +221,6 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
 struct FirstPass {
     stats: Stats,
     log: LinkLog,
-    /// The searched rows' final results and mismatches rows, by row index.
-    deferred: Searched,
     linked: LinkedElsewhere,
     intermediate: Intermediate,
     info: InputInfo,
@@ -246,11 +298,11 @@ fn stream_participants(
     Ok(FirstPass {
         stats,
         log,
-        deferred,
         linked,
         intermediate: Intermediate {
             results: results_part,
             mismatches: mismatches_part,
+            searched: deferred,
         },
         info: InputInfo {
             path: info_path,
@@ -420,6 +472,23 @@ fn emit(
     let config = context.config;
     let province = config.provinces.classify(given.get(col::PROVINCE_CODE));
     stats.record_capped(outcome.capped_blocks);
+    stats.sample(
+        || Sample {
+            status: outcome.status.as_str(),
+            line: given.line,
+            insurance_code: given.get(col::INSURANCE_CODE).trim().to_string(),
+            name: given.get(col::FULL_NAME).to_string(),
+            reasons: outcome.reasons.to_string(),
+            person_id: rows::shown_id(
+                &outcome
+                    .person
+                    .map(|p| context.register.person_id(p))
+                    .unwrap_or_default(),
+                config.mask_ids,
+            ),
+        },
+        outcome.status,
+    );
     stats.record(
         outcome.status,
         outcome.reasons,
@@ -439,6 +508,7 @@ fn emit(
             &config.provinces,
             province,
             detail,
+            config.mask_ids,
         )
         .expect("writing to memory");
     }
@@ -527,6 +597,19 @@ fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {
         dob: DateField::parse(given.get(col::DOB)),
         gender: Gender::parse(given.get(col::GENDER)),
     }
+}
+
+/// Writes a JSON output file (pretty, with a final newline).
+fn write_json(
+    out: &OutputDir,
+    name: &'static str,
+    value: &serde_json::Value,
+) -> Result<crate::report::output::FinishedFile> {
+    let mut file = out.create(name)?;
+    serde_json::to_writer_pretty(&mut file, value).map_err(|e| Error::io(file.path(), e.into()))?;
+    file.write_all(b"\n")
+        .map_err(|e| Error::io(file.path(), e))?;
+    file.finish()
 }
 
 /// Estimates the model's weights: `m` from the first participants (read once more, up to

@@ -16,6 +16,7 @@ use tempfile::NamedTempFile;
 use crate::error::{Error, Result};
 use crate::matching::{Reason, ReasonSet, Status};
 use crate::register::{PersonIdx, Register};
+use crate::report::changes::{Change, ChangeCounts, PreviousRun, CHANGES_HEADER};
 use crate::report::output::{reopen, FinishedFile, OutputDir, PendingFile, UTF8_BOM};
 use crate::report::rows::{MISMATCHES_HEADER, MISMATCHES_REASONS, RESULTS_HEADER, RESULTS_REASONS};
 use crate::report::stats::Stats;
@@ -157,6 +158,15 @@ fn finish(w: csv::Writer<PendingFile>) -> Result<FinishedFile> {
         .finish()
 }
 
+/// How the auditor-facing CSV files are written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// Lead with a UTF-8 byte-order mark (`--excel`).
+    pub excel: bool,
+    /// Personal IDs by their last 4 digits (`--mask-ids`).
+    pub mask_ids: bool,
+}
+
 /// The searched rows' final records, in row order: one results.csv record per index in
 /// `results`, and in `mismatches` the records of those that are not SYNCED, each led by its
 /// row index as in the scratch file. Kept as CSV text, read back with one reader each.
@@ -185,20 +195,28 @@ fn row_index(record: &ByteRecord) -> Result<usize> {
 pub struct Intermediate {
     pub results: NamedTempFile,
     pub mismatches: NamedTempFile,
+    /// The searched rows' final records.
+    pub searched: Searched,
 }
 
 /// Writes results.csv, mismatches.csv and duplicates.csv from the first pass's scratch files,
 /// adding the flags, and counts the flags into `stats`.
 pub fn write_final(
     out: &OutputDir,
-    excel: bool,
+    style: Style,
     intermediate: &Intermediate,
-    searched: &Searched,
     log: &LinkLog,
     register: &Register,
     stats: &mut Stats,
-) -> Result<Vec<FinishedFile>> {
+    previous: Option<&PreviousRun>,
+) -> Result<(Vec<FinishedFile>, ChangeCounts)> {
     let flags = flags(log);
+    let searched = &intermediate.searched;
+    let mut changes = match previous {
+        Some(_) => Some(start(out, "changes.csv", style.excel, &CHANGES_HEADER)?),
+        None => None,
+    };
+    let mut change_counts = ChangeCounts::default();
     let reader = |temp: &NamedTempFile| -> Result<csv::Reader<std::io::BufReader<std::fs::File>>> {
         Ok(csv::ReaderBuilder::new()
             .has_headers(false)
@@ -207,7 +225,7 @@ pub fn write_final(
     };
     // results.csv, and the rows duplicates.csv lists. A searched row's place holder in the
     // scratch file gives way to its final record.
-    let mut results = start(out, "results.csv", excel, &RESULTS_HEADER)?;
+    let mut results = start(out, "results.csv", style.excel, &RESULTS_HEADER)?;
     let mut duplicates: Vec<(PersonIdx, u64, String, String)> = Vec::new();
     let (mut record, mut flagged) = (ByteRecord::new(), ByteRecord::new());
     let mut r = reader(&intermediate.results)?;
@@ -224,6 +242,21 @@ pub fn write_final(
         stats.add_reasons(row_flags);
         add_flags(&record, RESULTS_REASONS, row_flags, &mut flagged);
         results.write_byte_record(&flagged).map_err(csv_err)?;
+        if let (Some(previous), Some(w)) = (previous, changes.as_mut()) {
+            let status = std::str::from_utf8(&record[1]).ok().and_then(Status::parse);
+            let before = previous.status_of(log.keys[row]);
+            if let Some(change) = Change::between(before, status) {
+                change_counts.add(change);
+                let code = String::from_utf8_lossy(&record[0]);
+                w.write_record([
+                    code.as_ref(),
+                    before.map_or("", |s| s.as_str()),
+                    status.map_or("", |s| s.as_str()),
+                    change.as_str(),
+                ])
+                .map_err(csv_err)?;
+            }
+        }
         if flags.duplicate_person[row] {
             let text = |i: usize| String::from_utf8_lossy(&record[i]).into_owned();
             duplicates.push((log.links[row], row as u64, text(0), text(1)));
@@ -237,9 +270,12 @@ pub fn write_final(
         )));
     }
     let mut finished = vec![finish(results)?];
+    if let Some(w) = changes {
+        finished.push(finish(w)?);
+    }
 
     // mismatches.csv: the first pass's rows and the searched rows, merged by row index.
-    let mut mismatches = start(out, "mismatches.csv", excel, &MISMATCHES_HEADER)?;
+    let mut mismatches = start(out, "mismatches.csv", style.excel, &MISMATCHES_HEADER)?;
     let mut write_mismatch = |record: &ByteRecord| -> Result<()> {
         let row = row_index(record)?;
         let mut without_index = ByteRecord::new();
@@ -283,7 +319,7 @@ pub fn write_final(
     let mut w = start(
         out,
         "duplicates.csv",
-        excel,
+        style.excel,
         &[
             "person_id",
             "name_register",
@@ -303,7 +339,7 @@ pub fn write_final(
         let count = flags.codes_per_person[*row as usize].to_string();
         debug_assert!(Status::parse(status).is_some());
         w.write_record([
-            register.person_id(*person).as_str(),
+            crate::report::rows::shown_id(&register.person_id(*person), style.mask_ids).as_str(),
             &crate::report::cell::safe(&name),
             &dob,
             &count,
@@ -313,7 +349,7 @@ pub fn write_final(
         .map_err(csv_err)?;
     }
     finished.push(finish(w)?);
-    Ok(finished)
+    Ok((finished, change_counts))
 }
 
 #[cfg(test)]

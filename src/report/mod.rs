@@ -14,8 +14,10 @@
 //! - [`summary`]: summary.json; [`terminal`]: the table printed at the end; [`progress`]: bars.
 
 pub mod cell;
+pub mod changes;
 pub mod finalize;
 pub mod html;
+pub mod manifest;
 pub mod output;
 pub mod progress;
 pub mod rejects;

@@ -15,11 +15,17 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// An output folder that has been checked to be writable.
 pub struct OutputDir {
     dir: PathBuf,
+    /// Unix permissions every output file gets.
+    mode: u32,
 }
 
 impl OutputDir {
-    /// Creates the folder if needed and proves it is writable, before any work starts.
-    pub fn prepare(dir: &Path) -> Result<OutputDir> {
+    /// The default mode of output files: they hold personal data.
+    pub const OWNER_ONLY: u32 = 0o600;
+
+    /// Creates the folder if needed and proves it is writable, before any work starts. Files
+    /// will get the Unix permissions `mode`.
+    pub fn prepare(dir: &Path, mode: u32) -> Result<OutputDir> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         if !dir.is_dir() {
             return Err(Error::io(dir, io::Error::other("is not a directory")));
@@ -33,6 +39,7 @@ impl OutputDir {
         drop(probe);
         Ok(OutputDir {
             dir: dir.to_path_buf(),
+            mode,
         })
     }
 
@@ -47,6 +54,7 @@ impl OutputDir {
             .map_err(|e| Error::io(self.dir.join(name), e))?;
         Ok(PendingFile {
             name,
+            mode: self.mode,
             path: self.dir.join(name),
             writer: BufWriter::with_capacity(1 << 20, temp),
         })
@@ -73,6 +81,7 @@ impl OutputDir {
 /// A file being written under a temporary name.
 pub struct PendingFile {
     name: &'static str,
+    mode: u32,
     path: PathBuf,
     writer: BufWriter<NamedTempFile>,
 }
@@ -97,6 +106,7 @@ impl PendingFile {
             .writer
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
+        set_mode(temp.as_file(), self.mode).map_err(|e| Error::io(&path, e))?;
         temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
         Ok(FinishedFile {
             name: self.name,
@@ -120,4 +130,15 @@ impl Write for PendingFile {
 /// Opens a scratch file for reading from its start.
 pub fn reopen(temp: &NamedTempFile) -> Result<File> {
     temp.reopen().map_err(|e| Error::io(temp.path(), e))
+}
+
+#[cfg(unix)]
+fn set_mode(file: &File, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_file: &File, _mode: u32) -> io::Result<()> {
+    Ok(())
 }

@@ -94,6 +94,23 @@ fn result_score(outcome: &Outcome) -> String {
     }
 }
 
+/// A personal ID as auditors see it: whole, or with `--mask-ids` only its last 4 digits.
+///
+/// ```
+/// use popsync::report::rows::shown_id;
+/// assert_eq!(shown_id("001090012345", true), "********2345");
+/// assert_eq!(shown_id("001090012345", false), "001090012345");
+/// ```
+pub fn shown_id(id: &str, mask: bool) -> String {
+    let chars = id.chars().count();
+    if !mask || chars <= 4 {
+        return id.to_string();
+    }
+    let mut shown: String = "*".repeat(chars - 4);
+    shown.extend(id.chars().skip(chars - 4));
+    shown
+}
+
 /// Writes the results.csv row.
 pub fn write_result(
     w: &mut csv::Writer<Vec<u8>>,
@@ -127,8 +144,10 @@ pub fn write_mismatch(
     provinces: &ProvinceTable,
     province: ProvinceKey,
     detail: &str,
+    mask_ids: bool,
 ) -> csv::Result<()> {
     debug_assert!(outcome.status != Status::Synced);
+    let id = |p: crate::register::PersonIdx| shown_id(&register.person_id(p), mask_ids);
     let person = outcome
         .person
         .map(|p| register.person_id(p))
@@ -170,7 +189,7 @@ pub fn write_mismatch(
     let candidates = outcome
         .candidates
         .iter()
-        .map(|&(p, score)| format!("{}:{score:.2}", register.person_id(p)))
+        .map(|&(p, score)| format!("{}:{score:.2}", id(p)))
         .collect::<Vec<_>>()
         .join(" ");
     let gender_given = given.get(col::GENDER);
@@ -186,9 +205,9 @@ pub fn write_mismatch(
         &outcome.reasons.to_string(),
         &score_text(outcome.score),
         outcome.method.map(|m| m.as_str()).unwrap_or(""),
-        &safe(given.get(col::PERSON_ID)),
-        &person,
-        &compared_id,
+        &safe(&shown_id(given.get(col::PERSON_ID).trim(), mask_ids)),
+        &shown_id(&person, mask_ids),
+        &shown_id(&compared_id, mask_ids),
         &safe(given.get(col::FULL_NAME)),
         &safe(&name),
         &safe(given.get(col::DOB)),

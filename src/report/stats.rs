@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::matching::{Reason, ReasonSet, Status};
 use crate::province::ProvinceKey;
+use crate::report::html::Sample;
 
 /// Rows, synchronized rows and linked rows of one group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -52,7 +53,12 @@ pub struct Stats {
     /// Blocks the candidate search skipped as larger than the cap, and the rows that met one.
     pub capped_blocks: u64,
     pub rows_with_capped_blocks: u64,
+    /// The first rows of each status, in input order, for report.html.
+    pub samples: Vec<Sample>,
 }
+
+/// Rows of each status shown in report.html.
+pub const SAMPLES_PER_STATUS: usize = 10;
 
 impl Stats {
     pub fn record(
@@ -82,6 +88,18 @@ impl Stats {
         }
     }
 
+    /// Keeps `sample` if its status has fewer than [`SAMPLES_PER_STATUS`] samples.
+    pub fn sample(&mut self, sample: impl FnOnce() -> Sample, status: Status) {
+        let kept = self
+            .samples
+            .iter()
+            .filter(|s| s.status == status.as_str())
+            .count();
+        if kept < SAMPLES_PER_STATUS {
+            self.samples.push(sample());
+        }
+    }
+
     pub fn record_capped(&mut self, blocks: u32) {
         self.capped_blocks += blocks as u64;
         self.rows_with_capped_blocks += u64::from(blocks > 0);
@@ -90,6 +108,14 @@ impl Stats {
     pub fn merge(&mut self, other: Stats) {
         self.total.merge(&other.total);
         self.capped_blocks += other.capped_blocks;
+        for sample in other.samples {
+            let status = Status::ALL
+                .into_iter()
+                .find(|s| s.as_str() == sample.status);
+            if let Some(status) = status {
+                self.sample(|| sample, status);
+            }
+        }
         self.rows_with_capped_blocks += other.rows_with_capped_blocks;
         for (a, b) in self.statuses.iter_mut().zip(other.statuses) {
             *a += b;

@@ -171,3 +171,28 @@ pub fn build(input: &SummaryInput<'_>) -> Value {
         "schemes": schemes,
     })
 }
+
+/// The changes since the previous run, for summary.json and report.html: the rate then and now,
+/// the delta in percentage points, per-status count deltas, and the rows that changed.
+pub fn changes_json(
+    summary: &Value,
+    previous: Option<&Value>,
+    rows: &crate::report::changes::ChangeCounts,
+) -> Value {
+    let rate = |s: &Value| s["totals"]["sync_rate"].as_f64();
+    let (now, before) = (rate(summary), previous.and_then(rate));
+    let mut statuses = Map::new();
+    for status in Status::ALL {
+        let count = |s: &Value| s["statuses"][status.as_str()].as_i64();
+        if let (Some(a), Some(b)) = (count(summary), previous.and_then(count)) {
+            statuses.insert(status.as_str().into(), json!(a - b));
+        }
+    }
+    json!({
+        "previous_run": previous.map(|p| p["run"]["started"].clone()),
+        "sync_rate_previous": before,
+        "sync_rate_delta_points": now.zip(before).map(|(a, b)| ((a - b) * 100.0 * 1e6).round() / 1e6),
+        "statuses_delta": statuses,
+        "rows": rows,
+    })
+}

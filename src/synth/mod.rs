@@ -308,7 +308,7 @@ fn write_blocks<const K: usize>(
 /// three files appear together at the end, or not at all.
 pub fn generate(params: SynthParams, dir: &Path) -> Result<TagCounts> {
     let generator = Generator::new(params)?;
-    let out = OutputDir::prepare(dir)?;
+    let out = OutputDir::prepare(dir, OutputDir::OWNER_ONLY)?;
     let mut population = out.create(POPULATION_FILE)?;
     generator
         .write_population(&mut population)

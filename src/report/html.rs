@@ -90,17 +90,9 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// A count with comma thousands separators: `2,378`.
+/// A count with comma thousands separators: `2,378` (as on the terminal).
 pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::report::terminal::thousands(n)
 }
 
 /// A rate (0..=1) as a percentage with two decimals: `79.27%`; `—` when absent.

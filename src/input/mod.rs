@@ -123,7 +123,12 @@ impl InputFile {
 
     /// Streams the rows in chunks of `chunk_rows` on a reader thread.
     pub fn into_chunks(self, chunk_rows: usize) -> ChunkReader {
-        ChunkReader::spawn(self.path, self.reader, chunk_rows.max(1))
+        ChunkReader::spawn(
+            self.path,
+            self.reader,
+            chunk_rows.max(1),
+            self.mapping.width,
+        )
     }
 }
 
@@ -262,6 +267,12 @@ impl<'a> Row<'a> {
         let sources = &self.mapping.sources[column];
         let text = |i: usize| -> Result<&'a str, FieldError> {
             let bytes = self.record.get(i).unwrap_or(b"");
+            if memchr::memchr(0, bytes).is_some() {
+                return Err(FieldError {
+                    column: Some(self.mapping.names[column]),
+                    message: "NUL byte in the field (binary data in a text file?)".into(),
+                });
+            }
             std::str::from_utf8(bytes).map_err(|e| FieldError {
                 column: Some(self.mapping.names[column]),
                 message: format!(
@@ -338,7 +349,7 @@ pub struct ChunkReader {
 }
 
 impl ChunkReader {
-    fn spawn(path: PathBuf, mut reader: CsvReader, chunk_rows: usize) -> ChunkReader {
+    fn spawn(path: PathBuf, mut reader: CsvReader, chunk_rows: usize, width: usize) -> ChunkReader {
         // Two chunks in flight: one being matched while the next is parsed. More would only
         // hold memory; fewer would stall one of the two cores.
         let (sender, receiver) = mpsc::sync_channel::<Chunk>(2);
@@ -367,7 +378,20 @@ impl ChunkReader {
                             break;
                         }
                         let offset = record.position().map_or(0, |p| p.byte());
-                        chunk.lines.push(reader.get_ref().line_of(offset));
+                        let line = reader.get_ref().line_of(offset);
+                        if swallowed_lines(record, width) {
+                            return Err(ErrorKind::Input {
+                                file: path.clone(),
+                                line,
+                                column: None,
+                                message: "a quote opened in this row is not closed where the row ends, so the \
+                                          lines after it were read as part of one field; fix the quote \
+                                          (rows would otherwise be lost)"
+                                    .into(),
+                            }
+                            .into());
+                        }
+                        chunk.lines.push(line);
                         filled += 1;
                     }
                     chunk.records.truncate(filled);
@@ -413,6 +437,16 @@ impl ChunkReader {
             None => Ok(0),
         }
     }
+}
+
+/// True when a record swallowed the lines after it: it does not have the header's width and a
+/// field holds a line break, the mark of an unterminated quote. (A quoted name with a line
+/// break in a row of the right width is a real, if odd, value.)
+fn swallowed_lines(record: &ByteRecord, width: usize) -> bool {
+    record.len() != width
+        && record
+            .iter()
+            .any(|f| memchr::memchr2(b'\n', b'\r', f).is_some())
 }
 
 /// A row that could not be read, for rejects.csv.

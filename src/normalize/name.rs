@@ -99,6 +99,7 @@ pub fn fold_canonical(canonical: &str) -> String {
         return canonical.to_string();
     }
     let mut out = String::with_capacity(canonical.len());
+    let mut transliterated = false;
     for c in canonical.nfd() {
         if c.is_ascii() {
             out.push(c);
@@ -108,6 +109,7 @@ pub fn fold_canonical(canonical: &str) -> String {
             out.push('d');
         } else {
             // A letter from outside Vietnamese (ø, ß, …): transliterate so the form stays ASCII.
+            transliterated = true;
             out.extend(
                 deunicode::deunicode_char(c)
                     .unwrap_or("")
@@ -115,6 +117,11 @@ pub fn fold_canonical(canonical: &str) -> String {
                     .map(|c| c.to_ascii_lowercase()),
             );
         }
+    }
+    if transliterated {
+        // A transliteration can bring spaces ("᠀" → " @ "): collapse them again, so that
+        // folding a folded name changes nothing.
+        return out.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
     }
     out
 }

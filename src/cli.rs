@@ -95,6 +95,11 @@ pub struct ReconcileArgs {
     #[arg(long)]
     pub mask_ids: bool,
 
+    /// Memory the run may use (16G, 512M, …); default: what the system has available. A run
+    /// that would need more fails before it starts, saying how much it needs.
+    #[arg(long, value_name = "SIZE", value_parser = crate::resources::parse_size)]
+    pub memory_limit: Option<u64>,
+
     /// Permissions of the output files, in octal (they hold personal data: owner only by
     /// default).
     #[arg(long, value_name = "MODE", default_value = "600", value_parser = parse_mode)]
@@ -136,6 +141,7 @@ impl ReconcileArgs {
             previous: self.previous,
             mask_ids: self.mask_ids,
             output_mode: self.output_mode,
+            memory_limit: self.memory_limit,
             log_format: crate::log::LogFormat::Text,
         })
     }

@@ -137,6 +137,8 @@ pub struct ReconcileConfig {
     pub mask_ids: bool,
     /// Unix permissions of the output files.
     pub output_mode: u32,
+    /// Memory the run may use (`None`: what the system has available).
+    pub memory_limit: Option<u64>,
     /// How log lines on standard error are written.
     pub log_format: crate::log::LogFormat,
 }

@@ -24,4 +24,5 @@ pub mod normalize;
 pub mod province;
 pub mod register;
 pub mod report;
+pub mod resources;
 pub mod synth;

@@ -270,3 +270,23 @@ fn inputs_that_are_not_files_and_outputs_that_cannot_be_written() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("taken"), "{}", run.stderr);
 }
+
+#[test]
+fn a_run_that_cannot_fit_in_memory_says_so_before_it_starts() {
+    let env = TestEnv::new();
+    env.write("register.csv", register());
+    env.write(
+        "participants.csv",
+        format!("{HEADER}\n{}\n", row("1000000001", "A", "1950")),
+    );
+    let run = env.reconcile(&["--memory-limit", "1M"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("register.csv"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("needs about") && run.stderr.contains("--memory-limit"),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.path().join("out/results.csv").exists());
+    env.reconcile(&["--memory-limit", "4G"]).expect_code(0);
+}

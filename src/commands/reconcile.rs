@@ -42,6 +42,7 @@ use crate::report::progress::Progress;
 use crate::report::rows::{self, Given};
 use crate::report::stats::Stats;
 use crate::report::{rejects, summary, terminal};
+use crate::resources;
 
 pub fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
     let mut config = args.into_config()?;
@@ -68,6 +69,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         &config.participant_sources,
         (&REGISTER, &config.register_sources),
     )?;
+    check_memory(config, register_file.size, participants_file.size)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
@@ -597,6 +599,33 @@ fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {
         dob: DateField::parse(given.get(col::DOB)),
         gender: Gender::parse(given.get(col::GENDER)),
     }
+}
+
+/// Fails before any work when the run would need more memory than it may use.
+fn check_memory(
+    config: &ReconcileConfig,
+    register_bytes: u64,
+    participants_bytes: u64,
+) -> Result<()> {
+    let Some(limit) = config.memory_limit.or_else(resources::available_memory) else {
+        return Ok(());
+    };
+    let needed = resources::estimate_peak(register_bytes, participants_bytes);
+    if needed <= limit {
+        return Ok(());
+    }
+    Err(Error::config(
+        &config.register,
+        format!(
+            "a register of {} with {} of participants needs about {} of memory, and {} is available{}; \
+             run on a machine with more memory or split the register",
+            resources::human(register_bytes),
+            resources::human(participants_bytes),
+            resources::human(needed),
+            resources::human(limit),
+            if config.memory_limit.is_some() { " (--memory-limit)" } else { "" },
+        ),
+    ))
 }
 
 /// Writes a JSON output file (pretty, with a final newline).

@@ -61,6 +61,11 @@ pub struct ReconcileArgs {
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
     pub delimiter: u8,
 
+    /// Encoding of an input file that is not UTF-8: windows-1258, tcvn3 or vni (default: the one
+    /// detection is sure of; a likely one is named in the error).
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<crate::input::encoding::Encoding>,
+
     /// How personal IDs are read (overrides the config file's `id_format`).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub id_format: Option<IdFormat>,
@@ -142,6 +147,7 @@ impl ReconcileArgs {
             mask_ids: self.mask_ids,
             output_mode: self.output_mode,
             memory_limit: self.memory_limit,
+            encoding: self.encoding,
             log_format: crate::log::LogFormat::Text,
         })
     }

@@ -137,10 +137,22 @@ pub struct ReconcileConfig {
     pub mask_ids: bool,
     /// Unix permissions of the output files.
     pub output_mode: u32,
+    /// The inputs' encoding (`None`: detect).
+    pub encoding: Option<crate::input::encoding::Encoding>,
     /// Memory the run may use (`None`: what the system has available).
     pub memory_limit: Option<u64>,
     /// How log lines on standard error are written.
     pub log_format: crate::log::LogFormat,
+}
+
+impl ReconcileConfig {
+    /// How both input files are read.
+    pub fn read_options(&self) -> crate::input::ReadOptions {
+        crate::input::ReadOptions {
+            delimiter: self.delimiter,
+            encoding: self.encoding,
+        }
+    }
 }
 
 /// Reads `--min-sync-rate`: a fraction (`0.995`) or a percentage (`99.5%`).

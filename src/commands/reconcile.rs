@@ -64,7 +64,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let register_file = register::load::open(config)?;
     let participants_file = InputFile::open(
         &config.participants,
-        config.delimiter,
+        &config.read_options(),
         &PARTICIPANTS,
         &config.participant_sources,
         (&REGISTER, &config.register_sources),
@@ -239,6 +239,7 @@ fn stream_participants(
     let mapping = file.mapping.clone();
     let info_path = file.path.display().to_string();
     let size = file.size;
+    let encoding = file.encoding.as_str();
     let progress = Progress::bytes(!config.quiet, size, "participants");
     let mut results_part = out.scratch()?;
     let mismatches_part = out.scratch()?;
@@ -310,6 +311,7 @@ fn stream_participants(
             path: info_path,
             bytes: size,
             rows,
+            encoding,
         },
         rejected,
     })
@@ -646,7 +648,7 @@ fn write_json(
 fn estimate_weights(config: &ReconcileConfig, register: &Register) -> Result<Weights> {
     let file = InputFile::open(
         &config.participants,
-        config.delimiter,
+        &config.read_options(),
         &PARTICIPANTS,
         &config.participant_sources,
         (&REGISTER, &config.register_sources),

@@ -8,6 +8,7 @@
 //! [`FieldError`] naming the column, which the caller turns into a row in rejects.csv. No row is
 //! ever skipped: a row that cannot be read is still yielded, and rows in = rows out.
 
+pub mod encoding;
 pub mod lines;
 pub mod schema;
 
@@ -20,6 +21,7 @@ use std::thread;
 
 use csv::ByteRecord;
 
+use encoding::{DecodingReader, Detection, Encoding};
 use lines::LineCounter;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -28,6 +30,9 @@ use schema::Schema;
 /// An opened input file with its header mapped.
 pub struct InputFile {
     pub path: PathBuf,
+    /// The encoding the file is read in (legacy ones are converted to UTF-8 as it is read).
+    pub encoding: Encoding,
+    pub delimiter: u8,
     pub size: u64,
     pub mapping: Mapping,
     reader: CsvReader,
@@ -70,11 +75,12 @@ impl InputFile {
     /// sources, used to recognise the two files given the wrong way round.
     pub fn open(
         path: &Path,
-        delimiter: u8,
+        options: &ReadOptions,
         schema: &'static Schema,
         sources: &[Vec<String>],
         other: (&'static Schema, &[Vec<String>]),
     ) -> Result<InputFile> {
+        let delimiter = options.delimiter;
         let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if metadata.is_dir() {
             return Err(Error::io(
@@ -83,6 +89,11 @@ impl InputFile {
             ));
         }
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let encoding = sniff_encoding(path, options.encoding)?;
+        let file: Box<dyn Read + Send> = match encoding {
+            Encoding::Utf8 => Box::new(file),
+            legacy => Box::new(DecodingReader::new(file, legacy)),
+        };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(true)
@@ -90,7 +101,7 @@ impl InputFile {
             // its line number instead of an error that ends the run.
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(LineCounter::new(Box::new(file) as Box<dyn Read + Send>));
+            .from_reader(LineCounter::new(file));
         let header = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?
@@ -115,6 +126,8 @@ impl InputFile {
         let mapping = map_columns(path, schema, sources, &header, other)?;
         Ok(InputFile {
             path: path.to_path_buf(),
+            encoding,
+            delimiter,
             size: metadata.len(),
             mapping,
             reader,
@@ -127,8 +140,56 @@ impl InputFile {
             self.path,
             self.reader,
             chunk_rows.max(1),
-            self.mapping.width,
+            (self.mapping.width, self.delimiter),
         )
+    }
+}
+
+/// How input files are read.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    pub delimiter: u8,
+    /// `None`: detect (UTF-8, or a Vietnamese legacy encoding when the evidence is sure).
+    pub encoding: Option<Encoding>,
+}
+
+/// Which encoding a file is in, from its first megabyte: UTF-8 when it holds UTF-8 text (a few
+/// damaged bytes are rejected row by row); otherwise `given` (`--encoding`, which therefore
+/// never turns a UTF-8 register into mojibake when only the participants file is legacy), or a
+/// Vietnamese legacy encoding (Windows-1258, TCVN3, VNI) when detection is sure of it; an error
+/// naming the likely encoding when there is real evidence for one but not enough to convert
+/// unasked.
+fn sniff_encoding(path: &Path, given: Option<Encoding>) -> Result<Encoding> {
+    let mut sample = Vec::with_capacity(encoding::SAMPLE_BYTES);
+    File::open(path)
+        .and_then(|f| {
+            f.take(encoding::SAMPLE_BYTES as u64)
+                .read_to_end(&mut sample)
+        })
+        .map_err(|e| Error::io(path, e))?;
+    let has_utf8_letters = String::from_utf8_lossy(&sample)
+        .chars()
+        .any(|c| !c.is_ascii() && c != '\u{fffd}');
+    if has_utf8_letters || sample.is_ascii() {
+        return Ok(Encoding::Utf8);
+    }
+    if let Some(given) = given {
+        return Ok(given);
+    }
+    match encoding::detect(&sample) {
+        Detection::Sure(found) => Ok(found),
+        Detection::Likely(found) if encoding::evidence(&sample).words >= encoding::SURE_MIN_WORDS => {
+            Err(ErrorKind::Input {
+                file: path.to_path_buf(),
+                line: 1,
+                column: None,
+                message: format!(
+                    "the file is not UTF-8; it looks like {found} (read it with --encoding {found}, or convert it to UTF-8)"
+                ),
+            }
+            .into())
+        }
+        _ => Ok(Encoding::Utf8),
     }
 }
 
@@ -349,7 +410,12 @@ pub struct ChunkReader {
 }
 
 impl ChunkReader {
-    fn spawn(path: PathBuf, mut reader: CsvReader, chunk_rows: usize, width: usize) -> ChunkReader {
+    fn spawn(
+        path: PathBuf,
+        mut reader: CsvReader,
+        chunk_rows: usize,
+        (width, delimiter): (usize, u8),
+    ) -> ChunkReader {
         // Two chunks in flight: one being matched while the next is parsed. More would only
         // hold memory; fewer would stall one of the two cores.
         let (sender, receiver) = mpsc::sync_channel::<Chunk>(2);
@@ -379,7 +445,7 @@ impl ChunkReader {
                         }
                         let offset = record.position().map_or(0, |p| p.byte());
                         let line = reader.get_ref().line_of(offset);
-                        if swallowed_lines(record, width) {
+                        if swallowed_lines(record, width, delimiter) {
                             return Err(ErrorKind::Input {
                                 file: path.clone(),
                                 line,
@@ -440,13 +506,15 @@ impl ChunkReader {
 }
 
 /// True when a record swallowed the lines after it: it does not have the header's width and a
-/// field holds a line break, the mark of an unterminated quote. (A quoted name with a line
-/// break in a row of the right width is a real, if odd, value.)
-fn swallowed_lines(record: &ByteRecord, width: usize) -> bool {
+/// field holds a line break followed by a delimiter — rows read as text, the mark of an
+/// unterminated quote. (A quoted name with a line break is a real, if odd, value, and a ragged
+/// row with one is rejected like any ragged row.)
+fn swallowed_lines(record: &ByteRecord, width: usize, delimiter: u8) -> bool {
     record.len() != width
-        && record
-            .iter()
-            .any(|f| memchr::memchr2(b'\n', b'\r', f).is_some())
+        && record.iter().any(|f| {
+            memchr::memchr2(b'\n', b'\r', f)
+                .is_some_and(|at| memchr::memchr(delimiter, &f[at..]).is_some())
+        })
 }
 
 /// A row that could not be read, for rejects.csv.

@@ -118,9 +118,10 @@ pub fn fold_canonical(canonical: &str) -> String {
             );
         }
     }
-    if transliterated {
-        // A transliteration can bring spaces ("᠀" → " @ "): collapse them again, so that
-        // folding a folded name changes nothing.
+    if transliterated || out.starts_with(' ') || out.ends_with(' ') || out.contains("  ") {
+        // A transliteration can bring spaces ("᠀" → " @ "), and a syllable of bare marks
+        // leaves one behind ("\u{323} T" → " t"): collapse them again, so that folding a folded
+        // name changes nothing.
         return out.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
     }
     out

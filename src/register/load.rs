@@ -19,13 +19,15 @@ pub struct InputInfo {
     pub path: String,
     pub bytes: u64,
     pub rows: u64,
+    /// The encoding the file was read in.
+    pub encoding: &'static str,
 }
 
 /// Opens the register file and checks its header (before any work starts).
 pub fn open(config: &ReconcileConfig) -> Result<InputFile> {
     InputFile::open(
         &config.register,
-        config.delimiter,
+        &config.read_options(),
         &REGISTER,
         &config.register_sources,
         (&PARTICIPANTS, &config.participant_sources),
@@ -42,6 +44,7 @@ pub fn load(
     let mapping = file.mapping.clone();
     let info_path = file.path.display().to_string();
     let size = file.size;
+    let encoding = file.encoding.as_str();
     let mut chunks = file.into_chunks(config.chunk_rows);
     let mut builder = RegisterBuilder::new();
     let mut rejects = Vec::new();
@@ -109,6 +112,7 @@ pub fn load(
         path: info_path,
         bytes: size,
         rows,
+        encoding,
     };
     Ok((register, rejects, info))
 }

@@ -135,6 +135,7 @@ pub fn build(input: &SummaryInput<'_>) -> Value {
                 "path": input.register.path,
                 "bytes": input.register.bytes,
                 "rows": input.register.rows,
+                "encoding": input.register.encoding,
                 "persons": input.register_stats.persons,
                 "rejected": input.register_stats.rejected,
                 "invalid_dob": input.register_stats.invalid_dob,

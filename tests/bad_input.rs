@@ -290,3 +290,52 @@ fn a_run_that_cannot_fit_in_memory_says_so_before_it_starts() {
     assert!(!env.path().join("out/results.csv").exists());
     env.reconcile(&["--memory-limit", "4G"]).expect_code(0);
 }
+
+#[test]
+fn legacy_vietnamese_encodings_are_detected_and_read_as_their_utf8_original() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let encoded = root.join("tests/fixtures_encoding");
+    let register = root.join("fixtures/population.csv");
+    let run = |participants: &std::path::Path, out: &std::path::Path, extra: &[&str]| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_popsync"))
+            .arg("reconcile")
+            .arg("-q")
+            .arg("--participants")
+            .arg(participants)
+            .arg("--register")
+            .arg(&register)
+            .arg("--out")
+            .arg(out)
+            .args(extra)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{}", participants.display());
+        std::fs::read(out.join("results.csv")).unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let expected = run(&encoded.join("utf8.csv"), &dir.path().join("utf8"), &[]);
+    for (file, encoding) in [
+        ("windows1258.csv", "windows-1258"),
+        ("tcvn3.csv", "tcvn3"),
+        ("vni.csv", "vni"),
+    ] {
+        let out = dir.path().join(encoding);
+        assert_eq!(
+            run(&encoded.join(file), &out, &[]),
+            expected,
+            "{file} detected"
+        );
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(
+            summary["inputs"]["participants"]["encoding"], encoding,
+            "{file}"
+        );
+        let forced = dir.path().join(format!("{encoding}-forced"));
+        assert_eq!(
+            run(&encoded.join(file), &forced, &["--encoding", encoding]),
+            expected,
+            "{file} forced"
+        );
+    }
+}

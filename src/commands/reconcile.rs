@@ -62,13 +62,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         .transpose()?;
     let hashing = manifest::hash_inputs(config);
     let register_file = register::load::open(config)?;
-    let participants_file = InputFile::open(
-        &config.participants,
-        &config.read_options(),
-        &PARTICIPANTS,
-        &config.participant_sources,
-        (&REGISTER, &config.register_sources),
-    )?;
+    let participants_file = open_participants(config)?;
     check_memory(config, register_file.size, participants_file.size)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
@@ -603,6 +597,17 @@ fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {
     }
 }
 
+/// Opens the participants file and checks its header.
+fn open_participants(config: &ReconcileConfig) -> Result<InputFile> {
+    InputFile::open(
+        &config.participants,
+        &config.read_options(),
+        &PARTICIPANTS,
+        &config.participant_sources,
+        (&REGISTER, &config.register_sources),
+    )
+}
+
 /// Fails before any work when the run would need more memory than it may use.
 fn check_memory(
     config: &ReconcileConfig,
@@ -646,13 +651,7 @@ fn write_json(
 /// Estimates the model's weights: `m` from the first participants (read once more, up to
 /// [`weights::M_SAMPLE_ROWS`]), `u` and the ID-typo share from the register.
 fn estimate_weights(config: &ReconcileConfig, register: &Register) -> Result<Weights> {
-    let file = InputFile::open(
-        &config.participants,
-        &config.read_options(),
-        &PARTICIPANTS,
-        &config.participant_sources,
-        (&REGISTER, &config.register_sources),
-    )?;
+    let file = open_participants(config)?;
     let mapping = file.mapping.clone();
     let mut chunks = file.into_chunks(weights::M_SAMPLE_ROWS.min(config.chunk_rows.max(1024)));
     let mut sample: Vec<Participant> = Vec::new();

@@ -6,13 +6,11 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use popsync::matching::weights::{self, Weights};
-use popsync::matching::{match_participant, Model, Participant, Scratch, Thresholds};
+use popsync::matching::{match_participant, Participant, RegisterIndexes, Scratch, Thresholds};
 use popsync::normalize::date::{DateField, PartialDate};
 use popsync::normalize::name::{canonical, fold_canonical};
 use popsync::normalize::{Gender, IdFormat, NameForms, ParsedId};
-use popsync::register::blocking::BlockIndex;
 use popsync::register::build::{NewPerson, RegisterBuilder, RegisterId};
-use popsync::register::frequency::Frequencies;
 
 const NAMES: [&str; 6] = [
     "Nguyễn Thị Hoà",
@@ -87,22 +85,14 @@ fn verification(c: &mut Criterion) {
             },
         })
         .collect();
-    let index = BlockIndex::build(&register);
-    let frequencies = Frequencies::count(&register);
+    let indexes = RegisterIndexes::build(&register);
     let weights = Weights::estimate(
         &weights::count_same_person(participants.iter(), &register),
         &weights::count_unrelated(&register),
         weights::id_typo_share(&register),
     );
     let thresholds = Thresholds::default();
-    let model = Model {
-        register: &register,
-        index: &index,
-        frequencies: &frequencies,
-        weights: &weights,
-        thresholds: &thresholds,
-        linked: None,
-    };
+    let model = indexes.model(&register, &weights, &thresholds);
     let mut group = c.benchmark_group("match");
     group.throughput(Throughput::Elements(participants.len() as u64));
     group.bench_function("id_hit_verify", |b| {

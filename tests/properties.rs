@@ -6,13 +6,13 @@ mod common;
 use std::process::Command;
 
 use popsync::matching::weights::{LevelCounts, Weights};
-use popsync::matching::{match_participant, Model, Participant, Scratch, Status, Thresholds};
+use popsync::matching::{
+    match_participant, Participant, RegisterIndexes, Scratch, Status, Thresholds,
+};
 use popsync::normalize::date::{DateField, PartialDate};
 use popsync::normalize::name::{canonical, folded, tidy};
 use popsync::normalize::{Gender, NameForms, ParsedId};
-use popsync::register::blocking::BlockIndex;
 use popsync::register::build::{NewPerson, RegisterBuilder, RegisterId};
-use popsync::register::frequency::Frequencies;
 use proptest::prelude::*;
 
 /// Text that looks like what exports hold: Vietnamese letters in both compositions, both tone
@@ -75,17 +75,10 @@ proptest! {
             deceased: false,
         });
         let (register, _) = builder.finish();
-        let (index, frequencies) = (BlockIndex::build(&register), Frequencies::count(&register));
+        let indexes = RegisterIndexes::build(&register);
         let weights = Weights::estimate(&LevelCounts::default(), &LevelCounts::default(), 1e-6);
         let thresholds = Thresholds::default();
-        let model = Model {
-            register: &register,
-            index: &index,
-            frequencies: &frequencies,
-            weights: &weights,
-            thresholds: &thresholds,
-            linked: None,
-        };
+        let model = indexes.model(&register, &weights, &thresholds);
         let participant = Participant {
             id: ParsedId::Cccd(id),
             name: NameForms::new(&name),

@@ -23,13 +23,11 @@ use crate::input::{FieldError, InputFile, Reject, Row};
 use crate::log::{self, LogFormat};
 use crate::matching::weights::{self, LinkedElsewhere, Weights};
 use crate::matching::{
-    match_by_id, search_for, ByIdOutcome, Model, Outcome, Participant, PendingSearch, Scratch,
-    Status,
+    match_by_id, search_for, ByIdOutcome, Model, Outcome, Participant, PendingSearch,
+    RegisterIndexes, Scratch, Status,
 };
 use crate::normalize::date::DateField;
 use crate::normalize::{Gender, NameForms, ParsedId};
-use crate::register::blocking::BlockIndex;
-use crate::register::frequency::Frequencies;
 use crate::register::load::InputInfo;
 use crate::register::PersonIdx;
 use crate::register::{self, Register};
@@ -74,24 +72,12 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let (register, register_rejects, register_info) =
             register::load::load(register_file, config, &progress)?;
         progress.finish();
-        let ((index, frequencies), weights) = rayon::join(
-            || {
-                rayon::join(
-                    || BlockIndex::build(&register),
-                    || Frequencies::count(&register),
-                )
-            },
+        let (indexes, weights) = rayon::join(
+            || RegisterIndexes::build(&register),
             || estimate_weights(config, &register),
         );
         let weights = weights?;
-        let model = Model {
-            register: &register,
-            index: &index,
-            frequencies: &frequencies,
-            weights: &weights,
-            thresholds: &config.thresholds,
-            linked: None,
-        };
+        let model = indexes.model(&register, &weights, &config.thresholds);
 
         let mut rejects_file = out.create("rejects.csv")?;
         if config.excel {

@@ -85,6 +85,44 @@ pub struct Model<'a> {
     pub linked: Option<&'a LinkedElsewhere>,
 }
 
+/// What the search reads from the register besides the register itself, built once after it
+/// is loaded: the blocking index and the name and date frequencies.
+pub struct RegisterIndexes {
+    pub blocks: BlockIndex,
+    pub frequencies: Frequencies,
+}
+
+impl RegisterIndexes {
+    /// Builds both, in parallel.
+    pub fn build(register: &Register) -> RegisterIndexes {
+        let (blocks, frequencies) = rayon::join(
+            || BlockIndex::build(register),
+            || Frequencies::count(register),
+        );
+        RegisterIndexes {
+            blocks,
+            frequencies,
+        }
+    }
+
+    /// The model matching reads, before the ID path has linked anything.
+    pub fn model<'a>(
+        &'a self,
+        register: &'a Register,
+        weights: &'a Weights,
+        thresholds: &'a Thresholds,
+    ) -> Model<'a> {
+        Model {
+            register,
+            index: &self.blocks,
+            frequencies: &self.frequencies,
+            weights,
+            thresholds,
+            linked: None,
+        }
+    }
+}
+
 /// What matching decided for one participant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {

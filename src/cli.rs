@@ -90,6 +90,11 @@ pub struct ReconcileArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Print where the time went, per stage (read, normalize, index, match, write), on standard
+    /// error at the end; summary.json always has the figures (`timings`).
+    #[arg(long)]
+    pub timings: bool,
+
     /// The previous run's output folder: changes.csv lists the rows whose status changed, and
     /// summary.json and report.html show the deltas.
     #[arg(long, value_name = "DIR")]
@@ -143,6 +148,7 @@ impl ReconcileArgs {
             min_sync_rate: self.min_sync_rate,
             excel: self.excel,
             quiet: self.quiet,
+            timings: self.timings,
             previous: self.previous,
             mask_ids: self.mask_ids,
             output_mode: self.output_mode,

@@ -131,6 +131,8 @@ pub struct ReconcileConfig {
     pub excel: bool,
     /// No terminal summary, no progress bars.
     pub quiet: bool,
+    /// Print the time per stage on standard error.
+    pub timings: bool,
     /// The previous run's output folder.
     pub previous: Option<PathBuf>,
     /// Personal IDs shown by their last 4 digits in auditor-facing files.

@@ -9,6 +9,8 @@
 //! - [`matching`]: one normalized participant in, one [`matching::Outcome`] out; knows no files.
 //! - [`report`]: outcomes in, the output files of SPEC section 4 out, written atomically.
 //!
+//! [`timings`] counts the time each stage takes, for `--timings` and summary.json.
+//!
 //! [`commands`] holds one file per subcommand wiring those stages together; [`cli`] turns flags
 //! into a validated [`config::Config`]; [`exit`] holds the process exit codes.
 
@@ -26,3 +28,4 @@ pub mod register;
 pub mod report;
 pub mod resources;
 pub mod synth;
+pub mod timings;

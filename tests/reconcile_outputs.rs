@@ -473,3 +473,41 @@ fn a_run_leaves_no_temporary_files_behind() {
         assert!(env.out().join(name).is_file(), "{name} missing");
     }
 }
+
+#[test]
+fn timings_per_stage_are_printed_with_the_flag_and_always_in_summary_json() {
+    let (env, _) = mixed_fixture();
+    let quiet = env.reconcile(&[]);
+    quiet.expect_code(0);
+    assert!(
+        !quiet.stderr.contains("thread-seconds"),
+        "no timings unless asked: {}",
+        quiet.stderr
+    );
+    let summary = env.summary();
+    let stages = summary["timings"]["stages"]
+        .as_object()
+        .expect("summary.json timings.stages");
+    let names: Vec<&str> = stages.keys().map(String::as_str).collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    for stage in ["read", "normalize", "index", "match", "write"] {
+        let seconds = stages[stage].as_f64().unwrap_or(-1.0);
+        assert!(seconds >= 0.0, "{stage}: {seconds}");
+    }
+    assert!(summary["timings"]["wall_seconds"].as_f64().unwrap() > 0.0);
+
+    let run = env.reconcile_into("timed", &["--timings"]);
+    run.expect_code(0);
+    for stage in ["read", "normalize", "index", "match", "write", "wall"] {
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(stage)),
+            "no {stage} line in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stdout.is_empty(),
+        "timings go to stderr: {}",
+        run.stdout
+    );
+}

@@ -41,6 +41,7 @@ use crate::report::rows::{self, Given};
 use crate::report::stats::Stats;
 use crate::report::{rejects, summary, terminal};
 use crate::resources;
+use crate::timings::{Stage, Timings};
 
 pub fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
     let mut config = args.into_config()?;
@@ -52,6 +53,7 @@ pub fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
 pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let started = SystemTime::now();
     let clock = Instant::now();
+    let timings = Timings::default();
     let out = OutputDir::prepare(&config.out, config.output_mode)?;
     let previous = config
         .previous
@@ -70,11 +72,11 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     pool.install(|| -> Result<ExitCode> {
         let progress = Progress::bytes(!config.quiet, register_file.size, "register");
         let (register, register_rejects, register_info) =
-            register::load::load(register_file, config, &progress)?;
+            register::load::load(register_file, config, &progress, &timings)?;
         progress.finish();
         let (indexes, weights) = rayon::join(
-            || RegisterIndexes::build(&register),
-            || estimate_weights(config, &register),
+            || timings.time(Stage::Index, || RegisterIndexes::build(&register)),
+            || estimate_weights(config, &register, &timings),
         );
         let weights = weights?;
         let model = indexes.model(&register, &weights, &config.thresholds);
@@ -95,7 +97,14 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             .map_err(|e| Error::io(rejects_file.path(), e))?;
         rejects::append(&mut rejects_file, &register_rejects)?;
 
-        let pass = stream_participants(participants_file, config, &model, &out, &mut rejects_file)?;
+        let pass = stream_participants(
+            participants_file,
+            config,
+            &model,
+            &out,
+            &mut rejects_file,
+            &timings,
+        )?;
         let FirstPass {
             mut stats,
             log,
@@ -108,15 +117,18 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             excel: config.excel,
             mask_ids: config.mask_ids,
         };
-        let (mut finished, changes) = finalize::write_final(
-            &out,
-            style,
-            &intermediate,
-            &log,
-            &register,
-            &mut stats,
-            previous.as_ref(),
-        )?;
+        let (mut finished, changes) = timings.time(Stage::Write, || {
+            finalize::write_final(
+                &out,
+                style,
+                &intermediate,
+                &log,
+                &register,
+                &mut stats,
+                previous.as_ref(),
+            )
+        })?;
+        let writing_reports = Instant::now();
         finished.push(rejects_file.finish()?);
 
         let finished_at = SystemTime::now();
@@ -137,6 +149,9 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             summary["changes"] =
                 summary::changes_json(&summary, previous.summary.as_ref(), &changes);
         }
+        timings.add(Stage::Write, writing_reports.elapsed());
+        summary["timings"] = timings.to_json(clock.elapsed());
+        let writing_reports = Instant::now();
         let hashes = hashing
             .join()
             .map_err(|_| Error::other("the input hashing thread panicked"))??;
@@ -157,6 +172,13 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         finished.push(page.finish()?);
 
         out.commit(finished)?;
+        timings.add(Stage::Write, writing_reports.elapsed());
+        if config.timings {
+            let stderr = std::io::stderr();
+            timings
+                .print(&mut stderr.lock(), clock.elapsed())
+                .map_err(|e| Error::io("<standard error>", e))?;
+        }
 
         let total = stats.total;
         // In text mode the summary table says this; log collectors get one JSON line.
@@ -215,6 +237,7 @@ fn stream_participants(
     model: &Model<'_>,
     out: &OutputDir,
     rejects_file: &mut crate::report::output::PendingFile,
+    timings: &Timings,
 ) -> Result<FirstPass> {
     let mapping = file.mapping.clone();
     let info_path = file.path.display().to_string();
@@ -242,9 +265,12 @@ fn stream_participants(
         model,
         register: model.register,
         mapping: &mapping,
+        timings,
     };
     while let Some(chunk) = chunks.next_chunk() {
+        timings.add(Stage::Read, chunk.parse_time);
         let part = process_chunk(&context, &chunk.records, &chunk.lines, rows);
+        let writing = Instant::now();
         rows += chunk.records.len() as u64;
         let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
         results_w.write_all(&part.results).map_err(write_err)?;
@@ -256,6 +282,7 @@ fn stream_participants(
         stats.merge(part.stats);
         log.extend(part.log);
         deferred.extend(part.deferred);
+        timings.add(Stage::Write, writing.elapsed());
         progress.set(chunk.bytes_read);
         chunks.recycle(chunk);
     }
@@ -303,6 +330,7 @@ struct Context<'a> {
     model: &'a Model<'a>,
     register: &'a Register,
     mapping: &'a crate::input::Mapping,
+    timings: &'a Timings,
 }
 
 /// The formatted output of a run of consecutive rows.
@@ -356,75 +384,106 @@ fn process_rows(
     first_row: u64,
 ) -> Part {
     let config = context.config;
+    let timings = context.timings;
     let mut part = Part::default();
-    let mut out = Writers::with_capacity(records.len() * 64);
-    let mut scratch = Scratch::default();
-    for (i, (record, &line)) in records.iter().zip(lines).enumerate() {
-        let index = first_row + i as u64;
-        let row = Row {
-            line,
-            record,
-            mapping: context.mapping,
-        };
-        let (given, outcome, detail) = match read_given(&row) {
-            Ok(given) => {
-                let participant = normalize(&given, config);
-                match match_by_id(&participant, context.model, &mut scratch) {
-                    ByIdOutcome::Linked(outcome) => (given, outcome, String::new()),
-                    ByIdOutcome::Search(pending) => {
-                        // Searched once every ID link is known (the one-to-one evidence): keep
-                        // the row, and hold its place in results.csv.
-                        part.log.links.push(NO_PERSON);
-                        part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
-                        let placeholder = Outcome::not_found(pending.id_reasons);
-                        rows::write_result(
-                            &mut out.results,
-                            &given,
-                            &placeholder,
-                            context.register,
-                        )
-                        .expect("writing to memory");
-                        part.deferred.push(Deferred {
-                            index,
-                            given: given.into_owned(),
-                            pending,
-                        });
-                        continue;
+
+    // The stages run one after another over the task's rows, so that each is timed with two
+    // clock reads per task instead of per row.
+    let read: Vec<ReadRow<'_>> = timings.time(Stage::Normalize, || {
+        records
+            .iter()
+            .zip(lines)
+            .map(|(record, &line)| {
+                let row = Row {
+                    line,
+                    record,
+                    mapping: context.mapping,
+                };
+                match read_given(&row) {
+                    Ok(given) => {
+                        let participant = normalize(&given, config);
+                        ReadRow::Read(given, participant)
+                    }
+                    Err(error) => {
+                        let given = Given {
+                            line,
+                            fields: (0..PARTICIPANTS.columns.len())
+                                .map(|c| row.field_lossy(c).into())
+                                .collect(),
+                        };
+                        let detail = error.message.clone();
+                        part.rejects.push(Reject::new(
+                            PARTICIPANTS.role,
+                            &row,
+                            error,
+                            config.delimiter,
+                        ));
+                        ReadRow::Rejected(given, detail)
                     }
                 }
-            }
-            Err(error) => {
-                let given = Given {
-                    line,
-                    fields: (0..PARTICIPANTS.columns.len())
-                        .map(|c| row.field_lossy(c).into())
-                        .collect(),
-                };
-                let detail = error.message.clone();
-                part.rejects.push(Reject::new(
-                    PARTICIPANTS.role,
-                    &row,
-                    error,
-                    config.delimiter,
-                ));
-                (given, Outcome::rejected(), detail)
-            }
-        };
-        part.log.links.push(outcome.person.unwrap_or(NO_PERSON));
-        part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
-        emit(
-            context,
-            &mut part.stats,
-            &mut out,
-            index,
-            &given,
-            &outcome,
-            &detail,
-        );
-    }
-    part.results = out.results.into_inner().expect("writing to memory");
-    part.mismatches = out.mismatches.into_inner().expect("writing to memory");
+            })
+            .collect()
+    });
+    let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
+        let mut scratch = Scratch::default();
+        read.iter()
+            .map(|row| match row {
+                ReadRow::Read(_, participant) => {
+                    Some(match_by_id(participant, context.model, &mut scratch))
+                }
+                ReadRow::Rejected(..) => None,
+            })
+            .collect()
+    });
+    timings.time(Stage::Write, || {
+        let mut out = Writers::with_capacity(records.len() * 64);
+        for (i, (row, matched)) in read.into_iter().zip(matched).enumerate() {
+            let index = first_row + i as u64;
+            let (given, outcome, detail) = match (row, matched) {
+                (ReadRow::Read(given, _), Some(ByIdOutcome::Linked(outcome))) => {
+                    (given, outcome, String::new())
+                }
+                (ReadRow::Read(given, _), Some(ByIdOutcome::Search(pending))) => {
+                    // Searched once every ID link is known (the one-to-one evidence): keep the
+                    // row, and hold its place in results.csv.
+                    part.log.links.push(NO_PERSON);
+                    part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
+                    let placeholder = Outcome::not_found(pending.id_reasons);
+                    rows::write_result(&mut out.results, &given, &placeholder, context.register)
+                        .expect("writing to memory");
+                    part.deferred.push(Deferred {
+                        index,
+                        given: given.into_owned(),
+                        pending,
+                    });
+                    continue;
+                }
+                (ReadRow::Rejected(given, detail), _) => (given, Outcome::rejected(), detail),
+                (ReadRow::Read(..), None) => unreachable!("every read row is matched"),
+            };
+            part.log.links.push(outcome.person.unwrap_or(NO_PERSON));
+            part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
+            emit(
+                context,
+                &mut part.stats,
+                &mut out,
+                index,
+                &given,
+                &outcome,
+                &detail,
+            );
+        }
+        part.results = out.results.into_inner().expect("writing to memory");
+        part.mismatches = out.mismatches.into_inner().expect("writing to memory");
+    });
     part
+}
+
+/// A participant row after the normalize stage.
+enum ReadRow<'a> {
+    Read(Given<'a>, Participant),
+    /// The row could not be read: its fields as far as they go, and why.
+    Rejected(Given<'static>, String),
 }
 
 /// The two CSV outputs of a run of rows, in memory.
@@ -514,26 +573,40 @@ fn search_deferred(
     log: &mut LinkLog,
     stats: &mut Stats,
 ) -> Searched {
+    let timings = context.timings;
     let parts: Vec<(Writers, Vec<Option<PersonIdx>>, Stats)> = deferred
         .par_chunks(ROWS_PER_TASK / 8)
         .map(|rows| {
-            let mut scratch = Scratch::default();
-            let mut out = Writers::with_capacity(rows.len() * 64);
-            let mut stats = Stats::default();
-            let persons = rows
-                .iter()
-                .map(|d| {
-                    let participant = normalize(&d.given, context.config);
-                    let outcome = search_for(&participant, &d.pending, context.model, &mut scratch);
-                    emit(
-                        context, &mut stats, &mut out, d.index, &d.given, &outcome, "",
-                    );
-                    outcome.person
-                })
-                .collect();
-            (out, persons, stats)
+            let participants: Vec<Participant> = timings.time(Stage::Normalize, || {
+                rows.iter()
+                    .map(|d| normalize(&d.given, context.config))
+                    .collect()
+            });
+            let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
+                let mut scratch = Scratch::default();
+                rows.iter()
+                    .zip(&participants)
+                    .map(|(d, p)| search_for(p, &d.pending, context.model, &mut scratch))
+                    .collect()
+            });
+            timings.time(Stage::Write, || {
+                let mut out = Writers::with_capacity(rows.len() * 64);
+                let mut stats = Stats::default();
+                let persons = rows
+                    .iter()
+                    .zip(outcomes)
+                    .map(|(d, outcome)| {
+                        emit(
+                            context, &mut stats, &mut out, d.index, &d.given, &outcome, "",
+                        );
+                        outcome.person
+                    })
+                    .collect();
+                (out, persons, stats)
+            })
         })
         .collect();
+    let merging = Instant::now();
     let mut searched = Searched {
         indexes: deferred.iter().map(|d| d.index).collect(),
         ..Searched::default()
@@ -552,6 +625,7 @@ fn search_deferred(
     for (&index, person) in searched.indexes.iter().zip(persons) {
         log.links[index as usize] = person.unwrap_or(NO_PERSON);
     }
+    timings.add(Stage::Write, merging.elapsed());
     searched
 }
 
@@ -636,12 +710,19 @@ fn write_json(
 
 /// Estimates the model's weights: `m` from the first participants (read once more, up to
 /// [`weights::M_SAMPLE_ROWS`]), `u` and the ID-typo share from the register.
-fn estimate_weights(config: &ReconcileConfig, register: &Register) -> Result<Weights> {
+fn estimate_weights(
+    config: &ReconcileConfig,
+    register: &Register,
+    timings: &Timings,
+) -> Result<Weights> {
+    let started = Instant::now();
+    let mut parsing = std::time::Duration::ZERO;
     let file = open_participants(config)?;
     let mapping = file.mapping.clone();
     let mut chunks = file.into_chunks(weights::M_SAMPLE_ROWS.min(config.chunk_rows.max(1024)));
     let mut sample: Vec<Participant> = Vec::new();
     while let Some(chunk) = chunks.next_chunk() {
+        parsing += chunk.parse_time;
         for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
             if sample.len() == weights::M_SAMPLE_ROWS {
                 break;
@@ -663,9 +744,9 @@ fn estimate_weights(config: &ReconcileConfig, register: &Register) -> Result<Wei
     drop(chunks); // Stops the reader thread: the rest of the file is not needed.
     let same_person = weights::count_same_person(sample.iter(), register);
     let unrelated = weights::count_unrelated(register);
-    Ok(Weights::estimate(
-        &same_person,
-        &unrelated,
-        weights::id_typo_share(register),
-    ))
+    let weights = Weights::estimate(&same_person, &unrelated, weights::id_typo_share(register));
+    // The sample's parsing is reading; normalizing and counting it is building the model.
+    timings.add(Stage::Read, parsing);
+    timings.add(Stage::Index, started.elapsed().saturating_sub(parsing));
+    Ok(weights)
 }

@@ -399,6 +399,8 @@ pub struct Chunk {
     pub lines: Vec<u64>,
     /// Bytes of the file read so far, for progress.
     pub bytes_read: u64,
+    /// Time the reader thread spent parsing this chunk (for [`crate::timings`]).
+    pub parse_time: std::time::Duration,
 }
 
 /// Streams an input file in chunks from a reader thread. Chunks arrive in file order; a read
@@ -429,7 +431,9 @@ impl ChunkReader {
                         records: Vec::new(),
                         lines: Vec::with_capacity(chunk_rows),
                         bytes_read: 0,
+                        parse_time: std::time::Duration::ZERO,
                     });
+                    let started = std::time::Instant::now();
                     chunk.lines.clear();
                     let mut filled = 0;
                     while filled < chunk_rows {
@@ -462,6 +466,7 @@ impl ChunkReader {
                     }
                     chunk.records.truncate(filled);
                     chunk.bytes_read = reader.position().byte();
+                    chunk.parse_time = started.elapsed();
                     rows += filled as u64;
                     let done = filled < chunk_rows;
                     if filled > 0 && sender.send(chunk).is_err() {

@@ -12,6 +12,10 @@ use crate::normalize::date::DateField;
 use crate::normalize::id::{digits_of, parse_old_id, parse_register_cccd};
 use crate::normalize::{name, Gender, IdFormat};
 use crate::report::progress::Progress;
+use crate::timings::{Stage, Timings};
+
+/// Rows per parallel normalization task: enough that timing a task costs nothing.
+const ROWS_PER_TASK: usize = 1024;
 
 /// What was read, for the summary and the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -40,6 +44,7 @@ pub fn load(
     file: InputFile,
     config: &ReconcileConfig,
     progress: &Progress,
+    timings: &Timings,
 ) -> Result<(Register, Vec<Reject>, InputInfo)> {
     let mapping = file.mapping.clone();
     let info_path = file.path.display().to_string();
@@ -55,20 +60,30 @@ pub fn load(
         // Normalizing is the costly part and is independent per row: do it in parallel, then
         // store serially in file order (interning must see rows in one order to be
         // deterministic).
+        timings.add(Stage::Read, chunk.parse_time);
         let parsed: Vec<Result<(NewPerson, RowNotes), Reject>> = chunk
             .records
-            .par_iter()
-            .zip(chunk.lines.par_iter())
-            .map(|(record, &line)| {
-                let row = Row {
-                    line,
-                    record,
-                    mapping: &mapping,
-                };
-                read_person(&row, config.id_format)
-                    .map_err(|e| Reject::new(REGISTER.role, &row, e, config.delimiter))
+            .par_chunks(ROWS_PER_TASK)
+            .zip(chunk.lines.par_chunks(ROWS_PER_TASK))
+            .flat_map_iter(|(records, lines)| {
+                timings.time(Stage::Normalize, || {
+                    records
+                        .iter()
+                        .zip(lines)
+                        .map(|(record, &line)| {
+                            let row = Row {
+                                line,
+                                record,
+                                mapping: &mapping,
+                            };
+                            read_person(&row, config.id_format)
+                                .map_err(|e| Reject::new(REGISTER.role, &row, e, config.delimiter))
+                        })
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
+        let storing = std::time::Instant::now();
         rows += parsed.len() as u64;
         for result in parsed {
             match result {
@@ -80,6 +95,7 @@ pub fn load(
                 Err(reject) => rejects.push(reject),
             }
         }
+        timings.add(Stage::Index, storing.elapsed());
         progress.set(chunk.bytes_read);
         chunks.recycle(chunk);
     }
@@ -88,7 +104,7 @@ pub fn load(
     builder.stats.rejected = rejects.len() as u64;
     builder.stats.ignored_old_ids = ignored_old_ids;
     builder.stats.invalid_dob = invalid_dob;
-    let (register, duplicates) = builder.finish();
+    let (register, duplicates) = timings.time(Stage::Index, || builder.finish());
     let raw = if duplicates.is_empty() {
         Vec::new()
     } else {

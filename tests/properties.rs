@@ -44,6 +44,17 @@ proptest! {
         prop_assert_eq!(tidy(&tidy(&raw)), tidy(&raw));
     }
 
+    /// The matcher's forms come through a per-thread syllable cache: they must be exactly the
+    /// whole-name forms, whatever was cached before.
+    #[test]
+    fn name_forms_equal_the_whole_name_forms(raws in proptest::collection::vec(name_text(), 1..8)) {
+        for raw in &raws {
+            let forms = NameForms::new(raw);
+            prop_assert_eq!(&forms.canonical, &canonical(raw));
+            prop_assert_eq!(&forms.folded, &folded(raw));
+        }
+    }
+
     #[test]
     fn dates_and_ids_never_panic(raw in any::<String>()) {
         let _ = DateField::parse(&raw);

@@ -19,7 +19,39 @@ pub struct NameForms {
 }
 
 impl NameForms {
+    /// Both forms of a raw name; equal to `canonical(raw)` and `folded(raw)`.
     pub fn new(raw: &str) -> NameForms {
+        if raw.is_ascii() {
+            let canonical = canonical(raw);
+            let folded = canonical.clone();
+            return NameForms { canonical, folded };
+        }
+        SYLLABLES.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let mut forms = NameForms {
+                canonical: String::with_capacity(raw.len()),
+                folded: String::with_capacity(raw.len()),
+            };
+            for token in raw.split(is_separator).filter(|t| !t.is_empty()) {
+                let Some(syllable) = cache.get(token) else {
+                    return NameForms::slow(raw);
+                };
+                if syllable.canonical.is_empty() {
+                    continue;
+                }
+                if !forms.canonical.is_empty() {
+                    forms.canonical.push(' ');
+                    forms.folded.push(' ');
+                }
+                forms.canonical.push_str(&syllable.canonical);
+                forms.folded.push_str(&syllable.folded);
+            }
+            forms
+        })
+    }
+
+    /// The forms computed on the whole name, without the syllable cache.
+    fn slow(raw: &str) -> NameForms {
         let canonical = canonical(raw);
         let folded = fold_canonical(&canonical);
         NameForms { canonical, folded }
@@ -29,6 +61,57 @@ impl NameForms {
     pub fn is_empty(&self) -> bool {
         self.canonical.is_empty()
     }
+}
+
+/// The forms of one syllable (a token between white space), as [`canonical`] and
+/// [`fold_canonical`] would write it inside a name.
+struct SyllableForms {
+    /// As [`tidy`] writes it (NFC, invisible characters removed, case kept).
+    tidy: Box<str>,
+    canonical: Box<str>,
+    folded: Box<str>,
+}
+
+/// Syllables already normalized on this thread. A national file has a few thousand distinct
+/// syllables (tens of thousands with case variants) in a hundred million names, so looking a
+/// syllable up costs far less than decomposing, reordering and recomposing it every time.
+/// Bounded: past [`SyllableCache::MAX`] entries new syllables are computed and not kept.
+#[derive(Default)]
+struct SyllableCache {
+    map: std::collections::HashMap<Box<str>, SyllableForms, foldhash::fast::FixedState>,
+}
+
+impl SyllableCache {
+    const MAX: usize = 1 << 17;
+
+    /// The syllable's forms, or `None` when its folded form would not be one clean syllable
+    /// (empty, or with spaces from a transliteration): then the whole name takes the slow path,
+    /// which collapses those spaces.
+    fn get(&mut self, token: &str) -> Option<&SyllableForms> {
+        if !self.map.contains_key(token) {
+            let canonical = canonical(token);
+            let folded = fold_canonical(&canonical);
+            let clean = canonical.is_empty()
+                || (!folded.is_empty() && !folded.bytes().any(|b| b.is_ascii_whitespace()));
+            // A full cache sends the name down the slow path too: same forms, more work.
+            if !clean || self.map.len() >= Self::MAX {
+                return None;
+            }
+            self.map.insert(
+                token.into(),
+                SyllableForms {
+                    tidy: tidy_uncached(token).into(),
+                    canonical: canonical.into(),
+                    folded: folded.into(),
+                },
+            );
+        }
+        self.map.get(token)
+    }
+}
+
+thread_local! {
+    static SYLLABLES: std::cell::RefCell<SyllableCache> = std::cell::RefCell::default();
 }
 
 /// The canonical form of a name.
@@ -135,6 +218,30 @@ pub fn fold_canonical(canonical: &str) -> String {
 /// assert_eq!(tidy("  Nguyễn   Thị\u{200B} Hoà "), "Nguyễn Thị Hoà");
 /// ```
 pub fn tidy(raw: &str) -> String {
+    if raw.is_ascii() {
+        return tidy_uncached(raw);
+    }
+    SYLLABLES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let mut out = String::with_capacity(raw.len());
+        for token in raw.split(is_separator).filter(|t| !t.is_empty()) {
+            let Some(syllable) = cache.get(token) else {
+                return tidy_uncached(raw);
+            };
+            if syllable.tidy.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&syllable.tidy);
+        }
+        out
+    })
+}
+
+/// [`tidy`] computed on the whole name.
+fn tidy_uncached(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     if raw.is_ascii() {
         for token in raw.split_ascii_whitespace() {
@@ -298,6 +405,24 @@ mod tests {
         assert_eq!(folded("Trương Mỹ Ánh"), "truong my anh");
         assert_eq!(folded("Søren"), "soren");
         assert!(folded("Ưng Thị Ợ").is_ascii());
+    }
+
+    #[test]
+    fn name_forms_through_the_syllable_cache_equal_the_whole_name_forms() {
+        for raw in [
+            "Nguyễn Thị Hoà",
+            "  LÊ  THUỶ ",
+            "Ðỗ Khoẻ\u{200B}",
+            "\u{323} Tâm",
+            "Søren ᠀ Lê",
+            "Nguyễn Thị Hoà", // again: now from the cache
+            "\u{200B} Lê",
+        ] {
+            let forms = NameForms::new(raw);
+            assert_eq!(forms.canonical, canonical(raw), "{raw:?}");
+            assert_eq!(forms.folded, folded(raw), "{raw:?}");
+            assert_eq!(tidy(raw), tidy_uncached(raw), "{raw:?}");
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use super::{
     IdColumn, OldIdIndex, PersonIdx, Register, RegisterStats, Syllables, DECEASED, GENDER_MASK,
 };
@@ -49,12 +51,15 @@ pub struct RegisterBuilder {
     traits: Vec<u8>,
     lines: Vec<u64>,
     syllables: Syllables,
-    written_index: HashMap<Box<str>, u32>,
-    canonical_index: HashMap<Box<str>, u32>,
+    written_index: HashMap<Box<str>, u32, FixedState>,
     pub stats: RegisterStats,
 }
 
-fn intern(index: &mut HashMap<Box<str>, u32>, table: &mut Vec<Box<str>>, s: &str) -> u32 {
+fn intern(
+    index: &mut HashMap<Box<str>, u32, FixedState>,
+    table: &mut Vec<Box<str>>,
+    s: &str,
+) -> u32 {
     if let Some(&i) = index.get(s) {
         return i;
     }
@@ -111,7 +116,7 @@ impl RegisterBuilder {
         let canonical = name::canonical(written);
         let folded = name::fold_canonical(&canonical);
         let t = &mut self.syllables;
-        let c = intern(&mut self.canonical_index, &mut t.canonical, &canonical);
+        let c = intern(&mut t.canonical_index, &mut t.canonical, &canonical);
         let f = intern(&mut t.folded_index, &mut t.folded, &folded);
         let i = t.written.len() as u32;
         t.written.push(written.into());

@@ -54,13 +54,20 @@ pub struct Syllables {
     pub canonical: Vec<Box<str>>,
     pub folded: Vec<Box<str>>,
     /// Folded syllable → its index in `folded`, so a participant's syllables can be looked up.
-    pub folded_index: std::collections::HashMap<Box<str>, u32>,
+    pub folded_index: std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    /// Canonical syllable → its index in `canonical`.
+    pub canonical_index: std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
 }
 
 impl Syllables {
     /// The index of a folded syllable, if any register name has it.
     pub fn folded_id(&self, folded: &str) -> Option<u32> {
         self.folded_index.get(folded).copied()
+    }
+
+    /// The index of a canonical syllable, if any register name has it.
+    pub fn canonical_id(&self, canonical: &str) -> Option<u32> {
+        self.canonical_index.get(canonical).copied()
     }
 }
 

@@ -6,6 +6,7 @@ use crate::matching::Reason;
 use crate::normalize::date::{DateField, PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::{Gender, NameForms};
+use crate::register::{PersonIdx, Register, Syllables};
 
 /// How two names relate, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -147,6 +148,139 @@ impl GenderLevel {
             GenderLevel::Differs => Some(Reason::GenderDiffers),
         }
     }
+}
+
+/// Most syllables a name can have for [`NameIds`]; longer names take the string path.
+const MAX_SYLLABLES: usize = 8;
+
+/// A syllable the register has never seen: equal to no register syllable.
+const UNSEEN: u32 = u32::MAX;
+
+/// A participant's name as the register's interned syllables (canonical and folded), looked up
+/// once per participant. Comparing it with a register person's name then compares integers,
+/// where building the person's name strings and comparing those was the search's main cost
+/// (it compares hundreds of candidates per row in a national register).
+#[derive(Debug, Clone, Copy)]
+pub struct NameIds {
+    canonical: [u32; MAX_SYLLABLES],
+    folded: [u32; MAX_SYLLABLES],
+    canonical_len: u8,
+    folded_len: u8,
+    /// False when the name is too long for the arrays: compare strings instead.
+    usable: bool,
+}
+
+impl NameIds {
+    pub fn of(name: &NameForms, syllables: &Syllables) -> NameIds {
+        let mut ids = NameIds {
+            canonical: [UNSEEN; MAX_SYLLABLES],
+            folded: [UNSEEN; MAX_SYLLABLES],
+            canonical_len: 0,
+            folded_len: 0,
+            usable: true,
+        };
+        for (i, token) in tokens(&name.canonical).enumerate() {
+            if i == MAX_SYLLABLES {
+                ids.usable = false;
+                return ids;
+            }
+            ids.canonical[i] = syllables.canonical_id(token).unwrap_or(UNSEEN);
+            ids.canonical_len += 1;
+        }
+        for (i, token) in tokens(&name.folded).enumerate() {
+            if i == MAX_SYLLABLES {
+                ids.usable = false;
+                return ids;
+            }
+            ids.folded[i] = syllables.folded_id(token).unwrap_or(UNSEEN);
+            ids.folded_len += 1;
+        }
+        ids
+    }
+}
+
+/// [`compare_names`] of a participant's name with register person `person`'s, deciding on the
+/// interned syllables when it can (every level but a possible typo), and on the strings,
+/// built in `scratch`, when it cannot. Always the same level as [`compare_names`].
+pub fn compare_names_in_register(
+    given: &NameForms,
+    ids: &NameIds,
+    register: &Register,
+    person: PersonIdx,
+    scratch: &mut super::Scratch,
+) -> NameLevel {
+    let written = register.syllable_ids(person);
+    let syllables = &register.syllables;
+    if !ids.usable
+        || written.len() > MAX_SYLLABLES
+        || written.iter().any(|&w| !syllables.clean[w as usize])
+    {
+        register.canonical_name(person, &mut scratch.canonical);
+        register.folded_name(person, &mut scratch.folded);
+        return compare_names(given, &scratch.canonical, &scratch.folded);
+    }
+    if given.canonical.is_empty() || written.is_empty() {
+        return NameLevel::Missing;
+    }
+    let canonical = &ids.canonical[..ids.canonical_len as usize];
+    if canonical.len() == written.len()
+        && canonical
+            .iter()
+            .zip(written)
+            .all(|(&c, &w)| syllables.canonical_of[w as usize] == c)
+    {
+        return NameLevel::Exact;
+    }
+    let a = &ids.folded[..ids.folded_len as usize];
+    let mut b = [0u32; MAX_SYLLABLES];
+    for (slot, &w) in b.iter_mut().zip(written) {
+        *slot = syllables.folded_of[w as usize];
+    }
+    let b = &b[..written.len()];
+    if a == b {
+        return NameLevel::Diacritics;
+    }
+    if a.len() == b.len() && a.len() > 1 {
+        let (mut sa, mut sb) = ([0u32; MAX_SYLLABLES], [0u32; MAX_SYLLABLES]);
+        sa[..a.len()].copy_from_slice(a);
+        sb[..b.len()].copy_from_slice(b);
+        sa[..a.len()].sort_unstable();
+        sb[..b.len()].sort_unstable();
+        if sa == sb {
+            return NameLevel::Order;
+        }
+    }
+    let folded_len = b
+        .iter()
+        .map(|&f| syllables.folded[f as usize].len())
+        .sum::<usize>()
+        + b.len()
+        - 1;
+    let longest = given.folded.len().max(folded_len);
+    let allowed = if longest >= 10 { 2 } else { 1 };
+    // The length difference is a lower bound of the edit distance: most pairs need no string.
+    let mut typo = || {
+        a.len() == b.len() && given.folded.len().abs_diff(folded_len) <= allowed && {
+            register.folded_name(person, &mut scratch.folded);
+            strsim::damerau_levenshtein(&given.folded, &scratch.folded) <= allowed
+        }
+    };
+    if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() {
+        if a.len() != b.len() {
+            return NameLevel::Middle;
+        }
+        if a.len() > 2 {
+            return if typo() {
+                NameLevel::Typo
+            } else {
+                NameLevel::MiddleDiffers
+            };
+        }
+    }
+    if typo() {
+        return NameLevel::Typo;
+    }
+    NameLevel::Differs
 }
 
 /// Compares a participant's name with a register name given in its canonical and folded forms.
@@ -341,5 +475,74 @@ mod tests {
             compare_genders(Gender::Unknown, Gender::Female),
             GenderLevel::Missing
         );
+    }
+
+    #[test]
+    fn names_compared_on_syllables_agree_with_names_compared_as_strings() {
+        use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
+        let vocabulary = [
+            "Nguyễn", "NGUYỄN", "Nguyen", "Thị", "Thi", "Văn", "Hoà", "Hòa", "Hoa", "Thuỷ", "Thủy",
+            "Anh", "Ánh", "Anhh", "Trần", "Tran", "Lê", "Mai", "Ma", "Hùng", "Hung", "Đức",
+            "\u{323}", "᠀", "Søren", "Quách",
+        ];
+        // Names of 0 to 10 syllables drawn with a fixed generator.
+        let mut state = 7u64;
+        let mut next = |n: usize| {
+            state = crate::register::blocking::mix(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
+            (state % n as u64) as usize
+        };
+        let mut names: Vec<String> = Vec::new();
+        for _ in 0..400 {
+            let len = [0, 1, 2, 3, 3, 4, 4, 5, 10][next(9)];
+            let words: Vec<&str> = (0..len)
+                .map(|_| vocabulary[next(vocabulary.len())])
+                .collect();
+            names.push(words.join(" "));
+        }
+        // Near copies, so that every level occurs: order, middle, typo.
+        for i in 0..100 {
+            let mut words: Vec<String> = names[i].split(' ').map(String::from).collect();
+            match i % 3 {
+                0 => words.reverse(),
+                1 if words.len() > 2 => {
+                    words.remove(1);
+                }
+                _ => {
+                    if let Some(w) = words.last_mut() {
+                        w.push('x');
+                    }
+                }
+            }
+            names.push(words.join(" "));
+        }
+        let mut builder = RegisterBuilder::new();
+        for (i, name) in names.iter().take(300).enumerate() {
+            builder.push(NewPerson {
+                line: i as u64 + 2,
+                id: RegisterId::Numeric(i as u64 + 1),
+                old_id: None,
+                name: crate::normalize::name::tidy(name),
+                dob: None,
+                gender: Gender::Unknown,
+                deceased: false,
+            });
+        }
+        let (register, _) = builder.finish();
+        let mut scratch = crate::matching::Scratch::default();
+        let (mut canonical, mut folded) = (String::new(), String::new());
+        let mut levels = std::collections::HashSet::new();
+        for name in &names {
+            let given = NameForms::new(name);
+            let ids = NameIds::of(&given, &register.syllables);
+            for person in 0..register.len() as PersonIdx {
+                register.canonical_name(person, &mut canonical);
+                register.folded_name(person, &mut folded);
+                let expected = compare_names(&given, &canonical, &folded);
+                let got = compare_names_in_register(&given, &ids, &register, person, &mut scratch);
+                assert_eq!(got, expected, "{name:?} / {canonical:?}");
+                levels.insert(got);
+            }
+        }
+        assert!(levels.len() >= 7, "levels seen: {levels:?}");
     }
 }

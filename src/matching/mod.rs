@@ -28,6 +28,7 @@ use crate::register::blocking::BlockIndex;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
 
+use compare::NameIds;
 use weights::{FieldScores, LinkedElsewhere, Weights};
 
 pub use reason::{Method, Reason, ReasonSet, Status};
@@ -265,10 +266,11 @@ pub fn match_by_id(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) ->
     };
     // Verify each hit (an old ID can name several persons); link the one that is this
     // participant, if exactly one is.
+    let names = NameIds::of(&p.name, &register.syllables);
     let verified: Vec<(PersonIdx, Method, Comparison, FieldScores)> = hits
         .iter()
         .map(|&(person, method)| {
-            let c = verify::compare(p, register, person, scratch);
+            let c = verify::compare(p, &names, register, person, scratch);
             let scores = model
                 .weights
                 .score(&c, register, person, model.frequencies, false);

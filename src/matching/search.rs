@@ -8,7 +8,7 @@
 //! the best few are returned, best first, ties broken by register order so that the result never
 //! depends on the thread count.
 
-use super::compare::{DateLevel, NameLevel};
+use super::compare::{DateLevel, NameIds, NameLevel};
 use super::verify::{compare, Comparison};
 use super::weights::FieldScores;
 use super::{Model, Participant, Scratch};
@@ -16,7 +16,7 @@ use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::ParsedId;
 use crate::register::blocking::{key_of, NameParts, ALL_KEYS, UNKNOWN_SYLLABLE};
-use crate::register::PersonIdx;
+use crate::register::{PersonIdx, Register};
 
 /// How many candidates are kept per participant (the best is decided on, the rest are listed
 /// for AMBIGUOUS rows).
@@ -81,41 +81,31 @@ fn date_variants(d: PartialDate) -> Vec<PartialDate> {
     out
 }
 
-/// Register persons whose ID is one substitution or one adjacent transposition from `id`.
-fn id_neighbours(id: u64, model: &Model<'_>) -> Vec<PersonIdx> {
-    match model.register.numeric_ids() {
-        Some(ids) => id_neighbour_ids(id, ids),
-        None => Vec::new(),
+/// Register persons whose ID is one substitution or one adjacent transposition from `id`, in
+/// the order the variants are made.
+pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
+    let mut digits = [0u8; 12];
+    let mut rest = id;
+    for d in digits.iter_mut().rev() {
+        *d = (rest % 10) as u8;
+        rest /= 10;
     }
-}
-
-/// Indexes into the sorted `ids` of the IDs one substitution or one adjacent transposition
-/// from `id`.
-pub fn id_neighbour_ids(id: u64, ids: &[u64]) -> Vec<PersonIdx> {
-    let digits: Vec<u8> = format!("{id:012}").into_bytes();
-    let mut variants: Vec<u64> = Vec::with_capacity(12 * 9 + 11);
-    let value = |d: &[u8]| d.iter().fold(0u64, |v, &b| v * 10 + (b - b'0') as u64);
-    let mut d = digits.clone();
-    for i in 0..12 {
-        for b in b'0'..=b'9' {
-            if b != digits[i] {
-                d[i] = b;
-                variants.push(value(&d));
-            }
+    let place = |i: usize| 10u64.pow(11 - i as u32);
+    let mut found = Vec::new();
+    for (i, &digit) in digits.iter().enumerate() {
+        let without = id - digit as u64 * place(i);
+        for d in (0..10u64).filter(|&d| d != digit as u64) {
+            found.extend(register.find_numeric(without + d * place(i)));
         }
-        d[i] = digits[i];
     }
     for i in 0..11 {
-        if digits[i] != digits[i + 1] {
-            d.swap(i, i + 1);
-            variants.push(value(&d));
-            d.swap(i, i + 1);
+        let (a, b) = (digits[i] as u64, digits[i + 1] as u64);
+        if a != b {
+            let swapped = id - a * place(i) - b * place(i + 1) + b * place(i) + a * place(i + 1);
+            found.extend(register.find_numeric(swapped));
         }
     }
-    variants
-        .iter()
-        .filter_map(|v| ids.binary_search(v).ok().map(|i| i as PersonIdx))
-        .collect()
+    found
 }
 
 /// Finds and scores the candidates for a participant. `exclude` is a person already known not
@@ -155,7 +145,7 @@ pub fn search(
     }
     if let ParsedId::Cccd(id) | ParsedId::Restored(id) = p.id {
         persons.extend(
-            id_neighbours(id, model)
+            id_neighbours(id, model.register)
                 .into_iter()
                 .map(|person| (person, true)),
         );
@@ -164,11 +154,12 @@ pub fn search(
     persons.sort_unstable_by_key(|&(person, typo)| (person, !typo));
     persons.dedup_by_key(|&mut (person, _)| person);
 
+    let names = NameIds::of(&p.name, &model.register.syllables);
     let mut candidates: Vec<Candidate> = persons
         .into_iter()
         .filter(|&(person, _)| Some(person) != exclude)
         .map(|(person, id_typo)| {
-            let comparison = compare(p, model.register, person, scratch);
+            let comparison = compare(p, &names, model.register, person, scratch);
             let mut scores = model.weights.score(
                 &comparison,
                 model.register,

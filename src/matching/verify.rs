@@ -2,7 +2,8 @@
 //! fields differ?
 
 use super::compare::{
-    compare_dates, compare_genders, compare_names, DateLevel, GenderLevel, NameLevel,
+    compare_dates, compare_genders, compare_names_in_register, DateLevel, GenderLevel, NameIds,
+    NameLevel,
 };
 use super::{Participant, ReasonSet, Scratch};
 use crate::register::{PersonIdx, Register};
@@ -44,17 +45,17 @@ impl Comparison {
     }
 }
 
-/// Compares a participant with one register person.
+/// Compares a participant with one register person. `names` is the participant's name in the
+/// register's syllables ([`NameIds::of`]), looked up once for all the persons it is compared with.
 pub fn compare(
     p: &Participant,
+    names: &NameIds,
     register: &Register,
     person: PersonIdx,
     scratch: &mut Scratch,
 ) -> Comparison {
-    register.canonical_name(person, &mut scratch.canonical);
-    register.folded_name(person, &mut scratch.folded);
     Comparison {
-        name: compare_names(&p.name, &scratch.canonical, &scratch.folded),
+        name: compare_names_in_register(&p.name, names, register, person, scratch),
         dob: compare_dates(p.dob, register.dob(person)),
         gender: compare_genders(p.gender, register.gender(person)),
     }

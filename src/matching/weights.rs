@@ -221,9 +221,8 @@ impl Weights {
     ) -> FieldScores {
         let mut name = self.name[c.name as usize].weight;
         if matches!(c.name, NameLevel::Exact | NameLevel::Diacritics) {
-            if let Some(parts) = register.name_parts(person) {
-                name = (self.name[c.name as usize].m / freq.name_share(parts.family, parts.given))
-                    .log2();
+            if let Some((family, given)) = register.family_given(person) {
+                name = (self.name[c.name as usize].m / freq.name_share(family, given)).log2();
             }
         }
         let mut dob = self.dob[c.dob as usize].weight;
@@ -275,7 +274,14 @@ pub fn count_same_person<'a>(
     for p in participants {
         if let crate::normalize::ParsedId::Cccd(_) = p.id {
             if let Some(person) = register.find_id(&p.id) {
-                counts.add_same_person(&super::verify::compare(p, register, person, &mut scratch));
+                let names = super::NameIds::of(&p.name, &register.syllables);
+                counts.add_same_person(&super::verify::compare(
+                    p,
+                    &names,
+                    register,
+                    person,
+                    &mut scratch,
+                ));
             }
         }
     }
@@ -313,8 +319,10 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
             ),
             gender: register.gender(a),
         };
+        let names = super::NameIds::of(&as_participant.name, &register.syllables);
         counts.add(&super::verify::compare(
             &as_participant,
+            &names,
             register,
             b,
             &mut scratch,
@@ -337,7 +345,7 @@ pub fn id_typo_share(register: &Register) -> f64 {
     let mut neighbours = 0u64;
     for _ in 0..ID_SAMPLE.min(n) {
         let id = ids[rng.below(n) as usize];
-        neighbours += super::search::id_neighbour_ids(id, ids).len() as u64;
+        neighbours += super::search::id_neighbours(id, register).len() as u64;
     }
     // At least one neighbour in the sample, so the share is never zero.
     (neighbours.max(1) as f64 / ID_SAMPLE.min(n) as f64) / n as f64

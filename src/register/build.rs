@@ -119,6 +119,8 @@ impl RegisterBuilder {
         let c = intern(&mut t.canonical_index, &mut t.canonical, &canonical);
         let f = intern(&mut t.folded_index, &mut t.folded, &folded);
         let i = t.written.len() as u32;
+        let one_token = |s: &str| !s.is_empty() && !s.bytes().any(|b| b.is_ascii_whitespace());
+        t.clean.push(one_token(&canonical) && one_token(&folded));
         t.written.push(written.into());
         t.canonical_of.push(c);
         t.folded_of.push(f);
@@ -225,8 +227,13 @@ impl RegisterBuilder {
         stats.persons = kept.len() as u64;
         stats.rejected += duplicates.len() as u64;
         stats.deceased = traits.iter().filter(|&&t| t & DECEASED != 0).count() as u64;
+        let id_table = match &ids {
+            IdColumn::Numeric(ids) => super::ids::IdTable::build(ids),
+            IdColumn::Text(_) => super::ids::IdTable::default(),
+        };
         let register = Register {
             ids,
+            id_table,
             old_ids,
             name_offsets,
             name_syllables,

@@ -28,9 +28,9 @@ impl Frequencies {
             dob: HashMap::new(),
         };
         for p in 0..register.len() as PersonIdx {
-            if let Some(name) = register.name_parts(p) {
-                f.family[name.family as usize] += 1;
-                f.given[name.given as usize] += 1;
+            if let Some((family, given)) = register.family_given(p) {
+                f.family[family as usize] += 1;
+                f.given[given as usize] += 1;
             }
             if let Some(d) = register.dob(p) {
                 *f.dob.entry(d.pack()).or_default() += 1;

@@ -17,6 +17,7 @@
 pub mod blocking;
 pub mod build;
 pub mod frequency;
+pub mod ids;
 pub mod load;
 
 use crate::normalize::date::PartialDate;
@@ -51,6 +52,10 @@ pub struct Syllables {
     pub written: Vec<Box<str>>,
     pub canonical_of: Vec<u32>,
     pub folded_of: Vec<u32>,
+    /// Per written syllable: its canonical and folded forms are each one non-empty token (no
+    /// spaces), so comparing names syllable by syllable is comparing their strings. False only
+    /// for debris (a lone combining mark, a transliteration with spaces).
+    pub clean: Vec<bool>,
     pub canonical: Vec<Box<str>>,
     pub folded: Vec<Box<str>>,
     /// Folded syllable → its index in `folded`, so a participant's syllables can be looked up.
@@ -92,6 +97,8 @@ pub struct RegisterStats {
 #[derive(Debug)]
 pub struct Register {
     ids: IdColumn,
+    /// Constant-time lookups of numeric IDs ([`ids::IdTable`]); empty for opaque IDs.
+    id_table: ids::IdTable,
     old_ids: OldIdIndex,
     /// Person `i`'s syllables are `name_syllables[name_offsets[i]..name_offsets[i + 1]]`.
     name_offsets: Vec<u32>,
@@ -114,8 +121,8 @@ impl Register {
     /// The person whose personal ID is `id` (a 12-digit or restored CCCD, or an opaque ID).
     pub fn find_id(&self, id: &ParsedId) -> Option<PersonIdx> {
         let found = match (&self.ids, id) {
-            (IdColumn::Numeric(ids), ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
-                ids.binary_search(v).ok()
+            (IdColumn::Numeric(_), ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
+                return self.find_numeric(*v);
             }
             (IdColumn::Text(ids), ParsedId::Opaque(s)) => {
                 ids.binary_search_by(|probe| (**probe).cmp(s.as_str())).ok()
@@ -169,6 +176,17 @@ impl Register {
         }
     }
 
+    /// The person holding the 12-digit ID `id` (none in a register of opaque IDs).
+    #[inline]
+    pub fn find_numeric(&self, id: u64) -> Option<PersonIdx> {
+        match &self.ids {
+            IdColumn::Numeric(ids) if self.id_table.may_hold_prefix(id) => {
+                self.id_table.find(ids, id)
+            }
+            _ => None,
+        }
+    }
+
     /// The person's name syllables (indexes into `syllables.written`).
     pub fn syllable_ids(&self, p: PersonIdx) -> &[u32] {
         let p = p as usize;
@@ -204,14 +222,33 @@ impl Register {
         });
     }
 
+    /// The folded syllables of the person's family and given name (first and last syllable),
+    /// as in [`Register::name_parts`], without building the parts.
+    pub fn family_given(&self, p: PersonIdx) -> Option<(u32, u32)> {
+        let ids = self.syllable_ids(p);
+        let folded = |s: &u32| self.syllables.folded_of[*s as usize];
+        Some((folded(ids.first()?), folded(ids.last()?)))
+    }
+
     /// The person's folded name parts for blocking and scoring.
     pub fn name_parts(&self, p: PersonIdx) -> Option<blocking::NameParts> {
-        let folded: Vec<u32> = self
-            .syllable_ids(p)
-            .iter()
-            .map(|&s| self.syllables.folded_of[s as usize])
-            .collect();
-        blocking::NameParts::new(&folded, |i| &self.syllables.folded[folded[i] as usize])
+        // On the stack for any real name: this runs for every person when the index is built.
+        let written = self.syllable_ids(p);
+        let mut stack = [0u32; 16];
+        let heap: Vec<u32>;
+        let folded: &[u32] = if written.len() <= stack.len() {
+            for (slot, &s) in stack.iter_mut().zip(written) {
+                *slot = self.syllables.folded_of[s as usize];
+            }
+            &stack[..written.len()]
+        } else {
+            heap = written
+                .iter()
+                .map(|&s| self.syllables.folded_of[s as usize])
+                .collect();
+            &heap
+        };
+        blocking::NameParts::new(folded, |i| &self.syllables.folded[folded[i] as usize])
     }
 
     pub fn dob(&self, p: PersonIdx) -> Option<PartialDate> {

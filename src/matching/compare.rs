@@ -262,7 +262,7 @@ pub fn compare_names_in_register(
     let mut typo = || {
         a.len() == b.len() && given.folded.len().abs_diff(folded_len) <= allowed && {
             register.folded_name(person, &mut scratch.folded);
-            strsim::damerau_levenshtein(&given.folded, &scratch.folded) <= allowed
+            within_edits(&given.folded, &scratch.folded, allowed)
         }
     };
     if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() {
@@ -281,6 +281,30 @@ pub fn compare_names_in_register(
         return NameLevel::Typo;
     }
     NameLevel::Differs
+}
+
+/// True when the Damerau-Levenshtein distance of `a` and `b` is at most `k`.
+///
+/// Every edit changes the letter counts of a string by at most 2 (a substitution takes one
+/// letter out and puts one in; a transposition changes none), so two strings whose letter
+/// counts differ by more than `2k` are more than `k` edits apart. Most names a search compares
+/// fail that cheap test, and the full distance (a quadratic table) is computed for the rest.
+pub fn within_edits(a: &str, b: &str, k: usize) -> bool {
+    if !a.is_ascii() || !b.is_ascii() {
+        return strsim::damerau_levenshtein(a, b) <= k;
+    }
+    if a.len().abs_diff(b.len()) > k {
+        return false;
+    }
+    let mut counts = [0i16; 256];
+    for &c in a.as_bytes() {
+        counts[c as usize] += 1;
+    }
+    for &c in b.as_bytes() {
+        counts[c as usize] -= 1;
+    }
+    let apart: usize = counts.iter().map(|c| c.unsigned_abs() as usize).sum();
+    apart <= 2 * k && strsim::damerau_levenshtein(a, b) <= k
 }
 
 /// Compares a participant's name with a register name given in its canonical and folded forms.
@@ -306,8 +330,7 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
     }
     let longest = given.folded.len().max(folded.len());
     let allowed = if longest >= 10 { 2 } else { 1 };
-    let typo =
-        || a.len() == b.len() && strsim::damerau_levenshtein(&given.folded, folded) <= allowed;
+    let typo = || a.len() == b.len() && within_edits(&given.folded, folded, allowed);
     if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() {
         if a.len() != b.len() {
             return NameLevel::Middle;
@@ -475,6 +498,26 @@ mod tests {
             compare_genders(Gender::Unknown, Gender::Female),
             GenderLevel::Missing
         );
+    }
+
+    #[test]
+    fn within_edits_is_the_damerau_levenshtein_distance_bound() {
+        let words = [
+            "nguyen van anh", "nguyen van anhh", "ngyuen van anh", "nguyen van an", "nguyen vna anh",
+            "tran thi mai", "tran thi mia", "tran thi", "", "a", "ab", "ba", "abc", "ca", "lê",
+            "le", "xyz vna", "nguyen nav anh",
+        ];
+        for a in words {
+            for b in words {
+                for k in 0..3 {
+                    assert_eq!(
+                        within_edits(a, b, k),
+                        strsim::damerau_levenshtein(a, b) <= k,
+                        "{a:?} {b:?} {k}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

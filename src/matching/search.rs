@@ -14,8 +14,9 @@ use super::weights::FieldScores;
 use super::{Model, Participant, Scratch};
 use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::name::tokens;
+use crate::normalize::Gender;
 use crate::normalize::ParsedId;
-use crate::register::blocking::{key_of, NameParts, ALL_KEYS, UNKNOWN_SYLLABLE};
+use crate::register::blocking::{key_of, KeyKind, NameParts, UNKNOWN_SYLLABLE};
 use crate::register::{PersonIdx, Register};
 
 /// How many candidates are kept per participant (the best is decided on, the rest are listed
@@ -81,6 +82,71 @@ fn date_variants(d: PartialDate) -> Vec<PartialDate> {
     out
 }
 
+/// The blocking keys to ask for a participant (see [`crate::register::blocking`] for what each
+/// key survives): the date keys with the date as given and day and month swapped, the first key
+/// also with the year mistyped, and the name keys for the participant's year.
+fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> Vec<u32> {
+    use KeyKind::*;
+    let mut keys = Vec::with_capacity(64);
+    let variants = date_variants(dob);
+    for &date in &variants {
+        for kind in [
+            DobFamilyGiven,
+            DobFamilyMiddleGivenFirst,
+            DobFamilyMiddleGivenLast,
+            DobMiddleGiven,
+        ] {
+            keys.extend(key_of(kind, name, date, gender));
+        }
+    }
+    for year in year_typos(dob.year()) {
+        let date = PartialDate::new(year, dob.month().unwrap_or(0), dob.day().unwrap_or(0));
+        if let Some(date) = date {
+            keys.extend(key_of(DobFamilyGiven, name, date, gender));
+        }
+    }
+    // The name keys hold the gender: ask each one when the participant's is unknown.
+    let genders: &[Gender] = match gender {
+        Gender::Unknown => &[Gender::Male, Gender::Female, Gender::Unknown],
+        known => &[known][..],
+    };
+    for &sex in genders {
+        match dob.month() {
+            Some(_) => keys.extend(key_of(NameGenderYearMonth, name, dob, sex)),
+            // A year-only date may be any month of the register's full dates.
+            None => keys.extend((1..=12).filter_map(|month| {
+                key_of(
+                    NameGenderYearMonth,
+                    name,
+                    PartialDate::new(dob.year(), month, 0)?,
+                    sex,
+                )
+            })),
+        }
+        keys.extend(key_of(NameGenderYearDay, name, dob, sex));
+        keys.extend(key_of(NameGenderYear, name, dob, sex));
+    }
+    keys
+}
+
+/// Years one keystroke from `year`: a digit of its last two replaced, or those two swapped.
+fn year_typos(year: u16) -> Vec<u16> {
+    let (century, tens, ones) = (year / 100 * 100, year / 10 % 10, year % 10);
+    let mut years = Vec::with_capacity(19);
+    for d in 0..10 {
+        if d != tens {
+            years.push(century + d * 10 + ones);
+        }
+        if d != ones {
+            years.push(century + tens * 10 + d);
+        }
+    }
+    if tens != ones {
+        years.push(century + ones * 10 + tens);
+    }
+    years
+}
+
 /// Register persons whose ID is one substitution or one adjacent transposition from `id`, in
 /// the order the variants are made.
 pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
@@ -120,16 +186,16 @@ pub fn search(
     let mut persons: Vec<(PersonIdx, bool)> = Vec::new();
 
     if let (Some((parts, texts)), Some(dob)) = (participant_parts(p, model), p.dob.known()) {
-        let mut names = vec![parts];
+        let mut keys = query_keys(&parts, dob, p.gender);
         if texts.len() >= 2 && parts.family != parts.given {
-            names.push(parts.reversed(&texts[0]));
-        }
-        let mut keys: Vec<u32> = Vec::new();
-        for name in &names {
-            for date in date_variants(dob) {
-                for kind in ALL_KEYS {
-                    keys.extend(key_of(kind, name, date, p.gender));
+            // The name written the other way round, with the date as given and mistyped.
+            let reversed = parts.reversed(&texts[0]);
+            if dob.precision() == Precision::Day {
+                for date in date_variants(dob) {
+                    keys.extend(key_of(KeyKind::DobFamilyGiven, &reversed, date, p.gender));
                 }
+            } else {
+                keys.extend(query_keys(&reversed, dob, p.gender));
             }
         }
         keys.sort_unstable();

@@ -4,23 +4,32 @@
 //! every person is filed under a few *blocking keys*, each leaving out a different field, so that
 //! any one wrong field still leaves a key that reaches the right person (issue 4):
 //!
-//! | key | survives |
-//! |---|---|
-//! | date of birth, family name, first letter of the given name | a given-name typo (not in its first letter), missing middle name, accents, gender |
-//! | date of birth, family name, last letter of the given name | a given-name typo in its first letter |
-//! | date of birth, given name | a family-name typo or variant (Hoàng/Huỳnh) |
-//! | family name, given name, day and month | a wrong birth year (typo, off by one) |
-//! | family, middle and given name, gender, birth year | a year-only or month-only date, a wrong day or month |
+//! | key | filed for | survives |
+//! |---|---|---|
+//! | date of birth, family, given | full dates | a missing or wrong middle name, accents, gender |
+//! | date of birth, family, middle, first letter of given | full dates | a given-name typo (not in its first letter) |
+//! | date of birth, family, middle, last letter of given | full dates | a given-name typo in its first letter |
+//! | date of birth, middle, given | full dates | a family-name typo or variant (Hoàng/Huỳnh) |
+//! | family, middle, given, gender, year, month | dates with a month | a wrong day; a month-only date |
+//! | family, middle, given, gender, year, day | full dates | a wrong month |
+//! | family, middle, given, gender, year | dates without a day | a register date that is year- or month-only |
 //!
-//! Errors in the date are also reached from the query side ([`crate::matching::search`] asks
-//! with the day and month swapped, the year ±1, the name order reversed), which costs lookups
-//! rather than index entries. Names enter keys in their folded form (no accents).
+//! Errors in the year (off by one, a mistyped digit), a swapped day and month and a reversed
+//! name order are reached from the query side ([`crate::matching::search`] asks the first key
+//! with those variants), which costs lookups rather than index entries; a participant date that
+//! is year-only asks the month key for each month.
+//!
+//! Why these keys (issue 7): every key holds the whole name but one part, or the whole date but
+//! one part, so a block holds the persons who share nearly everything with the participant. A
+//! block then stays small in a national register (a few dozen persons for the commonest name on
+//! one day, among 100 million), and the search's work per row does not grow with the register,
+//! where keys of a family name and a date alone (every "Nguyễn" born that day) did.
 //!
 //! The index is one sorted `Vec<u64>` of `(32-bit key hash << 32) | person`: 8 bytes per key and
-//! person, no per-block allocation, a block is a binary-searched range. A hash collision only adds
-//! a stranger to a block, who then scores low. Blocks larger than the cap (thousands of
-//! "Nguyễn Văn Hùng" born in one year in a national register) are never compared in full: the
-//! search skips them and counts them, and the other keys still reach the person.
+//! person, no per-block allocation, a block is one directory slot and a short binary search. A
+//! hash collision only adds a stranger to a block, who then scores low. Blocks larger than the
+//! cap are never compared in full: the search skips them and counts them, and the other keys
+//! still reach the person.
 
 use rayon::prelude::*;
 
@@ -91,38 +100,62 @@ fn key(kind: u64, parts: &[u64]) -> u32 {
 /// Which key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
-    DobFamilyGivenFirst = 1,
-    DobFamilyGivenLast = 2,
-    DobGiven = 3,
-    FamilyGivenMonthDay = 4,
-    FamilyMiddleGivenGenderYear = 5,
+    DobFamilyGiven = 1,
+    DobFamilyMiddleGivenFirst = 2,
+    DobFamilyMiddleGivenLast = 3,
+    DobMiddleGiven = 4,
+    NameGenderYearMonth = 5,
+    NameGenderYearDay = 6,
+    NameGenderYear = 7,
 }
 
 /// The key of `kind` for these parts, or `None` when the date is not precise enough for it.
 pub fn key_of(kind: KeyKind, name: &NameParts, dob: PartialDate, gender: Gender) -> Option<u32> {
     let full = dob.precision() == Precision::Day;
     let packed = dob.pack() as u64;
-    let (f, g) = (name.family as u64, name.given as u64);
+    let (f, m, g) = (name.family as u64, name.middle, name.given as u64);
+    let (year, sex) = (dob.year() as u64, gender as u64);
     let k = kind as u64;
     Some(match kind {
-        KeyKind::DobFamilyGivenFirst if full => key(k, &[packed, f, name.given_first as u64]),
-        KeyKind::DobFamilyGivenLast if full => key(k, &[packed, f, name.given_last as u64]),
-        KeyKind::DobGiven if full => key(k, &[packed, g]),
-        KeyKind::FamilyGivenMonthDay if full => key(k, &[f, g, packed & 0xffff]),
-        KeyKind::FamilyMiddleGivenGenderYear => {
-            key(k, &[f, name.middle, g, gender as u64, dob.year() as u64])
+        KeyKind::DobFamilyGiven if full => key(k, &[packed, f, g]),
+        KeyKind::DobFamilyMiddleGivenFirst if full => {
+            key(k, &[packed, f, m, name.given_first as u64])
         }
+        KeyKind::DobFamilyMiddleGivenLast if full => {
+            key(k, &[packed, f, m, name.given_last as u64])
+        }
+        KeyKind::DobMiddleGiven if full => key(k, &[packed, m, g]),
+        KeyKind::NameGenderYearMonth => key(k, &[f, m, g, sex, year, dob.month()? as u64]),
+        KeyKind::NameGenderYearDay if full => key(k, &[f, m, g, sex, year, dob.day()? as u64]),
+        KeyKind::NameGenderYear => key(k, &[f, m, g, sex, year]),
         _ => return None,
     })
 }
 
-pub const ALL_KEYS: [KeyKind; 5] = [
-    KeyKind::DobFamilyGivenFirst,
-    KeyKind::DobFamilyGivenLast,
-    KeyKind::DobGiven,
-    KeyKind::FamilyGivenMonthDay,
-    KeyKind::FamilyMiddleGivenGenderYear,
+pub const ALL_KEYS: [KeyKind; 7] = [
+    KeyKind::DobFamilyGiven,
+    KeyKind::DobFamilyMiddleGivenFirst,
+    KeyKind::DobFamilyMiddleGivenLast,
+    KeyKind::DobMiddleGiven,
+    KeyKind::NameGenderYearMonth,
+    KeyKind::NameGenderYearDay,
+    KeyKind::NameGenderYear,
 ];
+
+/// The keys a register person is filed under: every key their date is precise enough for,
+/// except the year key for a full date (a full date is reached through its month and day keys;
+/// the year key is for the register's partial dates).
+pub fn filing_keys(
+    name: &NameParts,
+    dob: PartialDate,
+    gender: Gender,
+) -> impl Iterator<Item = u32> + '_ {
+    let full = dob.precision() == Precision::Day;
+    ALL_KEYS
+        .into_iter()
+        .filter(move |&kind| !(full && kind == KeyKind::NameGenderYear))
+        .filter_map(move |kind| key_of(kind, name, dob, gender))
+}
 
 /// The blocking index of a register.
 #[derive(Debug, Default)]
@@ -145,11 +178,9 @@ impl BlockIndex {
                 let mut keys = Vec::with_capacity(ALL_KEYS.len());
                 if let (Some(name), Some(dob)) = (register.name_parts(p), register.dob(p)) {
                     let gender = register.gender(p);
-                    for kind in ALL_KEYS {
-                        if let Some(k) = key_of(kind, &name, dob, gender) {
-                            keys.push((k as u64) << 32 | p as u64);
-                        }
-                    }
+                    keys.extend(
+                        filing_keys(&name, dob, gender).map(|k| (k as u64) << 32 | p as u64),
+                    );
                 }
                 keys
             })
@@ -219,9 +250,10 @@ mod tests {
         for p in 0..register.len() as PersonIdx {
             let name = register.name_parts(p).unwrap();
             let dob = register.dob(p).unwrap();
-            for kind in ALL_KEYS {
-                let key = key_of(kind, &name, dob, Gender::Male).unwrap();
-                assert!(index.block(key).any(|q| q == p), "person {p}, key {kind:?}");
+            let keys: Vec<u32> = filing_keys(&name, dob, Gender::Male).collect();
+            assert_eq!(keys.len(), 6, "a full date is filed under six keys");
+            for key in keys {
+                assert!(index.block(key).any(|q| q == p), "person {p}, key {key}");
             }
         }
         assert_eq!(index.block(12345).len(), 0);

@@ -79,7 +79,8 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             || estimate_weights(config, &register, &timings),
         );
         let weights = weights?;
-        let model = indexes.model(&register, &weights, &config.thresholds);
+        let thresholds = config.thresholds.for_register(register.len());
+        let model = indexes.model(&register, &weights, &thresholds);
 
         let mut rejects_file = out.create("rejects.csv")?;
         if config.excel {
@@ -144,6 +145,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             threads,
             weights: &weights,
             linked: &linked,
+            thresholds: &thresholds,
         });
         if let Some(previous) = &previous {
             summary["changes"] =

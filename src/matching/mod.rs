@@ -62,6 +62,24 @@ pub struct Thresholds {
     pub block_cap: usize,
 }
 
+/// The register size the `suggest` and `possible` defaults are calibrated for: 2^20 persons.
+pub const CALIBRATED_PERSONS: f64 = 1_048_576.0;
+
+impl Thresholds {
+    /// The thresholds for a register of `persons`: `suggest` and `possible` rise by
+    /// log2(persons / 2^20) bits above a million persons. A score is the log-likelihood ratio of
+    /// one pair; the prior odds that any one register person is the participant fall as 1 / N,
+    /// so without this a bigger register suggests more namesakes of persons it does not hold.
+    pub fn for_register(&self, persons: usize) -> Thresholds {
+        let bits = (persons as f64 / CALIBRATED_PERSONS).log2().max(0.0);
+        Thresholds {
+            suggest: self.suggest + bits,
+            possible: self.possible + bits,
+            ..*self
+        }
+    }
+}
+
 impl Default for Thresholds {
     fn default() -> Thresholds {
         Thresholds {

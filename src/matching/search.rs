@@ -221,6 +221,9 @@ pub fn search(
     persons.dedup_by_key(|&mut (person, _)| person);
 
     let names = NameIds::of(&p.name, &model.register.syllables);
+    // A 12-digit ID was given and names nobody, or someone else: a candidate whose own ID is
+    // not one edit from it carries the ID's "differs" evidence.
+    let id_given = matches!(p.id, ParsedId::Cccd(_) | ParsedId::Restored(_));
     let mut candidates: Vec<Candidate> = persons
         .into_iter()
         .filter(|&(person, _)| Some(person) != exclude)
@@ -234,6 +237,9 @@ pub fn search(
                 id_typo,
             );
             scores.linked = model.linked.map_or(0.0, |l| l.weight(person));
+            if id_given && !id_typo {
+                scores.id = model.weights.id_differs;
+            }
             Candidate {
                 person,
                 comparison,

@@ -57,6 +57,10 @@ pub struct LevelCounts {
     /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
     pub hits: u64,
     pub hits_agreeing: u64,
+    /// Participants with a 12-digit ID, and those whose ID did not name a person with no field
+    /// disagreeing (unknown, or another person's): the `m` of the ID's "differs" level.
+    pub ids_given: u64,
+    pub ids_wrong: u64,
 }
 
 impl LevelCounts {
@@ -118,6 +122,11 @@ pub struct Weights {
     pub gender: Vec<LevelWeight>,
     /// Bits for a candidate whose ID is one substitution or transposition from the given one.
     pub id_typo: f64,
+    /// Bits for a candidate whose ID is further than that from a given 12-digit ID (negative):
+    /// m = the share of given 12-digit IDs that did not name an agreeing person (an upper bound
+    /// of how often a person's recorded ID is wholly wrong, since absent persons count too),
+    /// u = 1 (a random person's ID is almost never near).
+    pub id_differs: f64,
     /// Prior log-odds (bits) that a 12-digit ID hit is the person: from the share of ID hits in
     /// the sample with no field disagreeing outright.
     pub id_hit_prior: f64,
@@ -201,6 +210,9 @@ impl Weights {
             // m = 1: when the person is right and the given ID is one edit from theirs, that edit
             // is how it was mistyped. u: the chance a random person's ID is one edit away.
             id_typo: -(id_typo_share.max(f64::MIN_POSITIVE)).log2(),
+            id_differs: ((same_person.ids_wrong as f64 + 1.0)
+                / (same_person.ids_given as f64 + 2.0))
+                .log2(),
             id_hit_prior: {
                 let p = (same_person.hits_agreeing as f64 + 1.0) / (same_person.hits as f64 + 2.0);
                 (p / (1.0 - p)).log2()
@@ -273,6 +285,8 @@ pub fn count_same_person<'a>(
     let mut scratch = super::Scratch::default();
     for p in participants {
         if let crate::normalize::ParsedId::Cccd(_) = p.id {
+            counts.ids_given += 1;
+            let agrees_before = counts.hits_agreeing;
             if let Some(person) = register.find_id(&p.id) {
                 let names = super::NameIds::of(&p.name, &register.syllables);
                 counts.add_same_person(&super::verify::compare(
@@ -283,6 +297,7 @@ pub fn count_same_person<'a>(
                     &mut scratch,
                 ));
             }
+            counts.ids_wrong += u64::from(counts.hits_agreeing == agrees_before);
         }
     }
     counts

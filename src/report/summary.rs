@@ -25,6 +25,8 @@ pub struct SummaryInput<'a> {
     pub threads: usize,
     pub weights: &'a crate::matching::weights::Weights,
     pub linked: &'a crate::matching::weights::LinkedElsewhere,
+    /// The thresholds as applied to this register's size.
+    pub thresholds: &'a crate::matching::Thresholds,
 }
 
 fn counts_json(counts: &Counts) -> Map<String, Value> {
@@ -158,6 +160,11 @@ pub fn build(input: &SummaryInput<'_>) -> Value {
             "margin": config.thresholds.margin,
             "possible": config.thresholds.possible,
             "block_cap": config.thresholds.block_cap,
+            // `suggest` and `possible` rise with the register's size above 2^20 persons.
+            "applied": {
+                "suggest": input.thresholds.suggest,
+                "possible": input.thresholds.possible,
+            },
         },
         "weights": input.weights,
         "linked_elsewhere": input.linked,

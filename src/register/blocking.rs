@@ -142,6 +142,15 @@ pub const ALL_KEYS: [KeyKind; 7] = [
     KeyKind::NameGenderYear,
 ];
 
+/// How many keys [`filing_keys`] gives for a date of this precision (for a person with a name).
+pub fn filing_key_count(dob: PartialDate) -> usize {
+    match dob.precision() {
+        Precision::Day => 6,
+        Precision::Month => 2,
+        Precision::Year => 1,
+    }
+}
+
 /// The keys a register person is filed under: every key their date is precise enough for,
 /// except the year key for a full date (a full date is reached through its month and day keys;
 /// the year key is for the register's partial dates).
@@ -172,19 +181,46 @@ impl BlockIndex {
     /// Files every person under each of its keys. Parallel; the result is sorted, so it does
     /// not depend on the thread count.
     pub fn build(register: &Register) -> BlockIndex {
-        let mut entries: Vec<u64> = (0..register.len() as PersonIdx)
-            .into_par_iter()
-            .flat_map_iter(|p| {
-                let mut keys = Vec::with_capacity(ALL_KEYS.len());
-                if let (Some(name), Some(dob)) = (register.name_parts(p), register.dob(p)) {
-                    let gender = register.gender(p);
-                    keys.extend(
-                        filing_keys(&name, dob, gender).map(|k| (k as u64) << 32 | p as u64),
-                    );
+        // The entries are written into one vector of the exact size, chunk by chunk in
+        // parallel: collecting them would hold a second copy while it grows (gigabytes at 100M).
+        const CHUNK: usize = 1 << 16;
+        let n = register.len();
+        let filed = |p: PersonIdx| match (register.name_parts(p), register.dob(p)) {
+            (Some(name), Some(dob)) => Some((name, dob)),
+            _ => None,
+        };
+        let count_in = |c: usize| -> usize {
+            (c * CHUNK..n.min((c + 1) * CHUNK))
+                .map(|p| match register.dob(p as PersonIdx) {
+                    Some(dob) if !register.syllable_ids(p as PersonIdx).is_empty() => {
+                        filing_key_count(dob)
+                    }
+                    _ => 0,
+                })
+                .sum()
+        };
+        let chunks = n.div_ceil(CHUNK);
+        let counts: Vec<usize> = (0..chunks).into_par_iter().map(count_in).collect();
+        let mut entries = vec![0u64; counts.iter().sum()];
+        let mut slices = Vec::with_capacity(chunks);
+        let mut rest = entries.as_mut_slice();
+        for &count in &counts {
+            let (slice, tail) = rest.split_at_mut(count);
+            slices.push(slice);
+            rest = tail;
+        }
+        slices.into_par_iter().enumerate().for_each(|(c, slice)| {
+            let mut at = 0;
+            for p in (c * CHUNK..n.min((c + 1) * CHUNK)).map(|p| p as PersonIdx) {
+                if let Some((name, dob)) = filed(p) {
+                    for key in filing_keys(&name, dob, register.gender(p)) {
+                        slice[at] = (key as u64) << 32 | p as u64;
+                        at += 1;
+                    }
                 }
-                keys
-            })
-            .collect();
+            }
+            assert_eq!(at, slice.len(), "filing_key_count agrees with filing_keys");
+        });
         entries.par_sort_unstable();
         entries.dedup();
         // About one entry a bucket: 4 bytes of directory per entry.
@@ -251,11 +287,23 @@ mod tests {
             let name = register.name_parts(p).unwrap();
             let dob = register.dob(p).unwrap();
             let keys: Vec<u32> = filing_keys(&name, dob, Gender::Male).collect();
-            assert_eq!(keys.len(), 6, "a full date is filed under six keys");
+            assert_eq!(keys.len(), filing_key_count(dob));
             for key in keys {
                 assert!(index.block(key).any(|q| q == p), "person {p}, key {key}");
             }
         }
         assert_eq!(index.block(12345).len(), 0);
+        for date in [
+            PartialDate::new(1950, 0, 0),
+            PartialDate::new(1950, 3, 0),
+            PartialDate::new(1950, 3, 9),
+        ] {
+            let date = date.unwrap();
+            let name = register.name_parts(0).unwrap();
+            assert_eq!(
+                filing_keys(&name, date, Gender::Female).count(),
+                filing_key_count(date)
+            );
+        }
     }
 }

@@ -70,6 +70,7 @@ fn verification(c: &mut Criterion) {
                 Gender::Male
             },
             deceased: false,
+            province: None,
         });
     }
     let (register, _) = builder.finish();
@@ -83,6 +84,7 @@ fn verification(c: &mut Criterion) {
             } else {
                 Gender::Male
             },
+            province: None,
         })
         .collect();
     let indexes = RegisterIndexes::build(&register);

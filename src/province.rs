@@ -52,6 +52,10 @@ pub struct ProvinceTable {
     pub current: Vec<CurrentProvince>,
     by_former_code: HashMap<String, usize>,
     by_current_code: HashMap<String, usize>,
+    /// The same lookups by the code's value (`u16::MAX`: none): [`ProvinceTable::classify`]
+    /// runs for every row of both files, and indexing an array beats hashing a string.
+    former_by_value: Vec<u16>,
+    current_by_value: Vec<u16>,
 }
 
 impl ProvinceTable {
@@ -81,6 +85,8 @@ impl ProvinceTable {
             current: Vec::new(),
             by_former_code: HashMap::new(),
             by_current_code: HashMap::new(),
+            former_by_value: vec![u16::MAX; 1000],
+            current_by_value: vec![u16::MAX; 100],
         };
         for (i, record) in reader.records().enumerate() {
             let line = i as u64 + 2;
@@ -137,6 +143,13 @@ impl ProvinceTable {
         if table.former.is_empty() {
             return Err(Error::config(origin, "the province table has no rows"));
         }
+        let value = |code: &str| code.parse::<usize>().expect("codes are digits");
+        for (code, &i) in &table.by_former_code {
+            table.former_by_value[value(code)] = i as u16;
+        }
+        for (code, &i) in &table.by_current_code {
+            table.current_by_value[value(code)] = i as u16;
+        }
         Ok(table)
     }
 
@@ -146,22 +159,20 @@ impl ProvinceTable {
     /// province that absorbed it, because current codes are the former codes of the seats.
     pub fn classify(&self, raw: &str) -> ProvinceKey {
         let code = raw.trim();
-        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+        if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return ProvinceKey::Unknown;
         }
-        match code.len() {
-            3 => match self.by_former_code.get(code) {
-                Some(&i) => ProvinceKey::Former(i as u16),
-                None => ProvinceKey::Unknown,
-            },
-            1 | 2 => {
-                let padded = format!("{code:0>2}");
-                match self.by_current_code.get(padded.as_str()) {
-                    Some(&i) => ProvinceKey::Current(i as u16),
-                    None => ProvinceKey::Unknown,
-                }
-            }
-            _ => ProvinceKey::Unknown,
+        let value = code
+            .bytes()
+            .fold(0usize, |v, b| v * 10 + (b - b'0') as usize);
+        let found = match code.len() {
+            3 => self.former_by_value[value],
+            _ => self.current_by_value[value],
+        };
+        match (found, code.len()) {
+            (u16::MAX, _) => ProvinceKey::Unknown,
+            (i, 3) => ProvinceKey::Former(i),
+            (i, _) => ProvinceKey::Current(i),
         }
     }
 

@@ -84,6 +84,7 @@ proptest! {
             dob: Some(dob),
             gender,
             deceased: false,
+            province: None,
         });
         let (register, _) = builder.finish();
         let indexes = RegisterIndexes::build(&register);
@@ -95,6 +96,7 @@ proptest! {
             name: NameForms::new(&name),
             dob: DateField::Known(dob),
             gender,
+            province: None,
         };
         let outcome = match_participant(&participant, &model, &mut Scratch::default());
         prop_assert_eq!(outcome.status, Status::Synced, "{:?}", outcome);

@@ -656,6 +656,10 @@ fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {
         name: NameForms::new(given.get(col::FULL_NAME)),
         dob: DateField::parse(given.get(col::DOB)),
         gender: Gender::parse(given.get(col::GENDER)),
+        province: config
+            .provinces
+            .current_of(config.provinces.classify(given.get(col::PROVINCE_CODE)))
+            .and_then(|c| u8::try_from(c).ok()),
     }
 }
 

@@ -150,6 +150,37 @@ impl GenderLevel {
     }
 }
 
+/// How the participant's province (the managing office) relates to the register person's
+/// province of residence, both read as one of the current provinces. Not an identity field
+/// (it never makes a row DIFF, and has no reason code), but evidence: most people are insured
+/// where they live, so a namesake in another province is less likely to be the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ProvinceLevel {
+    Equal,
+    Differs,
+    /// Unknown on either side.
+    Missing,
+}
+
+impl ProvinceLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProvinceLevel::Equal => "equal",
+            ProvinceLevel::Differs => "differs",
+            ProvinceLevel::Missing => "missing",
+        }
+    }
+}
+
+/// Compares two current-province indexes (`None`: unknown).
+pub fn compare_provinces(given: Option<u8>, register: Option<u8>) -> ProvinceLevel {
+    match (given, register) {
+        (Some(a), Some(b)) if a == b => ProvinceLevel::Equal,
+        (Some(_), Some(_)) => ProvinceLevel::Differs,
+        _ => ProvinceLevel::Missing,
+    }
+}
+
 /// Most syllables a name can have for [`NameIds`]; longer names take the string path.
 const MAX_SYLLABLES: usize = 8;
 
@@ -583,6 +614,7 @@ mod tests {
                 dob: None,
                 gender: Gender::Unknown,
                 deceased: false,
+                province: None,
             });
         }
         let (register, _) = builder.finish();

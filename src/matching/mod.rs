@@ -41,6 +41,8 @@ pub struct Participant {
     pub name: NameForms,
     pub dob: DateField,
     pub gender: Gender,
+    /// The managing province, as an index of the current provinces (`None`: unknown).
+    pub province: Option<u8>,
 }
 
 /// The decision thresholds, in bits of evidence (the scores' unit). The only tuned numbers in

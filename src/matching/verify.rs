@@ -2,8 +2,8 @@
 //! fields differ?
 
 use super::compare::{
-    compare_dates, compare_genders, compare_names_in_register, DateLevel, GenderLevel, NameIds,
-    NameLevel,
+    compare_dates, compare_genders, compare_names_in_register, compare_provinces, DateLevel,
+    GenderLevel, NameIds, NameLevel, ProvinceLevel,
 };
 use super::{Participant, ReasonSet, Scratch};
 use crate::register::{PersonIdx, Register};
@@ -14,6 +14,8 @@ pub struct Comparison {
     pub name: NameLevel,
     pub dob: DateLevel,
     pub gender: GenderLevel,
+    /// Evidence only: never part of SYNCED, of "differs outright" or of the reasons.
+    pub province: ProvinceLevel,
 }
 
 impl Comparison {
@@ -58,5 +60,6 @@ pub fn compare(
         name: compare_names_in_register(&p.name, names, register, person, scratch),
         dob: compare_dates(p.dob, register.dob(person)),
         gender: compare_genders(p.gender, register.gender(person)),
+        province: compare_provinces(p.province, register.province(person)),
     }
 }

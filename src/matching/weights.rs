@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use super::compare::{DateLevel, GenderLevel, NameLevel};
+use super::compare::{DateLevel, GenderLevel, NameLevel, ProvinceLevel};
 use super::verify::Comparison;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
@@ -42,6 +42,11 @@ pub const DATE_LEVELS: [DateLevel; 8] = [
     DateLevel::Missing,
     DateLevel::Invalid,
 ];
+pub const PROVINCE_LEVELS: [ProvinceLevel; 3] = [
+    ProvinceLevel::Equal,
+    ProvinceLevel::Differs,
+    ProvinceLevel::Missing,
+];
 pub const GENDER_LEVELS: [GenderLevel; 3] = [
     GenderLevel::Equal,
     GenderLevel::Missing,
@@ -54,6 +59,7 @@ pub struct LevelCounts {
     pub name: [u64; 8],
     pub dob: [u64; 8],
     pub gender: [u64; 3],
+    pub province: [u64; 3],
     /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
     pub hits: u64,
     pub hits_agreeing: u64,
@@ -78,6 +84,7 @@ impl LevelCounts {
         }
         if name_agrees && c.dob == DateLevel::Exact {
             self.gender[c.gender as usize] += 1;
+            self.province[c.province as usize] += 1;
         }
     }
 
@@ -86,6 +93,7 @@ impl LevelCounts {
         self.name[c.name as usize] += 1;
         self.dob[c.dob as usize] += 1;
         self.gender[c.gender as usize] += 1;
+        self.province[c.province as usize] += 1;
     }
 
     pub fn merge(&mut self, other: &LevelCounts) {
@@ -100,6 +108,10 @@ impl LevelCounts {
         self.gender
             .iter_mut()
             .zip(other.gender)
+            .for_each(|(a, b)| *a += b);
+        self.province
+            .iter_mut()
+            .zip(other.province)
             .for_each(|(a, b)| *a += b);
     }
 }
@@ -120,6 +132,7 @@ pub struct Weights {
     pub name: Vec<LevelWeight>,
     pub dob: Vec<LevelWeight>,
     pub gender: Vec<LevelWeight>,
+    pub province: Vec<LevelWeight>,
     /// Bits for a candidate whose ID is one substitution or transposition from the given one.
     pub id_typo: f64,
     /// Bits for a candidate whose ID is further than that from a given 12-digit ID (negative):
@@ -168,6 +181,7 @@ pub struct FieldScores {
     pub name: f64,
     pub dob: f64,
     pub gender: f64,
+    pub province: f64,
     pub id: f64,
     /// The one-to-one evidence ([`LinkedElsewhere`]); 0 on the ID path.
     pub linked: f64,
@@ -175,7 +189,7 @@ pub struct FieldScores {
 
 impl FieldScores {
     pub fn total(&self) -> f64 {
-        self.name + self.dob + self.gender + self.id + self.linked
+        self.name + self.dob + self.gender + self.province + self.id + self.linked
     }
 }
 
@@ -188,6 +202,7 @@ impl Weights {
         let name_labels: Vec<&str> = NAME_LEVELS.iter().map(|l| l.as_str()).collect();
         let dob_labels: Vec<&str> = DATE_LEVELS.iter().map(|l| l.as_str()).collect();
         let gender_labels: Vec<&str> = GENDER_LEVELS.iter().map(|l| l.as_str()).collect();
+        let province_labels: Vec<&str> = PROVINCE_LEVELS.iter().map(|l| l.as_str()).collect();
         Weights {
             name: field(
                 &name_labels,
@@ -206,6 +221,12 @@ impl Weights {
                 &same_person.gender,
                 &unrelated.gender,
                 &[GenderLevel::Missing as usize],
+            ),
+            province: field(
+                &province_labels,
+                &same_person.province,
+                &unrelated.province,
+                &[ProvinceLevel::Missing as usize],
             ),
             // m = 1: when the person is right and the given ID is one edit from theirs, that edit
             // is how it was mistyped. u: the chance a random person's ID is one edit away.
@@ -247,6 +268,7 @@ impl Weights {
             name,
             dob,
             gender: self.gender[c.gender as usize].weight,
+            province: self.province[c.province as usize].weight,
             id: if id_typo { self.id_typo } else { 0.0 },
             linked: 0.0,
         }
@@ -333,6 +355,7 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
                 crate::normalize::DateField::Known,
             ),
             gender: register.gender(a),
+            province: register.province(a),
         };
         let names = super::NameIds::of(&as_participant.name, &register.syllables);
         counts.add(&super::verify::compare(
@@ -431,11 +454,13 @@ mod tests {
             name: NameLevel::Exact,
             dob: DateLevel::Exact,
             gender: GenderLevel::Equal,
+            province: ProvinceLevel::Equal,
         };
         let other = Comparison {
             name: NameLevel::Differs,
             dob: DateLevel::Differs,
             gender: GenderLevel::Differs,
+            province: ProvinceLevel::Differs,
         };
         for _ in 0..990 {
             m.add_same_person(&same);

@@ -279,6 +279,7 @@ mod tests {
                 ),
                 gender: Gender::Male,
                 deceased: false,
+                province: None,
             });
         }
         let (register, _) = b.finish();

@@ -29,6 +29,8 @@ pub struct NewPerson {
     pub dob: Option<PartialDate>,
     pub gender: Gender,
     pub deceased: bool,
+    /// Province of residence, as an index of the current provinces.
+    pub province: Option<u8>,
 }
 
 /// A row dropped because another row already holds its ID.
@@ -49,6 +51,7 @@ pub struct RegisterBuilder {
     name_syllables: Vec<u32>,
     dobs: Vec<u32>,
     traits: Vec<u8>,
+    provinces: Vec<u8>,
     lines: Vec<u64>,
     syllables: Syllables,
     written_index: HashMap<Box<str>, u32, FixedState>,
@@ -104,6 +107,8 @@ impl RegisterBuilder {
         self.dobs.push(person.dob.map_or(0, PartialDate::pack));
         self.traits
             .push(person.gender as u8 & GENDER_MASK | if person.deceased { DECEASED } else { 0 });
+        self.provinces
+            .push(person.province.map_or(0, |p| p.saturating_add(1)));
         self.lines.push(person.line);
     }
 
@@ -223,6 +228,10 @@ impl RegisterBuilder {
             .iter()
             .map(|&i| self.traits[i as usize])
             .collect::<Vec<u8>>();
+        let provinces = kept
+            .iter()
+            .map(|&i| self.provinces[i as usize])
+            .collect::<Vec<u8>>();
         let mut stats = self.stats;
         stats.persons = kept.len() as u64;
         stats.rejected += duplicates.len() as u64;
@@ -239,6 +248,7 @@ impl RegisterBuilder {
             name_syllables,
             dobs,
             traits,
+            provinces,
             syllables: self.syllables,
             stats,
         };
@@ -260,6 +270,7 @@ mod tests {
             dob: PartialDate::new(1990, 1, 2),
             gender: Gender::Female,
             deceased: line == 3,
+            province: None,
         }
     }
 

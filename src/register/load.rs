@@ -11,6 +11,7 @@ use crate::input::{FieldError, InputFile, Reject, Row};
 use crate::normalize::date::DateField;
 use crate::normalize::id::{digits_of, parse_old_id, parse_register_cccd};
 use crate::normalize::{name, Gender, IdFormat};
+use crate::province::ProvinceTable;
 use crate::report::progress::Progress;
 use crate::timings::{Stage, Timings};
 
@@ -76,7 +77,7 @@ pub fn load(
                                 record,
                                 mapping: &mapping,
                             };
-                            read_person(&row, config.id_format)
+                            read_person(&row, config.id_format, &config.provinces)
                                 .map_err(|e| Reject::new(REGISTER.role, &row, e, config.delimiter))
                         })
                         .collect::<Vec<_>>()
@@ -165,7 +166,11 @@ struct RowNotes {
     invalid_dob: bool,
 }
 
-fn read_person(row: &Row<'_>, format: IdFormat) -> Result<(NewPerson, RowNotes), FieldError> {
+fn read_person(
+    row: &Row<'_>,
+    format: IdFormat,
+    provinces: &ProvinceTable,
+) -> Result<(NewPerson, RowNotes), FieldError> {
     row.check_width()?;
     let mut notes = RowNotes::default();
     let raw_id = row.field(col::PERSON_ID)?;
@@ -209,6 +214,9 @@ fn read_person(row: &Row<'_>, format: IdFormat) -> Result<(NewPerson, RowNotes),
     };
     let gender = Gender::parse(&row.field(col::GENDER)?);
     let deceased = is_deceased(&row.field(col::STATUS)?);
+    let province = provinces
+        .current_of(provinces.classify(&row.field(col::PROVINCE_CODE)?))
+        .and_then(|c| u8::try_from(c).ok());
     Ok((
         NewPerson {
             line: row.line,
@@ -218,6 +226,7 @@ fn read_person(row: &Row<'_>, format: IdFormat) -> Result<(NewPerson, RowNotes),
             dob,
             gender,
             deceased,
+            province,
         },
         notes,
     ))

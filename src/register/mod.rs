@@ -105,6 +105,8 @@ pub struct Register {
     name_syllables: Vec<u32>,
     dobs: Vec<u32>,
     traits: Vec<u8>,
+    /// Province of residence: current province index + 1, 0 unknown.
+    provinces: Vec<u8>,
     pub syllables: Syllables,
     pub stats: RegisterStats,
 }
@@ -257,6 +259,11 @@ impl Register {
 
     pub fn gender(&self, p: PersonIdx) -> Gender {
         Gender::from_u8(self.traits[p as usize] & GENDER_MASK)
+    }
+
+    /// The person's province of residence (an index of the current provinces).
+    pub fn province(&self, p: PersonIdx) -> Option<u8> {
+        self.provinces[p as usize].checked_sub(1)
     }
 
     pub fn is_deceased(&self, p: PersonIdx) -> bool {

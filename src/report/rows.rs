@@ -19,7 +19,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
 ];
 
 /// Columns of mismatches.csv: the row as given and as in the register, side by side.
-pub const MISMATCHES_HEADER: [&str; 28] = [
+pub const MISMATCHES_HEADER: [&str; 31] = [
     "line",
     "insurance_code",
     "status",
@@ -38,14 +38,17 @@ pub const MISMATCHES_HEADER: [&str; 28] = [
     "name_level",
     "dob_level",
     "gender_level",
+    "province_level",
     "name_weight",
     "dob_weight",
     "gender_weight",
+    "province_weight",
     "id_weight",
     "linked_weight",
     "candidates",
     "province_code",
     "province",
+    "province_register",
     "scheme",
     "detail",
 ];
@@ -152,6 +155,11 @@ pub fn write_mismatch(
         .person
         .map(|p| register.person_id(p))
         .unwrap_or_default();
+    let register_province = outcome
+        .compared
+        .and_then(|p| register.province(p))
+        .and_then(|c| provinces.current.get(c as usize))
+        .map_or("", |c| c.name.as_str());
     let (compared_id, name, dob, gender) = match outcome.compared {
         Some(p) => {
             let mut name = String::new();
@@ -168,8 +176,15 @@ pub fn write_mismatch(
     };
     let levels = outcome
         .comparison
-        .map(|c| [c.name.as_str(), c.dob.as_str(), c.gender.as_str()])
-        .unwrap_or([""; 3]);
+        .map(|c| {
+            [
+                c.name.as_str(),
+                c.dob.as_str(),
+                c.gender.as_str(),
+                c.province.as_str(),
+            ]
+        })
+        .unwrap_or([""; 4]);
     let province_name = match provinces.current_of(province) {
         Some(c) => {
             let current = &provinces.current[c];
@@ -184,7 +199,7 @@ pub fn write_mismatch(
     };
     let weights = outcome
         .scores
-        .map(|w| [w.name, w.dob, w.gender, w.id, w.linked].map(|v| format!("{v:.2}")));
+        .map(|w| [w.name, w.dob, w.gender, w.province, w.id, w.linked].map(|v| format!("{v:.2}")));
     let weights = weights.unwrap_or_default();
     let candidates = outcome
         .candidates
@@ -217,14 +232,17 @@ pub fn write_mismatch(
         levels[0],
         levels[1],
         levels[2],
+        levels[3],
         &weights[0],
         &weights[1],
         &weights[2],
         &weights[3],
         &weights[4],
+        &weights[5],
         &candidates,
         &safe(given.get(col::PROVINCE_CODE)),
         &province_name,
+        register_province,
         &safe(given.get(col::SCHEME)),
         &safe(detail),
     ])

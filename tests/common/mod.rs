@@ -40,7 +40,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
     "reasons",
 ];
 
-pub const MISMATCHES_HEADER: [&str; 28] = [
+pub const MISMATCHES_HEADER: [&str; 31] = [
     "line",
     "insurance_code",
     "status",
@@ -59,14 +59,17 @@ pub const MISMATCHES_HEADER: [&str; 28] = [
     "name_level",
     "dob_level",
     "gender_level",
+    "province_level",
     "name_weight",
     "dob_weight",
     "gender_weight",
+    "province_weight",
     "id_weight",
     "linked_weight",
     "candidates",
     "province_code",
     "province",
+    "province_register",
     "scheme",
     "detail",
 ];

@@ -83,13 +83,14 @@ fn date_variants(d: PartialDate) -> Vec<PartialDate> {
 }
 
 /// The blocking keys to ask for a participant (see [`crate::register::blocking`] for what each
-/// key survives): the date keys with the date as given and day and month swapped, the first key
-/// also with the year mistyped, and the name keys for the participant's year.
-fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> Vec<u32> {
+/// key survives), in two rounds: the date keys with the date as given and the name keys for the
+/// participant's year; then the date keys with day and month swapped and the year off by one,
+/// and the first key with the year mistyped.
+fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> (Vec<u32>, Vec<u32>) {
     use KeyKind::*;
-    let mut keys = Vec::with_capacity(64);
-    let variants = date_variants(dob);
-    for &date in &variants {
+    let (mut first, mut variants) = (Vec::with_capacity(16), Vec::with_capacity(48));
+    for (i, date) in date_variants(dob).into_iter().enumerate() {
+        let keys = if i == 0 { &mut first } else { &mut variants };
         for kind in [
             DobFamilyGiven,
             DobFamilyMiddleGivenFirst,
@@ -102,7 +103,7 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> Vec<u32> {
     for year in year_typos(dob.year()) {
         let date = PartialDate::new(year, dob.month().unwrap_or(0), dob.day().unwrap_or(0));
         if let Some(date) = date {
-            keys.extend(key_of(DobFamilyGiven, name, date, gender));
+            variants.extend(key_of(DobFamilyGiven, name, date, gender));
         }
     }
     // The name keys hold the gender: ask each one when the participant's is unknown.
@@ -112,21 +113,16 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> Vec<u32> {
     };
     for &sex in genders {
         match dob.month() {
-            Some(_) => keys.extend(key_of(NameGenderYearMonth, name, dob, sex)),
+            Some(_) => first.extend(key_of(NameGenderYearMonth, name, dob, sex)),
             // A year-only date may be any month of the register's full dates.
-            None => keys.extend((1..=12).filter_map(|month| {
-                key_of(
-                    NameGenderYearMonth,
-                    name,
-                    PartialDate::new(dob.year(), month, 0)?,
-                    sex,
-                )
+            None => first.extend((1..=12).filter_map(|month| {
+                key_of(NameGenderYearMonth, name, PartialDate::new(dob.year(), month, 0)?, sex)
             })),
         }
-        keys.extend(key_of(NameGenderYearDay, name, dob, sex));
-        keys.extend(key_of(NameGenderYear, name, dob, sex));
+        first.extend(key_of(NameGenderYearDay, name, dob, sex));
+        first.extend(key_of(NameGenderYear, name, dob, sex));
     }
-    keys
+    (first, variants)
 }
 
 /// Years one keystroke from `year`: a digit of its last two replaced, or those two swapped.
@@ -176,6 +172,13 @@ pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
 
 /// Finds and scores the candidates for a participant. `exclude` is a person already known not
 /// to be this participant (the holder of the participant's ID, when that is someone else).
+///
+/// Two rounds (why: the mistyped-date variants are most of the lookups, and a block grows with
+/// the register, so asking them for every row made the search's cost per row grow with it):
+/// first the keys of the values as given and the ID neighbours; only when that finds no
+/// candidate who would be SUGGESTED are the variants asked (day and month swapped, the year off
+/// by one or mistyped, the reversed name with those dates). A participant whose fields are
+/// right, the most common case, is decided in the first round.
 pub fn search(
     p: &Participant,
     model: &Model<'_>,
@@ -183,32 +186,16 @@ pub fn search(
     scratch: &mut Scratch,
 ) -> Found {
     let mut found = Found::default();
+    let (first, variants) = match (participant_parts(p, model), p.dob.known()) {
+        (Some((parts, texts)), Some(dob)) => {
+            let reversed = (texts.len() >= 2 && parts.family != parts.given)
+                .then(|| parts.reversed(&texts[0]));
+            rounds_of_keys(&parts, reversed.as_ref(), dob, p.gender)
+        }
+        _ => Default::default(),
+    };
     let mut persons: Vec<(PersonIdx, bool)> = Vec::new();
-
-    if let (Some((parts, texts)), Some(dob)) = (participant_parts(p, model), p.dob.known()) {
-        let mut keys = query_keys(&parts, dob, p.gender);
-        if texts.len() >= 2 && parts.family != parts.given {
-            // The name written the other way round, with the date as given and mistyped.
-            let reversed = parts.reversed(&texts[0]);
-            if dob.precision() == Precision::Day {
-                for date in date_variants(dob) {
-                    keys.extend(key_of(KeyKind::DobFamilyGiven, &reversed, date, p.gender));
-                }
-            } else {
-                keys.extend(query_keys(&reversed, dob, p.gender));
-            }
-        }
-        keys.sort_unstable();
-        keys.dedup();
-        for key in keys {
-            let block = model.index.block(key);
-            if block.len() > model.thresholds.block_cap {
-                found.capped_blocks += 1;
-                continue;
-            }
-            persons.extend(block.map(|person| (person, false)));
-        }
-    }
+    persons_in_blocks(&first, model, &mut persons, &mut found.capped_blocks);
     if let ParsedId::Cccd(id) | ParsedId::Restored(id) = p.id {
         persons.extend(
             id_neighbours(id, model.register)
@@ -216,19 +203,99 @@ pub fn search(
                 .map(|person| (person, true)),
         );
     }
+    let names = NameIds::of(&p.name, &model.register.syllables);
+    let mut candidates = score(p, &names, persons, &[], exclude, model, scratch);
+    let t = model.thresholds;
+    let decided = match candidates.as_slice() {
+        [best, rest @ ..] => {
+            best.score() >= t.suggest
+                && rest.first().is_none_or(|next| best.score() - next.score() >= t.margin)
+        }
+        [] => false,
+    };
+    if !decided && !variants.is_empty() {
+        let mut more = Vec::new();
+        persons_in_blocks(&variants, model, &mut more, &mut found.capped_blocks);
+        let seen: Vec<PersonIdx> = {
+            let mut seen: Vec<PersonIdx> = candidates.iter().map(|c| c.person).collect();
+            seen.sort_unstable();
+            seen
+        };
+        candidates.extend(score(p, &names, more, &seen, exclude, model, scratch));
+        sort_best_first(&mut candidates);
+    }
+    candidates.truncate(KEEP);
+    found.candidates = candidates;
+    found
+}
+
+/// The keys of the two rounds of [`search`]: the values as given, then their usual mistypings.
+fn rounds_of_keys(
+    parts: &NameParts,
+    reversed: Option<&NameParts>,
+    dob: PartialDate,
+    gender: Gender,
+) -> (Vec<u32>, Vec<u32>) {
+    let (mut first, mut variants) = query_keys(parts, dob, gender);
+    if let Some(reversed) = reversed {
+        if dob.precision() == Precision::Day {
+            for (i, date) in date_variants(dob).into_iter().enumerate() {
+                let key = key_of(KeyKind::DobFamilyGiven, reversed, date, gender);
+                if i == 0 { &mut first } else { &mut variants }.extend(key);
+            }
+        } else {
+            let (a, b) = query_keys(reversed, dob, gender);
+            first.extend(a);
+            variants.extend(b);
+        }
+    }
+    for keys in [&mut first, &mut variants] {
+        keys.sort_unstable();
+        keys.dedup();
+    }
+    // A key asked in the first round need not be asked again.
+    variants.retain(|k| first.binary_search(k).is_err());
+    (first, variants)
+}
+
+/// Adds the persons filed under `keys`, skipping (and counting) blocks over the cap.
+fn persons_in_blocks(
+    keys: &[u32],
+    model: &Model<'_>,
+    persons: &mut Vec<(PersonIdx, bool)>,
+    capped: &mut u32,
+) {
+    for &key in keys {
+        let block = model.index.block(key);
+        if block.len() > model.thresholds.block_cap {
+            *capped += 1;
+            continue;
+        }
+        persons.extend(block.map(|person| (person, false)));
+    }
+}
+
+/// Scores the persons (each once; `seen`, sorted, are already scored), best first.
+fn score(
+    p: &Participant,
+    names: &NameIds,
+    mut persons: Vec<(PersonIdx, bool)>,
+    seen: &[PersonIdx],
+    exclude: Option<PersonIdx>,
+    model: &Model<'_>,
+    scratch: &mut Scratch,
+) -> Vec<Candidate> {
     // A person reached both ways keeps the ID-typo evidence.
     persons.sort_unstable_by_key(|&(person, typo)| (person, !typo));
     persons.dedup_by_key(|&mut (person, _)| person);
-
-    let names = NameIds::of(&p.name, &model.register.syllables);
     // A 12-digit ID was given and names nobody, or someone else: a candidate whose own ID is
     // not one edit from it carries the ID's "differs" evidence.
     let id_given = matches!(p.id, ParsedId::Cccd(_) | ParsedId::Restored(_));
     let mut candidates: Vec<Candidate> = persons
         .into_iter()
-        .filter(|&(person, _)| Some(person) != exclude)
+        .filter(|&(person, _)| Some(person) != exclude && seen.binary_search(&person).is_err())
         .map(|(person, id_typo)| {
-            let comparison = compare(p, &names, model.register, person, scratch);
+            let comparison = compare(p, names, model.register, person, scratch);
             let mut scores = model.weights.score(
                 &comparison,
                 model.register,
@@ -254,14 +321,17 @@ pub fn search(
                 || c.comparison.dob == DateLevel::Exact
         })
         .collect();
+    sort_best_first(&mut candidates);
+    candidates
+}
+
+/// Best score first; ties by register order, so the result never depends on the thread count.
+fn sort_best_first(candidates: &mut [Candidate]) {
     candidates.sort_by(|a, b| {
         b.score()
             .total_cmp(&a.score())
             .then(a.person.cmp(&b.person))
     });
-    candidates.truncate(KEEP);
-    found.candidates = candidates;
-    found
 }
 
 #[cfg(test)]

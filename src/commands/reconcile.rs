@@ -306,7 +306,7 @@ fn stream_participants(
         model: &searching,
         ..context
     };
-    let deferred = search_deferred(&context, deferred, &mut log, &mut stats);
+    let deferred = search_deferred(&context, deferred, out, &mut log, &mut stats)?;
     Ok(FirstPass {
         stats,
         log,
@@ -453,11 +453,7 @@ fn process_rows(
                     let placeholder = Outcome::not_found(pending.id_reasons);
                     rows::write_result(&mut out.results, &given, &placeholder, context.register)
                         .expect("writing to memory");
-                    part.deferred.push(Deferred {
-                        index,
-                        given: given.into_owned(),
-                        pending,
-                    });
+                    part.deferred.push(Deferred::new(index, &given, pending));
                     continue;
                 }
                 (ReadRow::Rejected(given, detail), _) => (given, Outcome::rejected(), detail),
@@ -560,75 +556,141 @@ fn emit(
 }
 
 /// A row left for the candidate search, with its fields (owned: the chunk it came from is
-/// reused). About one row in ten; a few hundred bytes each.
+/// reused). About one row in twelve, held until every ID link is known: the fields are packed
+/// into one string with their ends (~200 bytes a row, where a string per field took twice
+/// that: gigabytes at 100M rows).
 struct Deferred {
     index: u64,
-    given: Given<'static>,
+    line: u64,
+    text: Box<str>,
+    ends: [u32; PARTICIPANT_FIELDS],
     pending: PendingSearch,
 }
 
+const PARTICIPANT_FIELDS: usize = 7;
+const _: () = assert!(PARTICIPANTS.columns.len() == PARTICIPANT_FIELDS);
+
+impl Deferred {
+    fn new(index: u64, given: &Given<'_>, pending: PendingSearch) -> Deferred {
+        let mut text = String::with_capacity(given.fields.iter().map(|f| f.len()).sum());
+        let mut ends = [0u32; PARTICIPANT_FIELDS];
+        for (end, field) in ends.iter_mut().zip(&given.fields) {
+            text.push_str(field);
+            *end = text.len() as u32;
+        }
+        Deferred {
+            index,
+            line: given.line,
+            text: text.into_boxed_str(),
+            ends,
+            pending,
+        }
+    }
+
+    fn given(&self) -> Given<'_> {
+        let mut start = 0;
+        let fields = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let field = &self.text[start..end as usize];
+                start = end as usize;
+                std::borrow::Cow::Borrowed(field)
+            })
+            .collect();
+        Given {
+            line: self.line,
+            fields,
+        }
+    }
+}
+
 /// Searches the deferred rows in parallel, in row order, with the one-to-one evidence, and
-/// returns their final rows for the finalize pass; links and counts go into `log` and `stats`.
+/// writes their final rows to scratch files for the finalize pass; links and counts go into
+/// `log` and `stats`. Rows go in batches, so only one batch's output is in memory at a time.
 fn search_deferred(
     context: &Context<'_>,
     deferred: Vec<Deferred>,
+    out: &OutputDir,
     log: &mut LinkLog,
     stats: &mut Stats,
-) -> Searched {
+) -> Result<Searched> {
+    const BATCH: usize = 1 << 16;
     let timings = context.timings;
-    let parts: Vec<(Writers, Vec<Option<PersonIdx>>, Stats)> = deferred
-        .par_chunks(ROWS_PER_TASK / 8)
-        .map(|rows| {
-            let participants: Vec<Participant> = timings.time(Stage::Normalize, || {
-                rows.iter()
-                    .map(|d| normalize(&d.given, context.config))
-                    .collect()
-            });
-            let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
-                let mut scratch = Scratch::default();
-                rows.iter()
-                    .zip(&participants)
-                    .map(|(d, p)| search_for(p, &d.pending, context.model, &mut scratch))
-                    .collect()
-            });
-            timings.time(Stage::Write, || {
-                let mut out = Writers::with_capacity(rows.len() * 64);
-                let mut stats = Stats::default();
-                let persons = rows
-                    .iter()
-                    .zip(outcomes)
-                    .map(|(d, outcome)| {
-                        emit(
-                            context, &mut stats, &mut out, d.index, &d.given, &outcome, "",
-                        );
-                        outcome.person
-                    })
-                    .collect();
-                (out, persons, stats)
+    let results = out.scratch()?;
+    let mismatches = out.scratch()?;
+    let write_err = |e: std::io::Error| Error::io(out.path(), e);
+    let mut results_w = std::io::BufWriter::with_capacity(
+        1 << 20,
+        results.as_file().try_clone().map_err(write_err)?,
+    );
+    let mut mismatches_w = std::io::BufWriter::with_capacity(
+        1 << 20,
+        mismatches.as_file().try_clone().map_err(write_err)?,
+    );
+    for batch in deferred.chunks(BATCH) {
+        let parts: Vec<(Writers, Vec<Option<PersonIdx>>, Stats)> = batch
+            .par_chunks(ROWS_PER_TASK / 8)
+            .map(|rows| {
+                let participants: Vec<Participant> = timings.time(Stage::Normalize, || {
+                    rows.iter()
+                        .map(|d| normalize(&d.given(), context.config))
+                        .collect()
+                });
+                let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
+                    let mut scratch = Scratch::default();
+                    rows.iter()
+                        .zip(&participants)
+                        .map(|(d, p)| search_for(p, &d.pending, context.model, &mut scratch))
+                        .collect()
+                });
+                timings.time(Stage::Write, || {
+                    let mut out = Writers::with_capacity(rows.len() * 64);
+                    let mut stats = Stats::default();
+                    let persons = rows
+                        .iter()
+                        .zip(outcomes)
+                        .map(|(d, outcome)| {
+                            emit(
+                                context,
+                                &mut stats,
+                                &mut out,
+                                d.index,
+                                &d.given(),
+                                &outcome,
+                                "",
+                            );
+                            outcome.person
+                        })
+                        .collect();
+                    (out, persons, stats)
+                })
             })
-        })
-        .collect();
-    let merging = Instant::now();
-    let mut searched = Searched {
+            .collect();
+        let merging = Instant::now();
+        let mut at = batch.iter();
+        for (part, part_persons, part_stats) in parts {
+            results_w
+                .write_all(&part.results.into_inner().expect("writing to memory"))
+                .map_err(write_err)?;
+            mismatches_w
+                .write_all(&part.mismatches.into_inner().expect("writing to memory"))
+                .map_err(write_err)?;
+            // The part's persons lead the zip: it stops at their end without taking a row.
+            for (person, d) in part_persons.into_iter().zip(at.by_ref()) {
+                log.links[d.index as usize] = person.unwrap_or(NO_PERSON);
+            }
+            stats.merge(part_stats);
+        }
+        timings.add(Stage::Write, merging.elapsed());
+    }
+    results_w.flush().map_err(write_err)?;
+    mismatches_w.flush().map_err(write_err)?;
+    Ok(Searched {
         indexes: deferred.iter().map(|d| d.index).collect(),
-        ..Searched::default()
-    };
-    let mut persons = Vec::with_capacity(deferred.len());
-    for (out, part_persons, part_stats) in parts {
-        searched
-            .results
-            .extend(out.results.into_inner().expect("writing to memory"));
-        searched
-            .mismatches
-            .extend(out.mismatches.into_inner().expect("writing to memory"));
-        persons.extend(part_persons);
-        stats.merge(part_stats);
-    }
-    for (&index, person) in searched.indexes.iter().zip(persons) {
-        log.links[index as usize] = person.unwrap_or(NO_PERSON);
-    }
-    timings.add(Stage::Write, merging.elapsed());
-    searched
+        results,
+        mismatches,
+    })
 }
 
 /// Reads a participant row's canonical fields; a row that is ragged, has invalid UTF-8 in a

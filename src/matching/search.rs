@@ -116,7 +116,12 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> (Vec<u32>, 
             Some(_) => first.extend(key_of(NameGenderYearMonth, name, dob, sex)),
             // A year-only date may be any month of the register's full dates.
             None => first.extend((1..=12).filter_map(|month| {
-                key_of(NameGenderYearMonth, name, PartialDate::new(dob.year(), month, 0)?, sex)
+                key_of(
+                    NameGenderYearMonth,
+                    name,
+                    PartialDate::new(dob.year(), month, 0)?,
+                    sex,
+                )
             })),
         }
         first.extend(key_of(NameGenderYearDay, name, dob, sex));
@@ -209,7 +214,9 @@ pub fn search(
     let decided = match candidates.as_slice() {
         [best, rest @ ..] => {
             best.score() >= t.suggest
-                && rest.first().is_none_or(|next| best.score() - next.score() >= t.margin)
+                && rest
+                    .first()
+                    .is_none_or(|next| best.score() - next.score() >= t.margin)
         }
         [] => false,
     };

@@ -223,8 +223,8 @@ impl BlockIndex {
         });
         entries.par_sort_unstable();
         entries.dedup();
-        // About one entry a bucket: 4 bytes of directory per entry.
-        let bits = (entries.len().max(1).ilog2()).clamp(8, 28);
+        // About one entry a bucket (a few at 100M, where 2^26 slots cap it at 256 MB).
+        let bits = (entries.len().max(1).ilog2()).clamp(8, 26);
         let mut directory = vec![0u32; (1usize << bits) + 1];
         let mut at = 0usize;
         for (b, slot) in directory.iter_mut().enumerate() {

@@ -169,18 +169,12 @@ pub struct Style {
 
 /// The searched rows' final records, in row order: one results.csv record per index in
 /// `results`, and in `mismatches` the records of those that are not SYNCED, each led by its
-/// row index as in the scratch file. Kept as CSV text, read back with one reader each.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// row index as in the scratch file. Scratch files, not memory: at 100M rows they are
+/// gigabytes.
 pub struct Searched {
     pub indexes: Vec<u64>,
-    pub results: Vec<u8>,
-    pub mismatches: Vec<u8>,
-}
-
-fn memory_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(bytes)
+    pub results: NamedTempFile,
+    pub mismatches: NamedTempFile,
 }
 
 fn row_index(record: &ByteRecord) -> Result<usize> {
@@ -230,7 +224,7 @@ pub fn write_final(
     let (mut record, mut flagged) = (ByteRecord::new(), ByteRecord::new());
     let mut r = reader(&intermediate.results)?;
     let mut searched_rows = searched.indexes.iter().peekable();
-    let mut searched_results = memory_reader(&searched.results);
+    let mut searched_results = reader(&searched.results)?;
     let mut row = 0usize;
     while r.read_byte_record(&mut record).map_err(csv_err)? {
         if searched_rows.next_if(|&&i| i as usize == row).is_some() {
@@ -291,7 +285,7 @@ pub fn write_final(
         );
         mismatches.write_byte_record(&flagged).map_err(csv_err)
     };
-    let mut searched_mismatches = memory_reader(&searched.mismatches);
+    let mut searched_mismatches = reader(&searched.mismatches)?;
     let mut pending = ByteRecord::new();
     let mut has_pending = searched_mismatches
         .read_byte_record(&mut pending)

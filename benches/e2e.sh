@@ -5,9 +5,12 @@
 # throughput, the ratio to the plain read, and `popsync evaluate`'s link F1.
 #
 # Usage: benches/e2e.sh [SIZE...]      SIZE: 100k, 1m, 10m or 100m (default: 1m 10m)
-# Environment: BENCH_DIR (default /tmp/popsync-bench) holds the data; RUNS (default 3).
-# Disk: about 140 MB per million rows of each file, plus results (1m: ~0.3 GB, 10m: ~3 GB,
-# 100m: ~30 GB).
+# Environment: BENCH_DIR (default /tmp/popsync-bench) holds the data; RUNS (default 3) runs a
+# size, RUNS_100M (default 1) the 100m size, whose one run takes many minutes.
+# Disk, per size (inputs + truth.csv + one run's outputs, measured): 1m ~0.3 GB, 10m ~3.4 GB,
+# 100m ~34 GB (population.csv 6.4 GB, participants.csv 7.1 GB, truth.csv 3.2 GB, outputs ~17
+# GB). Synthesizing 100m × 100m takes ~2.5 min on 2 cores; the 100m reconcile needs ~20 GB of
+# memory, so run it on a 24 GB machine with nothing else big running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +37,7 @@ echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
 echo
 echo "| size | plain read (s) | reconcile (s) | ratio | peak RSS (MB) | rows/s | F1 | precision | recall |"
 echo "|---|---|---|---|---|---|---|---|---|"
+stages=()
 for size in "${sizes[@]}"; do
   n=$(rows_of "$size")
   data="$BENCH_DIR/$size"
@@ -46,7 +50,9 @@ for size in "${sizes[@]}"; do
   plain_times=()
   run_times=()
   peak=0
-  for _ in $(seq "$RUNS"); do
+  runs=$RUNS
+  [ "$size" = 100m ] && runs=${RUNS_100M:-1}
+  for _ in $(seq "$runs"); do
     plain_times+=("$("$plain" "${files[@]}" | awk '/rows in/ {print $4}')")
     /usr/bin/time -f "%e %M" -o "$data/time.txt" "$bin" reconcile -q \
       --participants "$data/participants.csv" --register "$data/population.csv" --out "$data/out"
@@ -62,4 +68,11 @@ for size in "${sizes[@]}"; do
   recall=$(echo "$scores" | python3 -c 'import json,sys; print("%.5f" % json.load(sys.stdin)["recall"])')
   awk -v s="$size" -v p="$p" -v r="$r" -v m="$peak" -v n="$n" -v f="$f1" -v pr="$precision" -v rc="$recall" \
     'BEGIN { printf "| %s × %s | %.2f | %.2f | %.1f× | %d | %.0f | %s | %s | %s |\n", s, s, p, r, r / p, m / 1024, n / r, f, pr, rc }'
+  stages+=("$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings"]; print("| %s | " % sys.argv[2] + " | ".join("%.1f" % t["stages"][k] for k in ("read","normalize","index","match","write")) + " | %.1f |" % t["wall_seconds"])' "$data/out/summary.json" "$size")")
 done
+echo
+echo "Thread-seconds per stage, last run (summary.json \`timings\`):"
+echo
+echo "| size | read | normalize | index | match | write | wall |"
+echo "|---|---|---|---|---|---|---|"
+printf '%s\n' "${stages[@]}"

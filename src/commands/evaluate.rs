@@ -77,9 +77,29 @@ pub struct Evaluation {
     pub tags: BTreeMap<String, TagScore>,
 }
 
+/// A truth row, compact: 100M rows must fit in memory beside the results (why hashes: the
+/// codes and IDs as strings took over 20 GB at 100M and the process was killed).
 struct TruthRow {
-    person: String,
-    tags: Vec<String>,
+    /// Hash of the true person ID (0: not in the register).
+    person: u64,
+    /// The row's tags, as bits of the run's tag vocabulary.
+    tags: u64,
+    /// Truly in sync (computed from the text while it is at hand).
+    in_sync: bool,
+}
+
+/// A 128-bit key of a code; collisions are negligible at 10^8 rows.
+fn code_key(code: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(code.as_bytes())
+}
+
+/// A 64-bit key of a person ID (0: empty).
+fn person_key(id: &str) -> u64 {
+    if id.is_empty() {
+        0
+    } else {
+        xxhash_rust::xxh3::xxh3_64(id.as_bytes()).max(1)
+    }
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
@@ -124,22 +144,49 @@ pub fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
         column(truth, &headers, "true_person_id")?,
         column(truth, &headers, "tags")?,
     );
-    let mut expected: HashMap<String, TruthRow> = HashMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| row_error(truth, e))?;
-        let code = record.get(code_at).unwrap_or("").trim().to_string();
-        let tags = record
+    let mut expected: HashMap<u128, TruthRow> = HashMap::new();
+    let mut order: Vec<u128> = Vec::new();
+    let mut vocabulary: Vec<String> = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| row_error(truth, e))?
+    {
+        let code = code_key(record.get(code_at).unwrap_or("").trim());
+        let tags: Vec<&str> = record
             .get(tags_at)
             .unwrap_or("")
             .split(';')
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .map(String::from)
             .collect();
-        let person = record.get(person_at).unwrap_or("").trim().to_string();
-        order.push(code.clone());
-        expected.insert(code, TruthRow { person, tags });
+        let mut bits = 0u64;
+        for tag in &tags {
+            let at = match vocabulary.iter().position(|t| t == tag) {
+                Some(at) => at,
+                None if vocabulary.len() < 64 => {
+                    vocabulary.push(tag.to_string());
+                    vocabulary.len() - 1
+                }
+                None => {
+                    return Err(Error::other(format!(
+                        "{}: more than 64 distinct tags",
+                        truth.display()
+                    )))
+                }
+            };
+            bits |= 1 << at;
+        }
+        let person = record.get(person_at).unwrap_or("").trim();
+        order.push(code);
+        expected.insert(
+            code,
+            TruthRow {
+                person: person_key(person),
+                tags: bits,
+                in_sync: is_truly_in_sync(person, &tags),
+            },
+        );
     }
 
     let mut reader = open(results)?;
@@ -149,18 +196,21 @@ pub fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
         column(results, &headers, "status")?,
         column(results, &headers, "person_id")?,
     );
-    let mut got: HashMap<String, (String, String)> = HashMap::new();
+    // Per code: SYNCED or not, and the linked person's key.
+    let mut got: HashMap<u128, (bool, u64)> = HashMap::new();
     let mut unknown = 0u64;
-    for record in reader.records() {
-        let record = record.map_err(|e| row_error(results, e))?;
-        let code = record.get(code_at).unwrap_or("").trim().to_string();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| row_error(results, e))?
+    {
+        let code = code_key(record.get(code_at).unwrap_or("").trim());
         if !expected.contains_key(&code) {
             unknown += 1;
             continue;
         }
-        let status = record.get(status_at).unwrap_or("").to_string();
-        let person = record.get(person_at).unwrap_or("").trim().to_string();
-        got.entry(code).or_insert((status, person));
+        let synced = record.get(status_at).unwrap_or("") == "SYNCED";
+        let person = person_key(record.get(person_at).unwrap_or("").trim());
+        got.entry(code).or_insert((synced, person));
     }
 
     let mut e = Evaluation {
@@ -169,23 +219,21 @@ pub fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
     };
     for code in &order {
         let truth = &expected[code];
-        let (status, person) = match got.get(code) {
-            Some((s, p)) => (s.as_str(), p.as_str()),
+        let (synced, person) = match got.get(code) {
+            Some(&(s, p)) => (s, p),
             None => {
                 e.missing_from_results += 1;
-                ("", "")
+                (false, 0)
             }
         };
-        let linkable = !truth.person.is_empty();
-        let asserted = !person.is_empty();
+        let linkable = truth.person != 0;
+        let asserted = person != 0;
         let right = asserted && person == truth.person;
         e.rows += 1;
         e.linkable += u64::from(linkable);
         e.links_asserted += u64::from(asserted);
         e.links_right += u64::from(right);
-        let tags: Vec<&str> = truth.tags.iter().map(String::as_str).collect();
-        let in_sync = is_truly_in_sync(&truth.person, &tags);
-        let synced = status == "SYNCED";
+        let in_sync = truth.in_sync;
         let c = &mut e.synced;
         match (synced, in_sync) {
             (true, true) => c.synced_in_sync += 1,
@@ -193,13 +241,8 @@ pub fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
             (false, true) => c.not_synced_in_sync += 1,
             (false, false) => c.not_synced_not_in_sync += 1,
         }
-        let tags: &[String] = if truth.tags.is_empty() {
-            &[]
-        } else {
-            &truth.tags
-        };
-        for tag in tags {
-            let score = e.tags.entry(tag.clone()).or_default();
+        for tag in (0..vocabulary.len()).filter(|&i| truth.tags & (1 << i) != 0) {
+            let score = e.tags.entry(vocabulary[tag].clone()).or_default();
             score.rows += 1;
             score.linkable += u64::from(linkable);
             score.linked_right += u64::from(right);

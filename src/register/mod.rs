@@ -5,14 +5,28 @@
 //! lookups by personal ID and by old ID and gives each person's fields, and never changes, so
 //! the matching threads share it without locks.
 //!
-//! Layout (why it is compact): one entry per person in parallel arrays sorted by ID, so a
-//! lookup is a binary search over `u64`s and nothing per person is a heap object. Names are
-//! sequences of interned syllables (`u32` each): a national register has a few hundred thousand
-//! distinct syllables but a hundred million names. Dates are packed into `u32`. Per person:
-//! 8 (ID) + 4 (date) + 1 (gender, deceased) + 4 (name offset) + ~4 × 4 (syllables) bytes, plus
-//! 8 bytes in the old-ID index for persons that have one: about 41 bytes. The candidate search
-//! adds the blocking index ([`blocking`], up to 5 keys × 8 bytes a person) and name and date
-//! frequencies ([`frequency`], per distinct syllable and date).
+//! Layout (why it is compact): one entry per person in parallel arrays sorted by ID, and
+//! nothing per person is a heap object. Names are sequences of interned syllables (`u32` each):
+//! a national register has tens of thousands of distinct syllables but a hundred million names.
+//! Dates are packed into `u32`.
+//!
+//! Footprint per person (the memory budget of SPEC section 6 is built from it):
+//!
+//! | what | bytes |
+//! |---|---|
+//! | ID (`u64`) | 8 |
+//! | ID table ([`ids`]: one `u64` slot per person at a load of 1/2 to 3/4) | 11-21 |
+//! | date of birth (packed) | 4 |
+//! | gender + deceased, province | 2 |
+//! | name: offset + ~3.3 syllables × 4 | ~17 |
+//! | old-ID index (`(u32, u32)`, persons with an old ID) | 8 |
+//! | **register** | **~50-60** |
+//! | blocking index ([`blocking`]: 6 keys × 8 for a full date, 1-2 for a partial one; directory ≤ 256 MB) | ~50 |
+//! | **with the search's index** | **~100-110** |
+//!
+//! so 100 million persons take about 10.5 GB; name and date frequencies ([`frequency`]) are per
+//! distinct syllable and date (kilobytes). While the register is being built, its arrays exist
+//! twice for a moment (unsorted and sorted by ID).
 
 pub mod blocking;
 pub mod build;

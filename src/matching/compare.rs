@@ -290,12 +290,23 @@ pub fn compare_names_in_register(
     let longest = given.folded.len().max(folded_len);
     let allowed = if longest >= 10 { 2 } else { 1 };
     // The length difference is a lower bound of the edit distance: most pairs need no string.
-    let mut typo = || {
+    let typo = || {
         a.len() == b.len() && given.folded.len().abs_diff(folded_len) <= allowed && {
             register.folded_name(person, &mut scratch.folded);
             within_edits(&given.folded, &scratch.folded, allowed)
         }
     };
+    middle_typo_or_differs(a, b, typo)
+}
+
+/// The levels below `Order`, from the folded syllables of both names (as strings or as
+/// interned IDs: the same decision either way) and a test for a small edit distance, run only
+/// when a level depends on it.
+fn middle_typo_or_differs<T: PartialEq>(
+    a: &[T],
+    b: &[T],
+    mut typo: impl FnMut() -> bool,
+) -> NameLevel {
     if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() {
         if a.len() != b.len() {
             return NameLevel::Middle;
@@ -349,8 +360,8 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
     if given.folded == folded {
         return NameLevel::Diacritics;
     }
-    let mut a: Vec<&str> = tokens(&given.folded).collect();
-    let mut b: Vec<&str> = tokens(folded).collect();
+    let a: Vec<&str> = tokens(&given.folded).collect();
+    let b: Vec<&str> = tokens(folded).collect();
     if a.len() == b.len() && a.len() > 1 {
         let (mut sa, mut sb) = (a.clone(), b.clone());
         sa.sort_unstable();
@@ -361,25 +372,9 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
     }
     let longest = given.folded.len().max(folded.len());
     let allowed = if longest >= 10 { 2 } else { 1 };
-    let typo = || a.len() == b.len() && within_edits(&given.folded, folded, allowed);
-    if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() {
-        if a.len() != b.len() {
-            return NameLevel::Middle;
-        }
-        if a.len() > 2 {
-            return if typo() {
-                NameLevel::Typo
-            } else {
-                NameLevel::MiddleDiffers
-            };
-        }
-    }
-    if typo() {
-        return NameLevel::Typo;
-    }
-    a.clear();
-    b.clear();
-    NameLevel::Differs
+    let same_count = a.len() == b.len();
+    let typo = || same_count && within_edits(&given.folded, folded, allowed);
+    middle_typo_or_differs(&a, &b, typo)
 }
 
 /// Compares a participant's date field with a register date (`None`: the register has none).

@@ -632,9 +632,12 @@ fn search_deferred(
         let parts: Vec<(Writers, Vec<Option<PersonIdx>>, Stats)> = batch
             .par_chunks(ROWS_PER_TASK / 8)
             .map(|rows| {
+                // Each row's fields unpacked once, for normalizing and for writing.
+                let givens: Vec<Given<'_>> = rows.iter().map(Deferred::given).collect();
                 let participants: Vec<Participant> = timings.time(Stage::Normalize, || {
-                    rows.iter()
-                        .map(|d| normalize(&d.given(), context.config))
+                    givens
+                        .iter()
+                        .map(|given| normalize(given, context.config))
                         .collect()
                 });
                 let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
@@ -649,17 +652,10 @@ fn search_deferred(
                     let mut stats = Stats::default();
                     let persons = rows
                         .iter()
+                        .zip(&givens)
                         .zip(outcomes)
-                        .map(|(d, outcome)| {
-                            emit(
-                                context,
-                                &mut stats,
-                                &mut out,
-                                d.index,
-                                &d.given(),
-                                &outcome,
-                                "",
-                            );
+                        .map(|((d, given), outcome)| {
+                            emit(context, &mut stats, &mut out, d.index, given, &outcome, "");
                             outcome.person
                         })
                         .collect();

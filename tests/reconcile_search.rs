@@ -619,3 +619,50 @@ fn searched_links_land_on_their_own_rows_across_parallel_parts() {
         );
     }
 }
+
+#[test]
+fn flags_reach_rows_whose_insurance_code_needs_quoting() {
+    // The finalize pass adds the whole-file flags to rows it copies as raw bytes, from the first
+    // pass's scratch file and from the searched rows' own: a code with a comma, a quote and a
+    // line break is quoted in the CSV, and each flag must still land in the reasons field.
+    let (s, searched) = (hung(), lan());
+    let odd = "99,\"01\"\n02";
+    let env = env_with(
+        &[
+            searched.given(odd, searched.name, searched.dob, ""),
+            s.given("9900000002", s.name, s.dob, &s.id),
+            s.given(odd, "Nguyen Van Hung", s.dob, &s.id),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    let rows = results.all(odd);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0].status.as_str(), rows[0].person_id.as_str()),
+        ("SUGGESTED", searched.id.as_str())
+    );
+    assert_eq!(rows[0].reasons, "id_missing;duplicate_code");
+    assert_eq!(
+        rows[1].reasons,
+        "name_diacritics;duplicate_person;duplicate_code"
+    );
+    assert_eq!(results.get("9900000002").reasons, "duplicate_person");
+
+    let mismatches = env.mismatches();
+    let flagged: Vec<&str> = mismatches
+        .rows_where("insurance_code", odd)
+        .into_iter()
+        .map(|row| mismatches.cell(row, "reasons"))
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            "id_missing;duplicate_code",
+            "name_diacritics;duplicate_person;duplicate_code"
+        ]
+    );
+    let duplicates = env.duplicates();
+    assert_eq!(duplicates.values("insurance_code"), ["9900000002", odd]);
+    assert_eq!(duplicates.values("linked_codes"), ["2", "2"]);
+}

@@ -20,6 +20,7 @@ pub mod html;
 pub mod manifest;
 pub mod output;
 pub mod progress;
+pub mod raw;
 pub mod rejects;
 pub mod rows;
 pub mod stats;

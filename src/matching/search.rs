@@ -158,20 +158,26 @@ pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
         rest /= 10;
     }
     let place = |i: usize| 10u64.pow(11 - i as u32);
-    let mut found = Vec::new();
+    let mut variants = Vec::with_capacity(119);
     for (i, &digit) in digits.iter().enumerate() {
         let without = id - digit as u64 * place(i);
-        for d in (0..10u64).filter(|&d| d != digit as u64) {
-            found.extend(register.find_numeric(without + d * place(i)));
-        }
+        variants.extend(
+            (0..10u64)
+                .filter(|&d| d != digit as u64)
+                .map(|d| without + d * place(i)),
+        );
     }
     for i in 0..11 {
         let (a, b) = (digits[i] as u64, digits[i + 1] as u64);
         if a != b {
-            let swapped = id - a * place(i) - b * place(i + 1) + b * place(i) + a * place(i + 1);
-            found.extend(register.find_numeric(swapped));
+            variants.push(id - a * place(i) - b * place(i + 1) + b * place(i) + a * place(i + 1));
         }
     }
+    // Most substitutions in the first six digits make a prefix nobody has: dropped before the
+    // table is touched. The rest are looked up together (see `register::prefetch`).
+    variants.retain(|&v| register.may_hold_prefix(v));
+    let mut found = Vec::new();
+    register.find_numeric_each(&variants, &mut found);
     found
 }
 
@@ -272,6 +278,7 @@ fn persons_in_blocks(
     persons: &mut Vec<(PersonIdx, bool)>,
     capped: &mut u32,
 ) {
+    model.index.prefetch(keys);
     for &key in keys {
         let block = model.index.block(key);
         if block.len() > model.thresholds.block_cap {

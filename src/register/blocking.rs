@@ -240,6 +240,19 @@ impl BlockIndex {
         }
     }
 
+    /// Requests from memory what looking up `keys` will read: first their directory slots,
+    /// then the entries those point at (see [`super::prefetch`]). Changes no result.
+    pub fn prefetch(&self, keys: &[u32]) {
+        for &key in keys {
+            super::prefetch::prefetch(&self.directory, (key >> (32 - self.bits)) as usize);
+        }
+        for &key in keys {
+            if let Some(&lo) = self.directory.get((key >> (32 - self.bits)) as usize) {
+                super::prefetch::prefetch(&self.entries, lo as usize);
+            }
+        }
+    }
+
     /// The persons filed under `key`.
     pub fn block(&self, key: u32) -> impl ExactSizeIterator<Item = PersonIdx> + '_ {
         let k = key as u64;

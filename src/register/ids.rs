@@ -81,6 +81,18 @@ impl IdTable {
         }
     }
 
+    /// The persons holding any of `probes`, in the order of `probes`: as [`IdTable::find`] on
+    /// each, with every probe's slot requested from memory before the first is read.
+    pub fn find_each(&self, ids: &[u64], probes: &[u64], found: &mut Vec<PersonIdx>) {
+        if self.slots.is_empty() {
+            return;
+        }
+        for &id in probes {
+            super::prefetch::prefetch(&self.slots, mix(id) as usize & self.mask);
+        }
+        found.extend(probes.iter().filter_map(|&id| self.find(ids, id)));
+    }
+
     /// False when no ID starts with the first 6 digits of `id` (so `id` is held by nobody).
     #[inline]
     pub fn may_hold_prefix(&self, id: u64) -> bool {
@@ -116,6 +128,10 @@ mod tests {
         {
             let expected = ids.binary_search(&probe).ok().map(|i| i as PersonIdx);
             assert_eq!(table.find(&ids, probe), expected, "{probe}");
+            let mut each = Vec::new();
+            table.find_each(&ids, &[probe, probe], &mut each);
+            let twice: Vec<PersonIdx> = [expected, expected].into_iter().flatten().collect();
+            assert_eq!(each, twice, "{probe}");
             if expected.is_some() {
                 assert!(table.may_hold_prefix(probe));
             }

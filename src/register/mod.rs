@@ -33,6 +33,7 @@ pub mod build;
 pub mod frequency;
 pub mod ids;
 pub mod load;
+pub mod prefetch;
 
 use crate::normalize::date::PartialDate;
 use crate::normalize::id::format_cccd;
@@ -146,6 +147,19 @@ impl Register {
             _ => None,
         };
         found.map(|i| i as PersonIdx)
+    }
+
+    /// False when no 12-digit ID starts with the first 6 digits of `id`.
+    pub fn may_hold_prefix(&self, id: u64) -> bool {
+        self.id_table.may_hold_prefix(id)
+    }
+
+    /// The persons holding any of the 12-digit `ids`, in the order of `ids` (see
+    /// [`ids::IdTable::find_each`]).
+    pub fn find_numeric_each(&self, ids: &[u64], found: &mut Vec<PersonIdx>) {
+        if let IdColumn::Numeric(held) = &self.ids {
+            self.id_table.find_each(held, ids, found);
+        }
     }
 
     /// The persons whose old ID is `id`, in ID order (normally one; a register may hold an old

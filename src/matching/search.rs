@@ -305,6 +305,9 @@ fn score(
     // A 12-digit ID was given and names nobody, or someone else: a candidate whose own ID is
     // not one edit from it carries the ID's "differs" evidence.
     let id_given = matches!(p.id, ParsedId::Cccd(_) | ParsedId::Restored(_));
+    model
+        .register
+        .prefetch_persons(persons.iter().map(|&(person, _)| person));
     let mut candidates: Vec<Candidate> = persons
         .into_iter()
         .filter(|&(person, _)| Some(person) != exclude && seen.binary_search(&person).is_err())

@@ -346,6 +346,10 @@ struct Part {
     deferred: Vec<Deferred>,
 }
 
+/// Rows whose ID lookups are requested from memory together: enough to overlap the waits, few
+/// enough that what they bring stays in the cache until used.
+const PREFETCH_ROWS: usize = 64;
+
 /// Rows per parallel task: large enough that a task's overhead is noise, small enough that two
 /// cores stay balanced within a chunk.
 const ROWS_PER_TASK: usize = 2048;
@@ -428,12 +432,26 @@ fn process_rows(
     });
     let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
         let mut scratch = Scratch::default();
-        read.iter()
-            .map(|row| match row {
-                ReadRow::Read(_, participant) => {
-                    Some(match_by_id(participant, context.model, &mut scratch))
-                }
-                ReadRow::Rejected(..) => None,
+        let mut ids = Vec::with_capacity(PREFETCH_ROWS);
+        read.chunks(PREFETCH_ROWS)
+            .flat_map(|rows| {
+                ids.clear();
+                ids.extend(rows.iter().filter_map(|row| match row {
+                    ReadRow::Read(_, p) => match p.id {
+                        ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
+                        _ => None,
+                    },
+                    ReadRow::Rejected(..) => None,
+                }));
+                context.register.prefetch_id_holders(&ids);
+                rows.iter()
+                    .map(|row| match row {
+                        ReadRow::Read(_, participant) => {
+                            Some(match_by_id(participant, context.model, &mut scratch))
+                        }
+                        ReadRow::Rejected(..) => None,
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect()
     });

@@ -93,6 +93,33 @@ impl IdTable {
         found.extend(probes.iter().filter_map(|&id| self.find(ids, id)));
     }
 
+    /// Requests from memory the slot where looking up `id` starts.
+    #[inline]
+    pub fn prefetch_slot(&self, id: u64) {
+        super::prefetch::prefetch(&self.slots, mix(id) as usize & self.mask);
+    }
+
+    /// The person of the first slot on `id`'s probe chain whose tag is `id`'s: its holder, if
+    /// anyone holds it (the caller prefetches that person's fields; [`IdTable::find`] decides).
+    #[inline]
+    pub fn likely_holder(&self, id: u64) -> Option<PersonIdx> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let h = mix(id);
+        let mut at = h as usize & self.mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == h >> 32 {
+                return Some(((slot & 0xffff_ffff) - 1) as PersonIdx);
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
+
     /// False when no ID starts with the first 6 digits of `id` (so `id` is held by nobody).
     #[inline]
     pub fn may_hold_prefix(&self, id: u64) -> bool {

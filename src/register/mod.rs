@@ -167,6 +167,27 @@ impl Register {
         }
     }
 
+    /// Requests what looking up the 12-digit `ids` and comparing with their holders will read:
+    /// their table slots, then the holders' IDs and fields (see [`prefetch`]). The first pass
+    /// looks up one ID per participant, each otherwise a chain of waits for memory. Changes no
+    /// result.
+    pub fn prefetch_id_holders(&self, ids: &[u64]) {
+        let IdColumn::Numeric(held) = &self.ids else {
+            return;
+        };
+        for &id in ids {
+            self.id_table.prefetch_slot(id);
+        }
+        let holders: Vec<PersonIdx> = ids
+            .iter()
+            .filter_map(|&id| self.id_table.likely_holder(id))
+            .collect();
+        for &p in &holders {
+            prefetch::prefetch(held, p as usize);
+        }
+        self.prefetch_persons(holders.iter().copied());
+    }
+
     /// False when no 12-digit ID starts with the first 6 digits of `id`.
     pub fn may_hold_prefix(&self, id: u64) -> bool {
         self.id_table.may_hold_prefix(id)

@@ -18,6 +18,9 @@ use crate::timings::{Stage, Timings};
 /// Rows per parallel normalization task: enough that timing a task costs nothing.
 const ROWS_PER_TASK: usize = 1024;
 
+/// A chunk's rows, normalized: a person or a reject each, in file order.
+type Parsed = Vec<std::result::Result<(NewPerson, RowNotes), Reject>>;
+
 /// What was read, for the summary and the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InputInfo {
@@ -57,12 +60,8 @@ pub fn load(
     let mut rows = 0u64;
     let mut ignored_old_ids = 0u64;
     let mut invalid_dob = 0u64;
-    while let Some(chunk) = chunks.next_chunk() {
-        // Normalizing is the costly part and is independent per row: do it in parallel, then
-        // store serially in file order (interning must see rows in one order to be
-        // deterministic).
-        timings.add(Stage::Read, chunk.parse_time);
-        let parsed: Vec<Result<(NewPerson, RowNotes), Reject>> = chunk
+    let parse = |chunk: &crate::input::Chunk| -> Parsed {
+        chunk
             .records
             .par_chunks(ROWS_PER_TASK)
             .zip(chunk.lines.par_chunks(ROWS_PER_TASK))
@@ -83,7 +82,9 @@ pub fn load(
                         .collect::<Vec<_>>()
                 })
             })
-            .collect();
+            .collect()
+    };
+    let mut store = |parsed: Parsed| {
         let storing = std::time::Instant::now();
         rows += parsed.len() as u64;
         for result in parsed {
@@ -97,6 +98,29 @@ pub fn load(
             }
         }
         timings.add(Stage::Index, storing.elapsed());
+    };
+    // Normalizing is the costly part and is independent per row: it runs in parallel. Storing
+    // is serial in file order (interning must see rows in one order to be deterministic), so it
+    // overlaps with normalizing the next chunk instead of leaving a core idle.
+    let mut pending: Option<Parsed> = None;
+    loop {
+        let chunk = chunks.next_chunk();
+        let Some(chunk) = chunk else {
+            if let Some(parsed) = pending.take() {
+                store(parsed);
+            }
+            break;
+        };
+        timings.add(Stage::Read, chunk.parse_time);
+        let ((), parsed) = rayon::join(
+            || {
+                if let Some(parsed) = pending.take() {
+                    store(parsed);
+                }
+            },
+            || parse(&chunk),
+        );
+        pending = Some(parsed);
         progress.set(chunk.bytes_read);
         chunks.recycle(chunk);
     }

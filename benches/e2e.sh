@@ -38,6 +38,7 @@ echo
 echo "| size | plain read (s) | reconcile (s) | ratio | peak RSS (MB) | rows/s | F1 | precision | recall |"
 echo "|---|---|---|---|---|---|---|---|---|"
 stages=()
+phases=()
 for size in "${sizes[@]}"; do
   n=$(rows_of "$size")
   data="$BENCH_DIR/$size"
@@ -69,6 +70,7 @@ for size in "${sizes[@]}"; do
   awk -v s="$size" -v p="$p" -v r="$r" -v m="$peak" -v n="$n" -v f="$f1" -v pr="$precision" -v rc="$recall" \
     'BEGIN { printf "| %s × %s | %.2f | %.2f | %.1f× | %d | %.0f | %s | %s | %s |\n", s, s, p, r, r / p, m / 1024, n / r, f, pr, rc }'
   stages+=("$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings"]; print("| %s | " % sys.argv[2] + " | ".join("%.1f" % t["stages"][k] for k in ("read","normalize","index","match","write")) + " | %.1f |" % t["wall_seconds"])' "$data/out/summary.json" "$size")")
+  phases+=("$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["timings"]["phases"]; print("| %s | " % sys.argv[2] + " | ".join("%.1f" % p.get(k, 0) for k in ("register","index","participants","search","outputs")) + " |")' "$data/out/summary.json" "$size")")
 done
 echo
 echo "Thread-seconds per stage, last run (summary.json \`timings\`):"
@@ -76,3 +78,9 @@ echo
 echo "| size | read | normalize | index | match | write | wall |"
 echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${stages[@]}"
+echo
+echo "Wall seconds per phase, last run (summary.json \`timings.phases\`):"
+echo
+echo "| size | register | index | participants | search | outputs |"
+echo "|---|---|---|---|---|---|"
+printf '%s\n' "${phases[@]}"

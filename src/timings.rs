@@ -6,6 +6,10 @@
 //! figure is *thread* time summed over the threads that worked in it, and the stages add up to
 //! more than the wall time on a busy machine; `wall` is the elapsed time of the whole run.
 //!
+//! Beside the stages, the run's consecutive *phases* (load the register, index it, stream the
+//! participants, search, write the outputs) are timed by the wall clock: what a night operator
+//! waits for, where the stages say what the threads were busy with.
+//!
 //! Clocks are read per chunk or per task of a few thousand rows, never per row: a clock read
 //! costs ~20 ns, as much as parsing a date.
 
@@ -47,10 +51,11 @@ impl Stage {
     }
 }
 
-/// Busy time per stage, added to from any thread.
+/// Busy time per stage, added to from any thread, and the wall time of each phase.
 #[derive(Debug, Default)]
 pub struct Timings {
     nanos: [AtomicU64; 5],
+    phases: std::sync::Mutex<Vec<(&'static str, Duration)>>,
 }
 
 impl Timings {
@@ -66,24 +71,51 @@ impl Timings {
         value
     }
 
+    /// Runs the phase `name` of the run, recording its wall time.
+    pub fn phase<T>(&self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let value = f();
+        let elapsed = start.elapsed();
+        self.phases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((name, elapsed));
+        value
+    }
+
+    fn phases(&self) -> Vec<(&'static str, Duration)> {
+        self.phases
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     pub fn seconds(&self, stage: Stage) -> f64 {
         self.nanos[stage as usize].load(Ordering::Relaxed) as f64 / 1e9
     }
 
-    /// `{"wall_seconds": …, "stages": {"read": …, …}}`, seconds rounded to milliseconds.
+    /// `{"wall_seconds": …, "stages": {"read": …, …}, "phases": {"register": …, …}}`, seconds
+    /// rounded to milliseconds.
     pub fn to_json(&self, wall: Duration) -> serde_json::Value {
         let round = |s: f64| (s * 1000.0).round() / 1000.0;
         let stages: serde_json::Map<String, serde_json::Value> = Stage::ALL
             .iter()
             .map(|&s| (s.as_str().to_string(), round(self.seconds(s)).into()))
             .collect();
+        let phases: serde_json::Map<String, serde_json::Value> = self
+            .phases()
+            .into_iter()
+            .map(|(name, d)| (name.to_string(), round(d.as_secs_f64()).into()))
+            .collect();
         serde_json::json!({
             "wall_seconds": round(wall.as_secs_f64()),
             "stages": stages,
+            "phases": phases,
         })
     }
 
-    /// The table `--timings` prints: one line per stage with its seconds and share.
+    /// The tables `--timings` prints: one line per stage with its seconds and share, then one
+    /// per phase with its wall time.
     pub fn print(&self, out: &mut impl std::io::Write, wall: Duration) -> std::io::Result<()> {
         let busy: f64 = Stage::ALL.iter().map(|&s| self.seconds(s)).sum();
         writeln!(out, "stage        thread-seconds   share")?;
@@ -98,7 +130,12 @@ impl Timings {
             "{:<12} {:>14.3}  (elapsed)",
             "wall",
             wall.as_secs_f64()
-        )
+        )?;
+        writeln!(out, "phase          wall-seconds")?;
+        for (name, d) in self.phases() {
+            writeln!(out, "{:<12} {:>14.3}", name, d.as_secs_f64())?;
+        }
+        Ok(())
     }
 }
 
@@ -124,5 +161,24 @@ mod tests {
             text.contains("match                 2.000   88.9%"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn phases_are_listed_in_the_order_they_ran() {
+        let t = Timings::default();
+        assert_eq!(t.phase("register", || 7), 7);
+        t.phase("search", || std::thread::sleep(Duration::from_millis(20)));
+        let json = t.to_json(Duration::from_secs(1));
+        let phases = json["phases"].as_object().unwrap();
+        assert_eq!(
+            phases.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["register", "search"]
+        );
+        assert!(phases["search"].as_f64().unwrap() >= 0.02);
+        let mut text = Vec::new();
+        t.print(&mut text, Duration::from_secs(1)).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("\nregister "), "{text}");
+        assert!(text.contains("\nsearch "), "{text}");
     }
 }

@@ -495,10 +495,35 @@ fn timings_per_stage_are_printed_with_the_flag_and_always_in_summary_json() {
         assert!(seconds >= 0.0, "{stage}: {seconds}");
     }
     assert!(summary["timings"]["wall_seconds"].as_f64().unwrap() > 0.0);
+    // The phases ran one after another, each timed once, in this order.
+    let phases = summary["timings"]["phases"]
+        .as_object()
+        .expect("summary.json timings.phases");
+    let names: Vec<&str> = phases.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["register", "index", "participants", "search", "outputs"]
+    );
+    let sum: f64 = phases.values().map(|v| v.as_f64().unwrap_or(-1.0)).sum();
+    assert!(
+        sum <= summary["timings"]["wall_seconds"].as_f64().unwrap() + 0.005,
+        "phases {sum} s within the run"
+    );
 
     let run = env.reconcile_into("timed", &["--timings"]);
     run.expect_code(0);
-    for stage in ["read", "normalize", "index", "match", "write", "wall"] {
+    for stage in [
+        "read",
+        "normalize",
+        "index",
+        "match",
+        "write",
+        "wall",
+        "register",
+        "participants",
+        "search",
+        "outputs",
+    ] {
         assert!(
             run.stderr.lines().any(|l| l.starts_with(stage)),
             "no {stage} line in:\n{}",

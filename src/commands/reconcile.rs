@@ -71,13 +71,16 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let threads = pool.current_num_threads();
     pool.install(|| -> Result<ExitCode> {
         let progress = Progress::bytes(!config.quiet, register_file.size, "register");
-        let (register, register_rejects, register_info) =
-            register::load::load(register_file, config, &progress, &timings)?;
+        let (register, register_rejects, register_info) = timings.phase("register", || {
+            register::load::load(register_file, config, &progress, &timings)
+        })?;
         progress.finish();
-        let (indexes, weights) = rayon::join(
-            || timings.time(Stage::Index, || RegisterIndexes::build(&register)),
-            || estimate_weights(config, &register, &timings),
-        );
+        let (indexes, weights) = timings.phase("index", || {
+            rayon::join(
+                || timings.time(Stage::Index, || RegisterIndexes::build(&register)),
+                || estimate_weights(config, &register, &timings),
+            )
+        });
         let weights = weights?;
         let thresholds = config.thresholds.for_register(register.len());
         let model = indexes.model(&register, &weights, &thresholds);
@@ -118,16 +121,18 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             excel: config.excel,
             mask_ids: config.mask_ids,
         };
-        let (mut finished, changes) = timings.time(Stage::Write, || {
-            finalize::write_final(
-                &out,
-                style,
-                &intermediate,
-                &log,
-                &register,
-                &mut stats,
-                previous.as_ref(),
-            )
+        let (mut finished, changes) = timings.phase("outputs", || {
+            timings.time(Stage::Write, || {
+                finalize::write_final(
+                    &out,
+                    style,
+                    &intermediate,
+                    &log,
+                    &register,
+                    &mut stats,
+                    previous.as_ref(),
+                )
+            })
         })?;
         let writing_reports = Instant::now();
         finished.push(rejects_file.finish()?);
@@ -269,26 +274,28 @@ fn stream_participants(
         mapping: &mapping,
         timings,
     };
-    while let Some(chunk) = chunks.next_chunk() {
-        timings.add(Stage::Read, chunk.parse_time);
-        let part = process_chunk(&context, &chunk.records, &chunk.lines, rows);
-        let writing = Instant::now();
-        rows += chunk.records.len() as u64;
-        let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
-        results_w.write_all(&part.results).map_err(write_err)?;
-        mismatches_w
-            .write_all(&part.mismatches)
-            .map_err(write_err)?;
-        rejected += part.rejects.len() as u64;
-        rejects::append(rejects_file, &part.rejects)?;
-        stats.merge(part.stats);
-        log.extend(part.log);
-        deferred.extend(part.deferred);
-        timings.add(Stage::Write, writing.elapsed());
-        progress.set(chunk.bytes_read);
-        chunks.recycle(chunk);
-    }
-    chunks.finish()?;
+    timings.phase("participants", || -> Result<()> {
+        while let Some(chunk) = chunks.next_chunk() {
+            timings.add(Stage::Read, chunk.parse_time);
+            let part = process_chunk(&context, &chunk.records, &chunk.lines, rows);
+            let writing = Instant::now();
+            rows += chunk.records.len() as u64;
+            let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
+            results_w.write_all(&part.results).map_err(write_err)?;
+            mismatches_w
+                .write_all(&part.mismatches)
+                .map_err(write_err)?;
+            rejected += part.rejects.len() as u64;
+            rejects::append(rejects_file, &part.rejects)?;
+            stats.merge(part.stats);
+            log.extend(part.log);
+            deferred.extend(part.deferred);
+            timings.add(Stage::Write, writing.elapsed());
+            progress.set(chunk.bytes_read);
+            chunks.recycle(chunk);
+        }
+        chunks.finish().map(drop)
+    })?;
     progress.finish();
     let flush_err = |e: std::io::Error| Error::io(out.path(), e);
     results_w.flush().map_err(flush_err)?;
@@ -306,7 +313,9 @@ fn stream_participants(
         model: &searching,
         ..context
     };
-    let deferred = search_deferred(&context, deferred, out, &mut log, &mut stats)?;
+    let deferred = context.timings.phase("search", || {
+        search_deferred(&context, deferred, out, &mut log, &mut stats)
+    })?;
     Ok(FirstPass {
         stats,
         log,

@@ -84,7 +84,7 @@ pub fn load(
             })
             .collect()
     };
-    let mut store = |parsed: Parsed| {
+    let mut store = |builder: &mut RegisterBuilder, parsed: Parsed| {
         let storing = std::time::Instant::now();
         rows += parsed.len() as u64;
         for result in parsed {
@@ -107,7 +107,7 @@ pub fn load(
         let chunk = chunks.next_chunk();
         let Some(chunk) = chunk else {
             if let Some(parsed) = pending.take() {
-                store(parsed);
+                store(&mut builder, parsed);
             }
             break;
         };
@@ -115,11 +115,17 @@ pub fn load(
         let ((), parsed) = rayon::join(
             || {
                 if let Some(parsed) = pending.take() {
-                    store(parsed);
+                    store(&mut builder, parsed);
                 }
             },
             || parse(&chunk),
         );
+        if pending.is_none() && chunk.bytes_read > 0 {
+            // The first chunk tells the bytes per row: room for the whole file, plus a margin
+            // for rows longer than these.
+            let expected = parsed.len() as f64 * size as f64 / chunk.bytes_read as f64;
+            builder.reserve_total((expected * 1.02) as usize + 1024);
+        }
         pending = Some(parsed);
         progress.set(chunk.bytes_read);
         chunks.recycle(chunk);

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use super::{PersonIdx, Register};
 
 #[derive(Debug, Default)]
@@ -14,8 +16,9 @@ pub struct Frequencies {
     family: Vec<u32>,
     /// Persons per folded syllable, as given name (last syllable).
     given: Vec<u32>,
-    /// Persons per packed date of birth.
-    dob: HashMap<u32, u32>,
+    /// Persons per packed date of birth. foldhash, not SipHash: this is looked up for every
+    /// scored candidate whose date agrees (only lookups: the hasher changes no result).
+    dob: HashMap<u32, u32, FixedState>,
 }
 
 impl Frequencies {
@@ -25,7 +28,7 @@ impl Frequencies {
             persons: register.len() as u64,
             family: vec![0; syllables],
             given: vec![0; syllables],
-            dob: HashMap::new(),
+            dob: HashMap::default(),
         };
         for p in 0..register.len() as PersonIdx {
             if let Some((family, given)) = register.family_given(p) {

@@ -264,9 +264,45 @@ fn read_person(
 
 /// The register's `status`: `deceased` (or its usual Vietnamese spellings) marks a death.
 fn is_deceased(raw: &str) -> bool {
+    let raw = raw.trim();
+    // Nearly every row says `alive` (or nothing): decided without normalizing a string.
+    if raw.is_ascii() && !raw.contains(|c: char| c.is_ascii_whitespace()) {
+        return raw.eq_ignore_ascii_case("deceased") || raw.eq_ignore_ascii_case("dead");
+    }
     let status = name::canonical(raw);
     matches!(
         status.as_str(),
         "deceased" | "dead" | "đã mất" | "đã chết" | "chết" | "mất" | "tử vong"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_marks_a_death_in_any_case_and_spelling() {
+        for dead in [
+            "deceased",
+            "Deceased",
+            " DEAD ",
+            "Đã mất",
+            "đã  chết",
+            "TỬ VONG",
+            "Ðã mất",
+        ] {
+            assert!(is_deceased(dead), "{dead:?}");
+        }
+        for alive in [
+            "",
+            "alive",
+            "Alive",
+            "song",
+            "tu vong",
+            "deceased?",
+            "not dead",
+        ] {
+            assert!(!is_deceased(alive), "{alive:?}");
+        }
+    }
 }

@@ -148,9 +148,8 @@ fn year_typos(year: u16) -> Vec<u16> {
     years
 }
 
-/// Register persons whose ID is one substitution or one adjacent transposition from `id`, in
-/// the order the variants are made.
-pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
+/// The 12-digit numbers one substitution or one adjacent transposition from `id`.
+fn one_edit_variants(id: u64) -> Vec<u64> {
     let mut digits = [0u8; 12];
     let mut rest = id;
     for d in digits.iter_mut().rev() {
@@ -173,6 +172,13 @@ pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
             variants.push(id - a * place(i) - b * place(i + 1) + b * place(i) + a * place(i + 1));
         }
     }
+    variants
+}
+
+/// Register persons whose ID is one substitution or one adjacent transposition from `id`, in
+/// the order the variants are made.
+pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
+    let mut variants = one_edit_variants(id);
     // Most substitutions in the first six digits make a prefix nobody has: dropped before the
     // table is touched. The rest are looked up together (see `register::prefetch`).
     variants.retain(|&v| register.may_hold_prefix(v));
@@ -181,15 +187,46 @@ pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
     found
 }
 
+/// True when the 12-digit IDs `a` and `b` are one substitution or one adjacent transposition
+/// apart: `b` is among `a`'s [`one_edit_variants`], decided without making them.
+pub fn one_edit_apart(a: u64, b: u64) -> bool {
+    let (mut x, mut y) = (a, b);
+    let mut differing = [0usize; 3];
+    let mut count = 0;
+    let (mut da, mut db) = ([0u8; 12], [0u8; 12]);
+    for i in (0..12).rev() {
+        (da[i], db[i]) = ((x % 10) as u8, (y % 10) as u8);
+        (x, y) = (x / 10, y / 10);
+        if da[i] != db[i] {
+            if count == differing.len() {
+                return false;
+            }
+            differing[count] = i;
+            count += 1;
+        }
+    }
+    match count {
+        1 => true,
+        // Found from the right: the second is the left one.
+        2 => {
+            let (right, left) = (differing[0], differing[1]);
+            right == left + 1 && da[left] == db[right] && da[right] == db[left]
+        }
+        _ => false,
+    }
+}
+
 /// Finds and scores the candidates for a participant. `exclude` is a person already known not
 /// to be this participant (the holder of the participant's ID, when that is someone else).
 ///
-/// Two rounds (why: the mistyped-date variants are most of the lookups, and a block grows with
-/// the register, so asking them for every row made the search's cost per row grow with it):
-/// first the keys of the values as given and the ID neighbours; only when that finds no
-/// candidate who would be SUGGESTED are the variants asked (day and month swapped, the year off
-/// by one or mistyped, the reversed name with those dates). A participant whose fields are
-/// right, the most common case, is decided in the first round.
+/// Two rounds (why: the mistyped-date variants and the ID's one-edit neighbours are most of the
+/// lookups, and a block grows with the register, so asking them for every row made the search's
+/// cost per row grow with it): first the keys of the values as given, each person found marked
+/// as an ID typo when their ID is one edit from the one given, and then, unless that already
+/// decided on such a person, the register IDs one edit from the one given; only when the first
+/// round finds no candidate who would be SUGGESTED are the variants asked (day and month
+/// swapped, the year off by one or mistyped, the reversed name with those dates). A participant
+/// whose fields are right, the most common case, is decided in the first round.
 pub fn search(
     p: &Participant,
     model: &Model<'_>,
@@ -205,19 +242,23 @@ pub fn search(
         }
         _ => Default::default(),
     };
+    let given_id = match p.id {
+        ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
+        _ => None,
+    };
     let mut persons: Vec<(PersonIdx, bool)> = Vec::new();
     persons_in_blocks(&first, model, &mut persons, &mut found.capped_blocks);
-    if let ParsedId::Cccd(id) | ParsedId::Restored(id) = p.id {
-        persons.extend(
-            id_neighbours(id, model.register)
-                .into_iter()
-                .map(|person| (person, true)),
-        );
+    // A person the blocks found carries the ID-typo evidence when their ID is one edit from
+    // the one given: decided on the two numbers, without probing the ID's ~119 variants.
+    if let (Some(id), Some(ids)) = (given_id, model.register.numeric_ids()) {
+        for (person, typo) in persons.iter_mut() {
+            *typo = one_edit_apart(id, ids[*person as usize]);
+        }
     }
     let names = NameIds::of(&p.name, &model.register.syllables);
     let mut candidates = score(p, &names, persons, &[], exclude, model, scratch);
     let t = model.thresholds;
-    let decided = match candidates.as_slice() {
+    let decided = |candidates: &[Candidate]| match candidates {
         [best, rest @ ..] => {
             best.score() >= t.suggest
                 && rest
@@ -226,20 +267,49 @@ pub fn search(
         }
         [] => false,
     };
-    if !decided && !variants.is_empty() {
+    // The ID's neighbours belong to the first round, but are looked up only when its values
+    // have not already decided on a person one edit from the ID (who outranks any other).
+    if let Some(id) = given_id {
+        if !(decided(&candidates) && candidates[0].id_typo) {
+            let neighbours = id_neighbours(id, model.register)
+                .into_iter()
+                .map(|person| (person, true))
+                .collect();
+            add_scored(
+                p,
+                &names,
+                neighbours,
+                exclude,
+                model,
+                scratch,
+                &mut candidates,
+            );
+        }
+    }
+    if !decided(&candidates) {
         let mut more = Vec::new();
         persons_in_blocks(&variants, model, &mut more, &mut found.capped_blocks);
-        let seen: Vec<PersonIdx> = {
-            let mut seen: Vec<PersonIdx> = candidates.iter().map(|c| c.person).collect();
-            seen.sort_unstable();
-            seen
-        };
-        candidates.extend(score(p, &names, more, &seen, exclude, model, scratch));
-        sort_best_first(&mut candidates);
+        add_scored(p, &names, more, exclude, model, scratch, &mut candidates);
     }
     candidates.truncate(KEEP);
     found.candidates = candidates;
     found
+}
+
+/// Scores `persons` not yet among `candidates` and merges them in, best first.
+fn add_scored(
+    p: &Participant,
+    names: &NameIds,
+    persons: Vec<(PersonIdx, bool)>,
+    exclude: Option<PersonIdx>,
+    model: &Model<'_>,
+    scratch: &mut Scratch,
+    candidates: &mut Vec<Candidate>,
+) {
+    let mut seen: Vec<PersonIdx> = candidates.iter().map(|c| c.person).collect();
+    seen.sort_unstable();
+    candidates.extend(score(p, names, persons, &seen, exclude, model, scratch));
+    sort_best_first(candidates);
 }
 
 /// The keys of the two rounds of [`search`]: the values as given, then their usual mistypings.
@@ -368,5 +438,30 @@ mod tests {
             date_variants(PartialDate::new(1990, 3, 25).unwrap()).len(),
             3
         );
+    }
+
+    #[test]
+    fn one_edit_apart_is_membership_of_the_variants() {
+        let mut rng = crate::matching::weights::SplitMix(7);
+        for _ in 0..300 {
+            let a = rng.below(1_000_000_000_000);
+            let variants = one_edit_variants(a);
+            for &v in &variants {
+                assert!(one_edit_apart(a, v), "{a:012} {v:012}");
+            }
+            // Two edits, other numbers and the ID itself are not one edit apart.
+            let twice = one_edit_variants(variants[rng.below(variants.len() as u64) as usize]);
+            for b in twice
+                .into_iter()
+                .chain((0..50).map(|_| rng.below(1_000_000_000_000)))
+                .chain([a])
+            {
+                assert_eq!(
+                    one_edit_apart(a, b),
+                    variants.contains(&b),
+                    "{a:012} {b:012}"
+                );
+            }
+        }
     }
 }

@@ -281,6 +281,12 @@ impl RegisterBuilder {
         stats.persons = kept.len() as u64;
         stats.rejected += duplicates.len() as u64;
         stats.deceased = traits.iter().filter(|&&t| t & DECEASED != 0).count() as u64;
+        let old_directory = match &old_ids {
+            OldIdIndex::Numeric(old) => {
+                super::ids::OldIdDirectory::build(old.iter().map(|&(value, _)| value))
+            }
+            OldIdIndex::Text(_) => super::ids::OldIdDirectory::default(),
+        };
         let id_table = match &ids {
             IdColumn::Numeric(ids) => super::ids::IdTable::build(ids),
             IdColumn::Text(_) => super::ids::IdTable::default(),
@@ -289,6 +295,7 @@ impl RegisterBuilder {
             ids,
             id_table,
             old_ids,
+            old_directory,
             name_offsets,
             name_syllables,
             dobs,

@@ -135,9 +135,82 @@ impl IdTable {
     }
 }
 
+/// Where each old ID (a number below 10^9) may be in the sorted old-ID index: a bucket of a
+/// few entries, found in one read. Why: the first pass looks up every 9-digit ID given, and a
+/// binary search over tens of millions of entries is ~25 dependent steps, most of them misses.
+#[derive(Debug, Default)]
+pub struct OldIdDirectory {
+    /// `starts[b]` is the first entry whose bucket is `b` or more.
+    starts: Vec<u32>,
+    bits: u32,
+}
+
+const OLD_ID_RANGE: u64 = 1_000_000_000;
+
+impl OldIdDirectory {
+    /// The directory of the sorted old IDs `values` (about 4 entries a bucket).
+    pub fn build(values: impl ExactSizeIterator<Item = u32>) -> OldIdDirectory {
+        let bits = (values.len() / 4).max(2).ilog2().clamp(1, 24);
+        let mut directory = OldIdDirectory {
+            starts: Vec::with_capacity((1 << bits) + 1),
+            bits,
+        };
+        for (i, value) in values.enumerate() {
+            let bucket = directory.bucket(value);
+            while directory.starts.len() <= bucket {
+                directory.starts.push(i as u32);
+            }
+        }
+        directory
+    }
+
+    fn bucket(&self, value: u32) -> usize {
+        ((u64::from(value).min(OLD_ID_RANGE - 1) << self.bits) / OLD_ID_RANGE) as usize
+    }
+
+    /// The entries (of an index of `len`) that can hold `value`.
+    pub fn range(&self, value: u32, len: usize) -> std::ops::Range<usize> {
+        let b = self.bucket(value);
+        let start = self.starts.get(b).map_or(len, |&s| s as usize);
+        let end = self.starts.get(b + 1).map_or(len, |&s| s as usize);
+        start..end
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_old_id_directory_narrows_to_the_entries_a_binary_search_finds() {
+        let mut rng = crate::matching::weights::SplitMix(3);
+        for n in [0usize, 1, 5, 1000, 20_000] {
+            let mut values: Vec<u32> = (0..n)
+                .map(|i| match i % 3 {
+                    // Clustered (a province's numbers), spread, and repeated values.
+                    0 => 25_000_000 + rng.below(50_000) as u32,
+                    1 => rng.below(OLD_ID_RANGE) as u32,
+                    _ => 123_456_789,
+                })
+                .collect();
+            values.sort_unstable();
+            let directory = OldIdDirectory::build(values.iter().copied());
+            let probes = values
+                .iter()
+                .copied()
+                .chain((0..500).map(|_| rng.below(OLD_ID_RANGE) as u32))
+                .chain([0, 999_999_999, u32::MAX]);
+            for probe in probes {
+                let range = directory.range(probe, values.len());
+                let bucket = &values[range.clone()];
+                let lo = range.start + bucket.partition_point(|&v| v < probe);
+                let hi = range.start + bucket.partition_point(|&v| v <= probe);
+                let expected =
+                    values.partition_point(|&v| v < probe)..values.partition_point(|&v| v <= probe);
+                assert_eq!(lo..hi, expected, "{probe} in {n}");
+            }
+        }
+    }
 
     #[test]
     fn finds_exactly_what_a_binary_search_finds() {

@@ -19,7 +19,7 @@
 //! | date of birth (packed) | 4 |
 //! | gender + deceased, province | 2 |
 //! | name: offset + ~3.3 syllables × 4 | ~17 |
-//! | old-ID index (`(u32, u32)`, persons with an old ID) | 8 |
+//! | old-ID index (`(u32, u32)`, persons with an old ID; its directory ~1 more, ≤ 64 MB) | 8-9 |
 //! | **register** | **~50-60** |
 //! | blocking index ([`blocking`]: 6 keys × 8 for a full date, 1-2 for a partial one; directory ≤ 256 MB) | ~50 |
 //! | **with the search's index** | **~100-110** |
@@ -115,6 +115,8 @@ pub struct Register {
     /// Constant-time lookups of numeric IDs ([`ids::IdTable`]); empty for opaque IDs.
     id_table: ids::IdTable,
     old_ids: OldIdIndex,
+    /// Buckets of the numeric old-ID index ([`ids::OldIdDirectory`]).
+    old_directory: ids::OldIdDirectory,
     /// Person `i`'s syllables are `name_syllables[name_offsets[i]..name_offsets[i + 1]]`.
     name_offsets: Vec<u32>,
     name_syllables: Vec<u32>,
@@ -206,9 +208,11 @@ impl Register {
     pub fn find_old_id(&self, id: &ParsedId) -> &[(u32, PersonIdx)] {
         match (&self.old_ids, id) {
             (OldIdIndex::Numeric(index), ParsedId::Old(v) | ParsedId::OldRestored(v)) => {
-                let start = index.partition_point(|(old, _)| old < v);
-                let end = start + index[start..].partition_point(|(old, _)| old == v);
-                &index[start..end]
+                let bucket = self.old_directory.range(*v, index.len());
+                let bucket = &index[bucket];
+                let start = bucket.partition_point(|(old, _)| old < v);
+                let end = start + bucket[start..].partition_point(|(old, _)| old == v);
+                &bucket[start..end]
             }
             _ => &[],
         }

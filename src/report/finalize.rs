@@ -35,6 +35,11 @@ pub struct LinkLog {
 }
 
 impl LinkLog {
+    pub fn reserve(&mut self, rows: usize) {
+        self.links.reserve(rows);
+        self.keys.reserve(rows);
+    }
+
     pub fn extend(&mut self, other: LinkLog) {
         self.links.extend(other.links);
         self.keys.extend(other.keys);

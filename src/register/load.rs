@@ -102,31 +102,35 @@ pub fn load(
     // Normalizing is the costly part and is independent per row: it runs in parallel. Storing
     // is serial in file order (interning must see rows in one order to be deterministic), so it
     // overlaps with normalizing the next chunk instead of leaving a core idle.
-    let mut pending: Option<Parsed> = None;
+    // The parsed chunk not stored yet, and the file's bytes read up to its end.
+    let mut pending: Option<(Parsed, u64)> = None;
+    let mut reserved = false;
     loop {
         let chunk = chunks.next_chunk();
         let Some(chunk) = chunk else {
-            if let Some(parsed) = pending.take() {
+            if let Some((parsed, _)) = pending.take() {
                 store(&mut builder, parsed);
             }
             break;
         };
         timings.add(Stage::Read, chunk.parse_time);
-        let ((), parsed) = rayon::join(
+        let (stored_bytes, parsed) = rayon::join(
             || {
-                if let Some(parsed) = pending.take() {
+                pending.take().map(|(parsed, bytes)| {
                     store(&mut builder, parsed);
-                }
+                    bytes
+                })
             },
             || parse(&chunk),
         );
-        if pending.is_none() && chunk.bytes_read > 0 {
-            // The first chunk tells the bytes per row: room for the whole file, plus a margin
-            // for rows longer than these.
-            let expected = parsed.len() as f64 * size as f64 / chunk.bytes_read as f64;
+        if let (false, Some(bytes)) = (reserved, stored_bytes.filter(|&b| b > 0)) {
+            // The first stored chunk tells the bytes per person and the syllables per name:
+            // room for the whole file, plus a margin for rows longer than these.
+            reserved = true;
+            let expected = builder.len() as f64 * size as f64 / bytes as f64;
             builder.reserve_total((expected * 1.02) as usize + 1024);
         }
-        pending = Some(parsed);
+        pending = Some((parsed, chunk.bytes_read));
         progress.set(chunk.bytes_read);
         chunks.recycle(chunk);
     }

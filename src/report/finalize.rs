@@ -310,7 +310,7 @@ fn write_results(
         let row_flags = flags.of(row);
         counted.add_reasons(row_flags);
         write_flagged(&mut results, record, RESULTS_REASONS, row_flags)
-            .map_err(|e| Error::other(format!("writing results.csv: {e}")))?;
+            .map_err(|e| Error::io(results.path(), e))?;
         let text = |i: usize| String::from_utf8_lossy(&raw::field(record, i)).into_owned();
         if let (Some(previous), Some(w)) = (previous, changes.as_mut()) {
             let status = Status::parse(&text(1));
@@ -364,7 +364,7 @@ fn write_mismatches(
             MISMATCHES_REASONS,
             flags.of(row),
         )
-        .map_err(|e| Error::other(format!("writing mismatches.csv: {e}")))
+        .map_err(|e| Error::io(mismatches.path(), e))
     };
     let mut searched = raw_records(&intermediate.searched.mismatches)?;
     let (mut record, mut pending) = (Vec::new(), Vec::new());

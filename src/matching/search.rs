@@ -246,15 +246,8 @@ pub fn search(
         ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
         _ => None,
     };
-    let mut persons: Vec<(PersonIdx, bool)> = Vec::new();
+    let mut persons: Vec<PersonIdx> = Vec::new();
     persons_in_blocks(&first, model, &mut persons, &mut found.capped_blocks);
-    // A person the blocks found carries the ID-typo evidence when their ID is one edit from
-    // the one given: decided on the two numbers, without probing the ID's ~119 variants.
-    if let (Some(id), Some(ids)) = (given_id, model.register.numeric_ids()) {
-        for (person, typo) in persons.iter_mut() {
-            *typo = one_edit_apart(id, ids[*person as usize]);
-        }
-    }
     let names = NameIds::of(&p.name, &model.register.syllables);
     let mut candidates = score(p, &names, persons, &[], exclude, model, scratch);
     let t = model.thresholds;
@@ -271,10 +264,7 @@ pub fn search(
     // have not already decided on a person one edit from the ID (who outranks any other).
     if let Some(id) = given_id {
         if !(decided(&candidates) && candidates[0].id_typo) {
-            let neighbours = id_neighbours(id, model.register)
-                .into_iter()
-                .map(|person| (person, true))
-                .collect();
+            let neighbours = id_neighbours(id, model.register);
             add_scored(
                 p,
                 &names,
@@ -300,7 +290,7 @@ pub fn search(
 fn add_scored(
     p: &Participant,
     names: &NameIds,
-    persons: Vec<(PersonIdx, bool)>,
+    persons: Vec<PersonIdx>,
     exclude: Option<PersonIdx>,
     model: &Model<'_>,
     scratch: &mut Scratch,
@@ -345,7 +335,7 @@ fn rounds_of_keys(
 fn persons_in_blocks(
     keys: &[u32],
     model: &Model<'_>,
-    persons: &mut Vec<(PersonIdx, bool)>,
+    persons: &mut Vec<PersonIdx>,
     capped: &mut u32,
 ) {
     model.index.prefetch(keys);
@@ -355,7 +345,7 @@ fn persons_in_blocks(
             *capped += 1;
             continue;
         }
-        persons.extend(block.map(|person| (person, false)));
+        persons.extend(block);
     }
 }
 
@@ -363,25 +353,32 @@ fn persons_in_blocks(
 fn score(
     p: &Participant,
     names: &NameIds,
-    mut persons: Vec<(PersonIdx, bool)>,
+    mut persons: Vec<PersonIdx>,
     seen: &[PersonIdx],
     exclude: Option<PersonIdx>,
     model: &Model<'_>,
     scratch: &mut Scratch,
 ) -> Vec<Candidate> {
-    // A person reached both ways keeps the ID-typo evidence.
-    persons.sort_unstable_by_key(|&(person, typo)| (person, !typo));
-    persons.dedup_by_key(|&mut (person, _)| person);
+    persons.sort_unstable();
+    persons.dedup();
     // A 12-digit ID was given and names nobody, or someone else: a candidate whose own ID is
-    // not one edit from it carries the ID's "differs" evidence.
-    let id_given = matches!(p.id, ParsedId::Cccd(_) | ParsedId::Restored(_));
-    model
-        .register
-        .prefetch_persons(persons.iter().map(|&(person, _)| person));
+    // one edit from it carries the ID-typo evidence (however the candidate was found: decided
+    // on the two numbers), any other candidate the ID's "differs" evidence.
+    let given_id = match p.id {
+        ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
+        _ => None,
+    };
+    let id_given = given_id.is_some();
+    let held_ids = model.register.numeric_ids();
+    model.register.prefetch_persons(persons.iter().copied());
     let mut candidates: Vec<Candidate> = persons
         .into_iter()
-        .filter(|&(person, _)| Some(person) != exclude && seen.binary_search(&person).is_err())
-        .map(|(person, id_typo)| {
+        .filter(|&person| Some(person) != exclude && seen.binary_search(&person).is_err())
+        .map(|person| {
+            let id_typo = match (given_id, held_ids) {
+                (Some(id), Some(ids)) => one_edit_apart(id, ids[person as usize]),
+                _ => false,
+            };
             let comparison = compare(p, names, model.register, person, scratch);
             let mut scores = model.weights.score(
                 &comparison,

@@ -151,12 +151,15 @@ impl Register {
         found.map(|i| i as PersonIdx)
     }
 
-    /// Requests what comparing with `persons` will read (see [`prefetch`]): their fields, then
-    /// their names' syllables. The search scores dozens of candidates a row, each otherwise
+    /// Requests what comparing with `persons` will read (see [`prefetch`]): their IDs and
+    /// fields, then their names' syllables. The search scores dozens of candidates a row, each otherwise
     /// several waits for memory. Changes no result.
     pub fn prefetch_persons(&self, persons: impl Iterator<Item = PersonIdx> + Clone) {
         for p in persons.clone() {
             let p = p as usize;
+            if let IdColumn::Numeric(ids) = &self.ids {
+                prefetch::prefetch(ids, p);
+            }
             prefetch::prefetch(&self.name_offsets, p);
             prefetch::prefetch(&self.dobs, p);
             prefetch::prefetch(&self.traits, p);

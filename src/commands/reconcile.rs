@@ -293,11 +293,9 @@ fn stream_participants(
                 log.extend(part.log);
                 deferred.extend(part.deferred);
             }
-            if first_chunk && chunk.bytes_read > 0 {
-                // The first chunk tells the bytes per row: the per-row log gets room for the
-                // whole file at once instead of doubling (gigabytes copied at 100M rows).
-                let expected =
-                    (rows as f64 * size as f64 / chunk.bytes_read as f64 * 1.02) as usize;
+            if first_chunk {
+                // The first chunk tells the bytes per row.
+                let expected = crate::input::expected_rows(rows as usize, chunk.bytes_read, size);
                 log.reserve(expected.saturating_sub(log.links.len()));
             }
             timings.add(Stage::Write, writing.elapsed());
@@ -446,10 +444,7 @@ fn process_rows(
             .flat_map(|rows| {
                 ids.clear();
                 ids.extend(rows.iter().filter_map(|row| match row {
-                    ReadRow::Read(_, p) => match p.id {
-                        ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
-                        _ => None,
-                    },
+                    ReadRow::Read(_, p) => p.id.cccd(),
                     ReadRow::Rejected(..) => None,
                 }));
                 context.register.prefetch_id_holders(&ids);

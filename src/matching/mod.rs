@@ -243,10 +243,7 @@ pub fn search_for(
 /// Steps 1-2: the ID lookup and the verification of its hit.
 pub fn match_by_id(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> ByIdOutcome {
     let register = model.register;
-    let structure = match p.id {
-        ParsedId::Cccd(v) | ParsedId::Restored(v) => Some(CccdStructure::of(v)),
-        _ => None,
-    };
+    let structure = p.id.cccd().map(CccdStructure::of);
     let mut id_reasons = ReasonSet::default();
     if structure.is_some_and(|s| s.contradicts(p.gender, p.dob.known().map(|d| d.year()))) {
         id_reasons.insert(Reason::IdStructure);

@@ -15,7 +15,6 @@ use super::{Model, Participant, Scratch};
 use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::Gender;
-use crate::normalize::ParsedId;
 use crate::register::blocking::{key_of, KeyKind, NameParts, UNKNOWN_SYLLABLE};
 use crate::register::{PersonIdx, Register};
 
@@ -242,10 +241,7 @@ pub fn search(
         }
         _ => Default::default(),
     };
-    let given_id = match p.id {
-        ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
-        _ => None,
-    };
+    let given_id = p.id.cccd();
     let mut persons: Vec<PersonIdx> = Vec::new();
     persons_in_blocks(&first, model, &mut persons, &mut found.capped_blocks);
     let names = NameIds::of(&p.name, &model.register.syllables);
@@ -364,10 +360,7 @@ fn score(
     // A 12-digit ID was given and names nobody, or someone else: a candidate whose own ID is
     // one edit from it carries the ID-typo evidence (however the candidate was found: decided
     // on the two numbers), any other candidate the ID's "differs" evidence.
-    let given_id = match p.id {
-        ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
-        _ => None,
-    };
+    let given_id = p.id.cccd();
     let id_given = given_id.is_some();
     let held_ids = model.register.numeric_ids();
     model.register.prefetch_persons(persons.iter().copied());

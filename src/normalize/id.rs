@@ -46,6 +46,14 @@ pub enum ParsedId {
 }
 
 impl ParsedId {
+    /// The 12-digit number, as given or with its lost leading zeros restored.
+    pub fn cccd(&self) -> Option<u64> {
+        match *self {
+            ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
+            _ => None,
+        }
+    }
+
     /// ```
     /// use popsync::normalize::{IdFormat, ParsedId};
     /// assert_eq!(ParsedId::parse(" 001.090-012345 ", IdFormat::Cccd), ParsedId::Cccd(1090012345));

@@ -244,19 +244,24 @@ impl BlockIndex {
     /// then the entries those point at (see [`super::prefetch`]). Changes no result.
     pub fn prefetch(&self, keys: &[u32]) {
         for &key in keys {
-            super::prefetch::prefetch(&self.directory, (key >> (32 - self.bits)) as usize);
+            super::prefetch::prefetch(&self.directory, self.bucket(key));
         }
         for &key in keys {
-            if let Some(&lo) = self.directory.get((key >> (32 - self.bits)) as usize) {
+            if let Some(&lo) = self.directory.get(self.bucket(key)) {
                 super::prefetch::prefetch(&self.entries, lo as usize);
             }
         }
     }
 
+    /// The directory slot of `key`: its top `bits` bits.
+    fn bucket(&self, key: u32) -> usize {
+        (key >> (32 - self.bits)) as usize
+    }
+
     /// The persons filed under `key`.
     pub fn block(&self, key: u32) -> impl ExactSizeIterator<Item = PersonIdx> + '_ {
         let k = key as u64;
-        let bucket = (key >> (32 - self.bits)) as usize;
+        let bucket = self.bucket(key);
         let (lo, hi) = match (self.directory.get(bucket), self.directory.get(bucket + 1)) {
             (Some(&lo), Some(&hi)) => (lo as usize, hi as usize),
             _ => (0, 0),

@@ -88,7 +88,7 @@ impl IdTable {
             return;
         }
         for &id in probes {
-            super::prefetch::prefetch(&self.slots, mix(id) as usize & self.mask);
+            self.prefetch_slot(id);
         }
         found.extend(probes.iter().filter_map(|&id| self.find(ids, id)));
     }

@@ -124,11 +124,9 @@ pub fn load(
             || parse(&chunk),
         );
         if let (false, Some(bytes)) = (reserved, stored_bytes.filter(|&b| b > 0)) {
-            // The first stored chunk tells the bytes per person and the syllables per name:
-            // room for the whole file, plus a margin for rows longer than these.
+            // The first stored chunk tells the bytes per person and the syllables per name.
             reserved = true;
-            let expected = builder.len() as f64 * size as f64 / bytes as f64;
-            builder.reserve_total((expected * 1.02) as usize + 1024);
+            builder.reserve_total(crate::input::expected_rows(builder.len(), bytes, size));
         }
         pending = Some((parsed, chunk.bytes_read));
         progress.set(chunk.bytes_read);

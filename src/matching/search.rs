@@ -21,6 +21,8 @@ use crate::register::{PersonIdx, Register};
 /// How many candidates are kept per participant (the best is decided on, the rest are listed
 /// for AMBIGUOUS rows).
 pub const KEEP: usize = 5;
+/// How many persons ahead of the one being compared their names are requested (see `score`).
+const AHEAD: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
@@ -82,14 +84,29 @@ fn date_variants(d: PartialDate) -> Vec<PartialDate> {
 }
 
 /// The blocking keys to ask for a participant (see [`crate::register::blocking`] for what each
-/// key survives), in two rounds: the date keys with the date as given and the name keys for the
-/// participant's year; then the date keys with day and month swapped and the year off by one,
-/// and the first key with the year mistyped.
-fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> (Vec<u32>, Vec<u32>) {
+/// key survives), in the rounds [`search`] asks them.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Rounds {
+    /// The (date of birth, family, given) key of the values as given: every person with the
+    /// participant's name and date is in its block.
+    core: Vec<u32>,
+    /// The other keys of the values as given: the other date keys, the reversed name, and the
+    /// name keys for the participant's year (they reach a wrong day or month).
+    first: Vec<u32>,
+    /// The date keys with day and month swapped and the year off by one, and the first key
+    /// with the year mistyped.
+    variants: Vec<u32>,
+}
+
+/// Adds the keys of `name` with `dob` and `gender` to `rounds`.
+fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, rounds: &mut Rounds) {
     use KeyKind::*;
-    let (mut first, mut variants) = (Vec::with_capacity(16), Vec::with_capacity(48));
     for (i, date) in date_variants(dob).into_iter().enumerate() {
-        let keys = if i == 0 { &mut first } else { &mut variants };
+        let keys = if i == 0 {
+            &mut rounds.first
+        } else {
+            &mut rounds.variants
+        };
         for kind in [
             DobFamilyGiven,
             DobFamilyMiddleGivenFirst,
@@ -102,7 +119,9 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> (Vec<u32>, 
     for year in year_typos(dob.year()) {
         let date = PartialDate::new(year, dob.month().unwrap_or(0), dob.day().unwrap_or(0));
         if let Some(date) = date {
-            variants.extend(key_of(DobFamilyGiven, name, date, gender));
+            rounds
+                .variants
+                .extend(key_of(DobFamilyGiven, name, date, gender));
         }
     }
     // The name keys hold the gender: ask each one when the participant's is unknown.
@@ -110,11 +129,12 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> (Vec<u32>, 
         Gender::Unknown => &[Gender::Male, Gender::Female, Gender::Unknown],
         known => &[known][..],
     };
+    let names = &mut rounds.first;
     for &sex in genders {
         match dob.month() {
-            Some(_) => first.extend(key_of(NameGenderYearMonth, name, dob, sex)),
+            Some(_) => names.extend(key_of(NameGenderYearMonth, name, dob, sex)),
             // A year-only date may be any month of the register's full dates.
-            None => first.extend((1..=12).filter_map(|month| {
+            None => names.extend((1..=12).filter_map(|month| {
                 key_of(
                     NameGenderYearMonth,
                     name,
@@ -123,10 +143,9 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender) -> (Vec<u32>, 
                 )
             })),
         }
-        first.extend(key_of(NameGenderYearDay, name, dob, sex));
-        first.extend(key_of(NameGenderYear, name, dob, sex));
+        names.extend(key_of(NameGenderYearDay, name, dob, sex));
+        names.extend(key_of(NameGenderYear, name, dob, sex));
     }
-    (first, variants)
 }
 
 /// Years one keystroke from `year`: a digit of its last two replaced, or those two swapped.
@@ -226,6 +245,13 @@ pub fn one_edit_apart(a: u64, b: u64) -> bool {
 /// round finds no candidate who would be SUGGESTED are the variants asked (day and month
 /// swapped, the year off by one or mistyped, the reversed name with those dates). A participant
 /// whose fields are right, the most common case, is decided in the first round.
+///
+/// The first round starts with the one block that holds everyone with the participant's name
+/// and date; its other blocks are read only when that block's best does not already lead
+/// anyone else's highest possible score by the margin
+/// ([`crate::matching::weights::Weights::bound_without_exact_name_and_date`]), or when a later
+/// round undoes the decision. That changes no result: it skips only persons who could not be
+/// the answer nor a listed alternative.
 pub fn search(
     p: &Participant,
     model: &Model<'_>,
@@ -233,17 +259,20 @@ pub fn search(
     scratch: &mut Scratch,
 ) -> Found {
     let mut found = Found::default();
-    let (first, variants) = match (participant_parts(p, model), p.dob.known()) {
-        (Some((parts, texts)), Some(dob)) => {
+    let keyed = participant_parts(p, model).zip(p.dob.known());
+    let rounds = match &keyed {
+        Some(((parts, texts), dob)) => {
             let reversed = (texts.len() >= 2 && parts.family != parts.given)
                 .then(|| parts.reversed(&texts[0]));
-            rounds_of_keys(&parts, reversed.as_ref(), dob, p.gender)
+            rounds_of_keys(parts, reversed.as_ref(), *dob, p.gender)
         }
-        _ => Default::default(),
+        None => Rounds::default(),
     };
     let given_id = p.id.cccd();
     let mut persons: Vec<PersonIdx> = Vec::new();
-    persons_in_blocks(&first, model, &mut persons, &mut found.capped_blocks);
+    let mut capped_core = 0;
+    persons_in_blocks(&rounds.core, model, &mut persons, &mut capped_core);
+    found.capped_blocks += capped_core;
     let names = NameIds::of(&p.name, &model.register.syllables);
     let mut candidates = score(p, &names, persons, &[], exclude, model, scratch);
     let t = model.thresholds;
@@ -256,6 +285,30 @@ pub fn search(
         }
         [] => false,
     };
+    // Everyone with the participant's name and date is now scored (unless their block was
+    // capped); anyone else scores at most `bound`. When the best leads that by the margin, no
+    // other person of the first round can change what is decided, and their blocks (most of
+    // the search's work in a national register, where a common name on one day is shared by
+    // dozens) are left unread; they are read after all if a later round undoes the decision.
+    let deferred = match &keyed {
+        Some(((parts, _), dob)) if capped_core == 0 && decided(&candidates) => {
+            let bound = model.weights.bound_without_exact_name_and_date(
+                model.frequencies.name_share(parts.family, parts.given),
+                model.frequencies.dob_share(dob.pack()),
+                given_id.is_some(),
+                model.linked,
+            );
+            candidates[0].score() - bound >= t.margin
+        }
+        _ => false,
+    };
+    if deferred {
+        found.capped_blocks += capped_blocks(&rounds.first, model);
+    } else {
+        let mut more = Vec::new();
+        persons_in_blocks(&rounds.first, model, &mut more, &mut found.capped_blocks);
+        add_scored(p, &names, more, exclude, model, scratch, &mut candidates);
+    }
     // The ID's neighbours belong to the first round, but are looked up only when its values
     // have not already decided on a person one edit from the ID (who outranks any other).
     if let Some(id) = given_id {
@@ -273,8 +326,13 @@ pub fn search(
         }
     }
     if !decided(&candidates) {
+        if deferred {
+            let (mut more, mut counted) = (Vec::new(), 0);
+            persons_in_blocks(&rounds.first, model, &mut more, &mut counted);
+            add_scored(p, &names, more, exclude, model, scratch, &mut candidates);
+        }
         let mut more = Vec::new();
-        persons_in_blocks(&variants, model, &mut more, &mut found.capped_blocks);
+        persons_in_blocks(&rounds.variants, model, &mut more, &mut found.capped_blocks);
         add_scored(p, &names, more, exclude, model, scratch, &mut candidates);
     }
     candidates.truncate(KEEP);
@@ -298,33 +356,46 @@ fn add_scored(
     sort_best_first(candidates);
 }
 
-/// The keys of the two rounds of [`search`]: the values as given, then their usual mistypings.
+/// The keys of the rounds of [`search`]: the values as given, then their usual mistypings.
 fn rounds_of_keys(
     parts: &NameParts,
     reversed: Option<&NameParts>,
     dob: PartialDate,
     gender: Gender,
-) -> (Vec<u32>, Vec<u32>) {
-    let (mut first, mut variants) = query_keys(parts, dob, gender);
+) -> Rounds {
+    let mut rounds = Rounds::default();
+    query_keys(parts, dob, gender, &mut rounds);
     if let Some(reversed) = reversed {
         if dob.precision() == Precision::Day {
             for (i, date) in date_variants(dob).into_iter().enumerate() {
                 let key = key_of(KeyKind::DobFamilyGiven, reversed, date, gender);
-                if i == 0 { &mut first } else { &mut variants }.extend(key);
+                if i == 0 {
+                    &mut rounds.first
+                } else {
+                    &mut rounds.variants
+                }
+                .extend(key);
             }
         } else {
-            let (a, b) = query_keys(reversed, dob, gender);
-            first.extend(a);
-            variants.extend(b);
+            query_keys(reversed, dob, gender, &mut rounds);
         }
     }
-    for keys in [&mut first, &mut variants] {
+    rounds
+        .core
+        .extend(key_of(KeyKind::DobFamilyGiven, parts, dob, gender));
+    let Rounds {
+        core,
+        first,
+        variants,
+    } = &mut rounds;
+    for keys in [&mut *first, &mut *variants] {
         keys.sort_unstable();
         keys.dedup();
     }
-    // A key asked in the first round need not be asked again.
-    variants.retain(|k| first.binary_search(k).is_err());
-    (first, variants)
+    // A key asked in an earlier round need not be asked again.
+    first.retain(|k| !core.contains(k));
+    variants.retain(|k| !core.contains(k) && first.binary_search(k).is_err());
+    rounds
 }
 
 /// Adds the persons filed under `keys`, skipping (and counting) blocks over the cap.
@@ -345,6 +416,15 @@ fn persons_in_blocks(
     }
 }
 
+/// How many of the blocks filed under `keys` are over the cap (those a search skips).
+fn capped_blocks(keys: &[u32], model: &Model<'_>) -> u32 {
+    model.index.prefetch(keys);
+    let cap = model.thresholds.block_cap;
+    keys.iter()
+        .filter(|&&key| model.index.block(key).len() > cap)
+        .count() as u32
+}
+
 /// Scores the persons (each once; `seen`, sorted, are already scored), best first.
 fn score(
     p: &Participant,
@@ -363,9 +443,33 @@ fn score(
     let given_id = p.id.cccd();
     let id_given = given_id.is_some();
     let held_ids = model.register.numeric_ids();
-    model.register.prefetch_persons(persons.iter().copied());
+    // Each person's fields are requested 2 × AHEAD persons before they are compared, and their
+    // name (whose place is one of those fields) AHEAD before: asking for all of a crowded
+    // block's persons at once would evict the first ones' lines before they are read.
+    let register = model.register;
+    let ask = |i: usize| {
+        if let Some(&p) = persons.get(i) {
+            register.prefetch_fields(p);
+            if let Some(linked) = model.linked {
+                linked.prefetch(p);
+            }
+        }
+    };
+    (0..2 * AHEAD).for_each(ask);
+    persons
+        .iter()
+        .take(AHEAD)
+        .for_each(|&p| register.prefetch_name(p));
     let mut candidates: Vec<Candidate> = persons
-        .into_iter()
+        .iter()
+        .enumerate()
+        .map(|(i, &person)| {
+            ask(i + 2 * AHEAD);
+            if let Some(&p) = persons.get(i + AHEAD) {
+                register.prefetch_name(p);
+            }
+            person
+        })
         .filter(|&person| Some(person) != exclude && seen.binary_search(&person).is_err())
         .map(|person| {
             let id_typo = match (given_id, held_ids) {

@@ -252,26 +252,90 @@ impl Weights {
         freq: &Frequencies,
         id_typo: bool,
     ) -> FieldScores {
-        let mut name = self.name[c.name as usize].weight;
-        if matches!(c.name, NameLevel::Exact | NameLevel::Diacritics) {
-            if let Some((family, given)) = register.family_given(person) {
-                name = (self.name[c.name as usize].m / freq.name_share(family, given)).log2();
-            }
-        }
-        let mut dob = self.dob[c.dob as usize].weight;
-        if c.dob == DateLevel::Exact {
-            if let Some(d) = register.dob(person) {
-                dob = (self.dob[c.dob as usize].m / freq.dob_share(d.pack())).log2();
-            }
-        }
+        let name_share = matches!(c.name, NameLevel::Exact | NameLevel::Diacritics)
+            .then(|| register.family_given(person))
+            .flatten()
+            .map(|(family, given)| freq.name_share(family, given));
+        let dob_share = (c.dob == DateLevel::Exact)
+            .then(|| register.dob(person))
+            .flatten()
+            .map(|d| freq.dob_share(d.pack()));
+        self.score_levels(c, name_share, dob_share, id_typo)
+    }
+
+    /// [`Weights::score`] once the shares are looked up: an exact (or accent-only) name and an
+    /// exact date weigh by how rare they are, when their share is known.
+    fn score_levels(
+        &self,
+        c: &Comparison,
+        name_share: Option<f64>,
+        dob_share: Option<f64>,
+        id_typo: bool,
+    ) -> FieldScores {
+        let adjusted = |level: &LevelWeight, share: Option<f64>| {
+            share.map_or(level.weight, |share| (level.m / share).log2())
+        };
         FieldScores {
-            name,
-            dob,
+            name: adjusted(&self.name[c.name as usize], name_share),
+            dob: adjusted(&self.dob[c.dob as usize], dob_share),
             gender: self.gender[c.gender as usize].weight,
             province: self.province[c.province as usize].weight,
             id: if id_typo { self.id_typo } else { 0.0 },
             linked: 0.0,
         }
+    }
+
+    /// The highest score a search candidate can reach ([`Weights::score`] plus the one-to-one
+    /// evidence) who does not have *both* the participant's name (exactly or but for accents)
+    /// and the participant's exact date of birth. `name_share` and `dob_share` are the shares
+    /// of the participant's folded family and given name and of their date (what such a
+    /// candidate's name or date weighs by); `id_given`: a 12-digit ID was given.
+    ///
+    /// Why: every person with a name and a full date is filed under (date, family, given), so
+    /// once the search has scored that block, everyone else is such a candidate; when the best
+    /// leads this bound by the margin, no one else can change the decision (see
+    /// [`crate::matching::search::search`]). Each term is the most its field can give and
+    /// floating-point addition is monotonic, so the bound is never below a real score.
+    pub fn bound_without_exact_name_and_date(
+        &self,
+        name_share: f64,
+        dob_share: f64,
+        id_given: bool,
+        linked: Option<&LinkedElsewhere>,
+    ) -> f64 {
+        let most = |levels: &[LevelWeight], keep: &dyn Fn(usize) -> bool| {
+            (levels.iter().enumerate())
+                .filter(|&(i, _)| keep(i))
+                .map(|(_, l)| l.weight)
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        // A candidate with an exact name or date has one, so its share is always known.
+        let adjusted = |l: &LevelWeight, share: f64| (l.m / share).log2();
+        let exactish = [NameLevel::Exact as usize, NameLevel::Diacritics as usize];
+        let name_exactish = exactish
+            .iter()
+            .map(|&i| adjusted(&self.name[i], name_share))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let name_other = most(&self.name, &|i| !exactish.contains(&i));
+        let exact_date = DateLevel::Exact as usize;
+        let dob_other = most(&self.dob, &|i| i != exact_date);
+        let dob_any = dob_other.max(adjusted(&self.dob[exact_date], dob_share));
+        let rest = FieldScores {
+            name: 0.0,
+            dob: 0.0,
+            gender: most(&self.gender, &|_| true),
+            province: most(&self.province, &|_| true),
+            id: if id_given {
+                self.id_typo.max(self.id_differs)
+            } else {
+                0.0
+            },
+            linked: linked.map_or(0.0, |l| l.linked_weight.max(l.unlinked_weight)),
+        };
+        [(name_exactish, dob_other), (name_other, dob_any)]
+            .into_iter()
+            .map(|(name, dob)| FieldScores { name, dob, ..rest }.total())
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 }
 
@@ -431,6 +495,12 @@ impl LinkedElsewhere {
         }
     }
 
+    /// Requests the word [`LinkedElsewhere::weight`] reads for `person`.
+    #[inline]
+    pub fn prefetch(&self, person: PersonIdx) {
+        crate::register::prefetch::prefetch(&self.linked, person as usize / 64);
+    }
+
     /// The evidence for `person` being a search's answer.
     pub fn weight(&self, person: PersonIdx) -> f64 {
         let (word, bit) = (person as usize / 64, 1u64 << (person % 64));
@@ -479,6 +549,82 @@ mod tests {
         assert!(w.dob[DateLevel::Typo as usize].weight > w.dob[DateLevel::Differs as usize].weight);
         assert_eq!(w.dob[DateLevel::Invalid as usize].weight, 0.0);
         assert!((w.id_typo - 19.93).abs() < 0.01);
+    }
+
+    /// Random level counts, so that every level's weight and `m` varies from run to run.
+    fn random_counts(rng: &mut SplitMix) -> LevelCounts {
+        let mut counts = LevelCounts::default();
+        let mut fill = |levels: &mut [u64]| {
+            for c in levels {
+                *c = rng.below(1000);
+            }
+        };
+        fill(&mut counts.name);
+        fill(&mut counts.dob);
+        fill(&mut counts.gender);
+        fill(&mut counts.province);
+        counts
+    }
+
+    #[test]
+    fn the_search_bound_is_the_best_score_without_an_exact_name_and_date() {
+        let mut rng = SplitMix(11);
+        for round in 0..200 {
+            let (m, u) = (random_counts(&mut rng), random_counts(&mut rng));
+            let w = Weights::estimate(&m, &u, rng.below(1000) as f64 * 1e-6);
+            let share = |rng: &mut SplitMix| (rng.below(1_000_000) + 1) as f64 * 1e-6;
+            let (name_share, dob_share) = (share(&mut rng), share(&mut rng));
+            let links: Vec<PersonIdx> = (0..50).map(|_| rng.below(40) as PersonIdx).collect();
+            let linked = LinkedElsewhere::estimate(&links, 40);
+            let linked = (round % 2 == 0).then_some(&linked);
+            for id_given in [false, true] {
+                let bound =
+                    w.bound_without_exact_name_and_date(name_share, dob_share, id_given, linked);
+                let mut best_outside = f64::NEG_INFINITY;
+                for name in NAME_LEVELS {
+                    for dob in DATE_LEVELS {
+                        for gender in GENDER_LEVELS {
+                            for province in PROVINCE_LEVELS {
+                                let c = Comparison {
+                                    name,
+                                    dob,
+                                    gender,
+                                    province,
+                                };
+                                let exact_name =
+                                    matches!(name, NameLevel::Exact | NameLevel::Diacritics);
+                                let exact_date = dob == DateLevel::Exact;
+                                let id_typos: &[bool] =
+                                    if id_given { &[false, true] } else { &[false] };
+                                for &id_typo in id_typos {
+                                    // As the search scores a candidate.
+                                    let mut scores = w.score_levels(
+                                        &c,
+                                        exact_name.then_some(name_share),
+                                        exact_date.then_some(dob_share),
+                                        id_typo,
+                                    );
+                                    if id_given && !id_typo {
+                                        scores.id = w.id_differs;
+                                    }
+                                    for linked_score in linked.map_or(vec![0.0], |l| {
+                                        vec![l.linked_weight, l.unlinked_weight]
+                                    }) {
+                                        scores.linked = linked_score;
+                                        if !(exact_name && exact_date) {
+                                            best_outside = best_outside.max(scores.total());
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                // Never below a score it covers, and no looser than the best of them.
+                assert!(best_outside <= bound, "{best_outside} > {bound}");
+                assert!(bound - best_outside < 1e-9, "{bound} vs {best_outside}");
+            }
+        }
     }
 
     #[test]

@@ -156,19 +156,32 @@ impl Register {
     /// several waits for memory. Changes no result.
     pub fn prefetch_persons(&self, persons: impl Iterator<Item = PersonIdx> + Clone) {
         for p in persons.clone() {
-            let p = p as usize;
-            if let IdColumn::Numeric(ids) = &self.ids {
-                prefetch::prefetch(ids, p);
-            }
-            prefetch::prefetch(&self.name_offsets, p);
-            prefetch::prefetch(&self.dobs, p);
-            prefetch::prefetch(&self.traits, p);
-            prefetch::prefetch(&self.provinces, p);
+            self.prefetch_fields(p);
         }
         for p in persons {
-            if let Some(&start) = self.name_offsets.get(p as usize) {
-                prefetch::prefetch(&self.name_syllables, start as usize);
-            }
+            self.prefetch_name(p);
+        }
+    }
+
+    /// Requests the person's fixed-size fields (ID, name offset, date, traits, province).
+    #[inline]
+    pub fn prefetch_fields(&self, p: PersonIdx) {
+        let p = p as usize;
+        if let IdColumn::Numeric(ids) = &self.ids {
+            prefetch::prefetch(ids, p);
+        }
+        prefetch::prefetch(&self.name_offsets, p);
+        prefetch::prefetch(&self.dobs, p);
+        prefetch::prefetch(&self.traits, p);
+        prefetch::prefetch(&self.provinces, p);
+    }
+
+    /// Requests the person's name syllables: reads the name offset, so it is asked after
+    /// [`Register::prefetch_fields`] has had time to bring that in.
+    #[inline]
+    pub fn prefetch_name(&self, p: PersonIdx) {
+        if let Some(&start) = self.name_offsets.get(p as usize) {
+            prefetch::prefetch(&self.name_syllables, start as usize);
         }
     }
 

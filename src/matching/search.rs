@@ -442,7 +442,6 @@ fn score(
     // on the two numbers), any other candidate the ID's "differs" evidence.
     let given_id = p.id.cccd();
     let id_given = given_id.is_some();
-    let held_ids = model.register.numeric_ids();
     // Each person's fields are requested 2 × AHEAD persons before they are compared, and their
     // name (whose place is one of those fields) AHEAD before: asking for all of a crowded
     // block's persons at once would evict the first ones' lines before they are read.
@@ -472,8 +471,8 @@ fn score(
         })
         .filter(|&person| Some(person) != exclude && seen.binary_search(&person).is_err())
         .map(|person| {
-            let id_typo = match (given_id, held_ids) {
-                (Some(id), Some(ids)) => one_edit_apart(id, ids[person as usize]),
+            let id_typo = match (given_id, model.register.numeric_id(person)) {
+                (Some(id), Some(held)) => one_edit_apart(id, held),
                 _ => false,
             };
             let comparison = compare(p, names, model.register, person, scratch);

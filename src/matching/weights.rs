@@ -436,17 +436,16 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
 /// The chance that a random register person's ID is one substitution or adjacent transposition
 /// away from a given ID: the density of IDs around sampled register IDs, over the register size.
 pub fn id_typo_share(register: &Register) -> f64 {
-    let Some(ids) = register.numeric_ids() else {
-        return 1.0;
-    };
-    let n = ids.len() as u64;
-    if n == 0 {
+    let n = register.len() as u64;
+    if n == 0 || register.numeric_id(0).is_none() {
         return 1.0;
     }
     let mut rng = SplitMix(SEED ^ 1);
     let mut neighbours = 0u64;
     for _ in 0..ID_SAMPLE.min(n) {
-        let id = ids[rng.below(n) as usize];
+        let Some(id) = register.numeric_id(rng.below(n) as PersonIdx) else {
+            return 1.0;
+        };
         neighbours += super::search::id_neighbours(id, register).len() as u64;
     }
     // At least one neighbour in the sample, so the share is never zero.

@@ -6,7 +6,8 @@ use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
 use super::{
-    IdColumn, OldIdIndex, PersonIdx, Register, RegisterStats, Syllables, DECEASED, GENDER_MASK,
+    IdColumn, OldIdIndex, PersonIdx, PersonRecord, Register, RegisterStats, Syllables, DECEASED,
+    GENDER_MASK,
 };
 use crate::normalize::date::PartialDate;
 use crate::normalize::name;
@@ -210,12 +211,8 @@ impl RegisterBuilder {
         for (new, &old) in kept.iter().enumerate() {
             position[old as usize] = new as PersonIdx;
         }
-        // Gathers in file order → ID order are random reads: done in parallel.
-        fn permute<T: Copy + Send + Sync>(kept: &[PersonIdx], v: &[T]) -> Vec<T> {
-            kept.par_iter().map(|&i| v[i as usize]).collect()
-        }
         let ids = if numeric {
-            IdColumn::Numeric(permute(&kept, &self.numeric_ids))
+            IdColumn::Numeric
         } else {
             let mut text = self.text_ids;
             IdColumn::Text(
@@ -274,13 +271,30 @@ impl RegisterBuilder {
             Some(*end)
         }));
         drop(lengths);
-        let dobs = permute(&kept, &self.dobs);
-        let traits = permute(&kept, &self.traits);
-        let provinces = permute(&kept, &self.provinces);
+        // Gathers in file order → ID order are random reads: done in parallel.
+        let mut records: Vec<PersonRecord> = kept
+            .par_iter()
+            .zip(&name_offsets[..kept.len()])
+            .map(|(&i, &name_start)| {
+                let i = i as usize;
+                PersonRecord::new(
+                    if numeric { self.numeric_ids[i] } else { 0 },
+                    self.traits[i],
+                    self.provinces[i],
+                    name_start,
+                    self.dobs[i],
+                )
+            })
+            .collect();
+        records.push(PersonRecord::new(0, 0, 0, name_offsets[kept.len()], 0));
+        drop(name_offsets);
         let mut stats = self.stats;
         stats.persons = kept.len() as u64;
         stats.rejected += duplicates.len() as u64;
-        stats.deceased = traits.iter().filter(|&&t| t & DECEASED != 0).count() as u64;
+        stats.deceased = kept
+            .iter()
+            .filter(|&&i| self.traits[i as usize] & DECEASED != 0)
+            .count() as u64;
         let old_directory = match &old_ids {
             OldIdIndex::Numeric(old) => {
                 super::ids::OldIdDirectory::build(old.iter().map(|&(value, _)| value))
@@ -288,7 +302,9 @@ impl RegisterBuilder {
             OldIdIndex::Text(_) => super::ids::OldIdDirectory::default(),
         };
         let id_table = match &ids {
-            IdColumn::Numeric(ids) => super::ids::IdTable::build(ids),
+            IdColumn::Numeric => {
+                super::ids::IdTable::build(records[..kept.len()].iter().map(PersonRecord::id))
+            }
             IdColumn::Text(_) => super::ids::IdTable::default(),
         };
         let register = Register {
@@ -296,11 +312,8 @@ impl RegisterBuilder {
             id_table,
             old_ids,
             old_directory,
-            name_offsets,
+            records,
             name_syllables,
-            dobs,
-            traits,
-            provinces,
             syllables: self.syllables,
             stats,
         };

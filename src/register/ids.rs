@@ -33,12 +33,12 @@ fn prefix6(id: u64) -> usize {
 
 impl IdTable {
     /// The table of `ids` (sorted, distinct: person `i` holds `ids[i]`).
-    pub fn build(ids: &[u64]) -> IdTable {
+    pub fn build(ids: impl ExactSizeIterator<Item = u64>) -> IdTable {
         let capacity = (ids.len() * 4 / 3 + 1).next_power_of_two().max(16);
         let mask = capacity - 1;
         let mut slots = vec![0u64; capacity];
         let mut prefixes = vec![0u64; 1_000_000 / 64 + 1];
-        for (person, &id) in ids.iter().enumerate() {
+        for (person, id) in ids.enumerate() {
             let h = mix(id);
             let mut at = h as usize & mask;
             while slots[at] != 0 {
@@ -57,9 +57,10 @@ impl IdTable {
         }
     }
 
-    /// The person holding `id`; `ids` is the array the table was built from.
+    /// The person holding `id`; `id_of(i)` is the ID of person `i` (`ids[i]` of the array the
+    /// table was built from).
     #[inline]
-    pub fn find(&self, ids: &[u64], id: u64) -> Option<PersonIdx> {
+    pub fn find(&self, id_of: impl Fn(usize) -> u64, id: u64) -> Option<PersonIdx> {
         if self.slots.is_empty() {
             return None;
         }
@@ -73,7 +74,7 @@ impl IdTable {
             }
             if slot >> 32 == tag {
                 let person = (slot & 0xffff_ffff) as usize - 1;
-                if ids[person] == id {
+                if id_of(person) == id {
                     return Some(person as PersonIdx);
                 }
             }
@@ -83,14 +84,19 @@ impl IdTable {
 
     /// The persons holding any of `probes`, in the order of `probes`: as [`IdTable::find`] on
     /// each, with every probe's slot requested from memory before the first is read.
-    pub fn find_each(&self, ids: &[u64], probes: &[u64], found: &mut Vec<PersonIdx>) {
+    pub fn find_each(
+        &self,
+        id_of: impl Fn(usize) -> u64 + Copy,
+        probes: &[u64],
+        found: &mut Vec<PersonIdx>,
+    ) {
         if self.slots.is_empty() {
             return;
         }
         for &id in probes {
             self.prefetch_slot(id);
         }
-        found.extend(probes.iter().filter_map(|&id| self.find(ids, id)));
+        found.extend(probes.iter().filter_map(|&id| self.find(id_of, id)));
     }
 
     /// Requests from memory the slot where looking up `id` starts.
@@ -220,16 +226,16 @@ mod tests {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let table = IdTable::build(&ids);
+        let table = IdTable::build(ids.iter().copied());
         for probe in ids
             .iter()
             .flat_map(|&id| [id, id + 1, id.saturating_sub(1), id ^ 0x10])
             .chain((0..5000u64).map(|i| mix(i ^ 0xabc) % 1_000_000_000_000))
         {
             let expected = ids.binary_search(&probe).ok().map(|i| i as PersonIdx);
-            assert_eq!(table.find(&ids, probe), expected, "{probe}");
+            assert_eq!(table.find(|i| ids[i], probe), expected, "{probe}");
             let mut each = Vec::new();
-            table.find_each(&ids, &[probe, probe], &mut each);
+            table.find_each(|i| ids[i], &[probe, probe], &mut each);
             let twice: Vec<PersonIdx> = [expected, expected].into_iter().flatten().collect();
             assert_eq!(each, twice, "{probe}");
             if expected.is_some() {
@@ -239,6 +245,9 @@ mod tests {
         assert!(
             !table.may_hold_prefix(555_555_000_000) || ids.iter().any(|&i| prefix6(i) == 555_555)
         );
-        assert_eq!(IdTable::build(&[]).find(&[], 5), None);
+        assert_eq!(
+            IdTable::build(std::iter::empty()).find(|_| unreachable!(), 5),
+            None
+        );
     }
 }

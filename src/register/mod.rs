@@ -5,20 +5,18 @@
 //! lookups by personal ID and by old ID and gives each person's fields, and never changes, so
 //! the matching threads share it without locks.
 //!
-//! Layout (why it is compact): one entry per person in parallel arrays sorted by ID, and
-//! nothing per person is a heap object. Names are sequences of interned syllables (`u32` each):
-//! a national register has tens of thousands of distinct syllables but a hundred million names.
-//! Dates are packed into `u32`.
+//! Layout (why it is compact): one 16-byte [`PersonRecord`] per person (ID, traits, province,
+//! date, where the name starts), sorted by ID, and nothing per person is a heap object. Names
+//! are sequences of interned syllables (`u32` each): a national register has tens of thousands
+//! of distinct syllables but a hundred million names. Dates are packed into `u32`.
 //!
 //! Footprint per person (the memory budget of SPEC section 6 is built from it):
 //!
 //! | what | bytes |
 //! |---|---|
-//! | ID (`u64`) | 8 |
+//! | record: ID, gender + deceased, province, date of birth, name start | 16 |
 //! | ID table ([`ids`]: one `u64` slot per person at a load of 1/2 to 3/4) | 11-21 |
-//! | date of birth (packed) | 4 |
-//! | gender + deceased, province | 2 |
-//! | name: offset + ~3.3 syllables × 4 | ~17 |
+//! | name: ~3.3 syllables × 4 | ~13 |
 //! | old-ID index (`(u32, u32)`, persons with an old ID; its directory ~1 more, ≤ 64 MB) | 8-9 |
 //! | **register** | **~50-60** |
 //! | blocking index ([`blocking`]: 6 keys × 8 for a full date, 1-2 for a partial one; directory ≤ 256 MB) | ~50 |
@@ -44,13 +42,56 @@ pub use build::RegisterBuilder;
 /// Index of a person in the register.
 pub type PersonIdx = u32;
 
-/// Personal IDs, sorted ascending (the order of every per-person array).
+/// Personal IDs, sorted ascending (the order of the persons).
 #[derive(Debug)]
 pub enum IdColumn {
-    /// `cccd` format: 12-digit numbers.
-    Numeric(Vec<u64>),
+    /// `cccd` format: 12-digit numbers, held in the persons' records.
+    Numeric,
     /// `any` format: opaque strings.
     Text(Vec<Box<str>>),
+}
+
+/// A person's fixed-size fields in 16 bytes, four to a cache line.
+///
+/// Why one record and not an array per field: a search compares a participant with ~100
+/// persons of a crowded block at 100 million, and the first pass reads the holder of every ID;
+/// with one array per field each comparison waited for five cache misses (ID, name place, date,
+/// traits, province; perf showed those loads as most of the search's time), with the record one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C, align(16))]
+pub struct PersonRecord {
+    /// Bits 0-39: the 12-digit ID (0 for an opaque one); 40-47: gender and deceased;
+    /// 48-55: the province of residence (current province index + 1, 0 unknown).
+    id_traits: u64,
+    /// Where the name starts in `name_syllables`; it ends where the next person's starts.
+    name_start: u32,
+    /// Packed date of birth (0: none).
+    dob: u32,
+}
+
+const ID_BITS: u32 = 40;
+
+impl PersonRecord {
+    fn new(id: u64, traits: u8, province: u8, name_start: u32, dob: u32) -> PersonRecord {
+        debug_assert!(id < 1 << ID_BITS);
+        PersonRecord {
+            id_traits: id | u64::from(traits) << ID_BITS | u64::from(province) << (ID_BITS + 8),
+            name_start,
+            dob,
+        }
+    }
+
+    fn id(&self) -> u64 {
+        self.id_traits & ((1 << ID_BITS) - 1)
+    }
+
+    fn traits(&self) -> u8 {
+        (self.id_traits >> ID_BITS) as u8
+    }
+
+    fn province(&self) -> u8 {
+        (self.id_traits >> (ID_BITS + 8)) as u8
+    }
 }
 
 /// Old ID card numbers → persons, sorted by old ID.
@@ -117,30 +158,26 @@ pub struct Register {
     old_ids: OldIdIndex,
     /// Buckets of the numeric old-ID index ([`ids::OldIdDirectory`]).
     old_directory: ids::OldIdDirectory,
-    /// Person `i`'s syllables are `name_syllables[name_offsets[i]..name_offsets[i + 1]]`.
-    name_offsets: Vec<u32>,
+    /// One per person, then one whose `name_start` ends the last name.
+    records: Vec<PersonRecord>,
     name_syllables: Vec<u32>,
-    dobs: Vec<u32>,
-    traits: Vec<u8>,
-    /// Province of residence: current province index + 1, 0 unknown.
-    provinces: Vec<u8>,
     pub syllables: Syllables,
     pub stats: RegisterStats,
 }
 
 impl Register {
     pub fn len(&self) -> usize {
-        self.dobs.len()
+        self.records.len() - 1
     }
 
     pub fn is_empty(&self) -> bool {
-        self.dobs.is_empty()
+        self.len() == 0
     }
 
     /// The person whose personal ID is `id` (a 12-digit or restored CCCD, or an opaque ID).
     pub fn find_id(&self, id: &ParsedId) -> Option<PersonIdx> {
         let found = match (&self.ids, id) {
-            (IdColumn::Numeric(_), ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
+            (IdColumn::Numeric, ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
                 return self.find_numeric(*v);
             }
             (IdColumn::Text(ids), ParsedId::Opaque(s)) => {
@@ -163,25 +200,18 @@ impl Register {
         }
     }
 
-    /// Requests the person's fixed-size fields (ID, name offset, date, traits, province).
+    /// Requests the person's fixed-size fields (their [`PersonRecord`]).
     #[inline]
     pub fn prefetch_fields(&self, p: PersonIdx) {
-        let p = p as usize;
-        if let IdColumn::Numeric(ids) = &self.ids {
-            prefetch::prefetch(ids, p);
-        }
-        prefetch::prefetch(&self.name_offsets, p);
-        prefetch::prefetch(&self.dobs, p);
-        prefetch::prefetch(&self.traits, p);
-        prefetch::prefetch(&self.provinces, p);
+        prefetch::prefetch(&self.records, p as usize);
     }
 
-    /// Requests the person's name syllables: reads the name offset, so it is asked after
+    /// Requests the person's name syllables: reads the record, so it is asked after
     /// [`Register::prefetch_fields`] has had time to bring that in.
     #[inline]
     pub fn prefetch_name(&self, p: PersonIdx) {
-        if let Some(&start) = self.name_offsets.get(p as usize) {
-            prefetch::prefetch(&self.name_syllables, start as usize);
+        if let Some(record) = self.records.get(p as usize) {
+            prefetch::prefetch(&self.name_syllables, record.name_start as usize);
         }
     }
 
@@ -190,7 +220,7 @@ impl Register {
     /// looks up one ID per participant, each otherwise a chain of waits for memory. Changes no
     /// result.
     pub fn prefetch_id_holders(&self, ids: &[u64]) {
-        let IdColumn::Numeric(held) = &self.ids else {
+        let IdColumn::Numeric = &self.ids else {
             return;
         };
         for &id in ids {
@@ -200,9 +230,6 @@ impl Register {
             .iter()
             .filter_map(|&id| self.id_table.likely_holder(id))
             .collect();
-        for &p in &holders {
-            prefetch::prefetch(held, p as usize);
-        }
         self.prefetch_persons(holders.iter().copied());
     }
 
@@ -214,8 +241,9 @@ impl Register {
     /// The persons holding any of the 12-digit `ids`, in the order of `ids` (see
     /// [`ids::IdTable::find_each`]).
     pub fn find_numeric_each(&self, ids: &[u64], found: &mut Vec<PersonIdx>) {
-        if let IdColumn::Numeric(held) = &self.ids {
-            self.id_table.find_each(held, ids, found);
+        if let IdColumn::Numeric = &self.ids {
+            self.id_table
+                .find_each(|p| self.records[p].id(), ids, found);
         }
     }
 
@@ -252,15 +280,16 @@ impl Register {
     /// The person's personal ID as printed.
     pub fn person_id(&self, p: PersonIdx) -> String {
         match &self.ids {
-            IdColumn::Numeric(ids) => format_cccd(ids[p as usize]),
+            IdColumn::Numeric => format_cccd(self.records[p as usize].id()),
             IdColumn::Text(ids) => ids[p as usize].to_string(),
         }
     }
 
-    /// All numeric IDs, sorted (for lookups of ID variants).
-    pub fn numeric_ids(&self) -> Option<&[u64]> {
+    /// The person's 12-digit ID (none in a register of opaque IDs).
+    #[inline]
+    pub fn numeric_id(&self, p: PersonIdx) -> Option<u64> {
         match &self.ids {
-            IdColumn::Numeric(ids) => Some(ids),
+            IdColumn::Numeric => Some(self.records[p as usize].id()),
             IdColumn::Text(_) => None,
         }
     }
@@ -269,8 +298,8 @@ impl Register {
     #[inline]
     pub fn find_numeric(&self, id: u64) -> Option<PersonIdx> {
         match &self.ids {
-            IdColumn::Numeric(ids) if self.id_table.may_hold_prefix(id) => {
-                self.id_table.find(ids, id)
+            IdColumn::Numeric if self.id_table.may_hold_prefix(id) => {
+                self.id_table.find(|p| self.records[p].id(), id)
             }
             _ => None,
         }
@@ -279,7 +308,8 @@ impl Register {
     /// The person's name syllables (indexes into `syllables.written`).
     pub fn syllable_ids(&self, p: PersonIdx) -> &[u32] {
         let p = p as usize;
-        &self.name_syllables[self.name_offsets[p] as usize..self.name_offsets[p + 1] as usize]
+        let (start, end) = (self.records[p].name_start, self.records[p + 1].name_start);
+        &self.name_syllables[start as usize..end as usize]
     }
 
     fn join<'a>(&'a self, p: PersonIdx, out: &mut String, part: impl Fn(u32) -> &'a str) {
@@ -341,19 +371,19 @@ impl Register {
     }
 
     pub fn dob(&self, p: PersonIdx) -> Option<PartialDate> {
-        PartialDate::unpack(self.dobs[p as usize])
+        PartialDate::unpack(self.records[p as usize].dob)
     }
 
     pub fn gender(&self, p: PersonIdx) -> Gender {
-        Gender::from_u8(self.traits[p as usize] & GENDER_MASK)
+        Gender::from_u8(self.records[p as usize].traits() & GENDER_MASK)
     }
 
     /// The person's province of residence (an index of the current provinces).
     pub fn province(&self, p: PersonIdx) -> Option<u8> {
-        self.provinces[p as usize].checked_sub(1)
+        self.records[p as usize].province().checked_sub(1)
     }
 
     pub fn is_deceased(&self, p: PersonIdx) -> bool {
-        self.traits[p as usize] & DECEASED != 0
+        self.records[p as usize].traits() & DECEASED != 0
     }
 }

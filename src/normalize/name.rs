@@ -78,7 +78,10 @@ struct SyllableForms {
 /// Bounded: past [`SyllableCache::MAX`] entries new syllables are computed and not kept.
 #[derive(Default)]
 struct SyllableCache {
-    map: std::collections::HashMap<Box<str>, SyllableForms, foldhash::fast::FixedState>,
+    /// Token → its place in `forms`: a hit is one lookup (a map of the forms themselves
+    /// needed two, since a borrow returned from one branch cannot be followed by an insert).
+    map: std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    forms: Vec<SyllableForms>,
 }
 
 impl SyllableCache {
@@ -88,25 +91,24 @@ impl SyllableCache {
     /// (empty, or with spaces from a transliteration): then the whole name takes the slow path,
     /// which collapses those spaces.
     fn get(&mut self, token: &str) -> Option<&SyllableForms> {
-        if !self.map.contains_key(token) {
-            let canonical = canonical(token);
-            let folded = fold_canonical(&canonical);
-            let clean = canonical.is_empty()
-                || (!folded.is_empty() && !folded.bytes().any(|b| b.is_ascii_whitespace()));
-            // A full cache sends the name down the slow path too: same forms, more work.
-            if !clean || self.map.len() >= Self::MAX {
-                return None;
-            }
-            self.map.insert(
-                token.into(),
-                SyllableForms {
-                    tidy: tidy_uncached(token).into(),
-                    canonical: canonical.into(),
-                    folded: folded.into(),
-                },
-            );
+        if let Some(&at) = self.map.get(token) {
+            return Some(&self.forms[at as usize]);
         }
-        self.map.get(token)
+        let canonical = canonical(token);
+        let folded = fold_canonical(&canonical);
+        let clean = canonical.is_empty()
+            || (!folded.is_empty() && !folded.bytes().any(|b| b.is_ascii_whitespace()));
+        // A full cache sends the name down the slow path too: same forms, more work.
+        if !clean || self.forms.len() >= Self::MAX {
+            return None;
+        }
+        self.map.insert(token.into(), self.forms.len() as u32);
+        self.forms.push(SyllableForms {
+            tidy: tidy_uncached(token).into(),
+            canonical: canonical.into(),
+            folded: folded.into(),
+        });
+        self.forms.last()
     }
 }
 

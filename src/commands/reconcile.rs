@@ -407,11 +407,7 @@ fn process_rows(
             .iter()
             .zip(lines)
             .map(|(record, &line)| {
-                let row = Row {
-                    line,
-                    record,
-                    mapping: context.mapping,
-                };
+                let row = Row::new(line, record, context.mapping);
                 match read_given(&row) {
                     Ok(given) => {
                         let participant = normalize(&given, config);
@@ -813,11 +809,7 @@ fn estimate_weights(
             if sample.len() == weights::M_SAMPLE_ROWS {
                 break;
             }
-            let row = Row {
-                line,
-                record,
-                mapping: &mapping,
-            };
+            let row = Row::new(line, record, &mapping);
             if let Ok(given) = read_given(&row) {
                 sample.push(normalize(&given, config));
             }

@@ -304,9 +304,27 @@ pub struct Row<'a> {
     pub line: u64,
     pub record: &'a ByteRecord,
     pub mapping: &'a Mapping,
+    /// The record's fields, end to end, when they are UTF-8 with no NUL byte: a field is then
+    /// a slice of it (checked once per row: checking each field apart was ~8 % of reading a
+    /// file, for the usual clean row).
+    text: Option<&'a str>,
 }
 
 impl<'a> Row<'a> {
+    pub fn new(line: u64, record: &'a ByteRecord, mapping: &'a Mapping) -> Row<'a> {
+        let all = record.as_slice();
+        let text = match memchr::memchr(0, all) {
+            None => std::str::from_utf8(all).ok(),
+            Some(_) => None,
+        };
+        Row {
+            line,
+            record,
+            mapping,
+            text,
+        }
+    }
+
     /// Checks the row as a whole: its width must be the header's.
     pub fn check_width(&self) -> Result<(), FieldError> {
         if self.record.len() == self.mapping.width {
@@ -328,6 +346,15 @@ impl<'a> Row<'a> {
         let sources = &self.mapping.sources[column];
         let text = |i: usize| -> Result<&'a str, FieldError> {
             let bytes = self.record.get(i).unwrap_or(b"");
+            if let Some(all) = self.text {
+                // The same bytes, as a slice of the checked text; `get` is `None` when the
+                // field cuts a character in two (valid end to end, not apart), and then the
+                // field is checked on its own below, which reports where.
+                let start = (bytes.as_ptr() as usize).wrapping_sub(all.as_ptr() as usize);
+                if let Some(field) = all.get(start..start.wrapping_add(bytes.len())) {
+                    return Ok(field);
+                }
+            }
             if memchr::memchr(0, bytes).is_some() {
                 return Err(FieldError {
                     column: Some(self.mapping.names[column]),
@@ -564,5 +591,48 @@ impl Reject {
             error: error.message,
             raw: row.raw_text(delimiter, REJECT_RAW_CHARS),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(width: usize) -> Mapping {
+        Mapping {
+            sources: (0..width).map(|i| vec![i]).collect(),
+            names: vec!["column"; width],
+            width,
+            header: (0..width).map(|i| format!("c{i}")).collect(),
+        }
+    }
+
+    #[test]
+    fn fields_are_checked_as_text_whether_or_not_the_row_is_clean() {
+        let m = mapping(3);
+        let clean = ByteRecord::from(vec!["Nguyễn Văn An", "", "é"]);
+        let row = Row::new(2, &clean, &m);
+        assert_eq!(row.field(0).unwrap(), "Nguyễn Văn An");
+        assert_eq!(row.field(1).unwrap(), "");
+        assert_eq!(row.field(2).unwrap(), "é");
+        // "é" cut in two between fields: UTF-8 end to end, not apart.
+        let cut = ByteRecord::from(vec![&b"a\xc3"[..], &b"\xa9b"[..], &b"ok"[..]]);
+        let row = Row::new(3, &cut, &m);
+        assert!(row
+            .field(0)
+            .unwrap_err()
+            .message
+            .contains("invalid UTF-8 at byte 2"));
+        assert!(row
+            .field(1)
+            .unwrap_err()
+            .message
+            .contains("invalid UTF-8 at byte 1"));
+        assert_eq!(row.field(2).unwrap(), "ok");
+        // A NUL anywhere sends every field through its own check.
+        let nul = ByteRecord::from(vec![&b"x\0"[..], &b"fine"[..], &b""[..]]);
+        let row = Row::new(4, &nul, &m);
+        assert!(row.field(0).unwrap_err().message.contains("NUL"));
+        assert_eq!(row.field(1).unwrap(), "fine");
     }
 }

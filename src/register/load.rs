@@ -71,11 +71,7 @@ pub fn load(
                         .iter()
                         .zip(lines)
                         .map(|(record, &line)| {
-                            let row = Row {
-                                line,
-                                record,
-                                mapping: &mapping,
-                            };
+                            let row = Row::new(line, record, &mapping);
                             read_person(&row, config.id_format, &config.provinces)
                                 .map_err(|e| Reject::new(REGISTER.role, &row, e, config.delimiter))
                         })
@@ -177,11 +173,7 @@ fn raw_text_of(file: InputFile, config: &ReconcileConfig, lines: &[u64]) -> Resu
     while let Some(chunk) = chunks.next_chunk() {
         for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
             while wanted.next_if(|&&l| l == line).is_some() {
-                let row = Row {
-                    line,
-                    record,
-                    mapping: &mapping,
-                };
+                let row = Row::new(line, record, &mapping);
                 texts.push(row.raw_text(config.delimiter, crate::input::REJECT_RAW_CHARS));
             }
         }

@@ -253,19 +253,11 @@ fn stream_participants(
     let progress = Progress::bytes(!config.quiet, size, "participants");
     let mut results_part = out.scratch()?;
     let mismatches_part = out.scratch()?;
-    let mut results_w = std::io::BufWriter::with_capacity(1 << 20, results_part.as_file_mut());
-    let mut mismatches_w = std::io::BufWriter::with_capacity(
-        1 << 20,
-        mismatches_part
-            .as_file()
-            .try_clone()
-            .map_err(|e| Error::io(out.path(), e))?,
-    );
-    let mut stats = Stats::default();
-    let mut log = LinkLog::default();
-    let mut rejected = 0u64;
+    let mismatches_file = mismatches_part
+        .as_file()
+        .try_clone()
+        .map_err(|e| Error::io(out.path(), e))?;
     let mut rows = 0u64;
-    let mut deferred = Vec::new();
     let mut chunks = file.into_chunks(config.chunk_rows);
     let context = Context {
         config,
@@ -274,42 +266,54 @@ fn stream_participants(
         mapping: &mapping,
         timings,
     };
-    timings.phase("participants", || -> Result<()> {
-        while let Some(chunk) = chunks.next_chunk() {
-            timings.add(Stage::Read, chunk.parse_time);
-            let parts = process_chunk(&context, &chunk.records, &chunk.lines, rows);
-            let writing = Instant::now();
-            let first_chunk = rows == 0;
-            rows += chunk.records.len() as u64;
-            let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
-            for part in parts {
-                results_w.write_all(&part.results).map_err(write_err)?;
-                mismatches_w
-                    .write_all(&part.mismatches)
-                    .map_err(write_err)?;
-                rejected += part.rejects.len() as u64;
-                rejects::append(rejects_file, &part.rejects)?;
-                stats.merge(part.stats);
-                log.extend(part.log);
-                deferred.extend(part.deferred);
+    // A chunk's parts are written on a thread of their own (why: written between chunks, the
+    // copying and the write calls left both matching threads idle, ~1 GB at 10M rows); one
+    // chunk may wait to be written while the next is matched.
+    let (to_writer, parts) = std::sync::mpsc::sync_channel::<WrittenChunk>(1);
+    let results_file = results_part.as_file_mut();
+    let collected = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            write_parts(
+                parts,
+                results_file,
+                mismatches_file,
+                rejects_file,
+                out,
+                size,
+                timings,
+            )
+        });
+        timings.phase("participants", || -> Result<Collected> {
+            while let Some(chunk) = chunks.next_chunk() {
+                timings.add(Stage::Read, chunk.parse_time);
+                let parts = process_chunk(&context, &chunk.records, &chunk.lines, rows);
+                rows += chunk.records.len() as u64;
+                let written = WrittenChunk {
+                    parts,
+                    rows,
+                    bytes_read: chunk.bytes_read,
+                };
+                progress.set(chunk.bytes_read);
+                chunks.recycle(chunk);
+                if to_writer.send(written).is_err() {
+                    break; // the writer failed: its error is reported below
+                }
             }
-            if first_chunk {
-                // The first chunk tells the bytes per row.
-                let expected = crate::input::expected_rows(rows as usize, chunk.bytes_read, size);
-                log.reserve(expected.saturating_sub(log.links.len()));
-            }
-            timings.add(Stage::Write, writing.elapsed());
-            progress.set(chunk.bytes_read);
-            chunks.recycle(chunk);
-        }
-        chunks.finish().map(drop)
+            drop(to_writer);
+            let collected = writer
+                .join()
+                .map_err(|_| Error::other("the output writer stopped unexpectedly"))??;
+            chunks.finish()?;
+            Ok(collected)
+        })
     })?;
     progress.finish();
-    let flush_err = |e: std::io::Error| Error::io(out.path(), e);
-    results_w.flush().map_err(flush_err)?;
-    mismatches_w.flush().map_err(flush_err)?;
-    drop(results_w);
-    drop(mismatches_w);
+    let Collected {
+        mut stats,
+        mut log,
+        rejected,
+        deferred,
+    } = collected;
 
     // Every ID link is known now: search the rows the ID path could not link.
     let linked = LinkedElsewhere::estimate(&log.links, model.register.len());
@@ -341,6 +345,70 @@ fn stream_participants(
         },
         rejected,
     })
+}
+
+/// A chunk's formatted parts, for the writer thread.
+struct WrittenChunk {
+    parts: Vec<Part>,
+    /// Rows read so far, this chunk's included.
+    rows: u64,
+    bytes_read: u64,
+}
+
+/// What the writer thread gathered from every part.
+struct Collected {
+    stats: Stats,
+    log: LinkLog,
+    rejected: u64,
+    deferred: Vec<Deferred>,
+}
+
+/// Writes the parts of each chunk, in the order they come, to the scratch results and
+/// mismatches files and rejects.csv, and gathers their counts, links and searches.
+fn write_parts(
+    chunks: std::sync::mpsc::Receiver<WrittenChunk>,
+    results_file: &mut std::fs::File,
+    mismatches_file: std::fs::File,
+    rejects_file: &mut crate::report::output::PendingFile,
+    out: &OutputDir,
+    size: u64,
+    timings: &Timings,
+) -> Result<Collected> {
+    let mut results_w = std::io::BufWriter::with_capacity(1 << 20, results_file);
+    let mut mismatches_w = std::io::BufWriter::with_capacity(1 << 20, mismatches_file);
+    let mut collected = Collected {
+        stats: Stats::default(),
+        log: LinkLog::default(),
+        rejected: 0,
+        deferred: Vec::new(),
+    };
+    let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
+    let mut first_chunk = true;
+    for chunk in chunks {
+        let writing = Instant::now();
+        for part in chunk.parts {
+            results_w.write_all(&part.results).map_err(write_err)?;
+            mismatches_w
+                .write_all(&part.mismatches)
+                .map_err(write_err)?;
+            collected.rejected += part.rejects.len() as u64;
+            rejects::append(rejects_file, &part.rejects)?;
+            collected.stats.merge(part.stats);
+            collected.log.extend(part.log);
+            collected.deferred.extend(part.deferred);
+        }
+        if std::mem::take(&mut first_chunk) {
+            // The first chunk tells the bytes per row.
+            let expected = crate::input::expected_rows(chunk.rows as usize, chunk.bytes_read, size);
+            let log = &mut collected.log;
+            log.reserve(expected.saturating_sub(log.links.len()));
+        }
+        timings.add(Stage::Write, writing.elapsed());
+    }
+    let flush_err = |e: std::io::Error| Error::io(out.path(), e);
+    results_w.flush().map_err(flush_err)?;
+    mismatches_w.flush().map_err(flush_err)?;
+    Ok(collected)
 }
 
 /// What every worker needs, shared read-only.

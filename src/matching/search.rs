@@ -274,7 +274,13 @@ pub fn search(
     persons_in_blocks(&rounds.core, model, &mut persons, &mut capped_core);
     found.capped_blocks += capped_core;
     let names = NameIds::of(&p.name, &model.register.syllables);
-    let mut candidates = score(p, &names, persons, &[], exclude, model, scratch);
+    let mut shortlist = Shortlist::default();
+    let mut add = |persons: Vec<PersonIdx>, shortlist: &mut Shortlist| {
+        shortlist.add(persons, |persons| {
+            score(p, &names, persons, exclude, model, scratch)
+        })
+    };
+    add(persons, &mut shortlist);
     let t = model.thresholds;
     let decided = |candidates: &[Candidate]| match candidates {
         [best, rest @ ..] => {
@@ -291,14 +297,14 @@ pub fn search(
     // the search's work in a national register, where a common name on one day is shared by
     // dozens) are left unread; they are read after all if a later round undoes the decision.
     let deferred = match &keyed {
-        Some(((parts, _), dob)) if capped_core == 0 && decided(&candidates) => {
+        Some(((parts, _), dob)) if capped_core == 0 && decided(&shortlist.best) => {
             let bound = model.weights.bound_without_exact_name_and_date(
                 model.frequencies.name_share(parts.family, parts.given),
                 model.frequencies.dob_share(dob.pack()),
                 given_id.is_some(),
                 model.linked,
             );
-            candidates[0].score() - bound >= t.margin
+            shortlist.best[0].score() - bound >= t.margin
         }
         _ => false,
     };
@@ -307,53 +313,61 @@ pub fn search(
     } else {
         let mut more = Vec::new();
         persons_in_blocks(&rounds.first, model, &mut more, &mut found.capped_blocks);
-        add_scored(p, &names, more, exclude, model, scratch, &mut candidates);
+        add(more, &mut shortlist);
     }
     // The ID's neighbours belong to the first round, but are looked up only when its values
     // have not already decided on a person one edit from the ID (who outranks any other).
     if let Some(id) = given_id {
-        if !(decided(&candidates) && candidates[0].id_typo) {
-            let neighbours = id_neighbours(id, model.register);
-            add_scored(
-                p,
-                &names,
-                neighbours,
-                exclude,
-                model,
-                scratch,
-                &mut candidates,
-            );
+        if !(decided(&shortlist.best) && shortlist.best[0].id_typo) {
+            add(id_neighbours(id, model.register), &mut shortlist);
         }
     }
-    if !decided(&candidates) {
+    if !decided(&shortlist.best) {
         if deferred {
             let (mut more, mut counted) = (Vec::new(), 0);
             persons_in_blocks(&rounds.first, model, &mut more, &mut counted);
-            add_scored(p, &names, more, exclude, model, scratch, &mut candidates);
+            add(more, &mut shortlist);
         }
         let mut more = Vec::new();
         persons_in_blocks(&rounds.variants, model, &mut more, &mut found.capped_blocks);
-        add_scored(p, &names, more, exclude, model, scratch, &mut candidates);
+        add(more, &mut shortlist);
     }
-    candidates.truncate(KEEP);
-    found.candidates = candidates;
+    found.candidates = shortlist.best;
     found
 }
 
-/// Scores `persons` not yet among `candidates` and merges them in, best first.
-fn add_scored(
-    p: &Participant,
-    names: &NameIds,
-    persons: Vec<PersonIdx>,
-    exclude: Option<PersonIdx>,
-    model: &Model<'_>,
-    scratch: &mut Scratch,
-    candidates: &mut Vec<Candidate>,
-) {
-    let mut seen: Vec<PersonIdx> = candidates.iter().map(|c| c.person).collect();
-    seen.sort_unstable();
-    candidates.extend(score(p, names, persons, &seen, exclude, model, scratch));
-    sort_best_first(candidates);
+/// The candidates of a search so far: the best [`KEEP`], best first, and every person scored.
+///
+/// Why only the best: nothing after the search reads more (the decision reads two, an
+/// AMBIGUOUS row lists up to [`KEEP`]), and in a national register a row scores a hundred
+/// persons whose full sort was ~10 % of the search. The order is total (score, then register
+/// order), so keeping the best after each round gives the same list as sorting all at the end.
+#[derive(Default)]
+struct Shortlist {
+    best: Vec<Candidate>,
+    /// Sorted: a person found again in a later round is not scored twice.
+    scored: Vec<PersonIdx>,
+}
+
+impl Shortlist {
+    /// Scores (with `score`) the `persons` not scored yet and keeps the best.
+    fn add(
+        &mut self,
+        mut persons: Vec<PersonIdx>,
+        score: impl FnOnce(&[PersonIdx]) -> Vec<Candidate>,
+    ) {
+        persons.sort_unstable();
+        persons.dedup();
+        persons.retain(|p| self.scored.binary_search(p).is_err());
+        self.best.extend(score(&persons));
+        self.scored.extend(persons);
+        self.scored.sort_unstable();
+        if self.best.len() > KEEP {
+            self.best.select_nth_unstable_by(KEEP - 1, best_first);
+            self.best.truncate(KEEP);
+        }
+        self.best.sort_by(best_first);
+    }
 }
 
 /// The keys of the rounds of [`search`]: the values as given, then their usual mistypings.
@@ -425,18 +439,15 @@ fn capped_blocks(keys: &[u32], model: &Model<'_>) -> u32 {
         .count() as u32
 }
 
-/// Scores the persons (each once; `seen`, sorted, are already scored), best first.
+/// Scores the persons (distinct), in any order.
 fn score(
     p: &Participant,
     names: &NameIds,
-    mut persons: Vec<PersonIdx>,
-    seen: &[PersonIdx],
+    persons: &[PersonIdx],
     exclude: Option<PersonIdx>,
     model: &Model<'_>,
     scratch: &mut Scratch,
 ) -> Vec<Candidate> {
-    persons.sort_unstable();
-    persons.dedup();
     // A 12-digit ID was given and names nobody, or someone else: a candidate whose own ID is
     // one edit from it carries the ID-typo evidence (however the candidate was found: decided
     // on the two numbers), any other candidate the ID's "differs" evidence.
@@ -459,7 +470,7 @@ fn score(
         .iter()
         .take(AHEAD)
         .for_each(|&p| register.prefetch_name(p));
-    let mut candidates: Vec<Candidate> = persons
+    persons
         .iter()
         .enumerate()
         .map(|(i, &person)| {
@@ -469,7 +480,7 @@ fn score(
             }
             person
         })
-        .filter(|&person| Some(person) != exclude && seen.binary_search(&person).is_err())
+        .filter(|&person| Some(person) != exclude)
         .map(|person| {
             let id_typo = match (given_id, model.register.numeric_id(person)) {
                 (Some(id), Some(held)) => one_edit_apart(id, held),
@@ -500,18 +511,14 @@ fn score(
                 || c.comparison.name != NameLevel::Differs
                 || c.comparison.dob == DateLevel::Exact
         })
-        .collect();
-    sort_best_first(&mut candidates);
-    candidates
+        .collect()
 }
 
 /// Best score first; ties by register order, so the result never depends on the thread count.
-fn sort_best_first(candidates: &mut [Candidate]) {
-    candidates.sort_by(|a, b| {
-        b.score()
-            .total_cmp(&a.score())
-            .then(a.person.cmp(&b.person))
-    });
+fn best_first(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.score()
+        .total_cmp(&a.score())
+        .then(a.person.cmp(&b.person))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! needs, instead of being killed by the operating system half-way through the night.
 
 /// Peak memory of a run, estimated from the input sizes, fitted with a margin to the
-/// measurements on `popsync synth` data (BENCHMARKS.md: 321 MB at 1M × 1M, 1.7 GB at 10M × 10M,
-/// 13.7 GB at 100M × 100M): the register is held (about 1.75 × its file size with the ID table
+/// measurements on `popsync synth` data (BENCHMARKS.md: 339 MB at 1M × 1M, 1.6 GB at 10M × 10M,
+/// 13.5 GB at 100M × 100M): the register is held (about 1.75 × its file size with the ID table
 /// and the blocking index, ~105 bytes a person), participants are streamed (about 0.7 × their
 /// file size for the per-row link log, the rows kept for the search and what the allocator
 /// keeps between chunks).

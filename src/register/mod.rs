@@ -60,7 +60,8 @@ pub enum IdColumn {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[repr(C, align(16))]
 pub struct PersonRecord {
-    /// Bits 0-39: the 12-digit ID (0 for an opaque one); 40-47: gender and deceased;
+    /// Bits 0-39: the 12-digit ID (0 for an opaque one; below 10^12 < 2^40, as the ID
+    /// parsers guarantee); 40-47: gender and deceased;
     /// 48-55: the province of residence (current province index + 1, 0 unknown).
     id_traits: u64,
     /// Where the name starts in `name_syllables`; it ends where the next person's starts.
@@ -188,9 +189,9 @@ impl Register {
         found.map(|i| i as PersonIdx)
     }
 
-    /// Requests what comparing with `persons` will read (see [`prefetch`]): their IDs and
-    /// fields, then their names' syllables. The search scores dozens of candidates a row, each otherwise
-    /// several waits for memory. Changes no result.
+    /// Requests what comparing with `persons` will read (see [`prefetch`]): their records, then
+    /// their names' syllables. The first pass compares every ID's holder, each otherwise two
+    /// waits for memory. Changes no result.
     pub fn prefetch_persons(&self, persons: impl Iterator<Item = PersonIdx> + Clone) {
         for p in persons.clone() {
             self.prefetch_fields(p);

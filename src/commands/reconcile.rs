@@ -382,15 +382,17 @@ fn write_parts(
         rejected: 0,
         deferred: Vec::new(),
     };
-    let write_err = |e: std::io::Error| Error::io(out.path().join("results.csv"), e);
+    let write_err = |name: &str, e: std::io::Error| Error::io(out.path().join(name), e);
     let mut first_chunk = true;
     for chunk in chunks {
         let writing = Instant::now();
         for part in chunk.parts {
-            results_w.write_all(&part.results).map_err(write_err)?;
+            results_w
+                .write_all(&part.results)
+                .map_err(|e| write_err("results.csv", e))?;
             mismatches_w
                 .write_all(&part.mismatches)
-                .map_err(write_err)?;
+                .map_err(|e| write_err("mismatches.csv", e))?;
             collected.rejected += part.rejects.len() as u64;
             rejects::append(rejects_file, &part.rejects)?;
             collected.stats.merge(part.stats);

@@ -423,7 +423,7 @@ fn persons_in_blocks(
     model.index.prefetch(keys);
     for &key in keys {
         let block = model.index.block(key);
-        if block.len() > model.thresholds.block_cap {
+        if over_cap(block.len(), model) {
             *capped += 1;
             continue;
         }
@@ -434,10 +434,14 @@ fn persons_in_blocks(
 /// How many of the blocks filed under `keys` are over the cap (those a search skips).
 fn capped_blocks(keys: &[u32], model: &Model<'_>) -> u32 {
     model.index.prefetch(keys);
-    let cap = model.thresholds.block_cap;
     keys.iter()
-        .filter(|&&key| model.index.block(key).len() > cap)
+        .filter(|&&key| over_cap(model.index.block(key).len(), model))
         .count() as u32
+}
+
+/// A block of `len` persons is too large to compare in full (the search skips it).
+fn over_cap(len: usize, model: &Model<'_>) -> bool {
+    len > model.thresholds.block_cap
 }
 
 /// Scores the persons (distinct), in any order.

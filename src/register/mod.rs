@@ -189,18 +189,6 @@ impl Register {
         found.map(|i| i as PersonIdx)
     }
 
-    /// Requests what comparing with `persons` will read (see [`prefetch`]): their records, then
-    /// their names' syllables. The first pass compares every ID's holder, each otherwise two
-    /// waits for memory. Changes no result.
-    pub fn prefetch_persons(&self, persons: impl Iterator<Item = PersonIdx> + Clone) {
-        for p in persons.clone() {
-            self.prefetch_fields(p);
-        }
-        for p in persons {
-            self.prefetch_name(p);
-        }
-    }
-
     /// Requests the person's fixed-size fields (their [`PersonRecord`]).
     #[inline]
     pub fn prefetch_fields(&self, p: PersonIdx) {
@@ -217,7 +205,7 @@ impl Register {
     }
 
     /// Requests what looking up the 12-digit `ids` and comparing with their holders will read:
-    /// their table slots, then the holders' IDs and fields (see [`prefetch`]). The first pass
+    /// their table slots, then the holders' records and names (see [`prefetch`]). The first pass
     /// looks up one ID per participant, each otherwise a chain of waits for memory. Changes no
     /// result.
     pub fn prefetch_id_holders(&self, ids: &[u64]) {
@@ -231,7 +219,13 @@ impl Register {
             .iter()
             .filter_map(|&id| self.id_table.likely_holder(id))
             .collect();
-        self.prefetch_persons(holders.iter().copied());
+        // Records first, names after: a name's place is in its record.
+        for &p in &holders {
+            self.prefetch_fields(p);
+        }
+        for &p in &holders {
+            self.prefetch_name(p);
+        }
     }
 
     /// False when no 12-digit ID starts with the first 6 digits of `id`.

@@ -118,6 +118,11 @@ pub struct ReconcileArgs {
     /// Participant rows per chunk streamed through the matcher (memory vs. overlap).
     #[arg(long, value_name = "ROWS", default_value_t = 65_536, hide = true)]
     pub chunk_rows: usize,
+
+    /// The candidate search reads every block, also those it can prove cannot change the
+    /// result: slower, the same output (for checking that on real data).
+    #[arg(long, hide = true)]
+    pub exhaustive_search: bool,
 }
 
 impl ReconcileArgs {
@@ -145,6 +150,7 @@ impl ReconcileArgs {
             provinces_file: self.provinces,
             threads: self.threads,
             chunk_rows: self.chunk_rows.max(1),
+            exhaustive_search: self.exhaustive_search,
             min_sync_rate: self.min_sync_rate,
             excel: self.excel,
             quiet: self.quiet,

@@ -125,6 +125,8 @@ pub struct ReconcileConfig {
     pub threads: usize,
     /// Participant rows per chunk streamed through the matcher.
     pub chunk_rows: usize,
+    /// The search reads every block, also those it can prove cannot change the result.
+    pub exhaustive_search: bool,
     /// Exit with code 3 when the synchronization rate is below this fraction.
     pub min_sync_rate: Option<f64>,
     /// Write CSV files with a UTF-8 byte-order mark for spreadsheet programs.

@@ -83,7 +83,10 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         });
         let weights = weights?;
         let thresholds = config.thresholds.for_register(register.len());
-        let model = indexes.model(&register, &weights, &thresholds);
+        let model = Model {
+            exhaustive: config.exhaustive_search,
+            ..indexes.model(&register, &weights, &thresholds)
+        };
 
         let mut rejects_file = out.create("rejects.csv")?;
         if config.excel {

@@ -104,6 +104,9 @@ pub struct Model<'a> {
     pub thresholds: &'a Thresholds,
     /// The one-to-one evidence, once the ID path has linked every row it can.
     pub linked: Option<&'a LinkedElsewhere>,
+    /// Read every block of the search's first round, also those it can prove cannot change
+    /// the result (slower; `--exhaustive-search`, for checking that proof on real data).
+    pub exhaustive: bool,
 }
 
 /// What the search reads from the register besides the register itself, built once after it
@@ -140,6 +143,7 @@ impl RegisterIndexes {
             weights,
             thresholds,
             linked: None,
+            exhaustive: false,
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use super::compare::{DateLevel, NameIds, NameLevel};
 use super::verify::{compare, Comparison};
-use super::weights::FieldScores;
+use super::weights::{FieldScores, UnscoredIds};
 use super::{Model, Participant, Scratch};
 use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::name::tokens;
@@ -90,16 +90,21 @@ struct Rounds {
     /// The (date of birth, family, given) key of the values as given: every person with the
     /// participant's name and date is in its block.
     core: Vec<u32>,
-    /// The other keys of the values as given: the other date keys, the reversed name, and the
-    /// name keys for the participant's year (they reach a wrong day or month).
+    /// The other date keys of the values as given, and the reversed name's keys.
     first: Vec<u32>,
+    /// The name keys of the participant's own name and year (they reach a wrong day or month):
+    /// everyone there has the participant's name, and, when not in the core block, another
+    /// date. In a national register these are the large blocks (every "Nguyễn Văn Anh" born
+    /// in a month).
+    named: Vec<u32>,
     /// The date keys with day and month swapped and the year off by one, and the first key
     /// with the year mistyped.
     variants: Vec<u32>,
 }
 
-/// Adds the keys of `name` with `dob` and `gender` to `rounds`.
-fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, rounds: &mut Rounds) {
+/// Adds the keys of `name` with `dob` and `gender` to `rounds`; `own`: the name is the
+/// participant's as given (its name keys go to [`Rounds::named`]).
+fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rounds: &mut Rounds) {
     use KeyKind::*;
     for (i, date) in date_variants(dob).into_iter().enumerate() {
         let keys = if i == 0 {
@@ -129,7 +134,11 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, rounds: &mut R
         Gender::Unknown => &[Gender::Male, Gender::Female, Gender::Unknown],
         known => &[known][..],
     };
-    let names = &mut rounds.first;
+    let names = if own {
+        &mut rounds.named
+    } else {
+        &mut rounds.first
+    };
     for &sex in genders {
         match dob.month() {
             Some(_) => names.extend(key_of(NameGenderYearMonth, name, dob, sex)),
@@ -239,19 +248,22 @@ pub fn one_edit_apart(a: u64, b: u64) -> bool {
 ///
 /// Two rounds (why: the mistyped-date variants and the ID's one-edit neighbours are most of the
 /// lookups, and a block grows with the register, so asking them for every row made the search's
-/// cost per row grow with it): first the keys of the values as given, each person found marked
-/// as an ID typo when their ID is one edit from the one given, and then, unless that already
-/// decided on such a person, the register IDs one edit from the one given; only when the first
-/// round finds no candidate who would be SUGGESTED are the variants asked (day and month
-/// swapped, the year off by one or mistyped, the reversed name with those dates). A participant
-/// whose fields are right, the most common case, is decided in the first round.
+/// cost per row grow with it): first the keys of the values as given and the register IDs one
+/// edit from the one given, and only when that finds no candidate who would be SUGGESTED the
+/// variants (day and month swapped, the year off by one or mistyped, the reversed name with
+/// those dates). A participant whose fields are right, the most common case, is decided in the
+/// first round.
 ///
 /// The first round starts with the one block that holds everyone with the participant's name
-/// and date; its other blocks are read only when that block's best does not already lead
-/// anyone else's highest possible score by the margin
-/// ([`crate::matching::weights::Weights::bound_without_exact_name_and_date`]), or when a later
-/// round undoes the decision. That changes no result: it skips only persons who could not be
-/// the answer nor a listed alternative.
+/// and date, then the ID's neighbours (unless that block already decided on one of them, who
+/// outranks anyone else). Its other blocks are read only when the best so far does not
+/// already lead the highest score anyone in them could reach by the margin
+/// ([`crate::matching::weights::Weights::search_bounds`]): the name keys' blocks, which hold
+/// the participant's name with another date, against the bound of such persons, the other
+/// blocks against the bound of anyone; and they are read after all when a later round undoes
+/// the decision. That changes no result: it skips only persons who could not be the answer
+/// (a decided row lists no alternatives). The one exception is a stranger in a skipped block
+/// through a 32-bit key-hash collision, who could have scored only by chance.
 pub fn search(
     p: &Participant,
     model: &Model<'_>,
@@ -291,42 +303,54 @@ pub fn search(
         }
         [] => false,
     };
-    // Everyone with the participant's name and date is now scored (unless their block was
-    // capped); anyone else scores at most `bound`. When the best leads that by the margin, no
-    // other person of the first round can change what is decided, and their blocks (most of
-    // the search's work in a national register, where a common name on one day is shared by
-    // dozens) are left unread; they are read after all if a later round undoes the decision.
-    let deferred = match &keyed {
-        Some(((parts, _), dob)) if capped_core == 0 && decided(&shortlist.best) => {
-            let bound = model.weights.bound_without_exact_name_and_date(
+    let ids = match given_id {
+        None => UnscoredIds::NotGiven,
+        Some(_) if decided(&shortlist.best) && shortlist.best[0].id_typo => UnscoredIds::MayBeTypo,
+        Some(id) => {
+            add(id_neighbours(id, model.register), &mut shortlist);
+            UnscoredIds::NoTypo
+        }
+    };
+    // Everyone with the participant's name and full date is now scored (when there is such a
+    // block and it was not capped), and so is everyone one edit from the ID; anyone else
+    // scores at most a bound. When the best leads it by the margin, the blocks it covers (most
+    // of the search's work in a national register, where a common name in one month is shared
+    // by hundreds) are left unread; they are read after all if a later round undoes the
+    // decision.
+    let core_complete = !rounds.core.is_empty() && capped_core == 0;
+    let (skip_first, skip_named) = match &keyed {
+        Some(((parts, _), dob))
+            if core_complete && !model.exhaustive && decided(&shortlist.best) =>
+        {
+            let bounds = model.weights.search_bounds(
                 model.frequencies.name_share(parts.family, parts.given),
                 model.frequencies.dob_share(dob.pack()),
-                given_id.is_some(),
+                ids,
                 model.linked,
             );
-            shortlist.best[0].score() - bound >= t.margin
+            let lead = |bound: f64| shortlist.best[0].score() - bound >= t.margin;
+            (lead(bounds.anyone()), lead(bounds.same_name))
         }
-        _ => false,
+        _ => (false, false),
     };
-    if deferred {
-        found.capped_blocks += capped_blocks(&rounds.first, model);
-    } else {
-        let mut more = Vec::new();
-        persons_in_blocks(&rounds.first, model, &mut more, &mut found.capped_blocks);
-        add(more, &mut shortlist);
-    }
-    // The ID's neighbours belong to the first round, but are looked up only when its values
-    // have not already decided on a person one edit from the ID (who outranks any other).
-    if let Some(id) = given_id {
-        if !(decided(&shortlist.best) && shortlist.best[0].id_typo) {
-            add(id_neighbours(id, model.register), &mut shortlist);
+    let blocks = [(&rounds.first, skip_first), (&rounds.named, skip_named)];
+    for (keys, skip) in blocks {
+        if skip {
+            found.capped_blocks += capped_blocks(keys, model);
+        } else {
+            let mut more = Vec::new();
+            persons_in_blocks(keys, model, &mut more, &mut found.capped_blocks);
+            add(more, &mut shortlist);
         }
     }
     if !decided(&shortlist.best) {
-        if deferred {
-            let (mut more, mut counted) = (Vec::new(), 0);
-            persons_in_blocks(&rounds.first, model, &mut more, &mut counted);
-            add(more, &mut shortlist);
+        for (keys, skip) in blocks {
+            if skip {
+                // Their capped blocks are counted already.
+                let (mut more, mut counted) = (Vec::new(), 0);
+                persons_in_blocks(keys, model, &mut more, &mut counted);
+                add(more, &mut shortlist);
+            }
         }
         let mut more = Vec::new();
         persons_in_blocks(&rounds.variants, model, &mut more, &mut found.capped_blocks);
@@ -379,7 +403,7 @@ fn rounds_of_keys(
     gender: Gender,
 ) -> Rounds {
     let mut rounds = Rounds::default();
-    query_keys(parts, dob, gender, &mut rounds);
+    query_keys(parts, dob, gender, true, &mut rounds);
     if let Some(reversed) = reversed {
         if dob.precision() == Precision::Day {
             for (i, date) in date_variants(dob).into_iter().enumerate() {
@@ -392,7 +416,7 @@ fn rounds_of_keys(
                 .extend(key);
             }
         } else {
-            query_keys(reversed, dob, gender, &mut rounds);
+            query_keys(reversed, dob, gender, false, &mut rounds);
         }
     }
     rounds
@@ -401,15 +425,19 @@ fn rounds_of_keys(
     let Rounds {
         core,
         first,
+        named,
         variants,
     } = &mut rounds;
-    for keys in [&mut *first, &mut *variants] {
+    for keys in [&mut *first, &mut *named, &mut *variants] {
         keys.sort_unstable();
         keys.dedup();
     }
     // A key asked in an earlier round need not be asked again.
     first.retain(|k| !core.contains(k));
-    variants.retain(|k| !core.contains(k) && first.binary_search(k).is_err());
+    named.retain(|k| !core.contains(k) && first.binary_search(k).is_err());
+    variants.retain(|k| {
+        !core.contains(k) && first.binary_search(k).is_err() && named.binary_search(k).is_err()
+    });
     rounds
 }
 

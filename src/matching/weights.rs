@@ -285,24 +285,25 @@ impl Weights {
         }
     }
 
-    /// The highest score a search candidate can reach ([`Weights::score`] plus the one-to-one
+    /// The highest scores a search candidate can reach ([`Weights::score`] plus the one-to-one
     /// evidence) who does not have *both* the participant's name (exactly or but for accents)
-    /// and the participant's exact date of birth. `name_share` and `dob_share` are the shares
-    /// of the participant's folded family and given name and of their date (what such a
-    /// candidate's name or date weighs by); `id_given`: a 12-digit ID was given.
+    /// and the participant's exact date of birth: one for those with the name (and so another
+    /// date), one for those without it. `name_share` and `dob_share` are the shares of the
+    /// participant's folded family and given name and of their date (what such a candidate's
+    /// name or date weighs by); `ids`: what such a candidate's ID can weigh.
     ///
     /// Why: every person with a name and a full date is filed under (date, family, given), so
     /// once the search has scored that block, everyone else is such a candidate; when the best
-    /// leads this bound by the margin, no one else can change the decision (see
+    /// leads a bound by the margin, no one it covers can change the decision (see
     /// [`crate::matching::search::search`]). Each term is the most its field can give and
-    /// floating-point addition is monotonic, so the bound is never below a real score.
-    pub fn bound_without_exact_name_and_date(
+    /// floating-point addition is monotonic, so a bound is never below a real score.
+    pub fn search_bounds(
         &self,
         name_share: f64,
         dob_share: f64,
-        id_given: bool,
+        ids: UnscoredIds,
         linked: Option<&LinkedElsewhere>,
-    ) -> f64 {
+    ) -> SearchBounds {
         let most = |levels: &[LevelWeight], keep: &dyn Fn(usize) -> bool| {
             (levels.iter().enumerate())
                 .filter(|&(i, _)| keep(i))
@@ -325,17 +326,46 @@ impl Weights {
             dob: 0.0,
             gender: most(&self.gender, &|_| true),
             province: most(&self.province, &|_| true),
-            id: if id_given {
-                self.id_typo.max(self.id_differs)
-            } else {
-                0.0
+            id: match ids {
+                UnscoredIds::NotGiven => 0.0,
+                UnscoredIds::NoTypo => self.id_differs,
+                UnscoredIds::MayBeTypo => self.id_typo.max(self.id_differs),
             },
             linked: linked.map_or(0.0, |l| l.linked_weight.max(l.unlinked_weight)),
         };
-        [(name_exactish, dob_other), (name_other, dob_any)]
-            .into_iter()
-            .map(|(name, dob)| FieldScores { name, dob, ..rest }.total())
-            .fold(f64::NEG_INFINITY, f64::max)
+        let total = |name, dob| FieldScores { name, dob, ..rest }.total();
+        SearchBounds {
+            same_name: total(name_exactish, dob_other),
+            other_name: total(name_other, dob_any),
+        }
+    }
+}
+
+/// What the ID of a candidate the search has not scored can weigh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnscoredIds {
+    /// No 12-digit ID was given: the ID weighs nothing.
+    NotGiven,
+    /// Every person one edit from the given ID is already scored: the others' IDs differ.
+    NoTypo,
+    /// The one-edit persons are not all scored yet.
+    MayBeTypo,
+}
+
+/// [`Weights::search_bounds`]: the highest score of a candidate who lacks the participant's
+/// exact name or exact date, by whether the name is the participant's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SearchBounds {
+    /// Has the participant's name (exactly or but for accents), not their date.
+    pub same_name: f64,
+    /// Has another name, and any date.
+    pub other_name: f64,
+}
+
+impl SearchBounds {
+    /// Covers everyone without both the participant's name and date.
+    pub fn anyone(&self) -> f64 {
+        self.same_name.max(self.other_name)
     }
 }
 
@@ -566,7 +596,7 @@ mod tests {
     }
 
     #[test]
-    fn the_search_bound_is_the_best_score_without_an_exact_name_and_date() {
+    fn the_search_bounds_are_the_best_scores_without_an_exact_name_and_date() {
         let mut rng = SplitMix(11);
         for round in 0..200 {
             let (m, u) = (random_counts(&mut rng), random_counts(&mut rng));
@@ -576,10 +606,19 @@ mod tests {
             let links: Vec<PersonIdx> = (0..50).map(|_| rng.below(40) as PersonIdx).collect();
             let linked = LinkedElsewhere::estimate(&links, 40);
             let linked = (round % 2 == 0).then_some(&linked);
-            for id_given in [false, true] {
-                let bound =
-                    w.bound_without_exact_name_and_date(name_share, dob_share, id_given, linked);
-                let mut best_outside = f64::NEG_INFINITY;
+            for ids in [
+                UnscoredIds::NotGiven,
+                UnscoredIds::NoTypo,
+                UnscoredIds::MayBeTypo,
+            ] {
+                let bounds = w.search_bounds(name_share, dob_share, ids, linked);
+                // The best score of each kind of candidate a bound covers.
+                let (mut same_name, mut other_name) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+                let id_given = ids != UnscoredIds::NotGiven;
+                let id_typos: &[bool] = match ids {
+                    UnscoredIds::MayBeTypo => &[false, true],
+                    _ => &[false],
+                };
                 for name in NAME_LEVELS {
                     for dob in DATE_LEVELS {
                         for gender in GENDER_LEVELS {
@@ -593,8 +632,6 @@ mod tests {
                                 let exact_name =
                                     matches!(name, NameLevel::Exact | NameLevel::Diacritics);
                                 let exact_date = dob == DateLevel::Exact;
-                                let id_typos: &[bool] =
-                                    if id_given { &[false, true] } else { &[false] };
                                 for &id_typo in id_typos {
                                     // As the search scores a candidate.
                                     let mut scores = w.score_levels(
@@ -610,9 +647,12 @@ mod tests {
                                         vec![l.linked_weight, l.unlinked_weight]
                                     }) {
                                         scores.linked = linked_score;
-                                        if !(exact_name && exact_date) {
-                                            best_outside = best_outside.max(scores.total());
-                                        }
+                                        let best = match (exact_name, exact_date) {
+                                            (true, true) => continue,
+                                            (true, false) => &mut same_name,
+                                            (false, _) => &mut other_name,
+                                        };
+                                        *best = best.max(scores.total());
                                     }
                                 }
                             }
@@ -620,8 +660,14 @@ mod tests {
                     }
                 }
                 // Never below a score it covers, and no looser than the best of them.
-                assert!(best_outside <= bound, "{best_outside} > {bound}");
-                assert!(bound - best_outside < 1e-9, "{bound} vs {best_outside}");
+                for (bound, best) in [
+                    (bounds.same_name, same_name),
+                    (bounds.other_name, other_name),
+                    (bounds.anyone(), same_name.max(other_name)),
+                ] {
+                    assert!(best <= bound, "{best} > {bound} ({ids:?})");
+                    assert!(bound - best < 1e-9, "{bound} vs {best} ({ids:?})");
+                }
             }
         }
     }

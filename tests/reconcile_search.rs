@@ -725,9 +725,11 @@ fn the_blocks_the_search_skips_change_no_result() {
 }
 
 /// Appends a grid of rows whose answer lies in a few bits, and returns their insurance codes:
-/// a year-only date of birth (so no block holds everyone with that name and date) and an ID
-/// one edit from a stranger's, who scores close to the participant's namesakes (a national
-/// register is dense enough to hold such neighbours).
+/// - a year-only date of birth (so no block holds everyone with that name and date) and an ID
+///   one edit from a stranger's, who scores close to the participant's namesakes (a national
+///   register is dense enough to hold such neighbours);
+/// - a rare name whose only bearer has another day of birth: plausible only through the
+///   name's weight.
 fn append_close_calls(env: &TestEnv) -> Vec<String> {
     let (mut register, mut rows, mut codes) = (String::new(), String::new(), Vec::new());
     for stranger_gender in ["Nữ", "Nam"] {
@@ -757,6 +759,29 @@ fn append_close_calls(env: &TestEnv) -> Vec<String> {
                     }
                 }
             }
+        }
+    }
+    let rare = [
+        "Quách Thị Ngọc Diệp",
+        "Khổng Văn Lâm",
+        "Thân Thị Xuyến",
+        "Ông Đình Khiêm",
+    ];
+    for (i, name) in rare.into_iter().enumerate() {
+        for (j, (day, given_day)) in [(5, 28), (9, 16), (30, 7)].into_iter().enumerate() {
+            let case = codes.len() as u16;
+            let year = 1950 + 3 * i as u16 + j as u16;
+            let female = name.contains("Thị");
+            let gender = if female { "Nữ" } else { "Nam" };
+            let id = cccd(79, female, year, 600_000 + u32::from(case));
+            register.push_str(&format!(
+                "{id},,{name},{day:02}/05/{year},{gender},079,alive\n"
+            ));
+            let code = format!("00000{case:05}");
+            rows.push_str(&format!(
+                "{code},{name},{given_day:02}/05/{year},{gender},,079,health\n"
+            ));
+            codes.push(code);
         }
     }
     for (file, text) in [("register.csv", register), ("participants.csv", rows)] {

@@ -8,8 +8,8 @@
 //! the best few are returned, best first, ties broken by register order so that the result never
 //! depends on the thread count.
 
-use super::compare::{DateLevel, NameIds, NameLevel};
-use super::verify::{compare, Comparison};
+use super::compare::{compare_names_in_register, DateLevel, NameIds, NameLevel};
+use super::verify::{compare_record, Comparison};
 use super::weights::{FieldScores, UnscoredIds};
 use super::{Model, Participant, Scratch};
 use crate::normalize::date::{PartialDate, Precision};
@@ -271,7 +271,14 @@ pub fn search(
     scratch: &mut Scratch,
 ) -> Found {
     let mut found = Found::default();
-    let keyed = participant_parts(p, model).zip(p.dob.known());
+    let parts = participant_parts(p, model);
+    let name_share = parts
+        .as_ref()
+        .map(|(parts, _)| (parts.family, parts.given))
+        .filter(|&(family, given)| family != UNKNOWN_SYLLABLE && given != UNKNOWN_SYLLABLE)
+        .map(|(family, given)| model.frequencies.name_share(family, given));
+    let name_most = model.weights.most_for_name(name_share);
+    let keyed = parts.zip(p.dob.known());
     let rounds = match &keyed {
         Some(((parts, texts), dob)) => {
             let reversed = (texts.len() >= 2 && parts.family != parts.given)
@@ -289,7 +296,7 @@ pub fn search(
     let mut shortlist = Shortlist::default();
     let mut add = |persons: Vec<PersonIdx>, shortlist: &mut Shortlist| {
         shortlist.add(persons, |persons| {
-            score(p, &names, persons, exclude, model, scratch)
+            score(p, &names, name_most, persons, exclude, model, scratch)
         })
     };
     add(persons, &mut shortlist);
@@ -476,6 +483,7 @@ fn over_cap(len: usize, model: &Model<'_>) -> bool {
 fn score(
     p: &Participant,
     names: &NameIds,
+    name_most: f64,
     persons: &[PersonIdx],
     exclude: Option<PersonIdx>,
     model: &Model<'_>,
@@ -486,6 +494,12 @@ fn score(
     // on the two numbers), any other candidate the ID's "differs" evidence.
     let given_id = p.id.cccd();
     let id_given = given_id.is_some();
+    let t = model.thresholds;
+    let floor = if model.exhaustive {
+        f64::NEG_INFINITY
+    } else {
+        t.possible.min(t.suggest - t.margin)
+    };
     // Each person's fields are requested 2 × AHEAD persons before they are compared, and their
     // name (whose place is one of those fields) AHEAD before: asking for all of a crowded
     // block's persons at once would evict the first ones' lines before they are read.
@@ -514,29 +528,39 @@ fn score(
             person
         })
         .filter(|&person| Some(person) != exclude)
-        .map(|person| {
-            let id_typo = match (given_id, model.register.numeric_id(person)) {
+        .filter_map(|person| {
+            let id_typo = match (given_id, register.numeric_id(person)) {
                 (Some(id), Some(held)) => one_edit_apart(id, held),
                 _ => false,
             };
-            let comparison = compare(p, names, model.register, person, scratch);
-            let mut scores = model.weights.score(
-                &comparison,
-                model.register,
-                person,
-                model.frequencies,
-                id_typo,
-            );
+            let record = compare_record(p, register, person);
+            let weights = model.weights;
+            let mut scores =
+                weights.score_record(&record, register, person, model.frequencies, id_typo);
             scores.linked = model.linked.map_or(0.0, |l| l.weight(person));
             if id_given && !id_typo {
-                scores.id = model.weights.id_differs;
+                scores.id = weights.id_differs;
             }
-            Candidate {
+            // Most persons of a crowded block differ in the date (or the province): when even
+            // the best name could not lift them to `floor`, their name is not read.
+            let most = FieldScores {
+                name: name_most,
+                ..scores
+            };
+            if register.has_clean_name(person) && most.total() < floor {
+                return None;
+            }
+            let comparison = Comparison {
+                name: compare_names_in_register(&p.name, names, register, person, scratch),
+                ..record
+            };
+            scores.name = weights.name_weight(comparison.name, register, person, model.frequencies);
+            Some(Candidate {
                 person,
                 comparison,
                 scores,
                 id_typo,
-            }
+            })
         })
         // A candidate that agrees on nothing is no candidate (hash collisions, crowded blocks).
         .filter(|c| {

@@ -58,6 +58,15 @@ pub fn compare(
 ) -> Comparison {
     Comparison {
         name: compare_names_in_register(&p.name, names, register, person, scratch),
+        ..compare_record(p, register, person)
+    }
+}
+
+/// The levels [`compare`] decides from the person's record alone: all but the name (`Missing`
+/// here), which is in another part of memory.
+pub fn compare_record(p: &Participant, register: &Register, person: PersonIdx) -> Comparison {
+    Comparison {
+        name: NameLevel::Missing,
         dob: compare_dates(p.dob, register.dob(person)),
         gender: compare_genders(p.gender, register.gender(person)),
         province: compare_provinces(p.province, register.province(person)),

@@ -148,6 +148,11 @@ pub struct Weights {
     pub u_sample: u64,
 }
 
+/// A level's weight, adjusted by the share of the value agreed on when it is known (`m / share`).
+fn adjusted(level: &LevelWeight, share: Option<f64>) -> f64 {
+    share.map_or(level.weight, |share| (level.m / share).log2())
+}
+
 /// Laplace-smoothed shares: a level never seen still has a small, finite probability.
 fn shares(counts: &[u64]) -> Vec<f64> {
     let total: u64 = counts.iter().sum();
@@ -252,15 +257,60 @@ impl Weights {
         freq: &Frequencies,
         id_typo: bool,
     ) -> FieldScores {
-        let name_share = matches!(c.name, NameLevel::Exact | NameLevel::Diacritics)
-            .then(|| register.family_given(person))
-            .flatten()
-            .map(|(family, given)| freq.name_share(family, given));
+        FieldScores {
+            name: self.name_weight(c.name, register, person, freq),
+            ..self.score_record(c, register, person, freq, id_typo)
+        }
+    }
+
+    /// [`Weights::score`] but the name's weight (0 here): what the person's record decides.
+    pub fn score_record(
+        &self,
+        c: &Comparison,
+        register: &Register,
+        person: PersonIdx,
+        freq: &Frequencies,
+        id_typo: bool,
+    ) -> FieldScores {
         let dob_share = (c.dob == DateLevel::Exact)
             .then(|| register.dob(person))
             .flatten()
             .map(|d| freq.dob_share(d.pack()));
-        self.score_levels(c, name_share, dob_share, id_typo)
+        FieldScores {
+            name: 0.0,
+            ..self.score_levels(c, None, dob_share, id_typo)
+        }
+    }
+
+    /// [`Weights::score`]'s name weight.
+    pub fn name_weight(
+        &self,
+        level: NameLevel,
+        register: &Register,
+        person: PersonIdx,
+        freq: &Frequencies,
+    ) -> f64 {
+        let share = matches!(level, NameLevel::Exact | NameLevel::Diacritics)
+            .then(|| register.family_given(person))
+            .flatten()
+            .map(|(family, given)| freq.name_share(family, given));
+        adjusted(&self.name[level as usize], share)
+    }
+
+    /// The highest name weight of a candidate whose name, when it equals the participant's
+    /// once folded, has the participant's folded family and given syllables, whose share is
+    /// `name_share` (`None`: no register name has them, so no candidate's name is equal).
+    pub fn most_for_name(&self, name_share: Option<f64>) -> f64 {
+        NAME_LEVELS
+            .iter()
+            .map(|&level| match level {
+                NameLevel::Exact | NameLevel::Diacritics => name_share
+                    .map_or(f64::NEG_INFINITY, |share| {
+                        adjusted(&self.name[level as usize], Some(share))
+                    }),
+                _ => self.name[level as usize].weight,
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
     }
 
     /// [`Weights::score`] once the shares are looked up: an exact (or accent-only) name and an
@@ -272,9 +322,6 @@ impl Weights {
         dob_share: Option<f64>,
         id_typo: bool,
     ) -> FieldScores {
-        let adjusted = |level: &LevelWeight, share: Option<f64>| {
-            share.map_or(level.weight, |share| (level.m / share).log2())
-        };
         FieldScores {
             name: adjusted(&self.name[c.name as usize], name_share),
             dob: adjusted(&self.dob[c.dob as usize], dob_share),
@@ -668,6 +715,39 @@ mod tests {
                     assert!(best <= bound, "{best} > {bound} ({ids:?})");
                     assert!(bound - best < 1e-9, "{bound} vs {best} ({ids:?})");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn most_for_name_is_the_best_name_weight_a_candidate_can_have() {
+        let mut rng = SplitMix(5);
+        for _ in 0..200 {
+            let (m, u) = (random_counts(&mut rng), random_counts(&mut rng));
+            let w = Weights::estimate(&m, &u, 1e-4);
+            let share = (rng.below(1_000_000) + 1) as f64 * 1e-6;
+            for name_share in [Some(share), None] {
+                let best = NAME_LEVELS
+                    .iter()
+                    .filter_map(|&name| {
+                        let exactish = matches!(name, NameLevel::Exact | NameLevel::Diacritics);
+                        // No candidate has an equal name when no register name does.
+                        if exactish && name_share.is_none() {
+                            return None;
+                        }
+                        let c = Comparison {
+                            name,
+                            dob: DateLevel::Missing,
+                            gender: GenderLevel::Missing,
+                            province: ProvinceLevel::Missing,
+                        };
+                        Some(
+                            w.score_levels(&c, name_share.filter(|_| exactish), None, false)
+                                .name,
+                        )
+                    })
+                    .fold(f64::NEG_INFINITY, f64::max);
+                assert_eq!(w.most_for_name(name_share), best);
             }
         }
     }

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::{
     IdColumn, OldIdIndex, PersonIdx, PersonRecord, Register, RegisterStats, Syllables, DECEASED,
-    GENDER_MASK,
+    GENDER_MASK, UNCLEAN_NAME,
 };
 use crate::normalize::date::PartialDate;
 use crate::normalize::name;
@@ -118,14 +118,19 @@ impl RegisterBuilder {
             Some(RegisterId::Text(s)) => self.text_old.push((s, idx)),
             None => {}
         }
+        let mut clean = true;
         for written in name::tokens(&person.name) {
             let s = self.syllable(written);
+            clean &= self.syllables.clean[s as usize];
             self.name_syllables.push(s);
         }
         self.name_offsets.push(self.name_syllables.len() as u32);
         self.dobs.push(person.dob.map_or(0, PartialDate::pack));
-        self.traits
-            .push(person.gender as u8 & GENDER_MASK | if person.deceased { DECEASED } else { 0 });
+        self.traits.push(
+            person.gender as u8 & GENDER_MASK
+                | if person.deceased { DECEASED } else { 0 }
+                | if clean { 0 } else { UNCLEAN_NAME },
+        );
         self.provinces
             .push(person.province.map_or(0, |p| p.saturating_add(1)));
         self.lines.push(person.line);

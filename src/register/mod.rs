@@ -135,6 +135,8 @@ impl Syllables {
 
 const GENDER_MASK: u8 = 0b11;
 const DECEASED: u8 = 0b100;
+/// A syllable of the name is not [`Syllables::clean`].
+const UNCLEAN_NAME: u8 = 0b1000;
 
 /// What loading the register found.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -380,5 +382,11 @@ impl Register {
 
     pub fn is_deceased(&self, p: PersonIdx) -> bool {
         self.records[p as usize].traits() & DECEASED != 0
+    }
+
+    /// Every syllable of the person's name is [`Syllables::clean`], so a name equal to it once
+    /// folded has its family and given syllables. From the record: no read of the name.
+    pub fn has_clean_name(&self, p: PersonIdx) -> bool {
+        self.records[p as usize].traits() & UNCLEAN_NAME == 0
     }
 }

@@ -392,8 +392,23 @@ impl Shortlist {
         persons.dedup();
         persons.retain(|p| self.scored.binary_search(p).is_err());
         self.best.extend(score(&persons));
-        self.scored.extend(persons);
-        self.scored.sort_unstable();
+        // Both sorted and disjoint: merged, not sorted again (a crowded row adds hundreds of
+        // persons, several times).
+        let earlier = std::mem::take(&mut self.scored);
+        let mut merged = Vec::with_capacity(earlier.len() + persons.len());
+        let (mut i, mut j) = (0, 0);
+        while i < earlier.len() && j < persons.len() {
+            if earlier[i] < persons[j] {
+                merged.push(earlier[i]);
+                i += 1;
+            } else {
+                merged.push(persons[j]);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&earlier[i..]);
+        merged.extend_from_slice(&persons[j..]);
+        self.scored = merged;
         if self.best.len() > KEEP {
             self.best.select_nth_unstable_by(KEEP - 1, best_first);
             self.best.truncate(KEEP);

@@ -387,6 +387,25 @@ fn missing_id_and_a_year_only_date_of_birth_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_a_month_only_date_in_the_register_is_suggested() {
+    // The register knows only the month; the participant's full date falls in it. Such a
+    // person is in the year key's block only (the month key holds full dates).
+    let ngan = Subject::new(26, "Vũ Thị Ngân", "09/1957", "Nữ", 900_011);
+    let env = env_with(
+        &[ngan.given("9900000012", ngan.name, "14/09/1957", "")],
+        &[ngan.register_row()],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000012",
+        &ngan.id,
+        &["id_missing", "dob_partial"],
+    );
+}
+
+#[test]
 fn missing_id_and_a_missing_middle_name_or_reversed_name_order_is_suggested() {
     let (middle, order) = (nam(), thao());
     let env = env_with(

@@ -92,10 +92,10 @@ struct Rounds {
     core: Vec<u32>,
     /// The other date keys of the values as given, and the reversed name's keys.
     first: Vec<u32>,
-    /// The name keys of the participant's own name and year (they reach a wrong day or month):
-    /// everyone there has the participant's name, and, when not in the core block, another
-    /// date. In a national register these are the large blocks (every "Nguyễn Văn Anh" born
-    /// in a month).
+    /// The name keys of the participant's own name, year and month or day (they reach a wrong
+    /// day or month): everyone there has the participant's name and a full date, and, when
+    /// not in the core block, another one. In a national register these are the large blocks
+    /// (every "Nguyễn Văn Anh" born in a month).
     named: Vec<u32>,
     /// The date keys with day and month swapped and the year off by one, and the first key
     /// with the year mistyped.
@@ -103,7 +103,7 @@ struct Rounds {
 }
 
 /// Adds the keys of `name` with `dob` and `gender` to `rounds`; `own`: the name is the
-/// participant's as given (its name keys go to [`Rounds::named`]).
+/// participant's as given (its month and day name keys go to [`Rounds::named`]).
 fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rounds: &mut Rounds) {
     use KeyKind::*;
     for (i, date) in date_variants(dob).into_iter().enumerate() {
@@ -134,6 +134,13 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
         Gender::Unknown => &[Gender::Male, Gender::Female, Gender::Unknown],
         known => &[known][..],
     };
+    // Partial register dates are in the year key's block: not only the participant's name with
+    // another full date, so not among the named blocks.
+    rounds.first.extend(
+        genders
+            .iter()
+            .filter_map(|&sex| key_of(NameGenderYear, name, dob, sex)),
+    );
     let names = if own {
         &mut rounds.named
     } else {
@@ -153,7 +160,6 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
             })),
         }
         names.extend(key_of(NameGenderYearDay, name, dob, sex));
-        names.extend(key_of(NameGenderYear, name, dob, sex));
     }
 }
 
@@ -256,13 +262,13 @@ pub fn one_edit_apart(a: u64, b: u64) -> bool {
 ///
 /// The first round starts with the one block that holds everyone with the participant's name
 /// and date, then the ID's neighbours (unless that block already decided on one of them, who
-/// outranks anyone else). Its other blocks are read only when the best so far does not
-/// already lead the highest score anyone in them could reach by the margin
-/// ([`crate::matching::weights::Weights::search_bounds`]): the name keys' blocks, which hold
-/// the participant's name with another date, against the bound of such persons, the other
-/// blocks against the bound of anyone; and they are read after all when a later round undoes
-/// the decision. That changes no result: it skips only persons who could not be the answer
-/// (a decided row lists no alternatives). The one exception is a stranger in a skipped block
+/// outranks anyone else). Its other blocks are read only when the highest score anyone in them
+/// could reach ([`crate::matching::weights::Weights::search_bounds`]: the name keys' blocks
+/// hold the participant's name with another date of their year, the other blocks anyone) is
+/// not below what could matter at all ([`floor`]), and the best so far does not already lead
+/// it by the margin; in that last case they are read after all when a later round undoes the
+/// decision. That changes no result: it skips only persons who could not be the answer (a
+/// decided row lists no alternatives). The one exception is a stranger in a skipped block
 /// through a 32-bit key-hash collision, who could have scored only by chance.
 pub fn search(
     p: &Participant,
@@ -323,36 +329,47 @@ pub fn search(
     // scores at most a bound. When the best leads it by the margin, the blocks it covers (most
     // of the search's work in a national register, where a common name in one month is shared
     // by hundreds) are left unread; they are read after all if a later round undoes the
-    // decision.
+    // decision. When the bound is below what could matter (see `score`), they are never read.
     let core_complete = !rounds.core.is_empty() && capped_core == 0;
-    let (skip_first, skip_named) = match &keyed {
-        Some(((parts, _), dob))
-            if core_complete && !model.exhaustive && decided(&shortlist.best) =>
-        {
-            let bounds = model.weights.search_bounds(
+    let bounds = match &keyed {
+        Some(((parts, _), dob)) if core_complete && !model.exhaustive => {
+            Some(model.weights.search_bounds(
                 model.frequencies.name_share(parts.family, parts.given),
                 model.frequencies.dob_share(dob.pack()),
                 ids,
                 model.linked,
-            );
-            let lead = |bound: f64| shortlist.best[0].score() - bound >= t.margin;
-            (lead(bounds.anyone()), lead(bounds.same_name))
+            ))
         }
-        _ => (false, false),
+        _ => None,
     };
-    let blocks = [(&rounds.first, skip_first), (&rounds.named, skip_named)];
-    for (keys, skip) in blocks {
-        if skip {
-            found.capped_blocks += capped_blocks(keys, model);
+    let reading = |bound: f64| {
+        if bound < floor(model) {
+            Reading::Never
+        } else if decided(&shortlist.best) && shortlist.best[0].score() - bound >= t.margin {
+            Reading::IfUndecided
         } else {
+            Reading::Now
+        }
+    };
+    let blocks = match bounds {
+        Some(bounds) => [
+            (&rounds.first, reading(bounds.anyone())),
+            (&rounds.named, reading(bounds.same_name_same_month_or_day)),
+        ],
+        None => [(&rounds.first, Reading::Now), (&rounds.named, Reading::Now)],
+    };
+    for (keys, reading) in blocks {
+        if reading == Reading::Now {
             let mut more = Vec::new();
             persons_in_blocks(keys, model, &mut more, &mut found.capped_blocks);
             add(more, &mut shortlist);
+        } else {
+            found.capped_blocks += capped_blocks(keys, model);
         }
     }
     if !decided(&shortlist.best) {
-        for (keys, skip) in blocks {
-            if skip {
+        for (keys, reading) in blocks {
+            if reading == Reading::IfUndecided {
                 // Their capped blocks are counted already.
                 let (mut more, mut counted) = (Vec::new(), 0);
                 persons_in_blocks(keys, model, &mut more, &mut counted);
@@ -365,6 +382,28 @@ pub fn search(
     }
     found.candidates = shortlist.best;
     found
+}
+
+/// When [`search`] reads a class of the first round's blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Now,
+    /// Only if the decision is undone (its persons cannot change it).
+    IfUndecided,
+    /// Its persons cannot reach [`floor`].
+    Never,
+}
+
+/// The lowest score that can matter: a candidate below it can neither be suggested (that needs
+/// `suggest`), nor listed (`possible`), nor take the lead from one who is suggested (it is more
+/// than the margin behind). `--exhaustive-search` scores everyone.
+fn floor(model: &Model<'_>) -> f64 {
+    let t = model.thresholds;
+    if model.exhaustive {
+        f64::NEG_INFINITY
+    } else {
+        t.possible.min(t.suggest - t.margin)
+    }
 }
 
 /// The candidates of a search so far: the best [`KEEP`], best first, and every person scored.
@@ -509,12 +548,7 @@ fn score(
     // on the two numbers), any other candidate the ID's "differs" evidence.
     let given_id = p.id.cccd();
     let id_given = given_id.is_some();
-    let t = model.thresholds;
-    let floor = if model.exhaustive {
-        f64::NEG_INFINITY
-    } else {
-        t.possible.min(t.suggest - t.margin)
-    };
+    let floor = floor(model);
     // Each person's fields are requested 2 × AHEAD persons before they are compared, and their
     // name (whose place is one of those fields) AHEAD before: asking for all of a crowded
     // block's persons at once would evict the first ones' lines before they are read.

@@ -368,6 +368,9 @@ impl Weights {
         let exact_date = DateLevel::Exact as usize;
         let dob_other = most(&self.dob, &|i| i != exact_date);
         let dob_any = dob_other.max(adjusted(&self.dob[exact_date], dob_share));
+        let dob_same_month_or_day = most(&self.dob, &|i| {
+            SAME_MONTH_OR_DAY_LEVELS.contains(&DATE_LEVELS[i])
+        });
         let rest = FieldScores {
             name: 0.0,
             dob: 0.0,
@@ -383,10 +386,17 @@ impl Weights {
         let total = |name, dob| FieldScores { name, dob, ..rest }.total();
         SearchBounds {
             same_name: total(name_exactish, dob_other),
+            same_name_same_month_or_day: total(name_exactish, dob_same_month_or_day),
             other_name: total(name_other, dob_any),
         }
     }
 }
+
+/// The levels of a full date of the participant's year and month, or year and day, other than
+/// the participant's full date: a typo, or different. Never partial (both are full), never a
+/// year off, never swapped: swapping the day and month of a date in the same month, or on the
+/// same day, gives the date itself (the swapped level needs two different numbers).
+pub const SAME_MONTH_OR_DAY_LEVELS: [DateLevel; 2] = [DateLevel::Typo, DateLevel::Differs];
 
 /// What the ID of a candidate the search has not scored can weigh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -405,6 +415,10 @@ pub enum UnscoredIds {
 pub struct SearchBounds {
     /// Has the participant's name (exactly or but for accents), not their date.
     pub same_name: f64,
+    /// Has the participant's name, and a full date of the participant's year and month or day
+    /// other than theirs ([`SAME_MONTH_OR_DAY_LEVELS`]): the persons of the blocks of the name
+    /// keys with a month or a day.
+    pub same_name_same_month_or_day: f64,
     /// Has another name, and any date.
     pub other_name: f64,
 }
@@ -661,6 +675,7 @@ mod tests {
                 let bounds = w.search_bounds(name_share, dob_share, ids, linked);
                 // The best score of each kind of candidate a bound covers.
                 let (mut same_name, mut other_name) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+                let mut same_name_same_month_or_day = f64::NEG_INFINITY;
                 let id_given = ids != UnscoredIds::NotGiven;
                 let id_typos: &[bool] = match ids {
                     UnscoredIds::MayBeTypo => &[false, true],
@@ -694,6 +709,10 @@ mod tests {
                                         vec![l.linked_weight, l.unlinked_weight]
                                     }) {
                                         scores.linked = linked_score;
+                                        if exact_name && SAME_MONTH_OR_DAY_LEVELS.contains(&dob) {
+                                            same_name_same_month_or_day =
+                                                same_name_same_month_or_day.max(scores.total());
+                                        }
                                         let best = match (exact_name, exact_date) {
                                             (true, true) => continue,
                                             (true, false) => &mut same_name,
@@ -709,6 +728,10 @@ mod tests {
                 // Never below a score it covers, and no looser than the best of them.
                 for (bound, best) in [
                     (bounds.same_name, same_name),
+                    (
+                        bounds.same_name_same_month_or_day,
+                        same_name_same_month_or_day,
+                    ),
                     (bounds.other_name, other_name),
                     (bounds.anyone(), same_name.max(other_name)),
                 ] {

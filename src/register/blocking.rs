@@ -10,7 +10,7 @@
 //! | date of birth, family, middle, first letter of given | full dates | a given-name typo (not in its first letter) |
 //! | date of birth, family, middle, last letter of given | full dates | a given-name typo in its first letter |
 //! | date of birth, middle, given | full dates | a family-name typo or variant (Hoàng/Huỳnh) |
-//! | family, middle, given, gender, year, month | dates with a month | a wrong day; a month-only date |
+//! | family, middle, given, gender, year, month | full dates | a wrong day; a month-only participant date |
 //! | family, middle, given, gender, year, day | full dates | a wrong month |
 //! | family, middle, given, gender, year | dates without a day | a register date that is year- or month-only |
 //!
@@ -146,14 +146,16 @@ pub const ALL_KEYS: [KeyKind; 7] = [
 pub fn filing_key_count(dob: PartialDate) -> usize {
     match dob.precision() {
         Precision::Day => 6,
-        Precision::Month => 2,
-        Precision::Year => 1,
+        Precision::Month | Precision::Year => 1,
     }
 }
 
-/// The keys a register person is filed under: every key their date is precise enough for,
-/// except the year key for a full date (a full date is reached through its month and day keys;
-/// the year key is for the register's partial dates).
+/// The keys a register person is filed under: for a full date, every key but the year key
+/// (a full date is reached through its month and day keys); for a partial date, the year key
+/// alone. Why the month key holds full dates only: the search can then tell that everyone in
+/// the name keys' blocks but the year key's has a full date, a typo or more away from the
+/// participant's (see [`crate::matching::weights::SAME_MONTH_OR_DAY_LEVELS`]), and skip those
+/// blocks when no such person could matter; a month-only date is in its year's block anyway.
 pub fn filing_keys(
     name: &NameParts,
     dob: PartialDate,
@@ -162,7 +164,11 @@ pub fn filing_keys(
     let full = dob.precision() == Precision::Day;
     ALL_KEYS
         .into_iter()
-        .filter(move |&kind| !(full && kind == KeyKind::NameGenderYear))
+        .filter(move |&kind| match kind {
+            KeyKind::NameGenderYear => !full,
+            KeyKind::NameGenderYearMonth => full,
+            _ => true,
+        })
         .filter_map(move |kind| key_of(kind, name, dob, gender))
 }
 

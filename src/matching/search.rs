@@ -90,7 +90,8 @@ struct Rounds {
     /// The (date of birth, family, given) key of the values as given: every person with the
     /// participant's name and date is in its block.
     core: Vec<u32>,
-    /// The other date keys of the values as given, and the reversed name's keys.
+    /// The other date keys of the values as given, the reversed name's keys, and the year key
+    /// (the register's dates without a day).
     first: Vec<u32>,
     /// The name keys of the participant's own name, year and month or day (they reach a wrong
     /// day or month): everyone there has the participant's name and a full date, and, when
@@ -263,8 +264,9 @@ pub fn one_edit_apart(a: u64, b: u64) -> bool {
 /// The first round starts with the one block that holds everyone with the participant's name
 /// and date, then the ID's neighbours (unless that block already decided on one of them, who
 /// outranks anyone else). Its other blocks are read only when the highest score anyone in them
-/// could reach ([`crate::matching::weights::Weights::search_bounds`]: the name keys' blocks
-/// hold the participant's name with another date of their year, the other blocks anyone) is
+/// could reach ([`crate::matching::weights::Weights::search_bounds`]: the month and day name
+/// keys' blocks hold the participant's name with another full date of their year, the other
+/// blocks anyone) is
 /// not below what could matter at all ([`floor`]), and the best so far does not already lead
 /// it by the margin; in that last case they are read after all when a later round undoes the
 /// decision. That changes no result: it skips only persons who could not be the answer (a
@@ -329,7 +331,7 @@ pub fn search(
     // scores at most a bound. When the best leads it by the margin, the blocks it covers (most
     // of the search's work in a national register, where a common name in one month is shared
     // by hundreds) are left unread; they are read after all if a later round undoes the
-    // decision. When the bound is below what could matter (see `score`), they are never read.
+    // decision. When the bound is below what could matter ([`floor`]), they are never read.
     let core_complete = !rounds.core.is_empty() && capped_core == 0;
     let bounds = match &keyed {
         Some(((parts, _), dob)) if core_complete && !model.exhaustive => {

@@ -334,8 +334,9 @@ impl Weights {
 
     /// The highest scores a search candidate can reach ([`Weights::score`] plus the one-to-one
     /// evidence) who does not have *both* the participant's name (exactly or but for accents)
-    /// and the participant's exact date of birth: one for those with the name (and so another
-    /// date), one for those without it. `name_share` and `dob_share` are the shares of the
+    /// and the participant's exact date of birth, by kind ([`SearchBounds`]: with the name and
+    /// so another date; with the name and another full date in their month or on their day;
+    /// without the name). `name_share` and `dob_share` are the shares of the
     /// participant's folded family and given name and of their date (what such a candidate's
     /// name or date weighs by); `ids`: what such a candidate's ID can weigh.
     ///

@@ -61,7 +61,7 @@ pub enum IdColumn {
 #[repr(C, align(16))]
 pub struct PersonRecord {
     /// Bits 0-39: the 12-digit ID (0 for an opaque one; below 10^12 < 2^40, as the ID
-    /// parsers guarantee); 40-47: gender and deceased;
+    /// parsers guarantee); 40-47: gender, deceased and an unclean name (`UNCLEAN_NAME`);
     /// 48-55: the province of residence (current province index + 1, 0 unknown).
     id_traits: u64,
     /// Where the name starts in `name_syllables`; it ends where the next person's starts.

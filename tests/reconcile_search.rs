@@ -726,10 +726,7 @@ fn the_blocks_the_search_skips_change_no_result() {
             );
         }
         let results = env.results_in("exhaustive");
-        let searched = results
-            .codes()
-            .into_iter()
-            .filter(|&c| results.get(c).method == "search");
+        let searched = results.rows.iter().filter(|r| r.method == "search");
         assert!(searched.count() > 1000, "too few rows searched");
         // The grid straddles the decision: some of its rows are SUGGESTED, some AMBIGUOUS.
         let statuses: HashSet<&str> = grid

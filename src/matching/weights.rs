@@ -359,16 +359,15 @@ impl Weights {
                 .fold(f64::NEG_INFINITY, f64::max)
         };
         // A candidate with an exact name or date has one, so its share is always known.
-        let adjusted = |l: &LevelWeight, share: f64| (l.m / share).log2();
         let exactish = [NameLevel::Exact as usize, NameLevel::Diacritics as usize];
         let name_exactish = exactish
             .iter()
-            .map(|&i| adjusted(&self.name[i], name_share))
+            .map(|&i| adjusted(&self.name[i], Some(name_share)))
             .fold(f64::NEG_INFINITY, f64::max);
         let name_other = most(&self.name, &|i| !exactish.contains(&i));
         let exact_date = DateLevel::Exact as usize;
         let dob_other = most(&self.dob, &|i| i != exact_date);
-        let dob_any = dob_other.max(adjusted(&self.dob[exact_date], dob_share));
+        let dob_any = dob_other.max(adjusted(&self.dob[exact_date], Some(dob_share)));
         let dob_same_month_or_day = most(&self.dob, &|i| {
             SAME_MONTH_OR_DAY_LEVELS.contains(&DATE_LEVELS[i])
         });

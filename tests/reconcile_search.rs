@@ -807,6 +807,43 @@ fn append_close_calls(env: &TestEnv) -> Vec<String> {
             codes.push(code);
         }
     }
+    // A namesake born a year off in another province, or in an unknown one, found with an ID
+    // that names nobody: the given name is borne by from 1 to 60 others (as "Trần Thị Z…"),
+    // so that the name's weight crosses the point where the province alone keeps such a
+    // person below what could matter.
+    let bearers = [1u32, 2, 3, 5, 8, 12, 18, 27, 40, 60];
+    for (group, &others) in bearers.iter().enumerate() {
+        for (variant, province) in ["", "079"].into_iter().enumerate() {
+            let case = codes.len() as u16;
+            let at = group * 2 + variant;
+            let given = format!(
+                "Z{}{}",
+                ["a", "e", "i", "o", "u", "y"][at % 6],
+                ["", "n", "m", "t", "c"][at / 6]
+            );
+            for n in 0..others {
+                let year = 1930 + (n % 60) as u16;
+                let id = cccd(1, true, year, 800_000 + at as u32 * 500 + n);
+                register.push_str(&format!(
+                    "{id},,Trần Thị {given},{:02}/11/{year},Nữ,001,alive\n",
+                    1 + n % 9
+                ));
+            }
+            // A date of its own, so that no other case's person is on it.
+            let (day, year) = (1 + at, 1940 + at as u16);
+            let id = cccd(79, true, year, 900_000 + u32::from(case));
+            register.push_str(&format!(
+                "{id},,Nguyễn Thị {given},{day:02}/03/{year},Nữ,{province},alive\n"
+            ));
+            let given_id = cccd(1, true, year + 1, 990_000 + u32::from(case));
+            let code = format!("00000{case:05}");
+            rows.push_str(&format!(
+                "{code},Nguyễn Thị {given},{day:02}/03/{},Nữ,{given_id},001,health\n",
+                year + 1
+            ));
+            codes.push(code);
+        }
+    }
     for (file, text) in [("register.csv", register), ("participants.csv", rows)] {
         let mut all = std::fs::read_to_string(env.join(file)).unwrap();
         all.push_str(&text);

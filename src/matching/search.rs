@@ -8,14 +8,18 @@
 //! the best few are returned, best first, ties broken by register order so that the result never
 //! depends on the thread count.
 
-use super::compare::{compare_names_in_register, DateLevel, NameIds, NameLevel};
+use super::compare::{
+    compare_dates, compare_names_in_register, DateLevel, NameIds, NameLevel, ProvinceLevel,
+};
 use super::verify::{compare_record, Comparison};
-use super::weights::{FieldScores, UnscoredIds};
+use super::weights::{FieldScores, UnscoredIds, DATE_LEVELS, SAME_MONTH_OR_DAY_LEVELS};
 use super::{Model, Participant, Scratch};
-use crate::normalize::date::{PartialDate, Precision};
+use crate::normalize::date::{DateField, PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::Gender;
-use crate::register::blocking::{key_of, KeyKind, NameParts, UNKNOWN_SYLLABLE};
+use crate::register::blocking::{
+    key_of, province_class, Filed, KeyKind, NameParts, UNKNOWN_SYLLABLE,
+};
 use crate::register::{PersonIdx, Register};
 
 /// How many candidates are kept per participant (the best is decided on, the rest are listed
@@ -83,30 +87,53 @@ fn date_variants(d: PartialDate) -> Vec<PartialDate> {
     out
 }
 
+/// A blocking key to ask, and what the dates of the persons filed under it are to the
+/// participant's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Asked {
+    key: u32,
+    dates: FiledDates,
+}
+
+/// What the dates of the persons filed under a key are to the participant's date (but for
+/// strangers there through a key-hash collision).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FiledDates {
+    /// A key with a date (the participant's, or a variant): everyone there is at this level.
+    Level(DateLevel),
+    /// A name key of the participant's own name with their month or day: a full date of that
+    /// month or day, another than theirs ([`SAME_MONTH_OR_DAY_LEVELS`]) once the core block,
+    /// which holds everyone on their date, is read whole (else [`FiledDates::Any`]).
+    SameMonthOrDay,
+    Any,
+}
+
 /// The blocking keys to ask for a participant (see [`crate::register::blocking`] for what each
 /// key survives), in the rounds [`search`] asks them.
 #[derive(Debug, Default, Clone, PartialEq)]
 struct Rounds {
     /// The (date of birth, family, given) key of the values as given: every person with the
     /// participant's name and date is in its block.
-    core: Vec<u32>,
+    core: Vec<Asked>,
     /// The other date keys of the values as given, the reversed name's keys, and the year key
     /// (the register's dates without a day).
-    first: Vec<u32>,
+    first: Vec<Asked>,
     /// The name keys of the participant's own name, year and month or day (they reach a wrong
     /// day or month): everyone there has the participant's name and a full date, and, when
     /// not in the core block, another one. In a national register these are the large blocks
     /// (every "Nguyễn Văn Anh" born in a month).
-    named: Vec<u32>,
+    named: Vec<Asked>,
     /// The date keys with day and month swapped and the year off by one, and the first key
     /// with the year mistyped.
-    variants: Vec<u32>,
+    variants: Vec<Asked>,
 }
 
 /// Adds the keys of `name` with `dob` and `gender` to `rounds`; `own`: the name is the
 /// participant's as given (its month and day name keys go to [`Rounds::named`]).
 fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rounds: &mut Rounds) {
     use KeyKind::*;
+    let asked = |key: Option<u32>, dates| key.map(|key| Asked { key, dates });
+    let on = |date| FiledDates::Level(compare_dates(DateField::Known(dob), Some(date)));
     for (i, date) in date_variants(dob).into_iter().enumerate() {
         let keys = if i == 0 {
             &mut rounds.first
@@ -119,7 +146,7 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
             DobFamilyMiddleGivenLast,
             DobMiddleGiven,
         ] {
-            keys.extend(key_of(kind, name, date, gender));
+            keys.extend(asked(key_of(kind, name, date, gender), on(date)));
         }
     }
     for year in year_typos(dob.year()) {
@@ -127,7 +154,7 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
         if let Some(date) = date {
             rounds
                 .variants
-                .extend(key_of(DobFamilyGiven, name, date, gender));
+                .extend(asked(key_of(DobFamilyGiven, name, date, gender), on(date)));
         }
     }
     // The name keys hold the gender: ask each one when the participant's is unknown.
@@ -140,27 +167,23 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
     rounds.first.extend(
         genders
             .iter()
-            .filter_map(|&sex| key_of(NameGenderYear, name, dob, sex)),
+            .filter_map(|&sex| asked(key_of(NameGenderYear, name, dob, sex), FiledDates::Any)),
     );
-    let names = if own {
-        &mut rounds.named
+    let (names, dates) = if own {
+        (&mut rounds.named, FiledDates::SameMonthOrDay)
     } else {
-        &mut rounds.first
+        (&mut rounds.first, FiledDates::Any)
     };
     for &sex in genders {
         match dob.month() {
-            Some(_) => names.extend(key_of(NameGenderYearMonth, name, dob, sex)),
+            Some(_) => names.extend(asked(key_of(NameGenderYearMonth, name, dob, sex), dates)),
             // A year-only date may be any month of the register's full dates.
             None => names.extend((1..=12).filter_map(|month| {
-                key_of(
-                    NameGenderYearMonth,
-                    name,
-                    PartialDate::new(dob.year(), month, 0)?,
-                    sex,
-                )
+                let date = PartialDate::new(dob.year(), month, 0)?;
+                asked(key_of(NameGenderYearMonth, name, date, sex), dates)
             })),
         }
-        names.extend(key_of(NameGenderYearDay, name, dob, sex));
+        names.extend(asked(key_of(NameGenderYearDay, name, dob, sex), dates));
     }
 }
 
@@ -270,8 +293,11 @@ pub fn one_edit_apart(a: u64, b: u64) -> bool {
 /// not below what could matter at all ([`floor`]), and the best so far does not already lead
 /// it by the margin; in that last case they are read after all when a later round undoes the
 /// decision. That changes no result: it skips only persons who could not be the answer (a
-/// decided row lists no alternatives). The one exception is a stranger in a skipped block
-/// through a 32-bit key-hash collision, who could have scored only by chance.
+/// decided row lists no alternatives). Within the blocks it reads after the core block, it
+/// drops the persons the index files as living in another province when, on their block's
+/// date, they could not reach the floor ([`ProvinceFilter`]). The one exception is a stranger
+/// in a skipped block, or dropped, through a 32-bit key-hash collision, who could have scored
+/// only by chance.
 pub fn search(
     p: &Participant,
     model: &Model<'_>,
@@ -298,7 +324,14 @@ pub fn search(
     let given_id = p.id.cccd();
     let mut persons: Vec<PersonIdx> = Vec::new();
     let mut capped_core = 0;
-    persons_in_blocks(&rounds.core, model, &mut persons, &mut capped_core);
+    let everyone = ProvinceFilter::none();
+    persons_in_blocks(
+        &rounds.core,
+        model,
+        &everyone,
+        &mut persons,
+        &mut capped_core,
+    );
     found.capped_blocks += capped_core;
     let names = NameIds::of(&p.name, &model.register.syllables);
     let mut shortlist = Shortlist::default();
@@ -333,6 +366,10 @@ pub fn search(
     // by hundreds) are left unread; they are read after all if a later round undoes the
     // decision. When the bound is below what could matter ([`floor`]), they are never read.
     let core_complete = !rounds.core.is_empty() && capped_core == 0;
+    // Made when first needed: most rows are decided on the core block alone.
+    let filter = std::cell::OnceCell::new();
+    let filter =
+        || filter.get_or_init(|| ProvinceFilter::new(p, model, name_most, ids, core_complete));
     let bounds = match &keyed {
         Some(((parts, _), dob)) if core_complete && !model.exhaustive => {
             Some(model.weights.search_bounds(
@@ -363,7 +400,7 @@ pub fn search(
     for (keys, reading) in blocks {
         if reading == Reading::Now {
             let mut more = Vec::new();
-            persons_in_blocks(keys, model, &mut more, &mut found.capped_blocks);
+            persons_in_blocks(keys, model, filter(), &mut more, &mut found.capped_blocks);
             add(more, &mut shortlist);
         } else {
             found.capped_blocks += capped_blocks(keys, model);
@@ -374,12 +411,18 @@ pub fn search(
             if reading == Reading::IfUndecided {
                 // Their capped blocks are counted already.
                 let (mut more, mut counted) = (Vec::new(), 0);
-                persons_in_blocks(keys, model, &mut more, &mut counted);
+                persons_in_blocks(keys, model, filter(), &mut more, &mut counted);
                 add(more, &mut shortlist);
             }
         }
         let mut more = Vec::new();
-        persons_in_blocks(&rounds.variants, model, &mut more, &mut found.capped_blocks);
+        persons_in_blocks(
+            &rounds.variants,
+            model,
+            filter(),
+            &mut more,
+            &mut found.capped_blocks,
+        );
         add(more, &mut shortlist);
     }
     found.candidates = shortlist.best;
@@ -471,20 +514,24 @@ fn rounds_of_keys(
         if dob.precision() == Precision::Day {
             for (i, date) in date_variants(dob).into_iter().enumerate() {
                 let key = key_of(KeyKind::DobFamilyGiven, reversed, date, gender);
+                let dates = FiledDates::Level(compare_dates(DateField::Known(dob), Some(date)));
                 if i == 0 {
                     &mut rounds.first
                 } else {
                     &mut rounds.variants
                 }
-                .extend(key);
+                .extend(key.map(|key| Asked { key, dates }));
             }
         } else {
             query_keys(reversed, dob, gender, false, &mut rounds);
         }
     }
-    rounds
-        .core
-        .extend(key_of(KeyKind::DobFamilyGiven, parts, dob, gender));
+    rounds.core.extend(
+        key_of(KeyKind::DobFamilyGiven, parts, dob, gender).map(|key| Asked {
+            key,
+            dates: FiledDates::Level(DateLevel::Exact),
+        }),
+    );
     let Rounds {
         core,
         first,
@@ -492,42 +539,138 @@ fn rounds_of_keys(
         variants,
     } = &mut rounds;
     for keys in [&mut *first, &mut *named, &mut *variants] {
-        keys.sort_unstable();
-        keys.dedup();
+        keys.sort_unstable_by_key(|a| a.key);
+        // One key from two dates is a hash collision: its persons' dates are not known.
+        keys.dedup_by(|later, kept| {
+            let same = later.key == kept.key;
+            if same && later.dates != kept.dates {
+                kept.dates = FiledDates::Any;
+            }
+            same
+        });
     }
     // A key asked in an earlier round need not be asked again.
-    first.retain(|k| !core.contains(k));
-    named.retain(|k| !core.contains(k) && first.binary_search(k).is_err());
-    variants.retain(|k| {
-        !core.contains(k) && first.binary_search(k).is_err() && named.binary_search(k).is_err()
-    });
+    let has = |keys: &[Asked], k: &Asked| keys.binary_search_by_key(&k.key, |a| a.key).is_ok();
+    first.retain(|k| !has(core, k));
+    named.retain(|k| !has(core, k) && !has(first, k));
+    variants.retain(|k| !has(core, k) && !has(first, k) && !has(named, k));
     rounds
 }
 
-/// Adds the persons filed under `keys`, skipping (and counting) blocks over the cap.
+/// Adds the persons filed under `keys` that `filter` keeps, skipping (and counting) blocks
+/// over the cap.
 fn persons_in_blocks(
-    keys: &[u32],
+    keys: &[Asked],
     model: &Model<'_>,
+    filter: &ProvinceFilter,
     persons: &mut Vec<PersonIdx>,
     capped: &mut u32,
 ) {
-    model.index.prefetch(keys);
-    for &key in keys {
-        let block = model.index.block(key);
+    prefetch(keys, model);
+    for asked in keys {
+        let block = model.index.filed(asked.key);
         if over_cap(block.len(), model) {
             *capped += 1;
             continue;
         }
-        persons.extend(block);
+        if filter.applies(asked.dates) {
+            persons.extend(block.filter(|f| filter.keeps(f)).map(|f| f.person));
+        } else {
+            persons.extend(block.map(|f| f.person));
+        }
     }
 }
 
 /// How many of the blocks filed under `keys` are over the cap (those a search skips).
-fn capped_blocks(keys: &[u32], model: &Model<'_>) -> u32 {
-    model.index.prefetch(keys);
+fn capped_blocks(keys: &[Asked], model: &Model<'_>) -> u32 {
+    prefetch(keys, model);
     keys.iter()
-        .filter(|&&key| over_cap(model.index.block(key).len(), model))
+        .filter(|a| over_cap(model.index.filed(a.key).len(), model))
         .count() as u32
+}
+
+fn prefetch(keys: &[Asked], model: &Model<'_>) {
+    model.index.prefetch(keys.iter().map(|a| a.key));
+}
+
+/// Drops, from the blocks whose dates weigh too little, the persons who live in another
+/// province than the participant: with the highest name weight, their date and the most their
+/// other fields can weigh with a province that differs, they stay below [`floor`] (they could
+/// neither be suggested, nor listed, nor take the lead). Decided from the province class the
+/// index files with each person ([`crate::register::blocking::province_class`]), without
+/// reading their record: in a national register most of a row's candidates are namesakes
+/// born on a mistyped date in another province.
+struct ProvinceFilter {
+    /// The participant's province class (0: unknown, nothing is dropped).
+    class: u8,
+    /// A key's persons are filtered when the most their dates weigh is below this.
+    date_floor: f64,
+    /// What the dates of a key's persons weigh at most.
+    level_weight: [f64; 8],
+    same_month_or_day: f64,
+}
+
+impl ProvinceFilter {
+    /// Drops nobody.
+    fn none() -> ProvinceFilter {
+        ProvinceFilter {
+            class: 0,
+            date_floor: f64::NEG_INFINITY,
+            level_weight: [f64::INFINITY; 8],
+            same_month_or_day: f64::INFINITY,
+        }
+    }
+
+    /// `name_most`: the most a candidate's name weighs; `ids`: what their ID can; `core_complete`:
+    /// everyone with the participant's name and date is scored already.
+    fn new(
+        p: &Participant,
+        model: &Model<'_>,
+        name_most: f64,
+        ids: UnscoredIds,
+        core_complete: bool,
+    ) -> ProvinceFilter {
+        let class = province_class(p.province);
+        let (Some(dob), false, true) = (p.dob.known(), model.exhaustive, class != 0) else {
+            return ProvinceFilter::none();
+        };
+        let weights = model.weights;
+        let rest =
+            weights.most_besides_name_and_date(ids, model.linked, Some(ProvinceLevel::Differs));
+        let dob_share = model.frequencies.dob_share(dob.pack());
+        let mut level_weight = [f64::INFINITY; 8];
+        for level in DATE_LEVELS {
+            level_weight[level as usize] = weights.date_weight(level, dob_share);
+        }
+        ProvinceFilter {
+            class,
+            date_floor: floor(model) - name_most - rest.total(),
+            level_weight,
+            same_month_or_day: if core_complete {
+                SAME_MONTH_OR_DAY_LEVELS
+                    .iter()
+                    .map(|&l| weights.date_weight(l, dob_share))
+                    .fold(f64::NEG_INFINITY, f64::max)
+            } else {
+                f64::INFINITY
+            },
+        }
+    }
+
+    /// Whether a block of persons with these dates is filtered.
+    fn applies(&self, dates: FiledDates) -> bool {
+        let most = match dates {
+            FiledDates::Level(level) => self.level_weight[level as usize],
+            FiledDates::SameMonthOrDay => self.same_month_or_day,
+            FiledDates::Any => f64::INFINITY,
+        };
+        most < self.date_floor
+    }
+
+    /// Whether a person of a filtered block may live in the participant's province.
+    fn keeps(&self, filed: &Filed) -> bool {
+        filed.province_class == 0 || filed.province_class == self.class
+    }
 }
 
 /// A block of `len` persons is too large to compare in full (the search skips it).

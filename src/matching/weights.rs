@@ -371,24 +371,53 @@ impl Weights {
         let dob_same_month_or_day = most(&self.dob, &|i| {
             SAME_MONTH_OR_DAY_LEVELS.contains(&DATE_LEVELS[i])
         });
-        let rest = FieldScores {
-            name: 0.0,
-            dob: 0.0,
-            gender: most(&self.gender, &|_| true),
-            province: most(&self.province, &|_| true),
-            id: match ids {
-                UnscoredIds::NotGiven => 0.0,
-                UnscoredIds::NoTypo => self.id_differs,
-                UnscoredIds::MayBeTypo => self.id_typo.max(self.id_differs),
-            },
-            linked: linked.map_or(0.0, |l| l.linked_weight.max(l.unlinked_weight)),
-        };
+        let rest = self.most_besides_name_and_date(ids, linked, None);
         let total = |name, dob| FieldScores { name, dob, ..rest }.total();
         SearchBounds {
             same_name: total(name_exactish, dob_other),
             same_name_same_month_or_day: total(name_exactish, dob_same_month_or_day),
             other_name: total(name_other, dob_any),
         }
+    }
+}
+
+impl Weights {
+    /// The most a search candidate's gender, province, ID and one-to-one evidence can weigh:
+    /// `ids`, what their ID can; `province`, their province's level if known.
+    pub fn most_besides_name_and_date(
+        &self,
+        ids: UnscoredIds,
+        linked: Option<&LinkedElsewhere>,
+        province: Option<ProvinceLevel>,
+    ) -> FieldScores {
+        let most = |levels: &[LevelWeight]| {
+            levels
+                .iter()
+                .map(|l| l.weight)
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        FieldScores {
+            name: 0.0,
+            dob: 0.0,
+            gender: most(&self.gender),
+            province: province.map_or_else(
+                || most(&self.province),
+                |level| self.province[level as usize].weight,
+            ),
+            id: match ids {
+                UnscoredIds::NotGiven => 0.0,
+                UnscoredIds::NoTypo => self.id_differs,
+                UnscoredIds::MayBeTypo => self.id_typo.max(self.id_differs),
+            },
+            linked: linked.map_or(0.0, |l| l.linked_weight.max(l.unlinked_weight)),
+        }
+    }
+
+    /// The weight of a date at `level` from the participant's, whose date has share
+    /// `dob_share` (what an exact date weighs by).
+    pub fn date_weight(&self, level: DateLevel, dob_share: f64) -> f64 {
+        let share = (level == DateLevel::Exact).then_some(dob_share);
+        adjusted(&self.dob[level as usize], share)
     }
 }
 

@@ -25,11 +25,17 @@
 //! one day, among 100 million), and the search's work per row does not grow with the register,
 //! where keys of a family name and a date alone (every "Nguyễn" born that day) did.
 //!
-//! The index is one sorted `Vec<u64>` of `(32-bit key hash << 32) | person`: 8 bytes per key and
+//! The index is one sorted `Vec<u64>` of `(32-bit key hash << 32) | entry`: 8 bytes per key and
 //! person, no per-block allocation, a block is one directory slot and a short binary search. A
 //! hash collision only adds a stranger to a block, who then scores low. Blocks larger than the
 //! cap are never compared in full: the search skips them and counts them, and the other keys
 //! still reach the person.
+//!
+//! An entry's low word is the person and, in the 5 bits above the 27 a person takes (registers
+//! of up to 2^27, 134 million, persons), their [`province_class`]. Why: in a national register
+//! the search reads hundreds of namesakes a row on mistyped dates, nearly all living in another
+//! province, which alone keeps most of them from mattering; the class lets it drop those
+//! without reading each one's record (a cache miss each).
 
 use rayon::prelude::*;
 
@@ -172,10 +178,32 @@ pub fn filing_keys(
         .filter_map(move |kind| key_of(kind, name, dob, gender))
 }
 
+/// Bits of an entry's low word that hold the person, when the register is small enough for
+/// the [`province_class`] to fit above them.
+const PERSON_BITS: u32 = 27;
+
+/// The province of residence in 5 bits: 0 unknown, else 1 + the province's index modulo 31.
+/// Two persons of different classes live in different provinces (or one's is unknown, class
+/// 0); the same class says nothing (the 34 provinces share 31 classes).
+pub fn province_class(province: Option<u8>) -> u8 {
+    province.map_or(0, |p| 1 + p % 31)
+}
+
+/// A person filed in a block, with their [`province_class`] (0 in a register too large to hold
+/// it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filed {
+    pub person: PersonIdx,
+    pub province_class: u8,
+}
+
 /// The blocking index of a register.
 #[derive(Debug, Default)]
 pub struct BlockIndex {
     entries: Vec<u64>,
+    /// Bits of an entry's low word that hold the person: [`PERSON_BITS`], or 32 in a register
+    /// too large for the province class.
+    person_bits: u32,
     /// `directory[b]` is the first entry whose key's top `bits` bits are `b` or more. A lookup
     /// reads one directory slot and binary-searches a bucket of a few entries, instead of
     /// ~30 cache-missing steps over the whole array (the search asks dozens of keys a row).
@@ -191,6 +219,18 @@ impl BlockIndex {
         // parallel: collecting them would hold a second copy while it grows (gigabytes at 100M).
         const CHUNK: usize = 1 << 16;
         let n = register.len();
+        let person_bits = if n <= 1 << PERSON_BITS {
+            PERSON_BITS
+        } else {
+            32
+        };
+        let tag = |p: PersonIdx| {
+            let class = match person_bits {
+                32 => 0,
+                _ => province_class(register.province(p)) as u64,
+            };
+            class << person_bits | p as u64
+        };
         let filed = |p: PersonIdx| match (register.name_parts(p), register.dob(p)) {
             (Some(name), Some(dob)) => Some((name, dob)),
             _ => None,
@@ -219,8 +259,9 @@ impl BlockIndex {
             let mut at = 0;
             for p in (c * CHUNK..n.min((c + 1) * CHUNK)).map(|p| p as PersonIdx) {
                 if let Some((name, dob)) = filed(p) {
+                    let entry = tag(p);
                     for key in filing_keys(&name, dob, register.gender(p)) {
-                        slice[at] = (key as u64) << 32 | p as u64;
+                        slice[at] = (key as u64) << 32 | entry;
                         at += 1;
                     }
                 }
@@ -241,6 +282,7 @@ impl BlockIndex {
         }
         BlockIndex {
             entries,
+            person_bits,
             directory,
             bits,
         }
@@ -248,11 +290,11 @@ impl BlockIndex {
 
     /// Requests from memory what looking up `keys` will read: first their directory slots,
     /// then the entries those point at (see [`super::prefetch`]). Changes no result.
-    pub fn prefetch(&self, keys: &[u32]) {
-        for &key in keys {
+    pub fn prefetch(&self, keys: impl Iterator<Item = u32> + Clone) {
+        for key in keys.clone() {
             super::prefetch::prefetch(&self.directory, self.bucket(key));
         }
-        for &key in keys {
+        for key in keys {
             if let Some(&lo) = self.directory.get(self.bucket(key)) {
                 super::prefetch::prefetch(&self.entries, lo as usize);
             }
@@ -266,6 +308,11 @@ impl BlockIndex {
 
     /// The persons filed under `key`.
     pub fn block(&self, key: u32) -> impl ExactSizeIterator<Item = PersonIdx> + '_ {
+        self.filed(key).map(|f| f.person)
+    }
+
+    /// The persons filed under `key`, with their province class.
+    pub fn filed(&self, key: u32) -> impl ExactSizeIterator<Item = Filed> + '_ {
         let k = key as u64;
         let bucket = self.bucket(key);
         let (lo, hi) = match (self.directory.get(bucket), self.directory.get(bucket + 1)) {
@@ -275,7 +322,12 @@ impl BlockIndex {
         let slice = &self.entries[lo..hi];
         let start = slice.partition_point(|&e| e >> 32 < k);
         let end = start + slice[start..].partition_point(|&e| e >> 32 == k);
-        slice[start..end].iter().map(|&e| e as PersonIdx)
+        let bits = self.person_bits;
+        let class_mask = if bits < 32 { 0x1f } else { 0 };
+        slice[start..end].iter().map(move |&e| Filed {
+            person: (e & ((1 << bits) - 1)) as PersonIdx,
+            province_class: (e >> bits & class_mask) as u8,
+        })
     }
 }
 
@@ -303,7 +355,8 @@ mod tests {
                 ),
                 gender: Gender::Male,
                 deceased: false,
-                province: None,
+                // Every province, and unknown.
+                province: (i % 35 < 34).then_some((i % 35) as u8),
             });
         }
         let (register, _) = b.finish();
@@ -313,11 +366,24 @@ mod tests {
             let dob = register.dob(p).unwrap();
             let keys: Vec<u32> = filing_keys(&name, dob, Gender::Male).collect();
             assert_eq!(keys.len(), filing_key_count(dob));
+            let class = province_class(register.province(p));
             for key in keys {
-                assert!(index.block(key).any(|q| q == p), "person {p}, key {key}");
+                let filed = Filed {
+                    person: p,
+                    province_class: class,
+                };
+                assert!(index.filed(key).any(|f| f == filed), "{filed:?}, key {key}");
             }
         }
         assert_eq!(index.block(12345).len(), 0);
+        // Persons in different classes live in different provinces.
+        let classes: Vec<u8> = (0..34).map(|p| province_class(Some(p))).collect();
+        for a in 0..34 {
+            for b in 0..34 {
+                assert!(classes[a] != classes[b] || a % 31 == b % 31, "{a} {b}");
+            }
+            assert_ne!(classes[a], province_class(None));
+        }
         for date in [
             PartialDate::new(1950, 0, 0),
             PartialDate::new(1950, 3, 0),

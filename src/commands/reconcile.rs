@@ -37,7 +37,7 @@ use crate::report::html::{self, HtmlInput, Sample};
 use crate::report::manifest;
 use crate::report::output::{OutputDir, UTF8_BOM};
 use crate::report::progress::Progress;
-use crate::report::rows::{self, Given};
+use crate::report::rows::{self, Given, RowWriter};
 use crate::report::stats::Stats;
 use crate::report::{rejects, summary, terminal};
 use crate::resources;
@@ -529,7 +529,7 @@ fn process_rows(
             .collect()
     });
     timings.time(Stage::Write, || {
-        let mut out = Writers::with_capacity(records.len() * 64);
+        let mut out = RowWriter::with_capacity(records.len() * 64);
         for (i, (row, matched)) in read.into_iter().zip(matched).enumerate() {
             let index = first_row + i as u64;
             let (given, outcome, detail) = match (row, matched) {
@@ -542,7 +542,7 @@ fn process_rows(
                     part.log.links.push(NO_PERSON);
                     part.log.keys.push(code_key(given.get(col::INSURANCE_CODE)));
                     let placeholder = Outcome::not_found(pending.id_reasons);
-                    rows::write_result(&mut out.results, &given, &placeholder, context.register)
+                    out.write_result(&given, &placeholder, context.register)
                         .expect("writing to memory");
                     part.deferred.push(Deferred::new(index, &given, pending));
                     continue;
@@ -576,26 +576,12 @@ enum ReadRow<'a> {
 }
 
 /// The two CSV outputs of a run of rows, in memory.
-struct Writers {
-    results: csv::Writer<Vec<u8>>,
-    mismatches: csv::Writer<Vec<u8>>,
-}
-
-impl Writers {
-    fn with_capacity(bytes: usize) -> Writers {
-        Writers {
-            results: csv::Writer::from_writer(Vec::with_capacity(bytes)),
-            mismatches: csv::Writer::from_writer(Vec::new()),
-        }
-    }
-}
-
 /// Counts a decided row and writes its results.csv row (and mismatches.csv row when it is not
 /// SYNCED).
 fn emit(
     context: &Context<'_>,
     stats: &mut Stats,
-    out: &mut Writers,
+    out: &mut RowWriter,
     index: u64,
     given: &Given<'_>,
     outcome: &Outcome,
@@ -617,7 +603,8 @@ fn emit(
                     .map(|p| context.register.person_id(p))
                     .unwrap_or_default(),
                 config.mask_ids,
-            ),
+            )
+            .into_owned(),
         },
         outcome.status,
     );
@@ -628,11 +615,10 @@ fn emit(
         given.get(col::SCHEME).trim(),
     );
     // Writing to a Vec cannot fail.
-    rows::write_result(&mut out.results, given, outcome, context.register)
+    out.write_result(given, outcome, context.register)
         .expect("writing to memory");
     if outcome.status != Status::Synced {
-        rows::write_mismatch(
-            &mut out.mismatches,
+        out.write_mismatch(
             index,
             given,
             outcome,
@@ -720,7 +706,7 @@ fn search_deferred(
         mismatches.as_file().try_clone().map_err(write_err)?,
     );
     for batch in deferred.chunks(BATCH) {
-        let parts: Vec<(Writers, Vec<Option<PersonIdx>>, Stats)> = batch
+        let parts: Vec<(RowWriter, Vec<Option<PersonIdx>>, Stats)> = batch
             .par_chunks(ROWS_PER_TASK / 8)
             .map(|rows| {
                 // Each row's fields unpacked once, for normalizing and for writing.
@@ -739,7 +725,7 @@ fn search_deferred(
                         .collect()
                 });
                 timings.time(Stage::Write, || {
-                    let mut out = Writers::with_capacity(rows.len() * 64);
+                    let mut out = RowWriter::with_capacity(rows.len() * 64);
                     let mut stats = Stats::default();
                     let persons = rows
                         .iter()

@@ -159,15 +159,23 @@ impl std::ops::BitOr for ReasonSet {
     }
 }
 
-impl fmt::Display for ReasonSet {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ReasonSet {
+    /// Writes the codes, `;`-separated: to a `String`, without the formatting machinery
+    /// (every output row writes its reasons).
+    pub fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
         for (i, reason) in self.iter().enumerate() {
             if i > 0 {
-                f.write_str(";")?;
+                out.write_str(";")?;
             }
-            f.write_str(reason.as_str())?;
+            out.write_str(reason.as_str())?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for ReasonSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
     }
 }
 

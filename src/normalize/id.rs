@@ -131,7 +131,20 @@ pub fn parse_old_id(raw: &str) -> Option<u32> {
 }
 
 /// A 12-digit CCCD as printed: zero-padded.
+///
+/// ```
+/// use popsync::normalize::id::format_cccd;
+/// assert_eq!(format_cccd(1_090_012_345), "001090012345");
+/// assert_eq!(format_cccd(1_234_567_890_123), "1234567890123");
+/// ```
 pub fn format_cccd(id: u64) -> String {
+    let mut text = String::with_capacity(12);
+    write_cccd(id, &mut text);
+    text
+}
+
+/// [`format_cccd`], appended to `out`.
+pub fn write_cccd(id: u64, out: &mut String) {
     // By hand rather than `format!("{id:012}")`: this runs for every linked row's output, and
     // the formatting machinery cost more than the rest of writing the ID.
     let mut digits = [b'0'; 12];
@@ -141,9 +154,10 @@ pub fn format_cccd(id: u64) -> String {
         rest /= 10;
     }
     if rest != 0 {
-        return id.to_string();
+        out.push_str(itoa::Buffer::new().format(id));
+    } else {
+        out.push_str(std::str::from_utf8(&digits).expect("ASCII digits"));
     }
-    digits.iter().map(|&d| d as char).collect()
 }
 
 /// What the digits of a CCCD say about its holder.

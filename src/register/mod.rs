@@ -34,7 +34,7 @@ pub mod load;
 pub mod prefetch;
 
 use crate::normalize::date::PartialDate;
-use crate::normalize::id::format_cccd;
+use crate::normalize::id::write_cccd;
 use crate::normalize::{Gender, ParsedId};
 
 pub use build::RegisterBuilder;
@@ -276,9 +276,16 @@ impl Register {
 
     /// The person's personal ID as printed.
     pub fn person_id(&self, p: PersonIdx) -> String {
+        let mut id = String::new();
+        self.write_person_id(p, &mut id);
+        id
+    }
+
+    /// [`Register::person_id`], appended to `out`.
+    pub fn write_person_id(&self, p: PersonIdx, out: &mut String) {
         match &self.ids {
-            IdColumn::Numeric => format_cccd(self.records[p as usize].id()),
-            IdColumn::Text(ids) => ids[p as usize].to_string(),
+            IdColumn::Numeric => write_cccd(self.records[p as usize].id(), out),
+            IdColumn::Text(ids) => out.push_str(&ids[p as usize]),
         }
     }
 

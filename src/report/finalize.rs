@@ -418,7 +418,7 @@ fn write_duplicates(
         let count = flags.codes_per_person[*row as usize].to_string();
         debug_assert!(Status::parse(status).is_some());
         w.write_record([
-            crate::report::rows::shown_id(&register.person_id(*person), style.mask_ids).as_str(),
+            crate::report::rows::shown_id(&register.person_id(*person), style.mask_ids).as_ref(),
             &crate::report::cell::safe(&name),
             &dob,
             &count,

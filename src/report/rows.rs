@@ -162,6 +162,8 @@ pub struct RowWriter {
     person: String,
     score: String,
     reasons: String,
+    /// A mismatches row's computed cells (see [`RowWriter::write_mismatch`]).
+    cells: [String; 12],
 }
 
 impl RowWriter {
@@ -173,6 +175,7 @@ impl RowWriter {
             person: String::new(),
             score: String::new(),
             reasons: String::new(),
+            cells: Default::default(),
         }
     }
 
@@ -216,132 +219,111 @@ impl RowWriter {
         detail: &str,
         mask_ids: bool,
     ) -> csv::Result<()> {
-        write_mismatch(
-            &mut self.mismatches,
-            row_index,
-            given,
-            outcome,
-            register,
-            provinces,
-            province,
-            detail,
-            mask_ids,
-        )
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_mismatch(
-    w: &mut csv::Writer<Vec<u8>>,
-    row_index: u64,
-    given: &Given<'_>,
-    outcome: &Outcome,
-    register: &Register,
-    provinces: &ProvinceTable,
-    province: ProvinceKey,
-    detail: &str,
-    mask_ids: bool,
-) -> csv::Result<()> {
-    debug_assert!(outcome.status != Status::Synced);
-    let id =
-        |p: crate::register::PersonIdx| shown_id(&register.person_id(p), mask_ids).into_owned();
-    let person = outcome
-        .person
-        .map(|p| register.person_id(p))
-        .unwrap_or_default();
-    let register_province = outcome
-        .compared
-        .and_then(|p| register.province(p))
-        .and_then(|c| provinces.current.get(c as usize))
-        .map_or("", |c| c.name.as_str());
-    let (compared_id, name, dob, gender) = match outcome.compared {
-        Some(p) => {
-            let mut name = String::new();
-            register.written_name(p, &mut name);
-            let dob = register.dob(p).map(|d| d.to_string()).unwrap_or_default();
-            (
-                register.person_id(p),
-                name,
-                dob,
-                register.gender(p).as_str(),
-            )
+        use std::fmt::Write;
+        debug_assert!(outcome.status != Status::Synced);
+        let cells = &mut self.cells;
+        cells.iter_mut().for_each(String::clear);
+        let [person, compared_id, name, dob, candidates, province_name, weights @ ..] = cells;
+        if let Some(p) = outcome.person {
+            register.write_person_id(p, person);
         }
-        None => Default::default(),
-    };
-    let levels = outcome
-        .comparison
-        .map(|c| {
-            [
-                c.name.as_str(),
-                c.dob.as_str(),
-                c.gender.as_str(),
-                c.province.as_str(),
-            ]
-        })
-        .unwrap_or([""; 4]);
-    let province_name = match provinces.current_of(province) {
-        Some(c) => {
+        let mut gender = "";
+        if let Some(p) = outcome.compared {
+            register.write_person_id(p, compared_id);
+            register.written_name(p, name);
+            if let Some(d) = register.dob(p) {
+                write!(dob, "{d}").expect("writing to a String");
+            }
+            gender = register.gender(p).as_str();
+        }
+        let register_province = outcome
+            .compared
+            .and_then(|p| register.province(p))
+            .and_then(|c| provinces.current.get(c as usize))
+            .map_or("", |c| c.name.as_str());
+        let levels = outcome
+            .comparison
+            .map(|c| {
+                [
+                    c.name.as_str(),
+                    c.dob.as_str(),
+                    c.gender.as_str(),
+                    c.province.as_str(),
+                ]
+            })
+            .unwrap_or([""; 4]);
+        if let Some(c) = provinces.current_of(province) {
             let current = &provinces.current[c];
-            match province {
-                ProvinceKey::Former(_) => {
-                    format!("{} ({})", current.name, provinces.name_of(province))
-                }
-                _ => current.name.clone(),
+            province_name.push_str(&current.name);
+            if let ProvinceKey::Former(_) = province {
+                write!(province_name, " ({})", provinces.name_of(province))
+                    .expect("writing to a String");
             }
         }
-        None => String::new(),
-    };
-    let weights = outcome
-        .scores
-        .map(|w| [w.name, w.dob, w.gender, w.province, w.id, w.linked].map(two_decimals));
-    let weights = weights.unwrap_or_default();
-    let candidates = outcome
-        .candidates
-        .iter()
-        .map(|&(p, score)| format!("{}:{}", id(p), two_decimals(score)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let gender_given = given.get(col::GENDER);
-    let gender_given = match Gender::parse(gender_given) {
-        Gender::Unknown => gender_given,
-        known => known.as_str(),
-    };
-    let mut score = String::new();
-    score_into(outcome.score, &mut score);
-    w.write_record([
-        itoa::Buffer::new().format(row_index),
-        itoa::Buffer::new().format(given.line),
-        &safe(given.get(col::INSURANCE_CODE).trim()),
-        outcome.status.as_str(),
-        &outcome.reasons.to_string(),
-        &score,
-        outcome.method.map(|m| m.as_str()).unwrap_or(""),
-        &safe(&shown_id(given.get(col::PERSON_ID).trim(), mask_ids)),
-        &shown_id(&person, mask_ids),
-        &shown_id(&compared_id, mask_ids),
-        &safe(given.get(col::FULL_NAME)),
-        &safe(&name),
-        &safe(given.get(col::DOB)),
-        &dob,
-        &safe(gender_given),
-        gender,
-        levels[0],
-        levels[1],
-        levels[2],
-        levels[3],
-        &weights[0],
-        &weights[1],
-        &weights[2],
-        &weights[3],
-        &weights[4],
-        &weights[5],
-        &candidates,
-        &safe(given.get(col::PROVINCE_CODE)),
-        &province_name,
-        register_province,
-        &safe(given.get(col::SCHEME)),
-        &safe(detail),
-    ])
+        if let Some(w) = outcome.scores {
+            let values = [w.name, w.dob, w.gender, w.province, w.id, w.linked];
+            for (text, v) in weights.iter_mut().zip(values) {
+                two_decimals_into(v, text);
+            }
+        }
+        let mut id = String::new();
+        for (i, &(p, score)) in outcome.candidates.iter().enumerate() {
+            if i > 0 {
+                candidates.push(' ');
+            }
+            id.clear();
+            register.write_person_id(p, &mut id);
+            candidates.push_str(&shown_id(&id, mask_ids));
+            candidates.push(':');
+            two_decimals_into(score, candidates);
+        }
+        score_into(outcome.score, &mut self.score);
+        self.reasons.clear();
+        (outcome.reasons)
+            .write_to(&mut self.reasons)
+            .expect("writing to a String");
+        let gender_given = given.get(col::GENDER);
+        let gender_given = match Gender::parse(gender_given) {
+            Gender::Unknown => gender_given,
+            known => known.as_str(),
+        };
+        let [name_weight, dob_weight, gender_weight, province_weight, id_weight, linked_weight] =
+            weights;
+        self.mismatches.write_record([
+            itoa::Buffer::new().format(row_index),
+            itoa::Buffer::new().format(given.line),
+            &safe(given.get(col::INSURANCE_CODE).trim()),
+            outcome.status.as_str(),
+            &self.reasons,
+            &self.score,
+            outcome.method.map(|m| m.as_str()).unwrap_or(""),
+            &safe(&shown_id(given.get(col::PERSON_ID).trim(), mask_ids)),
+            &shown_id(person, mask_ids),
+            &shown_id(compared_id, mask_ids),
+            &safe(given.get(col::FULL_NAME)),
+            &safe(name),
+            &safe(given.get(col::DOB)),
+            dob,
+            &safe(gender_given),
+            gender,
+            levels[0],
+            levels[1],
+            levels[2],
+            levels[3],
+            name_weight,
+            dob_weight,
+            gender_weight,
+            province_weight,
+            id_weight,
+            linked_weight,
+            candidates,
+            &safe(given.get(col::PROVINCE_CODE)),
+            province_name,
+            register_province,
+            &safe(given.get(col::SCHEME)),
+            &safe(detail),
+        ])
+    }
 }
 
 #[cfg(test)]

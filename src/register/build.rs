@@ -45,15 +45,15 @@ pub struct DuplicateId {
 
 #[derive(Default)]
 pub struct RegisterBuilder {
-    numeric_ids: Vec<u64>,
+    /// The persons in file order, each a [`PersonRecord`] whose name starts at `name_start` in
+    /// `name_syllables` (the numeric ID 0 when IDs are opaque). Why one record and not an array
+    /// per field: sorting by ID gathers every person once, in random order, and each array
+    /// was another cache miss per person (~8 s of a 100M register's load).
+    records: Vec<PersonRecord>,
     text_ids: Vec<Box<str>>,
     numeric_old: Vec<(u32, PersonIdx)>,
     text_old: Vec<(Box<str>, PersonIdx)>,
-    name_offsets: Vec<u32>,
     name_syllables: Vec<u32>,
-    dobs: Vec<u32>,
-    traits: Vec<u8>,
-    provinces: Vec<u8>,
     lines: Vec<u64>,
     syllables: Syllables,
     written_index: HashMap<Box<str>, u32, FixedState>,
@@ -76,14 +76,11 @@ fn intern(
 
 impl RegisterBuilder {
     pub fn new() -> RegisterBuilder {
-        RegisterBuilder {
-            name_offsets: vec![0],
-            ..RegisterBuilder::default()
-        }
+        RegisterBuilder::default()
     }
 
     pub fn len(&self) -> usize {
-        self.dobs.len()
+        self.records.len()
     }
 
     /// Makes room for `persons` in all, with as many name syllables each as so far: growing
@@ -92,27 +89,25 @@ impl RegisterBuilder {
     pub fn reserve_total(&mut self, persons: usize) {
         let more = persons.saturating_sub(self.len());
         let per_person = self.name_syllables.len().div_ceil(self.len().max(1));
-        if self.text_ids.is_empty() {
-            self.numeric_ids.reserve(more);
-        }
-        self.name_offsets.reserve(more);
+        self.records.reserve(more);
         self.name_syllables.reserve(more * per_person);
-        self.dobs.reserve(more);
-        self.traits.reserve(more);
-        self.provinces.reserve(more);
         self.lines.reserve(more);
     }
 
     pub fn is_empty(&self) -> bool {
-        self.dobs.is_empty()
+        self.records.is_empty()
     }
 
     pub fn push(&mut self, person: NewPerson) {
-        let idx = self.dobs.len() as PersonIdx;
-        match person.id {
-            RegisterId::Numeric(v) => self.numeric_ids.push(v),
-            RegisterId::Text(s) => self.text_ids.push(s),
-        }
+        let idx = self.records.len() as PersonIdx;
+        let name_start = self.name_syllables.len() as u32;
+        let numeric_id = match person.id {
+            RegisterId::Numeric(v) => v,
+            RegisterId::Text(s) => {
+                self.text_ids.push(s);
+                0
+            }
+        };
         match person.old_id {
             Some(RegisterId::Numeric(v)) => self.numeric_old.push((v as u32, idx)),
             Some(RegisterId::Text(s)) => self.text_old.push((s, idx)),
@@ -124,15 +119,15 @@ impl RegisterBuilder {
             clean &= self.syllables.clean[s as usize];
             self.name_syllables.push(s);
         }
-        self.name_offsets.push(self.name_syllables.len() as u32);
-        self.dobs.push(person.dob.map_or(0, PartialDate::pack));
-        self.traits.push(
+        self.records.push(PersonRecord::new(
+            numeric_id,
             person.gender as u8 & GENDER_MASK
                 | if person.deceased { DECEASED } else { 0 }
                 | if clean { 0 } else { UNCLEAN_NAME },
-        );
-        self.provinces
-            .push(person.province.map_or(0, |p| p.saturating_add(1)));
+            person.province.map_or(0, |p| p.saturating_add(1)),
+            name_start,
+            person.dob.map_or(0, PartialDate::pack),
+        ));
         self.lines.push(person.line);
     }
 
@@ -159,21 +154,44 @@ impl RegisterBuilder {
 
     /// Sorts the persons by ID and drops every row whose ID an earlier row holds.
     pub fn finish(self) -> (Register, Vec<DuplicateId>) {
-        let n = self.dobs.len();
+        let n = self.records.len();
         let numeric = self.text_ids.is_empty();
         // Sort by (ID, file order): ties keep the earliest row, so the result does not depend on
         // the sort algorithm or thread count. Numeric IDs sort as (ID << 32 | row) integers, in
         // parallel: comparing rows through a lookup is a cache miss per comparison (3.5 s of
-        // serial time at 10M persons).
-        let order: Vec<PersonIdx> = if numeric {
+        // serial time at 10M persons), and a repeated ID is then the same high half as the
+        // entry before, found in one sequential pass.
+        let mut duplicates = Vec::new();
+        let mut duplicate = |i: PersonIdx, first: PersonIdx, id: String| {
+            duplicates.push(DuplicateId {
+                line: self.lines[i as usize],
+                first_line: self.lines[first as usize],
+                id,
+            })
+        };
+        let kept: Vec<PersonIdx> = if numeric {
             let mut keyed: Vec<u128> = self
-                .numeric_ids
+                .records
                 .par_iter()
                 .enumerate()
-                .map(|(i, &id)| u128::from(id) << 32 | i as u128)
+                .map(|(i, r)| u128::from(r.id()) << 32 | i as u128)
                 .collect();
             keyed.par_sort_unstable();
-            keyed.into_par_iter().map(|k| k as PersonIdx).collect()
+            let mut kept = Vec::with_capacity(n);
+            let mut first: Option<(u64, PersonIdx)> = None;
+            for &k in &keyed {
+                let (id, i) = ((k >> 32) as u64, k as PersonIdx);
+                match first {
+                    Some((first_id, first_i)) if first_id == id => {
+                        duplicate(i, first_i, crate::normalize::id::format_cccd(id));
+                    }
+                    _ => {
+                        first = Some((id, i));
+                        kept.push(i);
+                    }
+                }
+            }
+            kept
         } else {
             let mut order: Vec<PersonIdx> = (0..n as PersonIdx).collect();
             order.par_sort_unstable_by(|&a, &b| {
@@ -181,41 +199,57 @@ impl RegisterBuilder {
                     .cmp(&self.text_ids[b as usize])
                     .then(a.cmp(&b))
             });
-            order
-        };
-        let same = |a: PersonIdx, b: PersonIdx| {
-            if numeric {
-                self.numeric_ids[a as usize] == self.numeric_ids[b as usize]
-            } else {
-                self.text_ids[a as usize] == self.text_ids[b as usize]
-            }
-        };
-        let mut duplicates = Vec::new();
-        let mut kept: Vec<PersonIdx> = Vec::with_capacity(n);
-        for &i in &order {
-            if let Some(&first) = kept.last() {
-                if same(first, i) {
-                    duplicates.push(DuplicateId {
-                        line: self.lines[i as usize],
-                        first_line: self.lines[first as usize],
-                        id: if numeric {
-                            crate::normalize::id::format_cccd(self.numeric_ids[i as usize])
-                        } else {
-                            self.text_ids[i as usize].to_string()
-                        },
-                    });
-                    continue;
+            let mut kept: Vec<PersonIdx> = Vec::with_capacity(n);
+            for i in order {
+                match kept.last() {
+                    Some(&first) if self.text_ids[first as usize] == self.text_ids[i as usize] => {
+                        duplicate(i, first, self.text_ids[i as usize].to_string());
+                    }
+                    _ => kept.push(i),
                 }
             }
-            kept.push(i);
-        }
+            kept
+        };
         duplicates.sort_by_key(|d| d.line);
 
-        // New position of every old index (u32::MAX: dropped).
-        let mut position = vec![PersonIdx::MAX; n];
-        for (new, &old) in kept.iter().enumerate() {
-            position[old as usize] = new as PersonIdx;
-        }
+        let old_ids = if self.numeric_old.is_empty() && self.text_old.is_empty() {
+            if numeric {
+                OldIdIndex::Numeric(Vec::new())
+            } else {
+                OldIdIndex::Text(Vec::new())
+            }
+        } else {
+            // New position of every old index (u32::MAX: dropped), set in parallel (a scatter
+            // of random writes).
+            let position: Vec<std::sync::atomic::AtomicU32> = (0..n)
+                .into_par_iter()
+                .map(|_| std::sync::atomic::AtomicU32::new(PersonIdx::MAX))
+                .collect();
+            kept.par_iter().enumerate().for_each(|(new, &old)| {
+                position[old as usize].store(new as PersonIdx, std::sync::atomic::Ordering::Relaxed)
+            });
+            let new_of =
+                |i: PersonIdx| position[i as usize].load(std::sync::atomic::Ordering::Relaxed);
+            if numeric {
+                let mut old: Vec<(u32, PersonIdx)> = self
+                    .numeric_old
+                    .into_par_iter()
+                    .map(|(v, i)| (v, new_of(i)))
+                    .filter(|&(_, i)| i != PersonIdx::MAX)
+                    .collect();
+                old.par_sort_unstable();
+                OldIdIndex::Numeric(old)
+            } else {
+                let mut old: Vec<(Box<str>, PersonIdx)> = self
+                    .text_old
+                    .into_iter()
+                    .map(|(v, i)| (v, new_of(i)))
+                    .filter(|&(_, i)| i != PersonIdx::MAX)
+                    .collect();
+                old.sort_unstable();
+                OldIdIndex::Text(old)
+            }
+        };
         let ids = if numeric {
             IdColumn::Numeric
         } else {
@@ -226,49 +260,17 @@ impl RegisterBuilder {
                     .collect(),
             )
         };
-        let old_ids = if numeric {
-            let mut old: Vec<(u32, PersonIdx)> = self
-                .numeric_old
-                .into_iter()
-                .filter(|&(_, i)| position[i as usize] != PersonIdx::MAX)
-                .map(|(v, i)| (v, position[i as usize]))
-                .collect();
-            old.sort_unstable();
-            OldIdIndex::Numeric(old)
-        } else {
-            let mut old: Vec<(Box<str>, PersonIdx)> = self
-                .text_old
-                .into_iter()
-                .filter(|&(_, i)| position[i as usize] != PersonIdx::MAX)
-                .map(|(v, i)| (v, position[i as usize]))
-                .collect();
-            old.sort_unstable();
-            OldIdIndex::Text(old)
+        // Where each person's name starts and ends in the file-order syllables.
+        let records = &self.records;
+        let syllables_end = self.name_syllables.len() as u32;
+        let name_of = |i: PersonIdx| {
+            let start = records[i as usize].name_start;
+            let end = records
+                .get(i as usize + 1)
+                .map_or(syllables_end, |r| r.name_start);
+            start as usize..end as usize
         };
-        // Names gathered in parallel parts, then joined (a sequential copy).
-        let parts: Vec<Vec<u32>> = kept
-            .par_chunks(1 << 16)
-            .map(|part| {
-                let mut syllables = Vec::new();
-                for &i in part {
-                    let (s, e) = (
-                        self.name_offsets[i as usize],
-                        self.name_offsets[i as usize + 1],
-                    );
-                    syllables.extend_from_slice(&self.name_syllables[s as usize..e as usize]);
-                }
-                syllables
-            })
-            .collect();
-        let mut name_syllables = Vec::with_capacity(self.name_syllables.len());
-        parts
-            .iter()
-            .for_each(|part| name_syllables.extend_from_slice(part));
-        drop(parts);
-        let lengths: Vec<u32> = kept
-            .par_iter()
-            .map(|&i| self.name_offsets[i as usize + 1] - self.name_offsets[i as usize])
-            .collect();
+        let lengths: Vec<u32> = kept.par_iter().map(|&i| name_of(i).len() as u32).collect();
         let mut name_offsets = Vec::with_capacity(kept.len() + 1);
         name_offsets.push(0u32);
         name_offsets.extend(lengths.iter().scan(0u32, |end, &len| {
@@ -276,29 +278,67 @@ impl RegisterBuilder {
             Some(*end)
         }));
         drop(lengths);
-        // Gathers in file order → ID order are random reads: done in parallel.
-        let mut records: Vec<PersonRecord> = kept
-            .par_iter()
-            .zip(&name_offsets[..kept.len()])
-            .map(|(&i, &name_start)| {
-                let i = i as usize;
-                PersonRecord::new(
-                    if numeric { self.numeric_ids[i] } else { 0 },
-                    self.traits[i],
-                    self.provinces[i],
-                    name_start,
-                    self.dobs[i],
-                )
-            })
-            .collect();
-        records.push(PersonRecord::new(0, 0, 0, name_offsets[kept.len()], 0));
+        // Records and names gathered in ID order straight into their final place, in parallel
+        // parts: each part's place is known from the offsets (gathering the names in parts
+        // and joining them was a second copy of every syllable, serial).
+        const PART: usize = 1 << 16;
+        let mut name_syllables = vec![0u32; name_offsets[kept.len()] as usize];
+        let mut sorted = vec![PersonRecord::default(); kept.len() + 1];
+        let mut places = Vec::with_capacity(kept.len().div_ceil(PART));
+        let (mut names_left, mut records_left) =
+            (name_syllables.as_mut_slice(), sorted.as_mut_slice());
+        for (c, part) in kept.chunks(PART).enumerate() {
+            let (start, end) = (name_offsets[c * PART], name_offsets[c * PART + part.len()]);
+            let (names, names_tail) = names_left.split_at_mut((end - start) as usize);
+            let (part_records, records_tail) = records_left.split_at_mut(part.len());
+            places.push((names, part_records, start));
+            (names_left, records_left) = (names_tail, records_tail);
+        }
+        kept.par_chunks(PART)
+            .zip(places)
+            .for_each(|(part, (names, part_records, start))| {
+                // Random reads: a person's record is requested 16 persons ahead, and their
+                // name (whose place is in the record) 8 ahead, so that the waits overlap.
+                const AHEAD: usize = 8;
+                let ask_record = |j: usize| {
+                    if let Some(&i) = part.get(j) {
+                        super::prefetch::prefetch(records, i as usize);
+                    }
+                };
+                let ask_name = |j: usize| {
+                    if let Some(&i) = part.get(j) {
+                        super::prefetch::prefetch(
+                            &self.name_syllables,
+                            records[i as usize].name_start as usize,
+                        );
+                    }
+                };
+                (0..2 * AHEAD).for_each(ask_record);
+                (0..AHEAD).for_each(ask_name);
+                let mut at = 0;
+                for (j, (&i, record)) in part.iter().zip(part_records).enumerate() {
+                    ask_record(j + 2 * AHEAD);
+                    ask_name(j + AHEAD);
+                    let name = name_of(i);
+                    let len = name.len();
+                    names[at..at + len].copy_from_slice(&self.name_syllables[name]);
+                    *record = PersonRecord {
+                        name_start: start + at as u32,
+                        ..records[i as usize]
+                    };
+                    at += len;
+                }
+            });
+        // The end of the last name.
+        sorted[kept.len()] = PersonRecord::new(0, 0, 0, name_offsets[kept.len()], 0);
         drop(name_offsets);
+        let records = sorted;
         let mut stats = self.stats;
         stats.persons = kept.len() as u64;
         stats.rejected += duplicates.len() as u64;
-        stats.deceased = kept
-            .iter()
-            .filter(|&&i| self.traits[i as usize] & DECEASED != 0)
+        stats.deceased = records[..kept.len()]
+            .par_iter()
+            .filter(|r| r.traits() & DECEASED != 0)
             .count() as u64;
         let old_directory = match &old_ids {
             OldIdIndex::Numeric(old) => {
@@ -365,6 +405,40 @@ mod tests {
         assert_eq!(name, "tran thi hoa");
         assert_eq!(r.find_old_id(&ParsedId::Old(2)), &[(2, q)]);
         assert_eq!(r.person_id(q), "079190000002");
+    }
+
+    #[test]
+    fn opaque_ids_sort_and_keep_the_first_of_a_repeated_one() {
+        let mut b = RegisterBuilder::new();
+        for (line, id, name) in [
+            (2, "HC-9", "Lê Văn Tám"),
+            (3, "HC-1", "An"),
+            (4, "HC-9", "B"),
+        ] {
+            b.push(NewPerson {
+                id: RegisterId::Text(id.into()),
+                old_id: Some(RegisterId::Text(format!("old-{line}").into())),
+                ..person(line, 0, name)
+            });
+        }
+        let (r, dups) = b.finish();
+        assert_eq!(
+            dups,
+            vec![DuplicateId {
+                line: 4,
+                first_line: 2,
+                id: "HC-9".into()
+            }]
+        );
+        assert_eq!(
+            (r.len(), r.person_id(0), r.person_id(1)),
+            (2, "HC-1".into(), "HC-9".into())
+        );
+        let mut name = String::new();
+        r.written_name(1, &mut name);
+        assert_eq!(name, "Lê Văn Tám");
+        assert_eq!(r.find_old_text("old-2"), vec![1]);
+        assert!(r.find_old_text("old-4").is_empty());
     }
 
     #[test]

@@ -2,13 +2,13 @@
 //! needs, instead of being killed by the operating system half-way through the night.
 
 /// Peak memory of a run, estimated from the input sizes, fitted with a margin to the
-/// measurements on `popsync synth` data (BENCHMARKS.md: 339 MB at 1M × 1M, 1.6 GB at 10M × 10M,
-/// 13.5 GB at 100M × 100M): the register is held (about 1.75 × its file size with the ID table
-/// and the blocking index, ~105 bytes a person), participants are streamed (about 0.7 × their
+/// measurements on `popsync synth` data (BENCHMARKS.md: 337 MB at 1M × 1M, 1.8 GB at 10M × 10M,
+/// 14.5 GB at 100M × 100M): the register is held (about 1.9 × its file size with the ID table
+/// and the blocking index, ~115 bytes a person), participants are streamed (about 0.7 × their
 /// file size for the per-row link log, the rows kept for the search and what the allocator
 /// keeps between chunks).
 pub fn estimate_peak(register_bytes: u64, participants_bytes: u64) -> u64 {
-    register_bytes.saturating_mul(7) / 4 + participants_bytes.saturating_mul(7) / 10 + (200 << 20)
+    register_bytes.saturating_mul(19) / 10 + participants_bytes.saturating_mul(7) / 10 + (200 << 20)
 }
 
 /// Memory this process may use: the smaller of the memory the system reports available and a
@@ -77,9 +77,9 @@ mod tests {
         let mb = 1u64 << 20;
         // Peak RSS measured by benches/e2e.sh for the synthesized files (register, participants).
         for (register, participants, peak) in [
-            (61 * mb, 67 * mb, 321 * mb),
-            (612 * mb, 674 * mb, 1706 * mb),
-            (6124 * mb, 6746 * mb, 13_690 * mb),
+            (61 * mb, 67 * mb, 337 * mb),
+            (612 * mb, 674 * mb, 1777 * mb),
+            (6124 * mb, 6746 * mb, 14_534 * mb),
         ] {
             let estimate = estimate_peak(register, participants);
             assert!(estimate >= peak, "{estimate} < {peak}");

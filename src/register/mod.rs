@@ -15,16 +15,16 @@
 //! | what | bytes |
 //! |---|---|
 //! | record: ID, gender + deceased, province, date of birth, name start | 16 |
-//! | ID table ([`ids`]: one `u64` slot per person at a load of 1/2 to 3/4) | 11-21 |
+//! | ID table ([`ids`]: one `u64` slot per person at a load of 1/4 to 1/2) | 16-32 |
 //! | name: ~3.3 syllables × 4 | ~13 |
 //! | old-ID index (`(u32, u32)`, persons with an old ID; its directory ~1 more, ≤ 64 MB) | 8-9 |
-//! | **register** | **~50-60** |
+//! | **register** | **~55-70** |
 //! | blocking index ([`blocking`]: 6 keys × 8 for a full date, 1-2 for a partial one; directory ≤ 256 MB) | ~50 |
-//! | **with the search's index** | **~100-110** |
+//! | **with the search's index** | **~105-120** |
 //!
-//! so 100 million persons take about 10.5 GB; name and date frequencies ([`frequency`]) are per
-//! distinct syllable and date (kilobytes). While the register is being built, its arrays exist
-//! twice for a moment (unsorted and sorted by ID).
+//! so 100 million persons take about 11.5 GB; name and date frequencies ([`frequency`]) are per
+//! distinct syllable and date (kilobytes). While the register is being built, its records and
+//! names exist twice for a moment (in file order and sorted by ID).
 
 pub mod blocking;
 pub mod build;

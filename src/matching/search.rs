@@ -555,11 +555,29 @@ fn rounds_of_keys(
         });
     }
     // A key asked in an earlier round need not be asked again.
-    let has = |keys: &[Asked], k: &Asked| keys.binary_search_by_key(&k.key, |a| a.key).is_ok();
-    first.retain(|k| !has(core, k));
-    named.retain(|k| !has(core, k) && !has(first, k));
-    variants.retain(|k| !has(core, k) && !has(first, k) && !has(named, k));
+    drop_asked_earlier(first, core);
+    drop_asked_earlier(named, core);
+    drop_asked_earlier(named, first);
+    for earlier in [&mut *core, &mut *first, &mut *named] {
+        drop_asked_earlier(variants, earlier);
+    }
     rounds
+}
+
+/// Drops from `later` the keys `earlier` (sorted by key) asks already; one asked there with
+/// other dates is a hash collision, and its persons' dates are then not known.
+fn drop_asked_earlier(later: &mut Vec<Asked>, earlier: &mut [Asked]) {
+    later.retain(
+        |asked| match earlier.binary_search_by_key(&asked.key, |a| a.key) {
+            Ok(at) => {
+                if earlier[at].dates != asked.dates {
+                    earlier[at].dates = FiledDates::Any;
+                }
+                false
+            }
+            Err(_) => true,
+        },
+    );
 }
 
 /// Adds the persons filed under `keys` that `filter` keeps, skipping (and counting) blocks
@@ -798,6 +816,24 @@ mod tests {
             date_variants(PartialDate::new(1990, 3, 25).unwrap()).len(),
             3
         );
+    }
+
+    #[test]
+    fn a_key_asked_earlier_with_other_dates_is_a_collision_whose_dates_are_unknown() {
+        let asked = |key, level| Asked {
+            key,
+            dates: FiledDates::Level(level),
+        };
+        let mut earlier = vec![asked(3, DateLevel::Exact), asked(5, DateLevel::YearOff)];
+        let mut later = vec![
+            asked(3, DateLevel::Exact),
+            asked(5, DateLevel::Swapped),
+            asked(7, DateLevel::Typo),
+        ];
+        drop_asked_earlier(&mut later, &mut earlier);
+        assert_eq!(later, vec![asked(7, DateLevel::Typo)]);
+        assert_eq!(earlier[0], asked(3, DateLevel::Exact));
+        assert_eq!(earlier[1].dates, FiledDates::Any);
     }
 
     /// The levels the search files its asked dates under are the ones the comparison gives.

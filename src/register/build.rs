@@ -231,23 +231,9 @@ impl RegisterBuilder {
             let new_of =
                 |i: PersonIdx| position[i as usize].load(std::sync::atomic::Ordering::Relaxed);
             if numeric {
-                let mut old: Vec<(u32, PersonIdx)> = self
-                    .numeric_old
-                    .into_par_iter()
-                    .map(|(v, i)| (v, new_of(i)))
-                    .filter(|&(_, i)| i != PersonIdx::MAX)
-                    .collect();
-                old.par_sort_unstable();
-                OldIdIndex::Numeric(old)
+                OldIdIndex::Numeric(renumbered(self.numeric_old, new_of))
             } else {
-                let mut old: Vec<(Box<str>, PersonIdx)> = self
-                    .text_old
-                    .into_iter()
-                    .map(|(v, i)| (v, new_of(i)))
-                    .filter(|&(_, i)| i != PersonIdx::MAX)
-                    .collect();
-                old.sort_unstable();
-                OldIdIndex::Text(old)
+                OldIdIndex::Text(renumbered(self.text_old, new_of))
             }
         };
         let ids = if numeric {
@@ -364,6 +350,21 @@ impl RegisterBuilder {
         };
         (register, duplicates)
     }
+}
+
+/// Old IDs with their persons' places after sorting (`new_of`; `PersonIdx::MAX`: dropped as
+/// a repeated ID), sorted by old ID.
+fn renumbered<T: Ord + Send>(
+    old: Vec<(T, PersonIdx)>,
+    new_of: impl Fn(PersonIdx) -> PersonIdx + Sync,
+) -> Vec<(T, PersonIdx)> {
+    let mut old: Vec<(T, PersonIdx)> = old
+        .into_par_iter()
+        .map(|(value, i)| (value, new_of(i)))
+        .filter(|(_, i)| *i != PersonIdx::MAX)
+        .collect();
+    old.par_sort_unstable();
+    old
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Criterion micro-benchmarks of the per-row hot paths: name normalization, date and ID parsing,
-//! field comparison, and an ID lookup with verification of the hit (compare + decide).
+//! field comparison, an ID lookup with verification of the hit (compare + decide), and the ID
+//! table's misses at national size (what the typo search asks ~80 of per ID that found nobody).
 //! Run with `cargo bench --bench hot_paths`.
 
 use std::hint::black_box;
@@ -128,5 +129,40 @@ fn field_comparison(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, normalization, field_comparison, verification);
+/// 80 IDs nobody holds looked up in the table of a 100M-person register (2 GB; built once,
+/// ~5 s), as the search's typo lookups do.
+fn id_table_misses(c: &mut Criterion) {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state = popsync::register::blocking::mix(state);
+        state % 1_000_000_000_000
+    };
+    let mut ids: Vec<u64> = (0..100_000_000).map(|_| next()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let table = popsync::register::ids::IdTable::build(ids.iter().copied());
+    // Enough that their slots (~50 MB of cache lines) do not stay cached between iterations.
+    let probes: Vec<u64> = (0..80 * 10_000).map(|_| next()).collect();
+    let mut group = c.benchmark_group("ids");
+    group.throughput(Throughput::Elements(probes.len() as u64));
+    group.bench_function("misses_100m", |b| {
+        let mut found = Vec::new();
+        b.iter(|| {
+            found.clear();
+            for chunk in probes.chunks(80) {
+                table.find_each(|p| ids[p], black_box(chunk), &mut found);
+            }
+            found.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    normalization,
+    field_comparison,
+    verification,
+    id_table_misses
+);
 criterion_main!(benches);

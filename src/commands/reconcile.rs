@@ -575,7 +575,6 @@ enum ReadRow<'a> {
     Rejected(Given<'static>, String),
 }
 
-/// The two CSV outputs of a run of rows, in memory.
 /// Counts a decided row and writes its results.csv row (and mismatches.csv row when it is not
 /// SYNCED).
 fn emit(

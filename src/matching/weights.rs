@@ -379,9 +379,7 @@ impl Weights {
             other_name: total(name_other, dob_any),
         }
     }
-}
 
-impl Weights {
     /// The most a search candidate's gender, province, ID and one-to-one evidence can weigh:
     /// `ids`, what their ID can; `province`, their province's level if known.
     pub fn most_besides_name_and_date(

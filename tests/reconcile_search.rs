@@ -851,3 +851,75 @@ fn append_close_calls(env: &TestEnv) -> Vec<String> {
     }
     codes
 }
+
+/// The evidence of the given ID, by pattern, from summary.json: (rows, weight).
+fn id_evidence(env: &TestEnv, pattern: &str) -> (u64, f64) {
+    let summary: serde_json::Value = serde_json::from_slice(&env.read_out("summary.json")).unwrap();
+    let patterns = summary["weights"]["id_evidence"]["patterns"]
+        .as_array()
+        .expect("summary.json lists the ID patterns")
+        .clone();
+    let found = patterns
+        .iter()
+        .find(|p| p["pattern"] == pattern)
+        .unwrap_or_else(|| panic!("no pattern {pattern} in {patterns:?}"));
+    (
+        found["rows"].as_u64().unwrap(),
+        found["weight"].as_f64().unwrap(),
+    )
+}
+
+#[test]
+fn an_id_naming_nobody_weighs_by_how_often_such_ids_are_absent_persons() {
+    let s = hung();
+    // A well-formed ID nobody holds, many digits from Hùng's: not a typo of his.
+    let nobody = cccd(1, false, 1975, 123_456);
+    let rows = [
+        s.given("9900000020", s.name, s.dob, &nobody),
+        s.given("9900000021", s.name, s.dob, ""),
+    ];
+    // Alone, the row is the one row whose ID names nobody, and Hùng is on its day: such IDs
+    // are not (yet) known to come from absent persons.
+    let env = env_with(&rows, &[]);
+    let results = env.reconcile_ok();
+    let (nobody_rows, weight) = id_evidence(&env, "names_nobody");
+    assert_eq!(nobody_rows, 1);
+    assert!(weight > -1.0, "{weight}");
+    assert_suggested(&env, &results, "9900000020", &s.id, &["id_not_found"]);
+
+    // With 300 rows of persons the register lacks, each with an ID nobody holds and nobody
+    // born on their day under their name, such an ID is strong evidence against every
+    // candidate but one an edit away; a missing ID is still no evidence.
+    let mut rng = Rng(7);
+    let mut with_absent: Vec<P> = (0..300)
+        .map(|i| {
+            let female = rng.below(2) == 1;
+            let (middle, given) = if female {
+                (rng.pick(&FEMALE_MIDDLES), rng.pick(&FEMALE_GIVENS))
+            } else {
+                (rng.pick(&MALE_MIDDLES), rng.pick(&MALE_GIVENS))
+            };
+            let name = format!("{} {middle} {given}", rng.pick(&MORE_FAMILIES));
+            let year = 1940 + rng.below(66) as u16;
+            let dob = format!("{:02}/{:02}/{year}", 1 + rng.below(28), 1 + rng.below(12));
+            let id = cccd(89, female, year, 500_000 + i);
+            let gender = if female { "Nữ" } else { "Nam" };
+            p(&format!("03{i:08}"), &name, &dob, gender, &id)
+        })
+        .collect();
+    with_absent.extend(rows);
+    let env = env_with(&with_absent, &[]);
+    let results = env.reconcile_ok();
+    let (nobody_rows, weight) = id_evidence(&env, "names_nobody");
+    assert_eq!(nobody_rows, 301);
+    assert!(weight < -4.0, "{weight}");
+    assert_eq!(id_evidence(&env, "missing").1, 0.0);
+    let table = env.table("mismatches.csv");
+    let id_weight = |code: &str| -> f64 {
+        let row = table.row_where("insurance_code", code);
+        table.cell(row, "id_weight").parse().unwrap()
+    };
+    assert!((id_weight("9900000020") - weight).abs() < 0.01);
+    assert_eq!(id_weight("9900000021"), 0.0);
+    assert_suggested(&env, &results, "9900000021", &s.id, &["id_missing"]);
+}

@@ -21,7 +21,7 @@ use crate::exit::ExitCode;
 use crate::input::schema::{participant as col, PARTICIPANTS, REGISTER};
 use crate::input::{FieldError, InputFile, Reject, Row};
 use crate::log::{self, LogFormat};
-use crate::matching::weights::{self, LinkedElsewhere, Weights};
+use crate::matching::weights::{self, IdEvidence, LinkedElsewhere, Weights};
 use crate::matching::{
     match_by_id, search_for, ByIdOutcome, Model, Outcome, Participant, PendingSearch,
     RegisterIndexes, Scratch, Status,
@@ -81,8 +81,13 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
                 || estimate_weights(config, &register, &timings),
             )
         });
-        let weights = weights?;
+        let (mut weights, sample) = weights?;
         let thresholds = config.thresholds.for_register(register.len());
+        // What a searched row's ID says needs the blocking index (see `IdEvidence`).
+        weights.id_evidence = timings.time(Stage::Index, || {
+            IdEvidence::estimate(&sample, &indexes.model(&register, &weights, &thresholds))
+        });
+        drop(sample);
         let model = Model {
             exhaustive: config.exhaustive_search,
             ..indexes.model(&register, &weights, &thresholds)
@@ -849,12 +854,13 @@ fn write_json(
 }
 
 /// Estimates the model's weights: `m` from the first participants (read once more, up to
-/// [`weights::M_SAMPLE_ROWS`]), `u` and the ID-typo share from the register.
+/// [`weights::M_SAMPLE_ROWS`]), `u` and the ID-typo share from the register. The sample is
+/// returned for the [`IdEvidence`], which needs the blocking index.
 fn estimate_weights(
     config: &ReconcileConfig,
     register: &Register,
     timings: &Timings,
-) -> Result<Weights> {
+) -> Result<(Weights, Vec<Participant>)> {
     let started = Instant::now();
     let mut parsing = std::time::Duration::ZERO;
     let file = open_participants(config)?;
@@ -884,5 +890,5 @@ fn estimate_weights(
     // The sample's parsing is reading; normalizing and counting it is building the model.
     timings.add(Stage::Read, parsing);
     timings.add(Stage::Index, started.elapsed().saturating_sub(parsing));
-    Ok(weights)
+    Ok((weights, sample))
 }

@@ -12,10 +12,13 @@
 //! - [`compare`]: field comparison levels (exact, folded, close, partial, swapped, …).
 //! - [`verify`]: the comparison of a participant with one register person.
 //! - [`weights`]: Fellegi-Sunter weights estimated from the run's data; scores in bits.
+//! - [`id_evidence`]: what a searched row's own ID (none, malformed, naming nobody or someone
+//!   else) says about whether the register holds its person at all.
 //! - [`search`]: candidates from the blocking index and ID neighbours, scored.
 //! - [`reason`]: the status, method and reason codes, each spelled in one place.
 
 pub mod compare;
+pub mod id_evidence;
 pub mod reason;
 pub mod search;
 pub mod verify;

@@ -9,6 +9,7 @@
 //! depends on the thread count.
 
 use super::compare::{compare_names_in_register, DateLevel, NameIds, NameLevel, ProvinceLevel};
+use super::id_evidence::IdPattern;
 use super::verify::{compare_record, Comparison};
 use super::weights::{FieldScores, UnscoredIds, DATE_LEVELS, SAME_MONTH_OR_DAY_LEVELS};
 use super::{Model, Participant, Scratch};
@@ -50,7 +51,10 @@ pub struct Found {
 }
 
 /// The participant's folded name parts, in the register's syllable indexes.
-fn participant_parts(p: &Participant, model: &Model<'_>) -> Option<(NameParts, Vec<String>)> {
+pub(crate) fn participant_parts(
+    p: &Participant,
+    model: &Model<'_>,
+) -> Option<(NameParts, Vec<String>)> {
     let texts: Vec<String> = tokens(&p.name.folded).map(String::from).collect();
     let ids: Vec<u32> = texts
         .iter()
@@ -356,14 +360,16 @@ pub fn search(
         }
         [] => false,
     };
-    let ids = match given_id {
-        None => UnscoredIds::NotGiven,
-        Some(_) if decided(&shortlist.best) && shortlist.best[0].id_typo => UnscoredIds::MayBeTypo,
+    let other = id_weight(p, exclude, model);
+    let may_be_typo = match given_id {
+        None => false,
+        Some(_) if decided(&shortlist.best) && shortlist.best[0].id_typo => true,
         Some(id) => {
             add(id_neighbours(id, model.register), &mut shortlist);
-            UnscoredIds::NoTypo
+            false
         }
     };
+    let ids = UnscoredIds { other, may_be_typo };
     // Everyone with the participant's name and full date is now scored (when there is such a
     // block and it was not capped), and so is everyone one edit from the ID; anyone else
     // scores at most a bound. When the best leads it by the margin, the blocks it covers (most
@@ -711,11 +717,11 @@ fn score(
     model: &Model<'_>,
     scratch: &mut Scratch,
 ) -> Vec<Candidate> {
-    // A 12-digit ID was given and names nobody, or someone else: a candidate whose own ID is
-    // one edit from it carries the ID-typo evidence (however the candidate was found: decided
-    // on the two numbers), any other candidate the ID's "differs" evidence.
+    // A candidate whose own ID is one edit from a given 12-digit ID carries the ID-typo
+    // evidence (however the candidate was found: decided on the two numbers), any other
+    // candidate what the row's ID says of its person being in the register at all.
     let given_id = p.id.cccd();
-    let id_given = given_id.is_some();
+    let other_id = id_weight(p, exclude, model);
     let floor = floor(model);
     // Each person's fields are requested 2 × AHEAD persons before they are compared, and their
     // name (whose place is one of those fields) AHEAD before: asking for all of a crowded
@@ -755,8 +761,8 @@ fn score(
             let mut scores =
                 weights.score_record(&record, register, person, model.frequencies, id_typo);
             scores.linked = model.linked.map_or(0.0, |l| l.weight(person));
-            if id_given && !id_typo {
-                scores.id = weights.id_differs;
+            if !id_typo {
+                scores.id = other_id;
             }
             // A crowded block's namesakes are born on other days (or live elsewhere): when even
             // the best name could not lift one to `floor`, its name (another cache miss) and
@@ -788,6 +794,13 @@ fn score(
                 || c.comparison.dob == DateLevel::Exact
         })
         .collect()
+}
+
+/// The ID evidence of a candidate whose ID is not one edit from the row's: by the row's
+/// [`IdPattern`] (`exclude`: the person its ID names, whom the verification rejected).
+fn id_weight(p: &Participant, exclude: Option<PersonIdx>, model: &Model<'_>) -> f64 {
+    let pattern = IdPattern::of(&p.id, exclude.is_some());
+    model.weights.id_evidence.weight(pattern)
 }
 
 /// Best score first; ties by register order, so the result never depends on the thread count.

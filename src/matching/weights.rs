@@ -18,6 +18,7 @@
 use serde::Serialize;
 
 use super::compare::{DateLevel, GenderLevel, NameLevel, ProvinceLevel};
+pub use super::id_evidence::IdEvidence;
 use super::verify::Comparison;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
@@ -63,10 +64,6 @@ pub struct LevelCounts {
     /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
     pub hits: u64,
     pub hits_agreeing: u64,
-    /// Participants with a 12-digit ID, and those whose ID did not name a person with no field
-    /// disagreeing (unknown, or another person's): the `m` of the ID's "differs" level.
-    pub ids_given: u64,
-    pub ids_wrong: u64,
 }
 
 impl LevelCounts {
@@ -135,11 +132,9 @@ pub struct Weights {
     pub province: Vec<LevelWeight>,
     /// Bits for a candidate whose ID is one substitution or transposition from the given one.
     pub id_typo: f64,
-    /// Bits for a candidate whose ID is further than that from a given 12-digit ID (negative):
-    /// m = the share of given 12-digit IDs that did not name an agreeing person (an upper bound
-    /// of how often a person's recorded ID is wholly wrong, since absent persons count too),
-    /// u = 1 (a random person's ID is almost never near).
-    pub id_differs: f64,
+    /// Bits for any other candidate, by what the row's ID is: none, malformed, naming nobody
+    /// or someone else ([`IdEvidence`]; estimated once the blocking index is built).
+    pub id_evidence: IdEvidence,
     /// Prior log-odds (bits) that a 12-digit ID hit is the person: from the share of ID hits in
     /// the sample with no field disagreeing outright.
     pub id_hit_prior: f64,
@@ -236,9 +231,7 @@ impl Weights {
             // m = 1: when the person is right and the given ID is one edit from theirs, that edit
             // is how it was mistyped. u: the chance a random person's ID is one edit away.
             id_typo: -(id_typo_share.max(f64::MIN_POSITIVE)).log2(),
-            id_differs: ((same_person.ids_wrong as f64 + 1.0)
-                / (same_person.ids_given as f64 + 2.0))
-                .log2(),
+            id_evidence: IdEvidence::default(),
             id_hit_prior: {
                 let p = (same_person.hits_agreeing as f64 + 1.0) / (same_person.hits as f64 + 2.0);
                 (p / (1.0 - p)).log2()
@@ -402,10 +395,10 @@ impl Weights {
                 || most(&self.province),
                 |level| self.province[level as usize].weight,
             ),
-            id: match ids {
-                UnscoredIds::NotGiven => 0.0,
-                UnscoredIds::NoTypo => self.id_differs,
-                UnscoredIds::MayBeTypo => self.id_typo.max(self.id_differs),
+            id: if ids.may_be_typo {
+                self.id_typo.max(ids.other)
+            } else {
+                ids.other
             },
             linked: linked.map_or(0.0, |l| l.linked_weight.max(l.unlinked_weight)),
         }
@@ -426,14 +419,13 @@ impl Weights {
 pub const SAME_MONTH_OR_DAY_LEVELS: [DateLevel; 2] = [DateLevel::Typo, DateLevel::Differs];
 
 /// What the ID of a candidate the search has not scored can weigh.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UnscoredIds {
-    /// No 12-digit ID was given: the ID weighs nothing.
-    NotGiven,
-    /// Every person one edit from the given ID is already scored: the others' IDs differ.
-    NoTypo,
-    /// The one-edit persons are not all scored yet.
-    MayBeTypo,
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UnscoredIds {
+    /// The row's [`IdEvidence`] weight: what a candidate whose ID is not one edit from the
+    /// given one carries.
+    pub other: f64,
+    /// The persons one edit from the given 12-digit ID are not all scored yet.
+    pub may_be_typo: bool,
 }
 
 /// [`Weights::search_bounds`]: the highest score of a candidate who lacks the participant's
@@ -489,8 +481,6 @@ pub fn count_same_person<'a>(
     let mut scratch = super::Scratch::default();
     for p in participants {
         if let crate::normalize::ParsedId::Cccd(_) = p.id {
-            counts.ids_given += 1;
-            let agrees_before = counts.hits_agreeing;
             if let Some(person) = register.find_id(&p.id) {
                 let names = super::NameIds::of(&p.name, &register.syllables);
                 counts.add_same_person(&super::verify::compare(
@@ -501,7 +491,6 @@ pub fn count_same_person<'a>(
                     &mut scratch,
                 ));
             }
-            counts.ids_wrong += u64::from(counts.hits_agreeing == agrees_before);
         }
     }
     counts
@@ -694,19 +683,29 @@ mod tests {
             let links: Vec<PersonIdx> = (0..50).map(|_| rng.below(40) as PersonIdx).collect();
             let linked = LinkedElsewhere::estimate(&links, 40);
             let linked = (round % 2 == 0).then_some(&linked);
+            let other = -(rng.below(2000) as f64) / 100.0;
             for ids in [
-                UnscoredIds::NotGiven,
-                UnscoredIds::NoTypo,
-                UnscoredIds::MayBeTypo,
+                UnscoredIds {
+                    other: 0.0,
+                    may_be_typo: false,
+                },
+                UnscoredIds {
+                    other,
+                    may_be_typo: false,
+                },
+                UnscoredIds {
+                    other,
+                    may_be_typo: true,
+                },
             ] {
                 let bounds = w.search_bounds(name_share, dob_share, ids, linked);
                 // The best score of each kind of candidate a bound covers.
                 let (mut same_name, mut other_name) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
                 let mut same_name_same_month_or_day = f64::NEG_INFINITY;
-                let id_given = ids != UnscoredIds::NotGiven;
-                let id_typos: &[bool] = match ids {
-                    UnscoredIds::MayBeTypo => &[false, true],
-                    _ => &[false],
+                let id_typos: &[bool] = if ids.may_be_typo {
+                    &[false, true]
+                } else {
+                    &[false]
                 };
                 for name in NAME_LEVELS {
                     for dob in DATE_LEVELS {
@@ -729,8 +728,8 @@ mod tests {
                                         exact_date.then_some(dob_share),
                                         id_typo,
                                     );
-                                    if id_given && !id_typo {
-                                        scores.id = w.id_differs;
+                                    if !id_typo {
+                                        scores.id = ids.other;
                                     }
                                     for linked_score in linked.map_or(vec![0.0], |l| {
                                         vec![l.linked_weight, l.unlinked_weight]

@@ -1,0 +1,416 @@
+//! What a searched row's own ID says about whether the register holds its person at all.
+//!
+//! A row reaches the search with no ID, a malformed one, one that names nobody, or one that
+//! names someone who is clearly not them ([`IdPattern`]). Which of these it is says nothing
+//! about *which* register person the row is, but much about *whether* it is anyone: in most
+//! databases a well-formed ID that names nobody belongs to a person the register does not hold
+//! (a mistyped one is one edit from its owner's, and carries the ID-typo evidence instead),
+//! while an ID that names a relative comes from a person who is usually there too. So every
+//! candidate of a row whose ID was given (but one whose ID is one edit from it) carries its
+//! pattern's weight, `log2(P(in register | pattern) / P(in register))`, the likelihood ratio
+//! of the pattern between "this candidate is the row's person" and "another person is". No ID,
+//! or a malformed one, weighs nothing, as a missing value of any field ([`IdPattern::is_evidence`]).
+//!
+//! Why not count it like the other fields: the `m` of "the ID differs" was the share of given
+//! IDs that did not name an agreeing person, which counts the rows of persons the register
+//! does not hold as if they were its persons with a wrong ID. Their namesakes then lost only
+//! ~4 bits for the ID, and in a national register, where a common name has several bearers
+//! born on any one day, absent persons were suggested to namesakes (92 % of the wrong links at
+//! 100M before this estimate).
+//!
+//! Estimated from the weights' sample (the first participants) without knowing who is who. A
+//! row's person, when the register holds them and their name and date were recorded cleanly,
+//! is "on the row's day": born on the row's full date, with its whole folded name, and no
+//! gender or province that differs. Namesakes are on a row's day by chance too, about as
+//! often as on the control day 14 days away in the same month and year (names follow the
+//! era), scaled by the two days' sizes (1 January stands in for unknown birthdays). So the
+//! rows of a pattern with someone on their day are `held × q + chance`, q being how often a
+//! row the ID path linked has its person on its day, and a pattern's share of held rows is
+//! the posterior mean of that binomial model (`posterior_share`), under a weak prior at the
+//! overall share. Why not rows beyond chance over q: a held row whose name was mistyped is off
+//! its day, and a handful of such rows would read as absent persons. The person the given ID
+//! names and persons one edit from it are never counted. All counts are integers summed in
+//! any order: the same sample gives the same weights on any number of threads.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::compare::{compare_genders, compare_provinces, GenderLevel, ProvinceLevel};
+use super::search::{one_edit_apart, participant_parts};
+use super::{match_by_id, ByIdOutcome, Model, Participant, Scratch};
+use crate::normalize::date::{PartialDate, Precision};
+use crate::normalize::ParsedId;
+use crate::register::blocking::{key_of, KeyKind, UNKNOWN_SYLLABLE};
+use crate::register::PersonIdx;
+
+/// The ID a row reaches the search with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdPattern {
+    /// No ID.
+    Missing,
+    /// Something that is no ID (letters, a wrong length).
+    Malformed,
+    /// A well-formed ID (12-digit, restored or old) that names nobody in the register.
+    NamesNobody,
+    /// An ID that names a register person who is clearly someone else.
+    NamesAnother,
+}
+
+impl IdPattern {
+    pub const ALL: [IdPattern; 4] = [
+        IdPattern::Missing,
+        IdPattern::Malformed,
+        IdPattern::NamesNobody,
+        IdPattern::NamesAnother,
+    ];
+
+    /// The pattern of a row with ID `id` whose ID path left it to the search; `names_another`:
+    /// the ID named someone the verification rejected.
+    pub fn of(id: &ParsedId, names_another: bool) -> IdPattern {
+        match id {
+            _ if names_another => IdPattern::NamesAnother,
+            ParsedId::Missing => IdPattern::Missing,
+            ParsedId::Malformed => IdPattern::Malformed,
+            _ => IdPattern::NamesNobody,
+        }
+    }
+
+    /// Whether the pattern weighs: an ID given, naming nobody or someone else. No ID, like any
+    /// missing or unreadable value, is no evidence (why: rows without an ID may be recorded
+    /// with more care or less than the others, and the estimate cannot tell that from absent
+    /// persons; a given ID that names nobody says far more than that could distort).
+    pub fn is_evidence(self) -> bool {
+        matches!(self, IdPattern::NamesNobody | IdPattern::NamesAnother)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdPattern::Missing => "missing",
+            IdPattern::Malformed => "malformed",
+            IdPattern::NamesNobody => "names_nobody",
+            IdPattern::NamesAnother => "names_another",
+        }
+    }
+}
+
+/// One pattern's estimate, for summary.json.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PatternWeight {
+    pub pattern: &'static str,
+    /// Sample rows of this pattern with a full date and a name (those the estimate reads).
+    pub rows: u64,
+    /// The estimated share of them whose person the register holds.
+    pub in_register: f64,
+    /// Bits for each of their candidates whose ID is not one edit from the given one.
+    pub weight: f64,
+}
+
+/// The weight of each [`IdPattern`]; all 0 (no evidence) until estimated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct IdEvidence {
+    /// q: the share of the sample's ID-linked rows whose person has the row's full date and
+    /// folded family and given names.
+    pub linked_on_their_day: f64,
+    /// The estimated share of all the sample's rows (with a full date and a name) whose person
+    /// the register holds.
+    pub in_register: f64,
+    /// In [`IdPattern::ALL`] order; empty: not estimated.
+    pub patterns: Vec<PatternWeight>,
+}
+
+/// Fewer ID-linked sample rows than this estimate nothing (every pattern weighs 0).
+const MIN_LINKED: u64 = 100;
+/// The fixed-point unit of the tallied person counts.
+const FIXED: u64 = 1 << 16;
+
+impl IdEvidence {
+    /// The bits a candidate of a row with this pattern carries for the ID.
+    pub fn weight(&self, pattern: IdPattern) -> f64 {
+        self.patterns
+            .get(pattern as usize)
+            .map_or(0.0, |p| p.weight)
+    }
+
+    /// Estimates the weights from the sample rows, matched by ID with `model` (whose own
+    /// ID evidence is not read).
+    pub fn estimate(sample: &[Participant], model: &Model<'_>) -> IdEvidence {
+        let tally = sample
+            .par_iter()
+            .map_init(Scratch::default, |scratch, p| tally_row(p, model, scratch))
+            .reduce(Tally::default, Tally::merge);
+        IdEvidence::from_tally(&tally)
+    }
+
+    fn from_tally(t: &Tally) -> IdEvidence {
+        if t.linked < MIN_LINKED || t.linked_on_day == 0 {
+            return IdEvidence::default();
+        }
+        let q = t.linked_on_day as f64 / t.linked as f64;
+        let chance = |i: usize| t.chance_on_day[i] as f64 / FIXED as f64;
+        // The overall share, by moments: rows on their day beyond chance, over q.
+        let held: f64 = (0..IdPattern::ALL.len())
+            .map(|i| (t.rows_on_day[i] as f64 - chance(i)).max(0.0) / q)
+            .sum();
+        let rows = t.linked + t.rows.iter().sum::<u64>();
+        let typos = t.typos_on_day as f64 / q;
+        let in_register = ((t.linked as f64 + typos + held) / rows as f64).min(1.0);
+        let patterns = IdPattern::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &pattern)| {
+                let n = t.rows[i];
+                let by_chance = if n == 0 {
+                    0.0
+                } else {
+                    (chance(i) / n as f64).min(0.5)
+                };
+                let share = posterior_share(n, t.rows_on_day[i], q, by_chance, in_register);
+                PatternWeight {
+                    pattern: pattern.as_str(),
+                    rows: n,
+                    in_register: share,
+                    weight: if pattern.is_evidence() {
+                        (share / in_register).log2()
+                    } else {
+                        0.0
+                    },
+                }
+            })
+            .collect();
+        IdEvidence {
+            linked_on_their_day: q,
+            in_register,
+            patterns,
+        }
+    }
+}
+
+/// The prior's weight, in rows at the overall share: a pattern the sample barely has weighs
+/// next to nothing, one it lacks exactly nothing.
+const PRIOR_ROWS: f64 = 2.0;
+/// Points of the posterior's grid over log-odds from -40 to 40.
+const GRID: usize = 8000;
+
+/// The posterior mean share of `rows` rows whose person the register holds, when `on_day` of
+/// them have someone on their day, a held row does with chance `q` and any row by chance
+/// with chance `by_chance`; the prior is a Beta of [`PRIOR_ROWS`] rows at share `prior`.
+///
+/// Why not the moment estimate (rows on their day beyond chance, over q): it reads a row
+/// whose name or date was mistyped as a person the register lacks, so a pattern with a handful
+/// of rows, one of them mistyped, weighed like a pattern of absent persons.
+fn posterior_share(rows: u64, on_day: u64, q: f64, by_chance: f64, prior: f64) -> f64 {
+    if rows == 0 {
+        return prior;
+    }
+    let (a, b) = (PRIOR_ROWS * prior, PRIOR_ROWS * (1.0 - prior));
+    let (k, n) = (on_day as f64, rows as f64);
+    let log_density = |share: f64| {
+        let p = (by_chance + share * q * (1.0 - by_chance)).clamp(1e-12, 1.0 - 1e-12);
+        // Beta(a, b) over the log-odds: share^a (1 - share)^b (a zero power is 1, even of 0).
+        let power = |x: f64, base: f64| if x == 0.0 { 0.0 } else { x * base.ln() };
+        power(a, share) + power(b, 1.0 - share) + k * p.ln() + (n - k) * (1.0 - p).ln()
+    };
+    let grid: Vec<(f64, f64)> = (0..GRID)
+        .map(|j| {
+            let x = -40.0 + 80.0 * (j as f64 + 0.5) / GRID as f64;
+            let share = 1.0 / (1.0 + (-x).exp());
+            (share, log_density(share))
+        })
+        .collect();
+    let top = grid.iter().map(|g| g.1).fold(f64::NEG_INFINITY, f64::max);
+    let (mut mass, mut mean) = (0.0, 0.0);
+    for &(share, density) in &grid {
+        let w = (density - top).exp();
+        mass += w;
+        mean += w * share;
+    }
+    (mean / mass).min(1.0)
+}
+
+/// Integer counts over sample rows with a full date and a name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Tally {
+    /// Rows the ID path linked, and those whose person is on the row's day (q).
+    linked: u64,
+    linked_on_day: u64,
+    /// Per pattern: rows left to the search, those with someone on their day, and the persons
+    /// on the control day scaled to the row's day's size (the number on the row's day by
+    /// chance), in units of 1 / [`FIXED`].
+    rows: [u64; 4],
+    rows_on_day: [u64; 4],
+    chance_on_day: [u64; 4],
+    /// Persons on a searched row's day whose ID is one edit from the given one: mistyped IDs,
+    /// whose rows the register holds (as many by chance as none: IDs one edit apart are rare).
+    typos_on_day: u64,
+}
+
+impl Tally {
+    fn merge(mut self, other: Tally) -> Tally {
+        self.linked += other.linked;
+        self.linked_on_day += other.linked_on_day;
+        self.typos_on_day += other.typos_on_day;
+        for i in 0..IdPattern::ALL.len() {
+            self.rows[i] += other.rows[i];
+            self.rows_on_day[i] += other.rows_on_day[i];
+            self.chance_on_day[i] += other.chance_on_day[i];
+        }
+        self
+    }
+}
+
+/// The control day of a full date: 14 days away in the same month (always a real date, and
+/// always two digits from the day, so never a one-digit typo of it).
+fn control_day(date: PartialDate) -> Option<PartialDate> {
+    let day = date.day()?;
+    let control = if day <= 14 { day + 14 } else { day - 14 };
+    PartialDate::new(date.year(), date.month()?, control)
+}
+
+fn tally_row(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Tally {
+    let mut t = Tally::default();
+    let Some(dob) = p.dob.known().filter(|d| d.precision() == Precision::Day) else {
+        return t;
+    };
+    let (Some((parts, texts)), Some(control)) = (participant_parts(p, model), control_day(dob))
+    else {
+        return t;
+    };
+    let register = model.register;
+    let syllables = &register.syllables;
+    let name: Vec<u32> = (texts.iter())
+        .map(|t| syllables.folded_id(t).unwrap_or(UNKNOWN_SYLLABLE))
+        .collect();
+    // The whole folded name, not only the family and given names the block is keyed on
+    // (relatives share a family name, and a middle name tells them apart), and no gender or
+    // province that differs: the fewer namesakes agree by chance, the less the estimate's
+    // noise, which grows with them (in a national register a common name has several bearers
+    // born on any one day, nearly all living elsewhere).
+    let on_day = |person: PersonIdx, day: PartialDate| {
+        let held = register.syllable_ids(person);
+        register.dob(person) == Some(day)
+            && held.len() == name.len()
+            && (held.iter().zip(&name)).all(|(&s, &f)| syllables.folded_of[s as usize] == f)
+            && compare_genders(p.gender, register.gender(person)) != GenderLevel::Differs
+            && compare_provinces(p.province, register.province(person)) != ProvinceLevel::Differs
+    };
+    match match_by_id(p, model, scratch) {
+        ByIdOutcome::Linked(outcome) => {
+            t.linked = 1;
+            t.linked_on_day = u64::from(outcome.person.is_some_and(|h| on_day(h, dob)));
+        }
+        ByIdOutcome::Search(pending) => {
+            let named = pending.other.map(|o| o.0);
+            let pattern = IdPattern::of(&p.id, named.is_some()) as usize;
+            let given = p.id.cccd();
+            // The persons on `day`, besides the one the ID names: (one edit from the given
+            // ID, the others).
+            let count = |day: PartialDate| -> (u64, u64) {
+                let Some(key) = key_of(KeyKind::DobFamilyGiven, &parts, day, p.gender) else {
+                    return (0, 0);
+                };
+                let typo = |c: PersonIdx| {
+                    given
+                        .zip(register.numeric_id(c))
+                        .is_some_and(|(g, held)| one_edit_apart(g, held))
+                };
+                let on = model
+                    .index
+                    .block(key)
+                    .filter(|&c| Some(c) != named && on_day(c, day));
+                on.fold((0, 0), |(typos, others), c| {
+                    if typo(c) {
+                        (typos + 1, others)
+                    } else {
+                        (typos, others + 1)
+                    }
+                })
+            };
+            // Days differ in size (1 January stands in for unknown birthdays): the control
+            // day's namesakes, scaled to the row's day, in fixed point so sums are exact.
+            let freq = model.frequencies;
+            let (day_share, control_share) =
+                (freq.dob_share(dob.pack()), freq.dob_share(control.pack()));
+            let (_, on_control) = count(control);
+            let (typos, others) = count(dob);
+            t.rows[pattern] = 1;
+            t.typos_on_day = typos;
+            t.rows_on_day[pattern] = u64::from(others > 0);
+            if on_control > 0 {
+                let scaled = on_control as f64 * day_share / control_share;
+                t.chance_on_day[pattern] = (scaled * FIXED as f64).round() as u64;
+            }
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(linked: u64, linked_on_day: u64, rows: [u64; 4], rows_on_day: [u64; 4]) -> Tally {
+        Tally {
+            linked,
+            linked_on_day,
+            rows,
+            rows_on_day,
+            chance_on_day: [0; 4],
+            typos_on_day: 0,
+        }
+    }
+
+    #[test]
+    fn absent_persons_ids_weigh_against_and_relatives_ids_do_not() {
+        // 100,000 linked rows, 80 % on their day; 5,000 rows whose ID names nobody, 200 of
+        // them with someone on their day, as many as chance puts there; 100 rows with a
+        // relative's ID, 80 on their day (all held); 200 without an ID, 152 on their day
+        // (95 % held).
+        let mut t = tally(100_000, 80_000, [200, 0, 5_000, 100], [152, 0, 200, 80]);
+        t.chance_on_day = [0, 0, 200 * FIXED, 0];
+        let e = IdEvidence::from_tally(&t);
+        let w = |p| e.weight(p);
+        assert!(w(IdPattern::NamesNobody) < -6.0, "{e:?}");
+        assert!(w(IdPattern::NamesAnother).abs() < 0.2, "{e:?}");
+        // No ID is no evidence, whatever the estimate (here 98 % held).
+        assert_eq!(w(IdPattern::Missing), 0.0, "{e:?}");
+        assert!(e.patterns[IdPattern::Missing as usize].in_register > 0.97);
+        assert_eq!(w(IdPattern::Malformed), 0.0, "{e:?}");
+        assert!((e.linked_on_their_day - 0.8).abs() < 1e-12);
+        // The overall share: linked rows, and the rows on their day beyond chance over q.
+        let held = 100_000.0 + (152.0 + 80.0) / 0.8;
+        assert!((e.in_register - held / 105_300.0).abs() < 1e-9, "{e:?}");
+    }
+
+    #[test]
+    fn a_few_rows_off_their_day_are_not_read_as_absent_persons() {
+        // One row whose ID names nobody and whose name was mistyped (nobody on its day): a
+        // held row is off its day one time in five, so this says little.
+        let e = IdEvidence::from_tally(&tally(10_000, 8_000, [0, 0, 1, 0], [0; 4]));
+        let nobody = e.weight(IdPattern::NamesNobody);
+        assert!((-0.5..0.0).contains(&nobody), "{e:?}");
+    }
+
+    #[test]
+    fn a_sample_of_held_rows_only_is_finite() {
+        // Every row held: the overall share is 1, and no weight is NaN.
+        let e = IdEvidence::from_tally(&tally(1_000, 1_000, [10, 0, 0, 0], [10, 0, 0, 0]));
+        assert_eq!(e.in_register, 1.0);
+        assert!(e.patterns.iter().all(|p| p.weight.is_finite()), "{e:?}");
+    }
+
+    #[test]
+    fn a_sample_without_links_estimates_nothing() {
+        let e = IdEvidence::from_tally(&tally(10, 5, [0, 0, 500, 0], [0; 4]));
+        assert_eq!(e, IdEvidence::default());
+        assert_eq!(e.weight(IdPattern::NamesNobody), 0.0);
+    }
+
+    #[test]
+    fn control_days_are_real_dates_two_digits_away() {
+        for (y, m, d, want) in [(1990, 2, 28, 14), (2000, 2, 14, 28), (1985, 12, 31, 17)] {
+            let date = PartialDate::new(y, m, d).unwrap();
+            assert_eq!(control_day(date).and_then(|c| c.day()), Some(want));
+        }
+        assert_eq!(control_day(PartialDate::new(1950, 0, 0).unwrap()), None);
+    }
+}

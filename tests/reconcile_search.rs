@@ -433,6 +433,35 @@ fn missing_id_and_a_missing_middle_name_or_reversed_name_order_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_the_family_name_written_last_is_suggested() {
+    // The Western order: middle and given name first, family name last (Nguyễn Văn Hùng as
+    // "Văn Hùng Nguyễn"; Phạm Thị Mai as "Thi Mai Pham", without accents too).
+    let (hung, mai) = (hung(), mai());
+    let env = env_with(
+        &[
+            hung.given("9900000030", "Văn Hùng Nguyễn", hung.dob, ""),
+            mai.given("9900000031", "Thi Mai Pham", mai.dob, ""),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000030",
+        &hung.id,
+        &["id_missing", "name_order"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000031",
+        &mai.id,
+        &["id_missing", "name_order"],
+    );
+}
+
+#[test]
 fn an_id_one_digit_or_one_transposition_away_is_suggested_as_an_id_typo() {
     let (sub, swap) = (khoa(), phuc());
     // One digit of the serial substituted; two adjacent serial digits transposed.

@@ -36,11 +36,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::compare::{compare_genders, compare_provinces, GenderLevel, ProvinceLevel};
-use super::search::{one_edit_apart, participant_parts};
+use super::search::{one_edit_apart, FoldedName};
 use super::{match_by_id, ByIdOutcome, Model, Participant, Scratch};
 use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::ParsedId;
-use crate::register::blocking::{key_of, KeyKind, UNKNOWN_SYLLABLE};
+use crate::register::blocking::{key_of, KeyKind};
 use crate::register::PersonIdx;
 
 /// The ID a row reaches the search with.
@@ -271,15 +271,11 @@ fn tally_row(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Tally
     let Some(dob) = p.dob.known().filter(|d| d.precision() == Precision::Day) else {
         return t;
     };
-    let (Some((parts, texts)), Some(control)) = (participant_parts(p, model), control_day(dob))
-    else {
+    let (Some(name), Some(control)) = (FoldedName::of(p, model), control_day(dob)) else {
         return t;
     };
     let register = model.register;
     let syllables = &register.syllables;
-    let name: Vec<u32> = (texts.iter())
-        .map(|t| syllables.folded_id(t).unwrap_or(UNKNOWN_SYLLABLE))
-        .collect();
     // The whole folded name, not only the family and given names the block is keyed on
     // (relatives share a family name, and a middle name tells them apart), and no gender or
     // province that differs: the fewer namesakes agree by chance, the less the estimate's
@@ -288,8 +284,8 @@ fn tally_row(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Tally
     let on_day = |person: PersonIdx, day: PartialDate| {
         let held = register.syllable_ids(person);
         register.dob(person) == Some(day)
-            && held.len() == name.len()
-            && (held.iter().zip(&name)).all(|(&s, &f)| syllables.folded_of[s as usize] == f)
+            && held.len() == name.ids.len()
+            && (held.iter().zip(&name.ids)).all(|(&s, &f)| syllables.folded_of[s as usize] == f)
             && compare_genders(p.gender, register.gender(person)) != GenderLevel::Differs
             && compare_provinces(p.province, register.province(person)) != ProvinceLevel::Differs
     };
@@ -305,7 +301,7 @@ fn tally_row(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Tally
             // The persons on `day`, besides the one the ID names: (one edit from the given
             // ID, the others).
             let count = |day: PartialDate| -> (u64, u64) {
-                let Some(key) = key_of(KeyKind::DobFamilyGiven, &parts, day, p.gender) else {
+                let Some(key) = key_of(KeyKind::DobFamilyGiven, &name.parts, day, p.gender) else {
                     return (0, 0);
                 };
                 let typo = |c: PersonIdx| {

@@ -2,7 +2,7 @@
 //! register persons that agree on enough of name, date of birth and gender, and score them.
 //!
 //! Candidates come from the blocking index ([`crate::register::blocking`]) asked with variants of
-//! the participant's own values (day and month swapped, the year ±1, the name order reversed),
+//! the participant's own values (day and month swapped, the year ±1, the name in another order),
 //! and from the register IDs one substitution or one adjacent transposition away from a 12-digit
 //! ID that found nobody or someone else. Every candidate is scored with the estimated weights;
 //! the best few are returned, best first, ties broken by register order so that the result never
@@ -50,24 +50,45 @@ pub struct Found {
     pub capped_blocks: u32,
 }
 
-/// The participant's folded name parts, in the register's syllable indexes.
-pub(crate) fn participant_parts(
-    p: &Participant,
-    model: &Model<'_>,
-) -> Option<(NameParts, Vec<String>)> {
-    let texts: Vec<String> = tokens(&p.name.folded).map(String::from).collect();
-    let ids: Vec<u32> = texts
-        .iter()
-        .map(|t| {
-            model
-                .register
-                .syllables
-                .folded_id(t)
-                .unwrap_or(UNKNOWN_SYLLABLE)
-        })
-        .collect();
-    let parts = NameParts::new(&ids, |i| texts[i].as_str())?;
-    Some((parts, texts))
+/// A participant's folded name, in the register's syllable indexes.
+pub(crate) struct FoldedName {
+    pub parts: NameParts,
+    /// The folded syllables, and their indexes ([`UNKNOWN_SYLLABLE`]: no register name has it).
+    pub texts: Vec<String>,
+    pub ids: Vec<u32>,
+}
+
+impl FoldedName {
+    /// The participant's folded name (`None` without one).
+    pub fn of(p: &Participant, model: &Model<'_>) -> Option<FoldedName> {
+        let texts: Vec<String> = tokens(&p.name.folded).map(String::from).collect();
+        let syllables = &model.register.syllables;
+        let ids: Vec<u32> = (texts.iter())
+            .map(|t| syllables.folded_id(t).unwrap_or(UNKNOWN_SYLLABLE))
+            .collect();
+        let parts = NameParts::new(&ids, |i| texts[i].as_str())?;
+        Some(FoldedName { parts, texts, ids })
+    }
+
+    /// The name's parts read the other way round: the given name first ("An Văn Nguyễn").
+    fn reversed(&self) -> Option<NameParts> {
+        (self.ids.len() >= 2 && self.parts.family != self.parts.given)
+            .then(|| self.parts.reversed(&self.texts[0]))
+    }
+
+    /// The name's parts read in the Western order, the family name last ("Văn An Nguyễn" for
+    /// Nguyễn Văn An), when that differs from the other readings (three or more syllables).
+    fn western(&self) -> Option<NameParts> {
+        let n = self.ids.len();
+        if n < 3 {
+            return None;
+        }
+        // The last syllable first, the others in their order.
+        let at = |i: usize| (i + n - 1) % n;
+        let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
+        NameParts::new(&ids, |i| self.texts[at(i)].as_str())
+            .filter(|w| *w != self.parts && Some(*w) != self.reversed())
+    }
 }
 
 /// The dates to ask with: the date as given, then the usual ways it is mistyped, each with
@@ -128,7 +149,8 @@ struct Rounds {
     /// The (date of birth, family, given) key of the values as given: every person with the
     /// participant's name and date is in its block.
     core: Vec<Asked>,
-    /// The other date keys of the values as given, the reversed name's keys, and the year key
+    /// The other date keys of the values as given, the keys of the name in its other orders
+    /// ([`FoldedName::other_orders`]), and the year key
     /// (the register's dates without a day).
     first: Vec<Asked>,
     /// The name keys of the participant's own name, year and month or day (they reach a wrong
@@ -289,7 +311,7 @@ pub fn one_edit_apart(a: u64, b: u64) -> bool {
 /// lookups, and a block grows with the register, so asking them for every row made the search's
 /// cost per row grow with it): first the keys of the values as given and the register IDs one
 /// edit from the one given, and only when that finds no candidate who would be SUGGESTED the
-/// variants (day and month swapped, the year off by one or mistyped, the reversed name with
+/// variants (day and month swapped, the year off by one or mistyped, the name in another order with
 /// those dates). A participant whose fields are right, the most common case, is decided in the
 /// first round.
 ///
@@ -314,21 +336,19 @@ pub fn search(
     scratch: &mut Scratch,
 ) -> Found {
     let mut found = Found::default();
-    let parts = participant_parts(p, model);
-    let name_share = parts
+    let name = FoldedName::of(p, model);
+    let name_share = name
         .as_ref()
-        .map(|(parts, _)| (parts.family, parts.given))
+        .map(|name| (name.parts.family, name.parts.given))
         .filter(|&(family, given)| family != UNKNOWN_SYLLABLE && given != UNKNOWN_SYLLABLE)
         .map(|(family, given)| model.frequencies.name_share(family, given));
     let name_most = model.weights.most_for_name(name_share);
-    let keyed = parts.zip(p.dob.known());
-    let rounds = match &keyed {
-        Some(((parts, texts), dob)) => {
-            let reversed = (texts.len() >= 2 && parts.family != parts.given)
-                .then(|| parts.reversed(&texts[0]));
-            rounds_of_keys(parts, reversed.as_ref(), *dob, p.gender)
+    let keyed = name.as_ref().map(|name| name.parts).zip(p.dob.known());
+    let rounds = match (&name, &keyed) {
+        (Some(name), Some((parts, dob))) => {
+            rounds_of_keys(parts, [name.reversed(), name.western()], *dob, p.gender)
         }
-        None => Rounds::default(),
+        _ => Rounds::default(),
     };
     let given_id = p.id.cccd();
     let mut persons: Vec<PersonIdx> = Vec::new();
@@ -382,7 +402,7 @@ pub fn search(
     let filter =
         || filter.get_or_init(|| ProvinceFilter::new(p, model, name_most, ids, core_complete));
     let bounds = match &keyed {
-        Some(((parts, _), dob)) if core_complete && !model.exhaustive => {
+        Some((parts, dob)) if core_complete && !model.exhaustive => {
             Some(model.weights.search_bounds(
                 model.frequencies.name_share(parts.family, parts.given),
                 model.frequencies.dob_share(dob.pack()),
@@ -513,29 +533,33 @@ impl Shortlist {
 }
 
 /// The keys of the rounds of [`search`]: the values as given, then their usual mistypings.
+/// `reversed` and `western`: the name in its other orders ([`FoldedName`]). The reversed name
+/// is asked like the date's variants (with the date as given in the first round), the Western
+/// order only in the variants round, when the first round decided nothing: asked in the first
+/// round it is one more key for every searched row, nearly all of them decided without it.
 fn rounds_of_keys(
     parts: &NameParts,
-    reversed: Option<&NameParts>,
+    [reversed, western]: [Option<NameParts>; 2],
     dob: PartialDate,
     gender: Gender,
 ) -> Rounds {
     let mut rounds = Rounds::default();
     query_keys(parts, dob, gender, true, &mut rounds);
+    if let Some(western) = western {
+        let mut later = Rounds::default();
+        ask_in_order(&western, dob, gender, &mut later);
+        let Rounds {
+            core,
+            first,
+            named,
+            variants,
+        } = later;
+        rounds
+            .variants
+            .extend(core.into_iter().chain(first).chain(named).chain(variants));
+    }
     if let Some(reversed) = reversed {
-        if dob.precision() == Precision::Day {
-            for (i, (date, level)) in date_variants(dob).into_iter().enumerate() {
-                let key = key_of(KeyKind::DobFamilyGiven, reversed, date, gender);
-                let dates = FiledDates::Level(level);
-                if i == 0 {
-                    &mut rounds.first
-                } else {
-                    &mut rounds.variants
-                }
-                .extend(key.map(|key| Asked { key, dates }));
-            }
-        } else {
-            query_keys(reversed, dob, gender, false, &mut rounds);
-        }
+        ask_in_order(&reversed, dob, gender, &mut rounds);
     }
     rounds.core.extend(
         key_of(KeyKind::DobFamilyGiven, parts, dob, gender).map(|key| Asked {
@@ -568,6 +592,26 @@ fn rounds_of_keys(
         drop_asked_earlier(variants, earlier);
     }
     rounds
+}
+
+/// The keys of the participant's name read in another order (`name`): for a full date, the
+/// (date, family, given) key of the date as given (first round) and of its variants; for a
+/// partial one, the keys of [`query_keys`] (not the participant's own name: no named blocks).
+fn ask_in_order(name: &NameParts, dob: PartialDate, gender: Gender, rounds: &mut Rounds) {
+    if dob.precision() == Precision::Day {
+        for (i, (date, level)) in date_variants(dob).into_iter().enumerate() {
+            let key = key_of(KeyKind::DobFamilyGiven, name, date, gender);
+            let dates = FiledDates::Level(level);
+            if i == 0 {
+                &mut rounds.first
+            } else {
+                &mut rounds.variants
+            }
+            .extend(key.map(|key| Asked { key, dates }));
+        }
+    } else {
+        query_keys(name, dob, gender, false, rounds);
+    }
 }
 
 /// Drops from `later` the keys `earlier` (sorted by key) asks already; one asked there with

@@ -18,7 +18,9 @@
 //! born on any one day, absent persons were suggested to namesakes (92 % of the wrong links at
 //! 100M before this estimate).
 //!
-//! Estimated from the weights' sample (the first participants) without knowing who is who. A
+//! Estimated without knowing who is who: q and the overall share from the weights' sample (the
+//! first participants), each pattern's share from the rows left to the search (up to 400,000,
+//! spread over the file: `reconcile`'s `SEARCHED_SAMPLE_ROWS`) when they hold more of its rows. A
 //! row's person, when the register holds them and their name and date were recorded cleanly,
 //! is "on the row's day": born on the row's full date, with its whole folded name, and no
 //! gender or province that differs. Namesakes are on a row's day by chance too, about as
@@ -131,17 +133,34 @@ impl IdEvidence {
             .map_or(0.0, |p| p.weight)
     }
 
-    /// Estimates the weights from the sample rows, matched by ID with `model` (whose own
-    /// ID evidence is not read).
-    pub fn estimate(sample: &[Participant], model: &Model<'_>) -> IdEvidence {
-        let tally = sample
-            .par_iter()
-            .map_init(Scratch::default, |scratch, p| tally_row(p, model, scratch))
-            .reduce(Tally::default, Tally::merge);
-        IdEvidence::from_tally(&tally)
+    /// Counts `rows`, matched by ID with `model` (whose own ID evidence is not read).
+    pub fn tally(rows: &[Participant], model: &Model<'_>) -> IdSample {
+        IdSample(
+            rows.par_iter()
+                .map_init(Scratch::default, |scratch, p| tally_row(p, model, scratch))
+                .reduce(Tally::default, Tally::merge),
+        )
     }
 
-    fn from_tally(t: &Tally) -> IdEvidence {
+    /// The estimate from the weights' sample (`sample`: q and the overall share) and, for each
+    /// pattern, from whichever of it and `searched` (rows the ID path left to the search,
+    /// drawn from the whole file) has more of its rows. Why: the weights' sample holds ~9,000
+    /// rows whose ID names nobody, too few to tell a share of 1 in 10,000 from 0.
+    pub fn estimate(sample: &IdSample, searched: &IdSample) -> IdEvidence {
+        let (t, s) = (&sample.0, &searched.0);
+        let mut patterns = *t;
+        for i in 0..IdPattern::ALL.len() {
+            if s.rows[i] > t.rows[i] {
+                patterns.rows[i] = s.rows[i];
+                patterns.rows_on_day[i] = s.rows_on_day[i];
+                patterns.chance_on_day[i] = s.chance_on_day[i];
+            }
+        }
+        IdEvidence::from_tallies(t, &patterns)
+    }
+
+    /// `t`: the weights' sample; `patterns`: the counts of each pattern's rows.
+    fn from_tallies(t: &Tally, patterns: &Tally) -> IdEvidence {
         if t.linked < MIN_LINKED || t.linked_on_day == 0 {
             return IdEvidence::default();
         }
@@ -154,17 +173,19 @@ impl IdEvidence {
         let rows = t.linked + t.rows.iter().sum::<u64>();
         let typos = t.typos_on_day as f64 / q;
         let in_register = ((t.linked as f64 + typos + held) / rows as f64).min(1.0);
+        let p = patterns;
         let patterns = IdPattern::ALL
             .iter()
             .enumerate()
             .map(|(i, &pattern)| {
-                let n = t.rows[i];
+                let n = p.rows[i];
+                let chance = p.chance_on_day[i] as f64 / FIXED as f64;
                 let by_chance = if n == 0 {
                     0.0
                 } else {
-                    (chance(i) / n as f64).min(0.5)
+                    (chance / n as f64).min(0.5)
                 };
-                let share = posterior_share(n, t.rows_on_day[i], q, by_chance, in_register);
+                let share = posterior_share(n, p.rows_on_day[i], q, by_chance, in_register);
                 PatternWeight {
                     pattern: pattern.as_str(),
                     rows: n,
@@ -227,7 +248,11 @@ fn posterior_share(rows: u64, on_day: u64, q: f64, by_chance: f64, prior: f64) -
     (mean / mass).min(1.0)
 }
 
-/// Integer counts over sample rows with a full date and a name.
+/// The counts [`IdEvidence::estimate`] reads, over some rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdSample(Tally);
+
+/// Integer counts over rows with a full date and a name.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Tally {
     /// Rows the ID path linked, and those whose person is on the row's day (q).
@@ -344,6 +369,12 @@ fn tally_row(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Tally
 mod tests {
     use super::*;
 
+    impl IdEvidence {
+        fn from_tally_for_test(t: &Tally) -> IdEvidence {
+            IdEvidence::from_tallies(t, t)
+        }
+    }
+
     fn tally(linked: u64, linked_on_day: u64, rows: [u64; 4], rows_on_day: [u64; 4]) -> Tally {
         Tally {
             linked,
@@ -363,7 +394,7 @@ mod tests {
         // (95 % held).
         let mut t = tally(100_000, 80_000, [200, 0, 5_000, 100], [152, 0, 200, 80]);
         t.chance_on_day = [0, 0, 200 * FIXED, 0];
-        let e = IdEvidence::from_tally(&t);
+        let e = IdEvidence::from_tallies(&t, &t);
         let w = |p| e.weight(p);
         assert!(w(IdPattern::NamesNobody) < -6.0, "{e:?}");
         assert!(w(IdPattern::NamesAnother).abs() < 0.2, "{e:?}");
@@ -381,7 +412,7 @@ mod tests {
     fn a_few_rows_off_their_day_are_not_read_as_absent_persons() {
         // One row whose ID names nobody and whose name was mistyped (nobody on its day): a
         // held row is off its day one time in five, so this says little.
-        let e = IdEvidence::from_tally(&tally(10_000, 8_000, [0, 0, 1, 0], [0; 4]));
+        let e = IdEvidence::from_tally_for_test(&tally(10_000, 8_000, [0, 0, 1, 0], [0; 4]));
         let nobody = e.weight(IdPattern::NamesNobody);
         assert!((-0.5..0.0).contains(&nobody), "{e:?}");
     }
@@ -389,14 +420,31 @@ mod tests {
     #[test]
     fn a_sample_of_held_rows_only_is_finite() {
         // Every row held: the overall share is 1, and no weight is NaN.
-        let e = IdEvidence::from_tally(&tally(1_000, 1_000, [10, 0, 0, 0], [10, 0, 0, 0]));
+        let e = IdEvidence::from_tally_for_test(&tally(1_000, 1_000, [10, 0, 0, 0], [10, 0, 0, 0]));
         assert_eq!(e.in_register, 1.0);
         assert!(e.patterns.iter().all(|p| p.weight.is_finite()), "{e:?}");
     }
 
     #[test]
+    fn the_searched_rows_refine_a_pattern_the_sample_has_few_of() {
+        // The weights' sample: 10 rows whose ID names nobody, none on their day; the searched
+        // rows: 20,000 of them, none on their day either. The overall share stays the sample's.
+        let sample = IdSample(tally(10_000, 8_000, [100, 0, 10, 0], [80, 0, 0, 0]));
+        let searched = IdSample(tally(0, 0, [50, 0, 20_000, 0], [40, 0, 0, 0]));
+        let alone = IdEvidence::estimate(&sample, &IdSample::default());
+        let refined = IdEvidence::estimate(&sample, &searched);
+        assert_eq!(alone.in_register, refined.in_register);
+        let nobody = |e: &IdEvidence| e.patterns[IdPattern::NamesNobody as usize].clone();
+        assert_eq!((nobody(&alone).rows, nobody(&refined).rows), (10, 20_000));
+        assert!(nobody(&alone).weight > -4.0, "{alone:?}");
+        assert!(nobody(&refined).weight < -12.0, "{refined:?}");
+        // Fewer searched rows of a pattern than the sample has: the sample's count stands.
+        assert_eq!(refined.patterns[IdPattern::Missing as usize].rows, 100);
+    }
+
+    #[test]
     fn a_sample_without_links_estimates_nothing() {
-        let e = IdEvidence::from_tally(&tally(10, 5, [0, 0, 500, 0], [0; 4]));
+        let e = IdEvidence::from_tally_for_test(&tally(10, 5, [0, 0, 500, 0], [0; 4]));
         assert_eq!(e, IdEvidence::default());
         assert_eq!(e.weight(IdPattern::NamesNobody), 0.0);
     }

@@ -253,7 +253,8 @@ struct FirstPass {
 }
 
 /// Rows the ID path left to the search read for the ID evidence, at most (evenly spaced): at
-/// 100M about one in 13, ~0.5 s of two threads.
+/// 100M about one in 13 (the search phase, this included, took 4.1 s at 10M and 85.1 s at 100M
+/// in the benchmark, as before it within the noise).
 const SEARCHED_SAMPLE_ROWS: usize = 400_000;
 
 fn stream_participants(

@@ -149,17 +149,16 @@ struct Rounds {
     /// The (date of birth, family, given) key of the values as given: every person with the
     /// participant's name and date is in its block.
     core: Vec<Asked>,
-    /// The other date keys of the values as given, the keys of the name in its other orders
-    /// ([`FoldedName::other_orders`]), and the year key
-    /// (the register's dates without a day).
+    /// The other date keys of the values as given, the reversed name's key with the date as
+    /// given, and the year key (the register's dates without a day).
     first: Vec<Asked>,
     /// The name keys of the participant's own name, year and month or day (they reach a wrong
     /// day or month): everyone there has the participant's name and a full date, and, when
     /// not in the core block, another one. In a national register these are the large blocks
     /// (every "Nguyễn Văn Anh" born in a month).
     named: Vec<Asked>,
-    /// The date keys with day and month swapped and the year off by one, and the first key
-    /// with the year mistyped.
+    /// The date keys with day and month swapped and the year off by one, the first key with
+    /// the year mistyped, and the keys of the name in the Western order (family name last).
     variants: Vec<Asked>,
 }
 

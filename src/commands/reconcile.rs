@@ -82,14 +82,13 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
                 || estimate_weights(config, &register, &timings),
             )
         });
-        let (mut weights, sample) = weights?;
+        let (weights, sample) = weights?;
         let thresholds = config.thresholds.for_register(register.len());
-        // What a searched row's ID says needs the blocking index (see `IdEvidence`); the
-        // estimate is made again with the searched rows before the search.
+        // What a searched row's ID says needs the blocking index (see `IdEvidence`); it is
+        // estimated before the search, from these counts and those of the searched rows.
         let id_sample = timings.time(Stage::Index, || {
             IdEvidence::tally(&sample, &indexes.model(&register, &weights, &thresholds))
         });
-        weights.id_evidence = IdEvidence::estimate(&id_sample, &IdSample::default());
         drop(sample);
         let model = Model {
             exhaustive: config.exhaustive_search,

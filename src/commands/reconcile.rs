@@ -340,10 +340,10 @@ fn stream_participants(
     let (deferred, weights) = timings.phase("search", || {
         let searched = timings.time(Stage::Index, || {
             let step = deferred.len().div_ceil(SEARCHED_SAMPLE_ROWS).max(1);
-            let rows: Vec<Participant> = (deferred.par_iter().step_by(step))
-                .map(|d| normalize(&d.given(), config))
+            let rows: Vec<(Participant, Option<PersonIdx>)> = (deferred.par_iter().step_by(step))
+                .map(|d| (normalize(&d.given(), config), d.pending.other.map(|o| o.0)))
                 .collect();
-            IdEvidence::tally(&rows, model)
+            IdEvidence::tally_searched(&rows, model)
         });
         let weights = Weights {
             id_evidence: IdEvidence::estimate(id_sample, &searched),

@@ -99,7 +99,8 @@ impl IdPattern {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PatternWeight {
     pub pattern: &'static str,
-    /// Sample rows of this pattern with a full date and a name (those the estimate reads).
+    /// Rows of this pattern with a full date and a name that the estimate read (from the
+    /// weights' sample or the searched rows, whichever had more).
     pub rows: u64,
     /// The estimated share of them whose person the register holds.
     pub in_register: f64,
@@ -110,8 +111,8 @@ pub struct PatternWeight {
 /// The weight of each [`IdPattern`]; all 0 (no evidence) until estimated.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct IdEvidence {
-    /// q: the share of the sample's ID-linked rows whose person has the row's full date and
-    /// folded family and given names.
+    /// q: the share of the sample's ID-linked rows whose person is on the row's day (the
+    /// row's full date and whole folded name, no gender or province that differs).
     pub linked_on_their_day: f64,
     /// The estimated share of all the sample's rows (with a full date and a name) whose person
     /// the register holds.
@@ -142,6 +143,22 @@ impl IdEvidence {
         )
     }
 
+    /// Counts rows the ID path already left to the search, each with the person its ID names
+    /// (if any): [`IdEvidence::tally`] without matching them by ID again.
+    pub fn tally_searched(
+        rows: &[(Participant, Option<PersonIdx>)],
+        model: &Model<'_>,
+    ) -> IdSample {
+        IdSample(
+            rows.par_iter()
+                .map(|(p, named)| {
+                    RowDay::of(p, model)
+                        .map_or_else(Tally::default, |day| day.tally_searched(*named))
+                })
+                .reduce(Tally::default, Tally::merge),
+        )
+    }
+
     /// The estimate from the weights' sample (`sample`: q and the overall share) and, for each
     /// pattern, from whichever of it and `searched` (rows the ID path left to the search,
     /// drawn from the whole file) has more of its rows. Why: the weights' sample holds ~9,000
@@ -165,10 +182,9 @@ impl IdEvidence {
             return IdEvidence::default();
         }
         let q = t.linked_on_day as f64 / t.linked as f64;
-        let chance = |i: usize| t.chance_on_day[i] as f64 / FIXED as f64;
         // The overall share, by moments: rows on their day beyond chance, over q.
         let held: f64 = (0..IdPattern::ALL.len())
-            .map(|i| (t.rows_on_day[i] as f64 - chance(i)).max(0.0) / q)
+            .map(|i| (t.rows_on_day[i] as f64 - t.chance(i)).max(0.0) / q)
             .sum();
         let rows = t.linked + t.rows.iter().sum::<u64>();
         let typos = t.typos_on_day as f64 / q;
@@ -179,11 +195,10 @@ impl IdEvidence {
             .enumerate()
             .map(|(i, &pattern)| {
                 let n = p.rows[i];
-                let chance = p.chance_on_day[i] as f64 / FIXED as f64;
                 let by_chance = if n == 0 {
                     0.0
                 } else {
-                    (chance / n as f64).min(0.5)
+                    (p.chance(i) / n as f64).min(0.5)
                 };
                 let share = posterior_share(n, p.rows_on_day[i], q, by_chance, in_register);
                 PatternWeight {
@@ -270,6 +285,11 @@ struct Tally {
 }
 
 impl Tally {
+    /// The persons on pattern `i`'s rows' days by chance.
+    fn chance(&self, i: usize) -> f64 {
+        self.chance_on_day[i] as f64 / FIXED as f64
+    }
+
     fn merge(mut self, other: Tally) -> Tally {
         self.linked += other.linked;
         self.linked_on_day += other.linked_on_day;
@@ -291,78 +311,102 @@ fn control_day(date: PartialDate) -> Option<PartialDate> {
     PartialDate::new(date.year(), date.month()?, control)
 }
 
+/// A row's counts; a row the ID path links counts for q, one it leaves to the search for its
+/// pattern.
 fn tally_row(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Tally {
-    let mut t = Tally::default();
-    let Some(dob) = p.dob.known().filter(|d| d.precision() == Precision::Day) else {
-        return t;
-    };
-    let (Some(name), Some(control)) = (FoldedName::of(p, model), control_day(dob)) else {
-        return t;
-    };
-    let register = model.register;
-    let syllables = &register.syllables;
-    // The whole folded name, not only the family and given names the block is keyed on
-    // (relatives share a family name, and a middle name tells them apart), and no gender or
-    // province that differs: the fewer namesakes agree by chance, the less the estimate's
-    // noise, which grows with them (in a national register a common name has several bearers
-    // born on any one day, nearly all living elsewhere).
-    let on_day = |person: PersonIdx, day: PartialDate| {
-        let held = register.syllable_ids(person);
-        register.dob(person) == Some(day)
-            && held.len() == name.ids.len()
-            && (held.iter().zip(&name.ids)).all(|(&s, &f)| syllables.folded_of[s as usize] == f)
-            && compare_genders(p.gender, register.gender(person)) != GenderLevel::Differs
-            && compare_provinces(p.province, register.province(person)) != ProvinceLevel::Differs
+    let Some(day) = RowDay::of(p, model) else {
+        return Tally::default();
     };
     match match_by_id(p, model, scratch) {
-        ByIdOutcome::Linked(outcome) => {
-            t.linked = 1;
-            t.linked_on_day = u64::from(outcome.person.is_some_and(|h| on_day(h, dob)));
-        }
-        ByIdOutcome::Search(pending) => {
-            let named = pending.other.map(|o| o.0);
-            let pattern = IdPattern::of(&p.id, named.is_some()) as usize;
-            let given = p.id.cccd();
-            // The persons on `day`, besides the one the ID names: (one edit from the given
-            // ID, the others).
-            let count = |day: PartialDate| -> (u64, u64) {
-                let Some(key) = key_of(KeyKind::DobFamilyGiven, &name.parts, day, p.gender) else {
-                    return (0, 0);
-                };
-                let typo = |c: PersonIdx| {
-                    given
-                        .zip(register.numeric_id(c))
-                        .is_some_and(|(g, held)| one_edit_apart(g, held))
-                };
-                let on = model
-                    .index
-                    .block(key)
-                    .filter(|&c| Some(c) != named && on_day(c, day));
-                on.fold((0, 0), |(typos, others), c| {
-                    if typo(c) {
-                        (typos + 1, others)
-                    } else {
-                        (typos, others + 1)
-                    }
-                })
-            };
-            // Days differ in size (1 January stands in for unknown birthdays): the control
-            // day's namesakes, scaled to the row's day, in fixed point so sums are exact.
-            let freq = model.frequencies;
-            let (day_share, control_share) =
-                (freq.dob_share(dob.pack()), freq.dob_share(control.pack()));
-            let (_, on_control) = count(control);
-            let (typos, others) = count(dob);
-            t.rows[pattern] = 1;
-            t.typos_on_day = typos;
-            t.rows_on_day[pattern] = u64::from(others > 0);
-            if on_control > 0 {
-                let scaled = on_control as f64 * day_share / control_share;
-                t.chance_on_day[pattern] = (scaled * FIXED as f64).round() as u64;
-            }
-        }
+        ByIdOutcome::Linked(outcome) => Tally {
+            linked: 1,
+            linked_on_day: u64::from(outcome.person.is_some_and(|h| day.on(h, day.dob))),
+            ..Tally::default()
+        },
+        ByIdOutcome::Search(pending) => day.tally_searched(pending.other.map(|o| o.0)),
     }
-    t
+}
+
+/// A row with a full date and a name, and its control day.
+struct RowDay<'a> {
+    p: &'a Participant,
+    model: &'a Model<'a>,
+    name: FoldedName,
+    dob: PartialDate,
+    control: PartialDate,
+}
+
+impl<'a> RowDay<'a> {
+    fn of(p: &'a Participant, model: &'a Model<'a>) -> Option<RowDay<'a>> {
+        let dob = p.dob.known().filter(|d| d.precision() == Precision::Day)?;
+        Some(RowDay {
+            p,
+            model,
+            name: FoldedName::of(p, model)?,
+            dob,
+            control: control_day(dob)?,
+        })
+    }
+
+    /// Whether `person` is on `day` for this row: born on it, with the row's whole folded
+    /// name, not only the family and given names the block is keyed on (relatives share a
+    /// family name, and a middle name tells them apart), and no gender or province that
+    /// differs. Why so strict: the fewer namesakes agree by chance, the less the estimate's
+    /// noise, which grows with them (in a national register a common name has several bearers
+    /// born on any one day, nearly all living elsewhere).
+    fn on(&self, person: PersonIdx, day: PartialDate) -> bool {
+        let register = self.model.register;
+        let folded_of = &register.syllables.folded_of;
+        let held = register.syllable_ids(person);
+        register.dob(person) == Some(day)
+            && held.len() == self.name.ids.len()
+            && (held.iter().zip(&self.name.ids)).all(|(&s, &f)| folded_of[s as usize] == f)
+            && compare_genders(self.p.gender, register.gender(person)) != GenderLevel::Differs
+            && compare_provinces(self.p.province, register.province(person))
+                != ProvinceLevel::Differs
+    }
+
+    /// The persons on `day`, besides `named` (whom the row's ID names): (one edit from the
+    /// given ID, the others).
+    fn count(&self, day: PartialDate, named: Option<PersonIdx>) -> (u64, u64) {
+        let (p, register) = (self.p, self.model.register);
+        let Some(key) = key_of(KeyKind::DobFamilyGiven, &self.name.parts, day, p.gender) else {
+            return (0, 0);
+        };
+        let given = p.id.cccd();
+        let typo = |c: PersonIdx| {
+            given
+                .zip(register.numeric_id(c))
+                .is_some_and(|(g, held)| one_edit_apart(g, held))
+        };
+        let on = (self.model.index.block(key)).filter(|&c| Some(c) != named && self.on(c, day));
+        on.fold((0, 0), |(typos, others), c| {
+            if typo(c) {
+                (typos + 1, others)
+            } else {
+                (typos, others + 1)
+            }
+        })
+    }
+
+    /// The counts of a row the ID path left to the search (`named`: the person its ID names).
+    fn tally_searched(&self, named: Option<PersonIdx>) -> Tally {
+        let mut t = Tally::default();
+        let pattern = IdPattern::of(&self.p.id, named.is_some()) as usize;
+        let (typos, others) = self.count(self.dob, named);
+        let (_, on_control) = self.count(self.control, named);
+        t.rows[pattern] = 1;
+        t.typos_on_day = typos;
+        t.rows_on_day[pattern] = u64::from(others > 0);
+        // Days differ in size (1 January stands in for unknown birthdays): the control day's
+        // namesakes, scaled to the row's day, in fixed point so sums are exact.
+        if on_control > 0 {
+            let freq = self.model.frequencies;
+            let scale = freq.dob_share(self.dob.pack()) / freq.dob_share(self.control.pack());
+            t.chance_on_day[pattern] = (on_control as f64 * scale * FIXED as f64).round() as u64;
+        }
+        t
+    }
 }
 
 #[cfg(test)]

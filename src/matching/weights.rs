@@ -133,7 +133,8 @@ pub struct Weights {
     /// Bits for a candidate whose ID is one substitution or transposition from the given one.
     pub id_typo: f64,
     /// Bits for any other candidate, by what the row's ID is: none, malformed, naming nobody
-    /// or someone else ([`IdEvidence`]; estimated once the blocking index is built).
+    /// or someone else ([`IdEvidence`]; all 0 here, estimated by `reconcile` before the search,
+    /// once the ID path has left it its rows).
     pub id_evidence: IdEvidence,
     /// Prior log-odds (bits) that a 12-digit ID hit is the person: from the share of ID hits in
     /// the sample with no field disagreeing outright.

@@ -45,6 +45,18 @@ pub enum ProvinceKey {
     Unknown,
 }
 
+/// Where a province code places a person, for comparing two of them: the current province,
+/// and the former one when the code was a former 3-digit code. The former province is the
+/// finer evidence: since the 2025 merger, two persons in one current province may still have
+/// lived in different former ones (Hồ Chí Minh absorbed Bình Dương and Bà Rịa-Vũng Tàu).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// Index into [`ProvinceTable::current`].
+    pub current: u8,
+    /// Index into [`ProvinceTable::former`], for a former code (`None`: a current code).
+    pub former: Option<u8>,
+}
+
 /// The loaded table with its lookups.
 #[derive(Debug, Clone)]
 pub struct ProvinceTable {
@@ -183,6 +195,18 @@ impl ProvinceTable {
             ProvinceKey::Current(i) => Some(i as usize),
             ProvinceKey::Unknown => None,
         }
+    }
+
+    /// The [`Place`] of a key, if known. Indexes stay below 255 (the register packs each in a
+    /// byte with 0 for none): `None` beyond, in a table far larger than any map of Vietnam.
+    pub fn place_of(&self, key: ProvinceKey) -> Option<Place> {
+        let byte = |i: usize| u8::try_from(i).ok().filter(|&b| b < u8::MAX);
+        let current = byte(self.current_of(key)?)?;
+        let former = match key {
+            ProvinceKey::Former(i) => Some(byte(usize::from(i))?),
+            _ => None,
+        };
+        Some(Place { current, former })
     }
 
     /// Display name of a key: the former name for a former code, the current name otherwise.

@@ -521,6 +521,45 @@ fn twins_are_ambiguous_and_both_listed_in_mismatches() {
 }
 
 #[test]
+fn namesakes_in_two_former_provinces_of_one_merged_province_are_told_apart() {
+    // Since 2025 Bà Rịa-Vũng Tàu (077) and Bình Dương (074) are part of Hồ Chí Minh (079). Two
+    // namesakes born the same day, one in 079 and one in 077, are one current province apart
+    // but two former ones: a participant insured in 079 is the 079 one, one insured in 077 the
+    // 077 one; one whose code is the current "79" cannot say which.
+    const CODES: [&str; 10] = [
+        "079", "077", "074", "001", "048", "031", "092", "093", "075", "070",
+    ];
+    let (mut participants, mut register) = background();
+    let mut code_of = std::collections::HashMap::new();
+    for (i, person) in register.iter_mut().enumerate() {
+        person.province = CODES[i % CODES.len()].into();
+        code_of.insert(person.id.clone(), person.province.clone());
+    }
+    for row in &mut participants {
+        row.province = code_of[&row.id].clone();
+    }
+    let in_079 = cccd(79, true, 1977, 977_001);
+    let in_077 = cccd(77, true, 1977, 977_002);
+    register.push(r(&in_079, "Lâm Thị Kiều", "09/09/1977", "Nữ").province("079"));
+    register.push(r(&in_077, "Lâm Thị Kiều", "09/09/1977", "Nữ").province("077"));
+    for (code, province) in [
+        ("9900000040", "079"),
+        ("9900000041", "077"),
+        ("9900000042", "79"),
+    ] {
+        participants.push(p(code, "Lâm Thị Kiều", "09/09/1977", "Nữ", "").province(province));
+    }
+    let env = TestEnv::with(&participants, &register);
+    let results = env.reconcile_ok();
+    assert_suggested(&env, &results, "9900000040", &in_079, &["id_missing"]);
+    assert_suggested(&env, &results, "9900000041", &in_077, &["id_missing"]);
+    let current_only = results.get("9900000042");
+    let text = mismatch_text(&env, "9900000042");
+    assert_eq!(current_only.status, "AMBIGUOUS", "{current_only:?}\n{text}");
+    assert!(text.contains(&in_079) && text.contains(&in_077), "{text}");
+}
+
+#[test]
 fn a_participant_who_is_nobody_is_not_found() {
     let env = env_with(
         &[p("9900000013", "Quách Văn Tùng", "13/07/1947", "Nam", "")],

@@ -822,8 +822,7 @@ fn normalize(given: &Given<'_>, config: &ReconcileConfig) -> Participant {
         gender: Gender::parse(given.get(col::GENDER)),
         province: config
             .provinces
-            .current_of(config.provinces.classify(given.get(col::PROVINCE_CODE)))
-            .and_then(|c| u8::try_from(c).ok()),
+            .place_of(config.provinces.classify(given.get(col::PROVINCE_CODE))),
     }
 }
 

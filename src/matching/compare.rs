@@ -6,6 +6,7 @@ use crate::matching::Reason;
 use crate::normalize::date::{DateField, PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::{Gender, NameForms};
+use crate::province::Place;
 use crate::register::{PersonIdx, Register, Syllables};
 
 /// How two names relate, best first.
@@ -151,11 +152,16 @@ impl GenderLevel {
 }
 
 /// How the participant's province (the managing office) relates to the register person's
-/// province of residence, both read as one of the current provinces. Not an identity field
-/// (it never makes a row DIFF, and has no reason code), but evidence: most people are insured
-/// where they live, so a namesake in another province is less likely to be the person.
+/// province of residence. Not an identity field (it never makes a row DIFF, and has no reason
+/// code), but evidence: most people are insured where they live, so a namesake in another
+/// province is less likely to be the person, and one in another former province of the same
+/// merged province (since 2025) is less likely than one in the very same former province.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProvinceLevel {
+    /// The same province as written: one former province, or one current code on both sides.
+    Exact,
+    /// The same current province, not known to be the same former one (two former provinces
+    /// merged in 2025, or one side gives a current code only).
     Equal,
     Differs,
     /// Unknown on either side.
@@ -165,6 +171,7 @@ pub enum ProvinceLevel {
 impl ProvinceLevel {
     pub fn as_str(self) -> &'static str {
         match self {
+            ProvinceLevel::Exact => "exact",
             ProvinceLevel::Equal => "equal",
             ProvinceLevel::Differs => "differs",
             ProvinceLevel::Missing => "missing",
@@ -172,11 +179,12 @@ impl ProvinceLevel {
     }
 }
 
-/// Compares two current-province indexes (`None`: unknown).
-pub fn compare_provinces(given: Option<u8>, register: Option<u8>) -> ProvinceLevel {
+/// Compares two places (`None`: unknown).
+pub fn compare_provinces(given: Option<Place>, register: Option<Place>) -> ProvinceLevel {
     match (given, register) {
-        (Some(a), Some(b)) if a == b => ProvinceLevel::Equal,
-        (Some(_), Some(_)) => ProvinceLevel::Differs,
+        (Some(a), Some(b)) if a.current != b.current => ProvinceLevel::Differs,
+        (Some(a), Some(b)) if a.former == b.former => ProvinceLevel::Exact,
+        (Some(_), Some(_)) => ProvinceLevel::Equal,
         _ => ProvinceLevel::Missing,
     }
 }
@@ -476,6 +484,24 @@ pub fn compare_genders(given: Gender, register: Gender) -> GenderLevel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_same_former_province_is_exact_and_a_merged_one_only_equal() {
+        let table = crate::province::ProvinceTable::builtin();
+        let place = |code: &str| table.place_of(table.classify(code));
+        let level = |a: &str, b: &str| compare_provinces(place(a), place(b));
+        assert_eq!(level("079", "079"), ProvinceLevel::Exact);
+        assert_eq!(level("79", "79"), ProvinceLevel::Exact);
+        // Bà Rịa-Vũng Tàu and Bình Dương went into Hồ Chí Minh in 2025.
+        assert_eq!(level("079", "077"), ProvinceLevel::Equal);
+        assert_eq!(level("074", "077"), ProvinceLevel::Equal);
+        // A current code cannot say which former province.
+        assert_eq!(level("79", "077"), ProvinceLevel::Equal);
+        assert_eq!(level("079", "79"), ProvinceLevel::Equal);
+        assert_eq!(level("079", "001"), ProvinceLevel::Differs);
+        assert_eq!(level("", "001"), ProvinceLevel::Missing);
+        assert_eq!(level("079", "999"), ProvinceLevel::Missing);
+    }
 
     fn names(a: &str, b: &str) -> NameLevel {
         let b = NameForms::new(b);

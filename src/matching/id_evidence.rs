@@ -362,8 +362,7 @@ impl<'a> RowDay<'a> {
             && held.len() == self.name.ids.len()
             && (held.iter().zip(&self.name.ids)).all(|(&s, &f)| folded_of[s as usize] == f)
             && compare_genders(self.p.gender, register.gender(person)) != GenderLevel::Differs
-            && compare_provinces(self.p.province, register.province(person))
-                != ProvinceLevel::Differs
+            && compare_provinces(self.p.province, register.place(person)) != ProvinceLevel::Differs
     }
 
     /// The persons on `day`, besides `named` (whom the row's ID names): (one edit from the

@@ -27,6 +27,7 @@ pub mod weights;
 use crate::normalize::date::DateField;
 use crate::normalize::id::CccdStructure;
 use crate::normalize::{Gender, NameForms, ParsedId};
+use crate::province::Place;
 use crate::register::blocking::BlockIndex;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
@@ -44,8 +45,8 @@ pub struct Participant {
     pub name: NameForms,
     pub dob: DateField,
     pub gender: Gender,
-    /// The managing province, as an index of the current provinces (`None`: unknown).
-    pub province: Option<u8>,
+    /// The managing province (`None`: unknown).
+    pub province: Option<Place>,
 }
 
 /// The decision thresholds, in bits of evidence (the scores' unit). The only tuned numbers in

@@ -702,7 +702,7 @@ impl ProvinceFilter {
         ids: UnscoredIds,
         core_complete: bool,
     ) -> ProvinceFilter {
-        let class = province_class(p.province);
+        let class = province_class(p.province.map(|place| place.current));
         let (Some(dob), false, true) = (p.dob.known(), model.exhaustive, class != 0) else {
             return ProvinceFilter::none();
         };

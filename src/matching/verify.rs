@@ -69,6 +69,6 @@ pub fn compare_record(p: &Participant, register: &Register, person: PersonIdx) -
         name: NameLevel::Missing,
         dob: compare_dates(p.dob, register.dob(person)),
         gender: compare_genders(p.gender, register.gender(person)),
-        province: compare_provinces(p.province, register.province(person)),
+        province: compare_provinces(p.province, register.place(person)),
     }
 }

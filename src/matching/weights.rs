@@ -43,7 +43,8 @@ pub const DATE_LEVELS: [DateLevel; 8] = [
     DateLevel::Missing,
     DateLevel::Invalid,
 ];
-pub const PROVINCE_LEVELS: [ProvinceLevel; 3] = [
+pub const PROVINCE_LEVELS: [ProvinceLevel; 4] = [
+    ProvinceLevel::Exact,
     ProvinceLevel::Equal,
     ProvinceLevel::Differs,
     ProvinceLevel::Missing,
@@ -60,7 +61,7 @@ pub struct LevelCounts {
     pub name: [u64; 8],
     pub dob: [u64; 8],
     pub gender: [u64; 3],
-    pub province: [u64; 3],
+    pub province: [u64; 4],
     /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
     pub hits: u64,
     pub hits_agreeing: u64,
@@ -527,7 +528,7 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
                 crate::normalize::DateField::Known,
             ),
             gender: register.gender(a),
-            province: register.province(a),
+            province: register.place(a),
         };
         let names = super::NameIds::of(&as_participant.name, &register.syllables);
         counts.add(&super::verify::compare(

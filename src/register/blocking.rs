@@ -356,7 +356,10 @@ mod tests {
                 gender: Gender::Male,
                 deceased: false,
                 // Every province, and unknown.
-                province: (i % 35 < 34).then_some((i % 35) as u8),
+                province: (i % 35 < 34).then_some(crate::province::Place {
+                    current: (i % 35) as u8,
+                    former: None,
+                }),
             });
         }
         let (register, _) = b.finish();

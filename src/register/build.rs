@@ -12,6 +12,7 @@ use super::{
 use crate::normalize::date::PartialDate;
 use crate::normalize::name;
 use crate::normalize::Gender;
+use crate::province::Place;
 
 /// A register person's ID as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +32,8 @@ pub struct NewPerson {
     pub dob: Option<PartialDate>,
     pub gender: Gender,
     pub deceased: bool,
-    /// Province of residence, as an index of the current provinces.
-    pub province: Option<u8>,
+    /// Province of residence.
+    pub province: Option<Place>,
 }
 
 /// A row dropped because another row already holds its ID.
@@ -125,7 +126,7 @@ impl RegisterBuilder {
             person.gender as u8 & GENDER_MASK
                 | if person.deceased { DECEASED } else { 0 }
                 | if clean { 0 } else { UNCLEAN_NAME },
-            person.province.map_or(0, |p| p.saturating_add(1)),
+            person.province,
             name_start,
             person.dob.map_or(0, PartialDate::pack),
         ));
@@ -317,7 +318,7 @@ impl RegisterBuilder {
                 }
             });
         // The end of the last name.
-        sorted[kept.len()] = PersonRecord::new(0, 0, 0, name_offsets[kept.len()], 0);
+        sorted[kept.len()] = PersonRecord::new(0, 0, None, name_offsets[kept.len()], 0);
         drop(name_offsets);
         let records = sorted;
         let mut stats = self.stats;

@@ -238,9 +238,7 @@ fn read_person(
     };
     let gender = Gender::parse(&row.field(col::GENDER)?);
     let deceased = is_deceased(&row.field(col::STATUS)?);
-    let province = provinces
-        .current_of(provinces.classify(&row.field(col::PROVINCE_CODE)?))
-        .and_then(|c| u8::try_from(c).ok());
+    let province = provinces.place_of(provinces.classify(&row.field(col::PROVINCE_CODE)?));
     Ok((
         NewPerson {
             line: row.line,

@@ -36,6 +36,7 @@ pub mod prefetch;
 use crate::normalize::date::PartialDate;
 use crate::normalize::id::write_cccd;
 use crate::normalize::{Gender, ParsedId};
+use crate::province::Place;
 
 pub use build::RegisterBuilder;
 
@@ -62,7 +63,8 @@ pub enum IdColumn {
 pub struct PersonRecord {
     /// Bits 0-39: the 12-digit ID (0 for an opaque one; below 10^12 < 2^40, as the ID
     /// parsers guarantee); 40-47: gender, deceased and an unclean name (`UNCLEAN_NAME`);
-    /// 48-55: the province of residence (current province index + 1, 0 unknown).
+    /// 48-55: the province of residence (current province index + 1, 0 unknown); 56-63: its
+    /// former province (index + 1, 0 for a current code).
     id_traits: u64,
     /// Where the name starts in `name_syllables`; it ends where the next person's starts.
     name_start: u32,
@@ -73,10 +75,22 @@ pub struct PersonRecord {
 const ID_BITS: u32 = 40;
 
 impl PersonRecord {
-    fn new(id: u64, traits: u8, province: u8, name_start: u32, dob: u32) -> PersonRecord {
+    fn new(
+        id: u64,
+        traits: u8,
+        province: Option<Place>,
+        name_start: u32,
+        dob: u32,
+    ) -> PersonRecord {
         debug_assert!(id < 1 << ID_BITS);
+        // `place_of` keeps indexes below 255, so each fits in a byte with 0 for none.
+        let (current, former) =
+            province.map_or((0, 0), |p| (p.current + 1, p.former.map_or(0, |f| f + 1)));
         PersonRecord {
-            id_traits: id | u64::from(traits) << ID_BITS | u64::from(province) << (ID_BITS + 8),
+            id_traits: id
+                | u64::from(traits) << ID_BITS
+                | u64::from(current) << (ID_BITS + 8)
+                | u64::from(former) << (ID_BITS + 16),
             name_start,
             dob,
         }
@@ -92,6 +106,10 @@ impl PersonRecord {
 
     fn province(&self) -> u8 {
         (self.id_traits >> (ID_BITS + 8)) as u8
+    }
+
+    fn former_province(&self) -> u8 {
+        (self.id_traits >> (ID_BITS + 16)) as u8
     }
 }
 
@@ -385,6 +403,15 @@ impl Register {
     /// The person's province of residence (an index of the current provinces).
     pub fn province(&self, p: PersonIdx) -> Option<u8> {
         self.records[p as usize].province().checked_sub(1)
+    }
+
+    /// The person's province of residence with its former province, for comparing.
+    pub fn place(&self, p: PersonIdx) -> Option<Place> {
+        let record = &self.records[p as usize];
+        Some(Place {
+            current: record.province().checked_sub(1)?,
+            former: record.former_province().checked_sub(1),
+        })
     }
 
     pub fn is_deceased(&self, p: PersonIdx) -> bool {

@@ -106,6 +106,15 @@ pub struct PatternWeight {
     pub in_register: f64,
     /// Bits for each of their candidates whose ID is not one edit from the given one.
     pub weight: f64,
+    /// The estimated share of them whose ID is one edit from their person's (a typo), and
+    /// its log2, added to the ID-typo weight (whose `m` is 1: the typo's chance given that the
+    /// ID is wrong). Why: a row whose ID names nobody is as often a person the register lacks
+    /// as a mistyped one (about half each in the synthesized data), and one whose ID names a
+    /// relative rarely a typo; at 100M, where most IDs have a register person one digit away,
+    /// persons the register lacks were suggested on that evidence alone.
+    pub typo_share: f64,
+    /// 0 for the patterns without an ID (no candidate is one edit from none).
+    pub typo_weight: f64,
 }
 
 /// The weight of each [`IdPattern`]; all 0 (no evidence) until estimated.
@@ -121,12 +130,20 @@ pub struct IdEvidence {
     pub patterns: Vec<PatternWeight>,
 }
 
+/// Pseudo-rows, all typos, in each pattern's typo share.
+const TYPO_PRIOR_ROWS: f64 = 2.0;
 /// Fewer ID-linked sample rows than this estimate nothing (every pattern weighs 0).
 const MIN_LINKED: u64 = 100;
 /// The fixed-point unit of the tallied person counts.
 const FIXED: u64 = 1 << 16;
 
 impl IdEvidence {
+    /// The bits added to the ID-typo weight of a candidate of a row with this pattern whose
+    /// ID is one edit from the given one (0 or less).
+    pub fn typo_weight(&self, pattern: IdPattern) -> f64 {
+        (self.patterns.get(pattern as usize)).map_or(0.0, |p| p.typo_weight)
+    }
+
     /// The bits a candidate of a row with this pattern carries for the ID.
     pub fn weight(&self, pattern: IdPattern) -> f64 {
         self.patterns
@@ -171,6 +188,7 @@ impl IdEvidence {
                 patterns.rows[i] = s.rows[i];
                 patterns.rows_on_day[i] = s.rows_on_day[i];
                 patterns.chance_on_day[i] = s.chance_on_day[i];
+                patterns.typos_on_day[i] = s.typos_on_day[i];
             }
         }
         IdEvidence::from_tallies(t, &patterns)
@@ -187,7 +205,7 @@ impl IdEvidence {
             .map(|i| (t.rows_on_day[i] as f64 - t.chance(i)).max(0.0) / q)
             .sum();
         let rows = t.linked + t.rows.iter().sum::<u64>();
-        let typos = t.typos_on_day as f64 / q;
+        let typos = t.typos_on_day.iter().sum::<u64>() as f64 / q;
         let in_register = ((t.linked as f64 + typos + held) / rows as f64).min(1.0);
         let p = patterns;
         let patterns = IdPattern::ALL
@@ -201,7 +219,17 @@ impl IdEvidence {
                     (p.chance(i) / n as f64).min(0.5)
                 };
                 let share = posterior_share(n, p.rows_on_day[i], q, by_chance, in_register);
+                // Shrunk toward 1 (no change to the ID-typo weight) by two pseudo-rows.
+                let typo_share = ((p.typos_on_day[i] as f64 / q + TYPO_PRIOR_ROWS)
+                    / (n as f64 + TYPO_PRIOR_ROWS))
+                    .min(1.0);
                 PatternWeight {
+                    typo_share,
+                    typo_weight: if pattern.is_evidence() {
+                        typo_share.log2()
+                    } else {
+                        0.0
+                    },
                     pattern: pattern.as_str(),
                     rows: n,
                     in_register: share,
@@ -279,9 +307,10 @@ struct Tally {
     rows: [u64; 4],
     rows_on_day: [u64; 4],
     chance_on_day: [u64; 4],
-    /// Persons on a searched row's day whose ID is one edit from the given one: mistyped IDs,
-    /// whose rows the register holds (as many by chance as none: IDs one edit apart are rare).
-    typos_on_day: u64,
+    /// Per pattern: persons on a searched row's day whose ID is one edit from the given one:
+    /// mistyped IDs, whose rows the register holds (by chance hardly ever: the person must
+    /// also have the row's name and date).
+    typos_on_day: [u64; 4],
 }
 
 impl Tally {
@@ -293,8 +322,8 @@ impl Tally {
     fn merge(mut self, other: Tally) -> Tally {
         self.linked += other.linked;
         self.linked_on_day += other.linked_on_day;
-        self.typos_on_day += other.typos_on_day;
         for i in 0..IdPattern::ALL.len() {
+            self.typos_on_day[i] += other.typos_on_day[i];
             self.rows[i] += other.rows[i];
             self.rows_on_day[i] += other.rows_on_day[i];
             self.chance_on_day[i] += other.chance_on_day[i];
@@ -395,7 +424,7 @@ impl<'a> RowDay<'a> {
         let (typos, others) = self.count(self.dob, named);
         let (_, on_control) = self.count(self.control, named);
         t.rows[pattern] = 1;
-        t.typos_on_day = typos;
+        t.typos_on_day[pattern] = typos;
         t.rows_on_day[pattern] = u64::from(others > 0);
         // Days differ in size (1 January stands in for unknown birthdays): the control day's
         // namesakes, scaled to the row's day, in fixed point so sums are exact.
@@ -425,7 +454,7 @@ mod tests {
             rows,
             rows_on_day,
             chance_on_day: [0; 4],
-            typos_on_day: 0,
+            typos_on_day: [0; 4],
         }
     }
 
@@ -483,6 +512,26 @@ mod tests {
         assert!(nobody(&refined).weight < -12.0, "{refined:?}");
         // Fewer searched rows of a pattern than the sample has: the sample's count stands.
         assert_eq!(refined.patterns[IdPattern::Missing as usize].rows, 100);
+    }
+
+    #[test]
+    fn an_id_typo_weighs_by_how_often_the_rows_ids_are_typos() {
+        // 4,000 rows whose ID names nobody, 1,600 with their person one edit from it on their
+        // day (q = 0.8: 2,000 typos, half); 1,000 with an ID naming someone else, 8 of them
+        // (10 typos in all, 1 %).
+        let mut t = tally(100_000, 80_000, [0, 0, 4_000, 1_000], [0, 0, 0, 800]);
+        t.typos_on_day = [0, 0, 1_600, 8];
+        let e = IdEvidence::from_tally_for_test(&t);
+        let nobody = e.typo_weight(IdPattern::NamesNobody);
+        let another = e.typo_weight(IdPattern::NamesAnother);
+        assert!((nobody - 0.5f64.log2()).abs() < 0.01, "{e:?}");
+        assert!((another - (12.0f64 / 1_002.0).log2()).abs() < 0.01, "{e:?}");
+        assert_eq!(e.typo_weight(IdPattern::Missing), 0.0);
+        // Not estimated: no change to the ID-typo weight.
+        assert_eq!(
+            IdEvidence::default().typo_weight(IdPattern::NamesNobody),
+            0.0
+        );
     }
 
     #[test]

@@ -379,7 +379,7 @@ pub fn search(
         }
         [] => false,
     };
-    let other = id_weight(p, exclude, model);
+    let (typo, other) = id_weights(p, exclude, model);
     let may_be_typo = match given_id {
         None => false,
         Some(_) if decided(&shortlist.best) && shortlist.best[0].id_typo => true,
@@ -388,7 +388,11 @@ pub fn search(
             false
         }
     };
-    let ids = UnscoredIds { other, may_be_typo };
+    let ids = UnscoredIds {
+        other,
+        typo,
+        may_be_typo,
+    };
     // Everyone with the participant's name and full date is now scored (when there is such a
     // block and it was not capped), and so is everyone one edit from the ID; anyone else
     // scores at most a bound. When the best leads it by the margin, the blocks it covers (most
@@ -764,7 +768,7 @@ fn score(
     // evidence (however the candidate was found: decided on the two numbers), any other
     // candidate what the row's ID says of its person being in the register at all.
     let given_id = p.id.cccd();
-    let other_id = id_weight(p, exclude, model);
+    let (typo_id, other_id) = id_weights(p, exclude, model);
     let floor = floor(model);
     // Each person's fields are requested 2 × AHEAD persons before they are compared, and their
     // name (whose place is one of those fields) AHEAD before: asking for all of a crowded
@@ -804,9 +808,7 @@ fn score(
             let mut scores =
                 weights.score_record(&record, register, person, model.frequencies, id_typo);
             scores.linked = model.linked.map_or(0.0, |l| l.weight(person));
-            if !id_typo {
-                scores.id = other_id;
-            }
+            scores.id = if id_typo { typo_id } else { other_id };
             // A crowded block's namesakes are born on other days (or live elsewhere): when even
             // the best name could not lift one to `floor`, its name (another cache miss) and
             // the name comparison are skipped. On the 100M register × 2M subset this took
@@ -839,11 +841,16 @@ fn score(
         .collect()
 }
 
-/// The ID evidence of a candidate whose ID is not one edit from the row's: by the row's
-/// [`IdPattern`] (`exclude`: the person its ID names, whom the verification rejected).
-fn id_weight(p: &Participant, exclude: Option<PersonIdx>, model: &Model<'_>) -> f64 {
+/// The ID evidence of a candidate whose ID is one edit from the row's, and of any other, by
+/// the row's [`IdPattern`] (`exclude`: the person its ID names, whom the verification
+/// rejected).
+fn id_weights(p: &Participant, exclude: Option<PersonIdx>, model: &Model<'_>) -> (f64, f64) {
     let pattern = IdPattern::of(&p.id, exclude.is_some());
-    model.weights.id_evidence.weight(pattern)
+    let (weights, evidence) = (model.weights, &model.weights.id_evidence);
+    (
+        weights.id_typo + evidence.typo_weight(pattern),
+        evidence.weight(pattern),
+    )
 }
 
 /// Best score first; ties by register order, so the result never depends on the thread count.

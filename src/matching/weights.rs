@@ -398,7 +398,7 @@ impl Weights {
                 |level| self.province[level as usize].weight,
             ),
             id: if ids.may_be_typo {
-                self.id_typo.max(ids.other)
+                ids.typo.max(ids.other)
             } else {
                 ids.other
             },
@@ -426,6 +426,9 @@ pub struct UnscoredIds {
     /// The row's [`IdEvidence`] weight: what a candidate whose ID is not one edit from the
     /// given one carries.
     pub other: f64,
+    /// What a candidate whose ID is one edit from the given one carries (the ID-typo weight
+    /// with the row's [`IdEvidence`] typo share).
+    pub typo: f64,
     /// The persons one edit from the given 12-digit ID are not all scored yet.
     pub may_be_typo: bool,
 }
@@ -686,17 +689,21 @@ mod tests {
             let linked = LinkedElsewhere::estimate(&links, 40);
             let linked = (round % 2 == 0).then_some(&linked);
             let other = -(rng.below(2000) as f64) / 100.0;
+            let typo = w.id_typo - (rng.below(800) as f64) / 100.0;
             for ids in [
                 UnscoredIds {
                     other: 0.0,
+                    typo,
                     may_be_typo: false,
                 },
                 UnscoredIds {
                     other,
+                    typo,
                     may_be_typo: false,
                 },
                 UnscoredIds {
                     other,
+                    typo,
                     may_be_typo: true,
                 },
             ] {
@@ -730,9 +737,7 @@ mod tests {
                                         exact_date.then_some(dob_share),
                                         id_typo,
                                     );
-                                    if !id_typo {
-                                        scores.id = ids.other;
-                                    }
+                                    scores.id = if id_typo { ids.typo } else { ids.other };
                                     for linked_score in linked.map_or(vec![0.0], |l| {
                                         vec![l.linked_weight, l.unlinked_weight]
                                     }) {

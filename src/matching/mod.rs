@@ -90,8 +90,8 @@ impl Default for Thresholds {
     fn default() -> Thresholds {
         Thresholds {
             verify: 0.0,
-            suggest: 15.0,
-            margin: 4.0,
+            suggest: 13.0,
+            margin: 3.0,
             possible: 6.0,
             block_cap: 1000,
         }

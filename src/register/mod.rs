@@ -316,6 +316,19 @@ impl Register {
         }
     }
 
+    /// How many persons hold a 12-digit ID in `ids` (the records are sorted by ID; 0 in a
+    /// register of opaque IDs).
+    pub fn count_ids_in(&self, ids: std::ops::Range<u64>) -> usize {
+        match &self.ids {
+            IdColumn::Numeric => {
+                let records = &self.records[..self.len()];
+                let below = |id: u64| records.partition_point(|r| r.id() < id);
+                below(ids.end) - below(ids.start)
+            }
+            IdColumn::Text(_) => 0,
+        }
+    }
+
     /// The person holding the 12-digit ID `id` (none in a register of opaque IDs).
     #[inline]
     pub fn find_numeric(&self, id: u64) -> Option<PersonIdx> {

@@ -633,7 +633,11 @@ pub fn population(n: usize) -> (Vec<P>, Vec<R>) {
         let year = 1940 + (i * 13 % 60) as u16;
         let dob = format!("{:02}/{:02}/{year}", 1 + i * 5 % 28, 1 + i * 7 % 12);
         let gender = if female { "Nữ" } else { "Nam" };
-        let id = cccd(1 + (i % 3) as u16 * 30, female, year, 900_000 + i as u32);
+        // Serials spread over 900000-999999 as a real register's are, not consecutive: IDs
+        // one edit apart would be common among persons of one province, sex and birth year, and
+        // an ID typo weak evidence (`weights::id_typo_share`).
+        let serial = 900_000 + (i as u32 * 7_919) % 100_000;
+        let id = cccd(1 + (i % 3) as u16 * 30, female, year, serial);
         participants.push(p(&format!("99{i:08}"), &name, &dob, gender, &id));
         register.push(r(&id, &name, &dob, gender));
     }

@@ -110,7 +110,7 @@ pub struct PatternWeight {
     /// its log2, added to the ID-typo weight (whose `m` is 1: the typo's chance given that the
     /// ID is wrong). Why: a row whose ID names nobody is as often a person the register lacks
     /// as a mistyped one (about half each in the synthesized data), and one whose ID names a
-    /// relative rarely a typo; at 100M, where most IDs have a register person one digit away,
+    /// relative rarely a typo; at 100M, where many IDs have a register person one digit away,
     /// persons the register lacks were suggested on that evidence alone.
     pub typo_share: f64,
     /// 0 for the patterns without an ID (no candidate is one edit from none).

@@ -14,7 +14,7 @@
 //!
 //! | what | bytes |
 //! |---|---|
-//! | record: ID, gender + deceased, province, date of birth, name start | 16 |
+//! | record: ID, gender + deceased, province (current and former), date of birth, name start | 16 |
 //! | ID table ([`ids`]: one `u64` slot per person at a load of 1/4 to 1/2) | 16-32 |
 //! | name: ~3.3 syllables × 4 | ~13 |
 //! | old-ID index (`(u32, u32)`, persons with an old ID; its directory ~1 more, ≤ 64 MB) | 8-9 |

@@ -462,6 +462,38 @@ fn missing_id_and_the_family_name_written_last_is_suggested() {
 }
 
 #[test]
+fn missing_id_a_flipped_gender_and_a_year_only_date_still_reach_the_person() {
+    // The date keys hold no gender, but a date without its day reaches persons through the name
+    // keys alone, which do: a flipped gender is one wrong field, and must not hide them. Lê Thị
+    // Hòa has a full date in the register and the row gives the year only; Quách Văn Định has
+    // only a year in the register.
+    let hoa = hoa();
+    let dinh = cccd(26, false, 1950, 950_001);
+    let env = env_with(
+        &[
+            p("9900000050", hoa.name, "1961", "Nam", ""),
+            p("9900000051", "Quách Văn Định", "1950", "Nữ", ""),
+        ],
+        &[r(&dinh, "Quách Văn Định", "1950", "Nam")],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000050",
+        &hoa.id,
+        &["id_missing", "gender_differs"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000051",
+        &dinh,
+        &["id_missing", "gender_differs"],
+    );
+}
+
+#[test]
 fn an_id_one_digit_or_one_transposition_away_is_suggested_as_an_id_typo() {
     let (sub, swap) = (khoa(), phuc());
     // One digit of the serial substituted; two adjacent serial digits transposed.

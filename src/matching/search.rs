@@ -158,7 +158,8 @@ struct Rounds {
     /// (every "Nguyễn Văn Anh" born in a month).
     named: Vec<Asked>,
     /// The date keys with day and month swapped and the year off by one, the first key with
-    /// the year mistyped, and the keys of the name in the Western order (family name last).
+    /// the year mistyped, the keys of the name in the Western order (family name last), and
+    /// the name keys that need the gender with the other one (a partial date on either side).
     variants: Vec<Asked>,
 }
 
@@ -214,6 +215,32 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
             })),
         }
         names.extend(asked(key_of(NameGenderYearDay, name, dob, sex), dates));
+    }
+    // A flipped gender is one wrong field too. The date keys hold no gender, so it hides only
+    // the persons the name keys alone reach: a partial date in the register (the year key), or
+    // in the row (the month keys of a full date). Their keys with the other gender are asked
+    // in the variants round, for rows the first could not decide.
+    let other = match gender {
+        Gender::Male => Gender::Female,
+        Gender::Female => Gender::Male,
+        Gender::Unknown => return,
+    };
+    if own {
+        let flipped = &mut rounds.variants;
+        flipped.extend(asked(
+            key_of(NameGenderYear, name, dob, other),
+            FiledDates::Any,
+        ));
+        if dob.precision() != Precision::Day {
+            let months = dob.month().map_or(1..=12, |m| m..=m);
+            flipped.extend(months.filter_map(|month| {
+                let date = PartialDate::new(dob.year(), month, 0)?;
+                asked(
+                    key_of(NameGenderYearMonth, name, date, other),
+                    FiledDates::Any,
+                )
+            }));
+        }
     }
 }
 

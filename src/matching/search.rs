@@ -206,14 +206,7 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
         (&mut rounds.first, FiledDates::Any)
     };
     for &sex in genders {
-        match dob.month() {
-            Some(_) => names.extend(asked(key_of(NameGenderYearMonth, name, dob, sex), dates)),
-            // A year-only date may be any month of the register's full dates.
-            None => names.extend((1..=12).filter_map(|month| {
-                let date = PartialDate::new(dob.year(), month, 0)?;
-                asked(key_of(NameGenderYearMonth, name, date, sex), dates)
-            })),
-        }
+        names.extend(month_keys(name, dob, sex).map(|key| Asked { key, dates }));
         names.extend(asked(key_of(NameGenderYearDay, name, dob, sex), dates));
     }
     // A flipped gender is one wrong field too. The date keys hold no gender, so it hides only
@@ -232,16 +225,20 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
             FiledDates::Any,
         ));
         if dob.precision() != Precision::Day {
-            let months = dob.month().map_or(1..=12, |m| m..=m);
-            flipped.extend(months.filter_map(|month| {
-                let date = PartialDate::new(dob.year(), month, 0)?;
-                asked(
-                    key_of(NameGenderYearMonth, name, date, other),
-                    FiledDates::Any,
-                )
-            }));
+            let dates = FiledDates::Any;
+            flipped.extend(month_keys(name, dob, other).map(|key| Asked { key, dates }));
         }
     }
+}
+
+/// The month keys a date reaches with this gender: its month's, or for a year-only date every
+/// month's (it may be any month of the register's full dates).
+fn month_keys(name: &NameParts, dob: PartialDate, sex: Gender) -> impl Iterator<Item = u32> + '_ {
+    let months = dob.month().map_or(1..=12, |month| month..=month);
+    months.filter_map(move |month| {
+        let date = PartialDate::new(dob.year(), month, 0)?;
+        key_of(KeyKind::NameGenderYearMonth, name, date, sex)
+    })
 }
 
 /// Years one keystroke from `year`: a digit of its last two replaced, or those two swapped.

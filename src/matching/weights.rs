@@ -642,8 +642,8 @@ impl LinkedElsewhere {
 mod tests {
     use super::*;
 
-    /// A register of women born in Hà Nội, `per_year` born in each of `years`, the `i`-th of a
-    /// year with serial `serial(i)`.
+    /// A register of women born in Hà Nội, `per_year` born in each of `years`, the `i`-th person
+    /// of the register with serial `serial(i)`.
     fn register_of(
         years: std::ops::Range<u64>,
         per_year: u32,
@@ -651,8 +651,8 @@ mod tests {
     ) -> Register {
         use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
         let mut builder = RegisterBuilder::new();
-        for year in years {
-            for i in 0..per_year {
+        for (nth, year) in years.enumerate() {
+            for i in (0..per_year).map(|i| nth as u32 * per_year + i) {
                 builder.push(NewPerson {
                     line: u64::from(i) + 2,
                     id: RegisterId::Numeric(
@@ -676,16 +676,16 @@ mod tests {
         // one edit from a held one are held too (weak evidence); scattered over the million
         // serials, about 1 in 10 has a neighbour (strong).
         let mut rng = SplitMix(7);
-        let serials: Vec<u32> = (0..2_000).map(|_| rng.below(1_000_000) as u32).collect();
+        let serials: Vec<u32> = (0..20_000).map(|_| rng.below(1_000_000) as u32).collect();
         let scattered = |i: u32| serials[i as usize];
         let dense = id_typo_share(&register_of(90..91, 2_000, |i| i));
         let spread = id_typo_share(&register_of(90..91, 2_000, scattered));
         assert!(dense > 1e-3, "{dense}");
         assert!(spread > 1e-5 && spread < 1e-4, "{spread}");
         assert!(-spread.log2() > 13.0, "{spread}");
-        // Persons born in other years are never one edit from the IDs of that year's (but by
-        // a typo in the year, which their own date would contradict): ten times the register
-        // leaves the weight as it is.
+        // Persons born in other years (with serials of their own) are hardly ever one edit from
+        // that year's IDs: ten times the register leaves the weight as it is, where a share of
+        // the whole register fell by log2(10) bits.
         let wider = id_typo_share(&register_of(90..100, 2_000, scattered));
         assert!((wider / spread).log2().abs() < 0.5, "{spread} vs {wider}");
     }

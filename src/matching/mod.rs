@@ -296,9 +296,7 @@ pub fn match_by_id(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) ->
         .iter()
         .map(|&(person, method)| {
             let c = verify::compare(p, &names, register, person, scratch);
-            let scores = model
-                .weights
-                .score(&c, register, person, model.frequencies, false);
+            let scores = model.weights.score(&c, register, person, model.frequencies);
             (person, method, c, scores)
         })
         .collect();

@@ -829,8 +829,7 @@ fn score(
             };
             let record = compare_record(p, register, person);
             let weights = model.weights;
-            let mut scores =
-                weights.score_record(&record, register, person, model.frequencies, id_typo);
+            let mut scores = weights.score_record(&record, register, person, model.frequencies);
             scores.linked = model.linked.map_or(0.0, |l| l.weight(person));
             scores.id = if id_typo { typo_id } else { other_id };
             // A crowded block's namesakes are born on other days (or live elsewhere): when even

@@ -243,18 +243,18 @@ impl Weights {
         }
     }
 
-    /// The weights of a comparison with register person `person`, frequency-adjusted.
+    /// The weights of a comparison with register person `person`, frequency-adjusted. The ID's
+    /// and the one-to-one evidence are 0: the search sets them per candidate.
     pub fn score(
         &self,
         c: &Comparison,
         register: &Register,
         person: PersonIdx,
         freq: &Frequencies,
-        id_typo: bool,
     ) -> FieldScores {
         FieldScores {
             name: self.name_weight(c.name, register, person, freq),
-            ..self.score_record(c, register, person, freq, id_typo)
+            ..self.score_record(c, register, person, freq)
         }
     }
 
@@ -265,7 +265,6 @@ impl Weights {
         register: &Register,
         person: PersonIdx,
         freq: &Frequencies,
-        id_typo: bool,
     ) -> FieldScores {
         let dob_share = (c.dob == DateLevel::Exact)
             .then(|| register.dob(person))
@@ -273,7 +272,7 @@ impl Weights {
             .map(|d| freq.dob_share(d.pack()));
         FieldScores {
             name: 0.0,
-            ..self.score_levels(c, None, dob_share, id_typo)
+            ..self.score_levels(c, None, dob_share)
         }
     }
 
@@ -315,14 +314,13 @@ impl Weights {
         c: &Comparison,
         name_share: Option<f64>,
         dob_share: Option<f64>,
-        id_typo: bool,
     ) -> FieldScores {
         FieldScores {
             name: adjusted(&self.name[c.name as usize], name_share),
             dob: adjusted(&self.dob[c.dob as usize], dob_share),
             gender: self.gender[c.gender as usize].weight,
             province: self.province[c.province as usize].weight,
-            id: if id_typo { self.id_typo } else { 0.0 },
+            id: 0.0,
             linked: 0.0,
         }
     }
@@ -798,7 +796,6 @@ mod tests {
                                         &c,
                                         exact_name.then_some(name_share),
                                         exact_date.then_some(dob_share),
-                                        id_typo,
                                     );
                                     scores.id = if id_typo { ids.typo } else { ids.other };
                                     for linked_score in linked.map_or(vec![0.0], |l| {
@@ -861,7 +858,7 @@ mod tests {
                             province: ProvinceLevel::Missing,
                         };
                         Some(
-                            w.score_levels(&c, name_share.filter(|_| exactish), None, false)
+                            w.score_levels(&c, name_share.filter(|_| exactish), None)
                                 .name,
                         )
                     })

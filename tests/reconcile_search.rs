@@ -494,6 +494,48 @@ fn missing_id_a_flipped_gender_and_a_year_only_date_still_reach_the_person() {
 }
 
 #[test]
+fn missing_id_a_year_only_date_and_a_name_or_year_error_still_reach_the_person() {
+    // A register person with only a birth year is filed under no date key, so the keys that
+    // survive a name error with a full date cannot reach them: a mistyped given or family
+    // name, a missing middle name, or a year off by one or mistyped, with a year-only date on
+    // both sides, must still find them (their year's name-part keys, in their province).
+    let dinh = cccd(26, false, 1950, 950_101);
+    let lan = cccd(26, true, 1947, 947_102);
+    let rows = [
+        ("9900000060", "Quách Văn Địnk", "1950", "Nam"),
+        ("9900000061", "Quách Định", "1950", "Nam"),
+        ("9900000062", "Quáck Văn Định", "1950", "Nam"),
+        ("9900000063", "Tạ Thị Lan", "1948", "Nữ"),
+        ("9900000064", "Tạ Thị Lan", "1941", "Nữ"),
+    ];
+    let participants: Vec<P> = (rows.iter())
+        .map(|&(code, name, dob, gender)| p(code, name, dob, gender, "").province("026"))
+        .collect();
+    let env = env_with(
+        &participants,
+        &[
+            r(&dinh, "Quách Văn Định", "1950", "Nam").province("026"),
+            r(&lan, "Tạ Thị Lan", "1947", "Nữ").province("026"),
+        ],
+    );
+    let results = env.reconcile_ok();
+    for (code, expected) in [
+        ("9900000060", &dinh),
+        ("9900000061", &dinh),
+        ("9900000062", &dinh),
+        ("9900000063", &lan),
+        ("9900000064", &lan),
+    ] {
+        let row = results.get(code);
+        assert_eq!(
+            (&row.status[..], &row.person_id),
+            ("SUGGESTED", expected),
+            "{row:?}"
+        );
+    }
+}
+
+#[test]
 fn an_id_one_digit_or_one_transposition_away_is_suggested_as_an_id_typo() {
     let (sub, swap) = (khoa(), phuc());
     // One digit of the serial substituted; two adjacent serial digits transposed.

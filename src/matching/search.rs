@@ -17,7 +17,7 @@ use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::Gender;
 use crate::register::blocking::{
-    key_of, province_class, Filed, KeyKind, NameParts, UNKNOWN_SYLLABLE,
+    key_of, partial_date_key, province_class, Filed, KeyKind, NameParts, UNKNOWN_SYLLABLE,
 };
 use crate::register::{PersonIdx, Register};
 
@@ -158,8 +158,9 @@ struct Rounds {
     /// (every "Nguyễn Văn Anh" born in a month).
     named: Vec<Asked>,
     /// The date keys with day and month swapped and the year off by one, the first key with
-    /// the year mistyped, the keys of the name in the Western order (family name last), and
-    /// the name keys that need the gender with the other one (a partial date on either side).
+    /// the year mistyped, the keys of the name in the Western order (family name last), the
+    /// name keys that need the gender with the other one (a partial date on either side), and
+    /// for a date without a day its year's name-part keys ([`partial_date_keys`]).
     variants: Vec<Asked>,
 }
 
@@ -188,11 +189,7 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
         let key = key_of(DobFamilyGiven, name, date, gender);
         rounds.variants.extend(asked(key, FiledDates::Level(level)));
     }
-    // The name keys hold the gender: ask each one when the participant's is unknown.
-    let genders: &[Gender] = match gender {
-        Gender::Unknown => &[Gender::Male, Gender::Female, Gender::Unknown],
-        known => &[known][..],
-    };
+    let genders = genders_to_ask(&gender);
     // Partial register dates are in the year key's block: not only the participant's name with
     // another full date, so not among the named blocks.
     rounds.first.extend(
@@ -228,6 +225,15 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
             let dates = FiledDates::Any;
             flipped.extend(month_keys(name, dob, other).map(|key| Asked { key, dates }));
         }
+    }
+}
+
+/// The genders to ask the keys that hold one with: the participant's, or each one when theirs
+/// is unknown.
+fn genders_to_ask(gender: &Gender) -> &[Gender] {
+    match gender {
+        Gender::Unknown => &[Gender::Male, Gender::Female, Gender::Unknown],
+        known => std::slice::from_ref(known),
     }
 }
 
@@ -369,7 +375,9 @@ pub fn search(
     let keyed = name.as_ref().map(|name| name.parts).zip(p.dob.known());
     let rounds = match (&name, &keyed) {
         (Some(name), Some((parts, dob))) => {
-            rounds_of_keys(parts, [name.reversed(), name.western()], *dob, p.gender)
+            let province = p.province.map(|place| place.current);
+            let others = [name.reversed(), name.western()];
+            rounds_of_keys(parts, others, *dob, p.gender, province)
         }
         _ => Rounds::default(),
     };
@@ -569,9 +577,13 @@ fn rounds_of_keys(
     [reversed, western]: [Option<NameParts>; 2],
     dob: PartialDate,
     gender: Gender,
+    province: Option<u8>,
 ) -> Rounds {
     let mut rounds = Rounds::default();
     query_keys(parts, dob, gender, true, &mut rounds);
+    if dob.precision() != Precision::Day {
+        partial_date_keys(parts, dob, gender, province, &mut rounds);
+    }
     if let Some(western) = western {
         let mut later = Rounds::default();
         ask_in_order(&western, dob, gender, &mut later);
@@ -619,6 +631,30 @@ fn rounds_of_keys(
         drop_asked_earlier(variants, earlier);
     }
     rounds
+}
+
+/// The name-part keys of a date without a day, for a name typo or a missing middle name (a
+/// partial date is filed under no date key): with the participant's year, the year off by one
+/// and mistyped (the (year, family, given) key only, as for full dates), in the variants round.
+fn partial_date_keys(
+    name: &NameParts,
+    dob: PartialDate,
+    gender: Gender,
+    province: Option<u8>,
+    rounds: &mut Rounds,
+) {
+    let years = date_variants(dob)
+        .into_iter()
+        .flat_map(|(date, _)| KeyKind::PARTIAL_DATE_NAME_PARTS.map(|kind| (kind, date)));
+    let typos =
+        year_typo_dates(dob).map(|(date, _)| (KeyKind::YearFamilyGivenGenderProvince, date));
+    for (kind, date) in years.chain(typos) {
+        for &sex in genders_to_ask(&gender) {
+            let key = partial_date_key(kind, name, date, sex, province);
+            let dates = FiledDates::Any;
+            rounds.variants.extend(key.map(|key| Asked { key, dates }));
+        }
+    }
 }
 
 /// The keys of the participant's name read in another order (`name`): for a full date, the

@@ -13,6 +13,18 @@
 //! | family, middle, given, gender, year, month | full dates | a wrong day; a month-only participant date |
 //! | family, middle, given, gender, year, day | full dates | a wrong month |
 //! | family, middle, given, gender, year | dates without a day | a register date that is year- or month-only |
+//! | year, family, given, gender, province | dates without a day | with a partial date: a missing or wrong middle name |
+//! | year, family, middle, first letter of given, gender, province | dates without a day | with a partial date: a given-name typo |
+//! | year, family, middle, last letter of given, gender, province | dates without a day | with a partial date: a given-name typo in its first letter |
+//! | year, middle, given, gender, province | dates without a day | with a partial date: a family-name typo |
+//!
+//! The last four are the first four with the year standing for the date, filed for the persons
+//! whose date has no day (4 % of a register in the synthetic data), and so held to them: for a
+//! full date they would be every namesake born in a year. A year is 365 times less precise than
+//! a day, so they also hold the gender and the province of residence ([`partial_date_key`]):
+//! in a national register their blocks would otherwise hold thousands (every "Nguyễn Văn H…"
+//! of a year with a partial date). What that gives up: a partial date, a name error and a move
+//! to another province together, which would score too low to be suggested anyway.
 //!
 //! Errors in the year (off by one, a mistyped digit), a swapped day and month and a reversed
 //! name order are reached from the query side ([`crate::matching::search`] asks the first key
@@ -113,6 +125,20 @@ pub enum KeyKind {
     NameGenderYearMonth = 5,
     NameGenderYearDay = 6,
     NameGenderYear = 7,
+    YearFamilyGivenGenderProvince = 8,
+    YearFamilyMiddleGivenFirstGenderProvince = 9,
+    YearFamilyMiddleGivenLastGenderProvince = 10,
+    YearMiddleGivenGenderProvince = 11,
+}
+
+impl KeyKind {
+    /// The keys of a date without a day ([`filing_keys`] files them for partial dates only).
+    pub const PARTIAL_DATE_NAME_PARTS: [KeyKind; 4] = [
+        KeyKind::YearFamilyGivenGenderProvince,
+        KeyKind::YearFamilyMiddleGivenFirstGenderProvince,
+        KeyKind::YearFamilyMiddleGivenLastGenderProvince,
+        KeyKind::YearMiddleGivenGenderProvince,
+    ];
 }
 
 /// The key of `kind` for these parts, or `None` when the date is not precise enough for it.
@@ -138,6 +164,36 @@ pub fn key_of(kind: KeyKind, name: &NameParts, dob: PartialDate, gender: Gender)
     })
 }
 
+/// The key of one of [`KeyKind::PARTIAL_DATE_NAME_PARTS`] for a date without a day (`None` for
+/// a full date, or another kind): its year, the name parts, the gender and the (current)
+/// province of residence, `None` when unknown.
+pub fn partial_date_key(
+    kind: KeyKind,
+    name: &NameParts,
+    dob: PartialDate,
+    gender: Gender,
+    province: Option<u8>,
+) -> Option<u32> {
+    if dob.precision() == Precision::Day {
+        return None;
+    }
+    let (f, m, g) = (name.family as u64, name.middle, name.given as u64);
+    let (year, sex) = (dob.year() as u64, gender as u64);
+    let place = province.map_or(u64::MAX, u64::from);
+    let k = kind as u64;
+    Some(match kind {
+        KeyKind::YearFamilyGivenGenderProvince => key(k, &[year, f, g, sex, place]),
+        KeyKind::YearFamilyMiddleGivenFirstGenderProvince => {
+            key(k, &[year, f, m, name.given_first as u64, sex, place])
+        }
+        KeyKind::YearFamilyMiddleGivenLastGenderProvince => {
+            key(k, &[year, f, m, name.given_last as u64, sex, place])
+        }
+        KeyKind::YearMiddleGivenGenderProvince => key(k, &[year, m, g, sex, place]),
+        _ => return None,
+    })
+}
+
 pub const ALL_KEYS: [KeyKind; 7] = [
     KeyKind::DobFamilyGiven,
     KeyKind::DobFamilyMiddleGivenFirst,
@@ -152,30 +208,35 @@ pub const ALL_KEYS: [KeyKind; 7] = [
 pub fn filing_key_count(dob: PartialDate) -> usize {
     match dob.precision() {
         Precision::Day => 6,
-        Precision::Month | Precision::Year => 1,
+        Precision::Month | Precision::Year => 5,
     }
 }
 
-/// The keys a register person is filed under: for a full date, every key but the year key
-/// (a full date is reached through its month and day keys); for a partial date, the year key
-/// alone. Why the month key holds full dates only: the search can then tell that everyone in
-/// the name keys' blocks but the year key's has a full date, a typo or more away from the
-/// participant's (see [`crate::matching::weights::SAME_MONTH_OR_DAY_LEVELS`]), and skip those
-/// blocks when no such person could matter; a month-only date is in its year's block anyway.
+/// The keys a register person is filed under: for a full date, the date keys and its month
+/// and day keys; for a partial date, the year key and the year's name-part keys. `province`:
+/// the current province of residence. Why the month key holds full dates only: the search can
+/// then tell that everyone in the name keys' blocks but the year key's has a full date, a typo
+/// or more away from the participant's (see
+/// [`crate::matching::weights::SAME_MONTH_OR_DAY_LEVELS`]), and skip those blocks when no such
+/// person could matter; a month-only date is in its year's block anyway.
 pub fn filing_keys(
     name: &NameParts,
     dob: PartialDate,
     gender: Gender,
+    province: Option<u8>,
 ) -> impl Iterator<Item = u32> + '_ {
     let full = dob.precision() == Precision::Day;
-    ALL_KEYS
+    let whole = ALL_KEYS
         .into_iter()
         .filter(move |&kind| match kind {
             KeyKind::NameGenderYear => !full,
             KeyKind::NameGenderYearMonth => full,
             _ => true,
         })
-        .filter_map(move |kind| key_of(kind, name, dob, gender))
+        .filter_map(move |kind| key_of(kind, name, dob, gender));
+    let parts = (KeyKind::PARTIAL_DATE_NAME_PARTS.into_iter())
+        .filter_map(move |kind| partial_date_key(kind, name, dob, gender, province));
+    whole.chain(parts)
 }
 
 /// Bits of an entry's low word that hold the person, when the register is small enough for
@@ -260,7 +321,7 @@ impl BlockIndex {
             for p in (c * CHUNK..n.min((c + 1) * CHUNK)).map(|p| p as PersonIdx) {
                 if let Some((name, dob)) = filed(p) {
                     let entry = tag(p);
-                    for key in filing_keys(&name, dob, register.gender(p)) {
+                    for key in filing_keys(&name, dob, register.gender(p), register.province(p)) {
                         slice[at] = (key as u64) << 32 | entry;
                         at += 1;
                     }
@@ -367,7 +428,8 @@ mod tests {
         for p in 0..register.len() as PersonIdx {
             let name = register.name_parts(p).unwrap();
             let dob = register.dob(p).unwrap();
-            let keys: Vec<u32> = filing_keys(&name, dob, Gender::Male).collect();
+            let keys: Vec<u32> =
+                filing_keys(&name, dob, Gender::Male, register.province(p)).collect();
             assert_eq!(keys.len(), filing_key_count(dob));
             let class = province_class(register.province(p));
             for key in keys {
@@ -395,7 +457,7 @@ mod tests {
             let date = date.unwrap();
             let name = register.name_parts(0).unwrap();
             assert_eq!(
-                filing_keys(&name, date, Gender::Female).count(),
+                filing_keys(&name, date, Gender::Female, None).count(),
                 filing_key_count(date)
             );
         }

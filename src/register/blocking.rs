@@ -24,7 +24,8 @@
 //! a day, so they also hold the gender and the province of residence ([`partial_date_key`]):
 //! in a national register their blocks would otherwise hold thousands (every "Nguyễn Văn H…"
 //! of a year with a partial date). What that gives up: a partial date, a name error and a move
-//! to another province together, which would score too low to be suggested anyway.
+//! to another province together, which would score too low to be suggested anyway (and a
+//! province unknown on one side only).
 //!
 //! Errors in the year (off by one, a mistyped digit), a swapped day and month and a reversed
 //! name order are reached from the query side ([`crate::matching::search`] asks the first key

@@ -19,7 +19,7 @@
 //! | name: ~3.3 syllables × 4 | ~13 |
 //! | old-ID index (`(u32, u32)`, persons with an old ID; its directory ~1 more, ≤ 64 MB) | 8-9 |
 //! | **register** | **~55-70** |
-//! | blocking index ([`blocking`]: 6 keys × 8 for a full date, 1-2 for a partial one; directory ≤ 256 MB) | ~50 |
+//! | blocking index ([`blocking`]: 6 keys × 8 for a full date, 5 for a partial one; directory ≤ 256 MB) | ~50 |
 //! | **with the search's index** | **~105-120** |
 //!
 //! so 100 million persons take about 11.5 GB; name and date frequencies ([`frequency`]) are per

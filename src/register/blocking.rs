@@ -209,7 +209,8 @@ pub const ALL_KEYS: [KeyKind; 7] = [
 pub fn filing_key_count(dob: PartialDate) -> usize {
     match dob.precision() {
         Precision::Day => 6,
-        Precision::Month | Precision::Year => 5,
+        // The year key and the year's name-part keys.
+        Precision::Month | Precision::Year => 1 + KeyKind::PARTIAL_DATE_NAME_PARTS.len(),
     }
 }
 

@@ -252,6 +252,35 @@ pub fn province_class(province: Option<u8>) -> u8 {
     province.map_or(0, |p| 1 + p % 31)
 }
 
+/// The directory of sorted `entries`: slot `b` is the number of entries whose bucket (top `bits`
+/// bits) is below `b`, so that bucket `b` is `entries[directory[b]..directory[b + 1]]`; one slot
+/// more than there are buckets. Built by counting then summing, in parallel over ranges of
+/// slots (why: the walk that advanced through the entries slot by slot mispredicted a branch at
+/// nearly every step and ran on one core: 0.48 s of the 10M index phase).
+fn directory_of(entries: &[u64], bits: u32) -> Vec<u32> {
+    const SLOTS_PER_TASK: usize = 1 << 16;
+    let mut directory = vec![0u32; (1usize << bits) + 1];
+    directory
+        .par_chunks_mut(SLOTS_PER_TASK)
+        .enumerate()
+        .for_each(|(task, slots)| {
+            let first = task * SLOTS_PER_TASK;
+            let start = entries.partition_point(|&e| BlockIndex::bucket_of(e, bits) < first);
+            let end =
+                entries.partition_point(|&e| BlockIndex::bucket_of(e, bits) < first + slots.len());
+            for &entry in &entries[start..end] {
+                slots[BlockIndex::bucket_of(entry, bits) - first] += 1;
+            }
+            let mut at = start as u32;
+            for slot in slots {
+                let count = *slot;
+                *slot = at;
+                at += count;
+            }
+        });
+    directory
+}
+
 /// A person filed in a block, with their [`province_class`] (0 in a register too large to hold
 /// it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,20 +364,18 @@ impl BlockIndex {
         entries.dedup();
         // About one entry a bucket (a few at 100M, where 2^26 slots cap it at 256 MB).
         let bits = (entries.len().max(1).ilog2()).clamp(8, 26);
-        let mut directory = vec![0u32; (1usize << bits) + 1];
-        let mut at = 0usize;
-        for (b, slot) in directory.iter_mut().enumerate() {
-            while at < entries.len() && ((entries[at] >> 32) >> (32 - bits)) < b as u64 {
-                at += 1;
-            }
-            *slot = at as u32;
-        }
+        let directory = directory_of(&entries, bits);
         BlockIndex {
             entries,
             person_bits,
             directory,
             bits,
         }
+    }
+
+    /// The directory slot of an entry: the top `bits` bits of its key.
+    fn bucket_of(entry: u64, bits: u32) -> usize {
+        (entry >> (64 - bits)) as usize
     }
 
     /// Requests from memory what looking up `keys` will read: first their directory slots,
@@ -398,6 +425,35 @@ impl BlockIndex {
 mod tests {
     use super::*;
     use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
+
+    #[test]
+    fn the_directory_points_every_bucket_at_its_first_entry() {
+        // Sorted entries with empty buckets, crowded ones, and buckets in several of the
+        // directory's parallel ranges (2^18 slots are four ranges and a last slot).
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut entries: Vec<u64> = (0..100_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                // A quarter of the entries share a few keys: crowded buckets.
+                if state % 4 == 0 {
+                    (state % 5) << 61
+                } else {
+                    state
+                }
+            })
+            .collect();
+        entries.sort_unstable();
+        for bits in [8, 18] {
+            let directory = directory_of(&entries, bits);
+            assert_eq!(directory.len(), (1 << bits) + 1);
+            for (b, &slot) in directory.iter().enumerate() {
+                let first = entries.partition_point(|&e| BlockIndex::bucket_of(e, bits) < b);
+                assert_eq!(slot as usize, first, "bucket {b} of 2^{bits}");
+            }
+        }
+    }
 
     #[test]
     fn every_person_is_found_under_each_of_its_keys() {

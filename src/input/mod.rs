@@ -489,7 +489,7 @@ impl ChunkReader {
                             // Sized for a typical row at once: from empty, the parser grows a
                             // record's buffers by doubling, ~9 zeroed reallocations a record,
                             // which at 1M rows (a third of the records fresh before chunks come
-                            // back for reuse) was ~0.2 thread-seconds of the reader.
+                            // back for reuse) was ~0.25 thread-seconds of the reader.
                             chunk
                                 .records
                                 .push(ByteRecord::with_capacity(RECORD_BYTES, width));

@@ -373,7 +373,7 @@ impl BlockIndex {
         }
     }
 
-    /// The directory slot of an entry: the top `bits` bits of its key.
+    /// The directory slot of an entry (a key in its high word): the top `bits` bits of its key.
     fn bucket_of(entry: u64, bits: u32) -> usize {
         (entry >> (64 - bits)) as usize
     }
@@ -393,7 +393,7 @@ impl BlockIndex {
 
     /// The directory slot of `key`: its top `bits` bits.
     fn bucket(&self, key: u32) -> usize {
-        (key >> (32 - self.bits)) as usize
+        Self::bucket_of((key as u64) << 32, self.bits)
     }
 
     /// The persons filed under `key`.

@@ -6,12 +6,13 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use popsync::matching::weights::{self, Weights};
-use popsync::matching::{match_participant, Participant, RegisterIndexes, Scratch, Thresholds};
-use popsync::normalize::date::{DateField, PartialDate};
-use popsync::normalize::name::{canonical, fold_canonical};
-use popsync::normalize::{Gender, IdFormat, NameForms, ParsedId};
-use popsync::register::build::{NewPerson, RegisterBuilder, RegisterId};
+use popsync::engine::{
+    compare_dates, compare_names, match_participant, IdTable, NameBuffers, NewPerson, Participant,
+    RegisterBuilder, RegisterId, RegisterIndexes, Thresholds, Weights,
+};
+use popsync::{
+    canonical, fold_canonical, DateField, Gender, IdFormat, NameForms, ParsedId, PartialDate,
+};
 
 const NAMES: [&str; 6] = [
     "Nguyễn Thị Hoà",
@@ -89,20 +90,16 @@ fn verification(c: &mut Criterion) {
         })
         .collect();
     let indexes = RegisterIndexes::build(&register);
-    let weights = Weights::estimate(
-        &weights::count_same_person(participants.iter(), &register),
-        &weights::count_unrelated(&register),
-        weights::id_typo_share(&register),
-    );
+    let weights = Weights::estimate_from(&participants, &register);
     let thresholds = Thresholds::default();
     let model = indexes.model(&register, &weights, &thresholds);
     let mut group = c.benchmark_group("match");
     group.throughput(Throughput::Elements(participants.len() as u64));
     group.bench_function("id_hit_verify", |b| {
-        let mut scratch = Scratch::default();
+        let mut buffers = NameBuffers::default();
         b.iter(|| {
             for p in &participants {
-                black_box(match_participant(p, &model, &mut scratch));
+                black_box(match_participant(p, &model, &mut buffers));
             }
         })
     });
@@ -110,7 +107,6 @@ fn verification(c: &mut Criterion) {
 }
 
 fn field_comparison(c: &mut Criterion) {
-    use popsync::matching::compare::{compare_dates, compare_names};
     let given = NameForms::new("Nguyen Thi Hoa");
     let register = NameForms::new("Nguyễn Thị Hòa");
     let other = NameForms::new("Trần Văn Bình");
@@ -134,13 +130,13 @@ fn field_comparison(c: &mut Criterion) {
 fn id_table_misses(c: &mut Criterion) {
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut next = move || {
-        state = popsync::register::blocking::mix(state);
+        state = popsync::mix64(state);
         state % 1_000_000_000_000
     };
     let mut ids: Vec<u64> = (0..100_000_000).map(|_| next()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let table = popsync::register::ids::IdTable::build(ids.iter().copied());
+    let table = IdTable::build(ids.iter().copied());
     // Enough that their slots (~50 MB of cache lines) do not stay cached between iterations.
     let probes: Vec<u64> = (0..80 * 10_000).map(|_| next()).collect();
     let mut group = c.benchmark_group("ids");

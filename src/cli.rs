@@ -14,9 +14,9 @@ use crate::province::ProvinceTable;
 /// Reconciles insurance participants with the National Population Database.
 #[derive(Debug, Parser)]
 #[command(name = "popsync", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 
     /// Log lines on standard error as text, or as one JSON object a line for log collectors.
     #[arg(
@@ -26,11 +26,11 @@ pub struct Cli {
         value_name = "FORMAT",
         default_value = "text"
     )]
-    pub log_format: crate::log::LogFormat,
+    pub(crate) log_format: crate::log::LogFormat,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Link every participant to the register, verify, and write the reports.
     Reconcile(ReconcileArgs),
     /// Write realistic synthetic data with known truth (register, participants, truth.csv).
@@ -40,94 +40,94 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct ReconcileArgs {
+pub(crate) struct ReconcileArgs {
     /// The participants CSV file (insurance side).
     #[arg(long, value_name = "FILE")]
-    pub participants: PathBuf,
+    pub(crate) participants: PathBuf,
 
     /// The register CSV file (National Population Database).
     #[arg(long, value_name = "FILE")]
-    pub register: PathBuf,
+    pub(crate) register: PathBuf,
 
     /// Output folder (created if missing); files in it are replaced only when the run succeeds.
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
 
     /// TOML file mapping source columns to canonical ones (SPEC section 1).
     #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
 
     /// Field delimiter of both input files: one character, or `tab`.
     #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
-    pub delimiter: u8,
+    pub(crate) delimiter: u8,
 
     /// Encoding of an input file that is not UTF-8: windows-1258, tcvn3 or vni (default: the one
     /// detection is sure of; a likely one is named in the error).
     #[arg(long, value_name = "ENCODING")]
-    pub encoding: Option<crate::input::encoding::Encoding>,
+    pub(crate) encoding: Option<crate::input::encoding::Encoding>,
 
     /// How personal IDs are read (overrides the config file's `id_format`).
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub id_format: Option<IdFormat>,
+    pub(crate) id_format: Option<IdFormat>,
 
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
-    pub threads: usize,
+    pub(crate) threads: usize,
 
     /// Exit with code 3 when the synchronization rate is below this (0.995 or 99.5%).
     #[arg(long, value_name = "RATE", value_parser = parse_rate)]
-    pub min_sync_rate: Option<f64>,
+    pub(crate) min_sync_rate: Option<f64>,
 
     /// Province table replacing the built-in one (former_code,former_name,current_code,current_name).
     #[arg(long, value_name = "FILE")]
-    pub provinces: Option<PathBuf>,
+    pub(crate) provinces: Option<PathBuf>,
 
     /// Write CSV files with a UTF-8 byte-order mark, so spreadsheet programs show Vietnamese text.
     #[arg(long)]
-    pub excel: bool,
+    pub(crate) excel: bool,
 
     /// No summary table and no progress bars.
     #[arg(short, long)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
 
     /// Print where the time went, per stage (read, normalize, index, match, write), on standard
     /// error at the end; summary.json always has the figures (`timings`).
     #[arg(long)]
-    pub timings: bool,
+    pub(crate) timings: bool,
 
     /// The previous run's output folder: changes.csv lists the rows whose status changed, and
     /// summary.json and report.html show the deltas.
     #[arg(long, value_name = "DIR")]
-    pub previous: Option<PathBuf>,
+    pub(crate) previous: Option<PathBuf>,
 
     /// Show only the last 4 digits of personal IDs in mismatches.csv, duplicates.csv and
     /// report.html.
     #[arg(long)]
-    pub mask_ids: bool,
+    pub(crate) mask_ids: bool,
 
     /// Memory the run may use (16G, 512M, …); default: what the system has available. A run
     /// that would need more fails before it starts, saying how much it needs.
     #[arg(long, value_name = "SIZE", value_parser = crate::resources::parse_size)]
-    pub memory_limit: Option<u64>,
+    pub(crate) memory_limit: Option<u64>,
 
     /// Permissions of the output files, in octal (they hold personal data: owner only by
     /// default).
     #[arg(long, value_name = "MODE", default_value = "600", value_parser = parse_mode)]
-    pub output_mode: u32,
+    pub(crate) output_mode: u32,
 
     /// Participant rows per chunk streamed through the matcher (memory vs. overlap).
     #[arg(long, value_name = "ROWS", default_value_t = 65_536, hide = true)]
-    pub chunk_rows: usize,
+    pub(crate) chunk_rows: usize,
 
     /// The candidate search reads every block, also those it can prove cannot change the
     /// result: slower, the same output (for checking that on real data).
     #[arg(long, hide = true)]
-    pub exhaustive_search: bool,
+    pub(crate) exhaustive_search: bool,
 }
 
 impl ReconcileArgs {
     /// The second stage: reads the config and province files and checks every value.
-    pub fn into_config(self) -> Result<ReconcileConfig> {
+    pub(crate) fn into_config(self) -> Result<ReconcileConfig> {
         let file = match &self.config {
             Some(path) => FileConfig::load(path)?,
             None => FileConfig::default(),

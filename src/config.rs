@@ -19,35 +19,35 @@ use crate::province::ProvinceTable;
 /// The config file as written (every key optional).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub id_format: Option<IdFormat>,
+pub(crate) struct FileConfig {
+    pub(crate) id_format: Option<IdFormat>,
     #[serde(default)]
-    pub participants: SideConfig,
+    pub(crate) participants: SideConfig,
     #[serde(default)]
-    pub register: SideConfig,
+    pub(crate) register: SideConfig,
     /// Decision thresholds (bits of evidence); see [`Thresholds`] for the defaults.
     #[serde(default)]
-    pub thresholds: Thresholds,
+    pub(crate) thresholds: Thresholds,
 }
 
 /// The `[participants]` or `[register]` table.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SideConfig {
+pub(crate) struct SideConfig {
     #[serde(default)]
-    pub columns: BTreeMap<String, ColumnSource>,
+    pub(crate) columns: BTreeMap<String, ColumnSource>,
 }
 
 /// A canonical column's source: one column, or several joined with a space.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
-pub enum ColumnSource {
+pub(crate) enum ColumnSource {
     One(String),
     Joined(Vec<String>),
 }
 
 impl ColumnSource {
-    pub fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         match self {
             ColumnSource::One(name) => vec![name.clone()],
             ColumnSource::Joined(names) => names.clone(),
@@ -56,7 +56,7 @@ impl ColumnSource {
 }
 
 impl FileConfig {
-    pub fn load(path: &Path) -> Result<FileConfig> {
+    pub(crate) fn load(path: &Path) -> Result<FileConfig> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let config: FileConfig =
             toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))?;
@@ -93,7 +93,7 @@ impl SideConfig {
 
     /// The source columns for every canonical column of `schema`: the mapping where the config
     /// gives one, the canonical name itself otherwise.
-    pub fn sources(&self, schema: &Schema) -> Vec<Vec<String>> {
+    pub(crate) fn sources(&self, schema: &Schema) -> Vec<Vec<String>> {
         schema
             .columns
             .iter()
@@ -107,51 +107,51 @@ impl SideConfig {
 
 /// Everything `popsync reconcile` needs, validated.
 #[derive(Debug, Clone)]
-pub struct ReconcileConfig {
-    pub participants: PathBuf,
-    pub register: PathBuf,
-    pub out: PathBuf,
-    pub config_file: Option<PathBuf>,
-    pub delimiter: u8,
-    pub id_format: IdFormat,
+pub(crate) struct ReconcileConfig {
+    pub(crate) participants: PathBuf,
+    pub(crate) register: PathBuf,
+    pub(crate) out: PathBuf,
+    pub(crate) config_file: Option<PathBuf>,
+    pub(crate) delimiter: u8,
+    pub(crate) id_format: IdFormat,
     /// Source columns per canonical participants column (see [`PARTICIPANTS`]).
-    pub participant_sources: Vec<Vec<String>>,
+    pub(crate) participant_sources: Vec<Vec<String>>,
     /// Source columns per canonical register column (see [`REGISTER`]).
-    pub register_sources: Vec<Vec<String>>,
-    pub provinces: ProvinceTable,
-    pub thresholds: Thresholds,
-    pub provinces_file: Option<PathBuf>,
+    pub(crate) register_sources: Vec<Vec<String>>,
+    pub(crate) provinces: ProvinceTable,
+    pub(crate) thresholds: Thresholds,
+    pub(crate) provinces_file: Option<PathBuf>,
     /// Worker threads; 0 means one per core.
-    pub threads: usize,
+    pub(crate) threads: usize,
     /// Participant rows per chunk streamed through the matcher.
-    pub chunk_rows: usize,
+    pub(crate) chunk_rows: usize,
     /// The search reads every block, also those it can prove cannot change the result.
-    pub exhaustive_search: bool,
+    pub(crate) exhaustive_search: bool,
     /// Exit with code 3 when the synchronization rate is below this fraction.
-    pub min_sync_rate: Option<f64>,
+    pub(crate) min_sync_rate: Option<f64>,
     /// Write CSV files with a UTF-8 byte-order mark for spreadsheet programs.
-    pub excel: bool,
+    pub(crate) excel: bool,
     /// No terminal summary, no progress bars.
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Print the time per stage on standard error.
-    pub timings: bool,
+    pub(crate) timings: bool,
     /// The previous run's output folder.
-    pub previous: Option<PathBuf>,
+    pub(crate) previous: Option<PathBuf>,
     /// Personal IDs shown by their last 4 digits in auditor-facing files.
-    pub mask_ids: bool,
+    pub(crate) mask_ids: bool,
     /// Unix permissions of the output files.
-    pub output_mode: u32,
+    pub(crate) output_mode: u32,
     /// The inputs' encoding (`None`: detect).
-    pub encoding: Option<crate::input::encoding::Encoding>,
+    pub(crate) encoding: Option<crate::input::encoding::Encoding>,
     /// Memory the run may use (`None`: what the system has available).
-    pub memory_limit: Option<u64>,
+    pub(crate) memory_limit: Option<u64>,
     /// How log lines on standard error are written.
-    pub log_format: crate::log::LogFormat,
+    pub(crate) log_format: crate::log::LogFormat,
 }
 
 impl ReconcileConfig {
     /// How both input files are read.
-    pub fn read_options(&self) -> crate::input::ReadOptions {
+    pub(crate) fn read_options(&self) -> crate::input::ReadOptions {
         crate::input::ReadOptions {
             delimiter: self.delimiter,
             encoding: self.encoding,
@@ -160,7 +160,7 @@ impl ReconcileConfig {
 }
 
 /// Reads `--min-sync-rate`: a fraction (`0.995`) or a percentage (`99.5%`).
-pub fn parse_rate(raw: &str) -> Result<f64, String> {
+pub(crate) fn parse_rate(raw: &str) -> Result<f64, String> {
     let s = raw.trim();
     let (number, scale) = match s.strip_suffix('%') {
         Some(n) => (n.trim(), 100.0),
@@ -179,7 +179,7 @@ pub fn parse_rate(raw: &str) -> Result<f64, String> {
 }
 
 /// Reads `--output-mode`: octal permissions such as `600` or `0640`.
-pub fn parse_mode(raw: &str) -> Result<u32, String> {
+pub(crate) fn parse_mode(raw: &str) -> Result<u32, String> {
     match u32::from_str_radix(raw.trim_start_matches("0o"), 8) {
         Ok(mode) if mode <= 0o777 => Ok(mode),
         _ => Err(format!(
@@ -189,7 +189,7 @@ pub fn parse_mode(raw: &str) -> Result<u32, String> {
 }
 
 /// Reads `--delimiter`: one ASCII character, or `tab`.
-pub fn parse_delimiter(raw: &str) -> Result<u8, String> {
+pub(crate) fn parse_delimiter(raw: &str) -> Result<u8, String> {
     match raw {
         "tab" | "\\t" | "\t" => Ok(b'\t'),
         s if s.len() == 1 && s.is_ascii() && s != "\"" => Ok(s.as_bytes()[0]),

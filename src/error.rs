@@ -19,40 +19,63 @@ pub struct Error {
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
+    /// A file or folder could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// An input file's header lacks a required canonical column.
     #[error("{}: missing required column `{column}`{hint} (columns found: {found})", file.display())]
     MissingColumn {
+        /// The input file.
         file: PathBuf,
+        /// The canonical column, with the source column it is mapped from.
         column: String,
+        /// A hint that follows the column, or empty.
         hint: String,
+        /// The header's columns, as found.
         found: String,
     },
+    /// An input file cannot be read at a place in it (a row that would lose the rows after it,
+    /// a header that names a column twice, an encoding that cannot be read).
     #[error("{}: line {line}{}: {message}", file.display(), column.as_deref().map(|c| format!(", column `{c}`")).unwrap_or_default())]
     Input {
+        /// The input file.
         file: PathBuf,
+        /// The line (1 is the header).
         line: u64,
+        /// The column, where one is at fault.
         column: Option<String>,
+        /// What is wrong, and what to do.
         message: String,
     },
+    /// A configuration file (the column mapping, the province table) is wrong.
     #[error("{}: {message}", file.display())]
-    Config { file: PathBuf, message: String },
+    Config {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The command line is wrong.
     #[error("{0}")]
     Usage(String),
+    /// Anything else that ends a run.
     #[error("{0}")]
     Other(String),
 }
 
 impl Error {
+    /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
 
-    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Error {
+    pub(crate) fn io(path: impl AsRef<Path>, source: std::io::Error) -> Error {
         ErrorKind::Io {
             path: path.as_ref().to_path_buf(),
             source,
@@ -60,11 +83,11 @@ impl Error {
         .into()
     }
 
-    pub fn usage(message: impl Into<String>) -> Error {
+    pub(crate) fn usage(message: impl Into<String>) -> Error {
         ErrorKind::Usage(message.into()).into()
     }
 
-    pub fn config(file: impl AsRef<Path>, message: impl Into<String>) -> Error {
+    pub(crate) fn config(file: impl AsRef<Path>, message: impl Into<String>) -> Error {
         ErrorKind::Config {
             file: file.as_ref().to_path_buf(),
             message: message.into(),
@@ -72,7 +95,7 @@ impl Error {
         .into()
     }
 
-    pub fn other(message: impl Into<String>) -> Error {
+    pub(crate) fn other(message: impl Into<String>) -> Error {
         ErrorKind::Other(message.into()).into()
     }
 
@@ -86,7 +109,7 @@ impl Error {
 
     /// True when the error is a closed pipe on standard output (`popsync … | head`), which is
     /// not a failure of the run.
-    pub fn is_broken_pipe(&self) -> bool {
+    pub(crate) fn is_broken_pipe(&self) -> bool {
         matches!(&*self.kind, ErrorKind::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
@@ -111,4 +134,4 @@ impl std::error::Error for Error {
     }
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

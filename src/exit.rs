@@ -14,6 +14,7 @@ pub enum ExitCode {
 }
 
 impl ExitCode {
+    /// The number the process exits with.
     pub fn code(self) -> i32 {
         self as i32
     }

@@ -8,14 +8,14 @@ use serde_json::{json, Value};
 
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum LogFormat {
+pub(crate) enum LogFormat {
     #[default]
     Text,
     Json,
 }
 
 /// Writes one log line: `message` for people, `event` with `fields` for machines.
-pub fn line(format: LogFormat, level: &str, event: &str, message: &str, fields: Value) {
+pub(crate) fn line(format: LogFormat, level: &str, event: &str, message: &str, fields: Value) {
     let stderr = std::io::stderr();
     let mut w = stderr.lock();
     let _ = match format {

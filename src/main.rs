@@ -6,5 +6,5 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    std::process::exit(popsync::commands::main_with(std::env::args_os()));
+    std::process::exit(popsync::main_with(std::env::args_os()));
 }

@@ -14,29 +14,29 @@ use std::sync::OnceLock;
 use crate::error::{Error, Result};
 
 /// The compiled-in table: former code, former name, current code, current name.
-pub const BUILTIN_CSV: &str = include_str!("../data/provinces.csv");
+pub(crate) const BUILTIN_CSV: &str = include_str!("../data/provinces.csv");
 
 /// One former (pre-2025) province and where it went.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FormerProvince {
-    pub code: String,
-    pub name: String,
+pub(crate) struct FormerProvince {
+    pub(crate) code: String,
+    pub(crate) name: String,
     /// Index into [`ProvinceTable::current`].
-    pub current: usize,
+    pub(crate) current: usize,
 }
 
 /// One current (since 1 July 2025) province.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurrentProvince {
-    pub code: String,
-    pub name: String,
+pub(crate) struct CurrentProvince {
+    pub(crate) code: String,
+    pub(crate) name: String,
     /// Indexes into [`ProvinceTable::former`], in table order.
-    pub former: Vec<usize>,
+    pub(crate) former: Vec<usize>,
 }
 
 /// Where a participant's `province_code` places it for reporting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ProvinceKey {
+pub(crate) enum ProvinceKey {
     /// A former 3-digit code (index into [`ProvinceTable::former`]).
     Former(u16),
     /// A current 2-digit code given directly (index into [`ProvinceTable::current`]).
@@ -52,16 +52,16 @@ pub enum ProvinceKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
     /// Index into [`ProvinceTable::current`].
-    pub current: u8,
+    pub(crate) current: u8,
     /// Index into [`ProvinceTable::former`], for a former code (`None`: a current code).
-    pub former: Option<u8>,
+    pub(crate) former: Option<u8>,
 }
 
 /// The loaded table with its lookups.
 #[derive(Debug, Clone)]
-pub struct ProvinceTable {
-    pub former: Vec<FormerProvince>,
-    pub current: Vec<CurrentProvince>,
+pub(crate) struct ProvinceTable {
+    pub(crate) former: Vec<FormerProvince>,
+    pub(crate) current: Vec<CurrentProvince>,
     by_former_code: HashMap<String, usize>,
     by_current_code: HashMap<String, usize>,
     /// The same lookups by the code's value (`u16::MAX`: none): [`ProvinceTable::classify`]
@@ -72,7 +72,7 @@ pub struct ProvinceTable {
 
 impl ProvinceTable {
     /// The table compiled into the binary.
-    pub fn builtin() -> &'static ProvinceTable {
+    pub(crate) fn builtin() -> &'static ProvinceTable {
         static TABLE: OnceLock<ProvinceTable> = OnceLock::new();
         TABLE.get_or_init(|| {
             ProvinceTable::parse(BUILTIN_CSV, Path::new("<built-in provinces>"))
@@ -81,14 +81,14 @@ impl ProvinceTable {
     }
 
     /// Reads a replacement table (`--provinces FILE`).
-    pub fn load(path: &Path) -> Result<ProvinceTable> {
+    pub(crate) fn load(path: &Path) -> Result<ProvinceTable> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         ProvinceTable::parse(&text, path)
     }
 
     /// Parses the table's CSV text: a header, then `former_code,former_name,current_code,
     /// current_name` rows. Codes are digits (3 for former, 2 for current).
-    pub fn parse(text: &str, origin: &Path) -> Result<ProvinceTable> {
+    pub(crate) fn parse(text: &str, origin: &Path) -> Result<ProvinceTable> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .from_reader(text.as_bytes());
@@ -169,7 +169,7 @@ impl ProvinceTable {
     /// Spreadsheets drop leading zeros, so `1` and `01` are current Hà Nội and `1` or `01` can
     /// never be mistaken: a former code that lost a zero (`024` → `24`) always names the current
     /// province that absorbed it, because current codes are the former codes of the seats.
-    pub fn classify(&self, raw: &str) -> ProvinceKey {
+    pub(crate) fn classify(&self, raw: &str) -> ProvinceKey {
         let code = raw.trim();
         if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return ProvinceKey::Unknown;
@@ -189,7 +189,7 @@ impl ProvinceTable {
     }
 
     /// The current province a key reports under, if known.
-    pub fn current_of(&self, key: ProvinceKey) -> Option<usize> {
+    pub(crate) fn current_of(&self, key: ProvinceKey) -> Option<usize> {
         match key {
             ProvinceKey::Former(i) => Some(self.former[i as usize].current),
             ProvinceKey::Current(i) => Some(i as usize),
@@ -199,7 +199,7 @@ impl ProvinceTable {
 
     /// The [`Place`] of a key, if known. Indexes stay below 255 (the register packs each in a
     /// byte with 0 for none): `None` beyond, in a table far larger than any map of Vietnam.
-    pub fn place_of(&self, key: ProvinceKey) -> Option<Place> {
+    pub(crate) fn place_of(&self, key: ProvinceKey) -> Option<Place> {
         let byte = |i: usize| u8::try_from(i).ok().filter(|&b| b < u8::MAX);
         let current = byte(self.current_of(key)?)?;
         let former = match key {
@@ -210,7 +210,7 @@ impl ProvinceTable {
     }
 
     /// Display name of a key: the former name for a former code, the current name otherwise.
-    pub fn name_of(&self, key: ProvinceKey) -> &str {
+    pub(crate) fn name_of(&self, key: ProvinceKey) -> &str {
         match key {
             ProvinceKey::Former(i) => &self.former[i as usize].name,
             ProvinceKey::Current(i) => &self.current[i as usize].name,
@@ -221,7 +221,7 @@ impl ProvinceTable {
 
 /// True when the first three digits of a CCCD are a valid place of birth registration: one of the
 /// 63 province codes of Circular 07/2016, or a country code (101-295) for births abroad.
-pub fn is_cccd_prefix(prefix: u16) -> bool {
+pub(crate) fn is_cccd_prefix(prefix: u16) -> bool {
     static CODES: OnceLock<[bool; 1000]> = OnceLock::new();
     let codes = CODES.get_or_init(|| {
         let mut codes = [false; 1000];

@@ -7,13 +7,13 @@
 /// and the blocking index, ~115 bytes a person), participants are streamed (about 0.7 × their
 /// file size for the per-row link log, the rows kept for the search and what the allocator
 /// keeps between chunks).
-pub fn estimate_peak(register_bytes: u64, participants_bytes: u64) -> u64 {
+pub(crate) fn estimate_peak(register_bytes: u64, participants_bytes: u64) -> u64 {
     register_bytes.saturating_mul(19) / 10 + participants_bytes.saturating_mul(7) / 10 + (200 << 20)
 }
 
 /// Memory this process may use: the smaller of the memory the system reports available and a
 /// cgroup limit, when they can be read (Linux); `None` elsewhere.
-pub fn available_memory() -> Option<u64> {
+pub(crate) fn available_memory() -> Option<u64> {
     let meminfo = std::fs::read_to_string("/proc/meminfo").ok();
     let available = meminfo.as_deref().and_then(|text| {
         text.lines()
@@ -31,7 +31,7 @@ pub fn available_memory() -> Option<u64> {
 }
 
 /// `1536` MB as "1.5 GB": sizes for people.
-pub fn human(bytes: u64) -> String {
+pub(crate) fn human(bytes: u64) -> String {
     let gb = bytes as f64 / (1u64 << 30) as f64;
     if gb >= 1.0 {
         format!("{gb:.1} GB")
@@ -41,7 +41,7 @@ pub fn human(bytes: u64) -> String {
 }
 
 /// Reads `--memory-limit`: bytes with an optional K, M, G or T suffix (powers of 1024).
-pub fn parse_size(raw: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(raw: &str) -> Result<u64, String> {
     let s = raw.trim();
     let (number, shift) = match s.chars().last().map(|c| c.to_ascii_uppercase()) {
         Some('K') => (&s[..s.len() - 1], 10),

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// A stage of the pipeline (input → normalize → index → match → report).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Parsing CSV records from both files (the reader threads).
     Read,
     /// Reading fields and normalizing names, dates, genders and IDs (both files).
@@ -32,7 +32,7 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 5] = [
+    pub(crate) const ALL: [Stage; 5] = [
         Stage::Read,
         Stage::Normalize,
         Stage::Index,
@@ -40,7 +40,7 @@ impl Stage {
         Stage::Write,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Stage::Read => "read",
             Stage::Normalize => "normalize",
@@ -53,18 +53,18 @@ impl Stage {
 
 /// Busy time per stage, added to from any thread, and the wall time of each phase.
 #[derive(Debug, Default)]
-pub struct Timings {
+pub(crate) struct Timings {
     nanos: [AtomicU64; 5],
     phases: std::sync::Mutex<Vec<(&'static str, Duration)>>,
 }
 
 impl Timings {
-    pub fn add(&self, stage: Stage, elapsed: Duration) {
+    pub(crate) fn add(&self, stage: Stage, elapsed: Duration) {
         self.nanos[stage as usize].fetch_add(elapsed.as_nanos() as u64, Ordering::Relaxed);
     }
 
     /// Runs `f`, adding its time to `stage`.
-    pub fn time<T>(&self, stage: Stage, f: impl FnOnce() -> T) -> T {
+    pub(crate) fn time<T>(&self, stage: Stage, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let value = f();
         self.add(stage, start.elapsed());
@@ -72,7 +72,7 @@ impl Timings {
     }
 
     /// Runs the phase `name` of the run, recording its wall time.
-    pub fn phase<T>(&self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    pub(crate) fn phase<T>(&self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let value = f();
         let elapsed = start.elapsed();
@@ -90,13 +90,13 @@ impl Timings {
             .clone()
     }
 
-    pub fn seconds(&self, stage: Stage) -> f64 {
+    pub(crate) fn seconds(&self, stage: Stage) -> f64 {
         self.nanos[stage as usize].load(Ordering::Relaxed) as f64 / 1e9
     }
 
     /// `{"wall_seconds": …, "stages": {"read": …, …}, "phases": {"register": …, …}}`, seconds
     /// rounded to milliseconds.
-    pub fn to_json(&self, wall: Duration) -> serde_json::Value {
+    pub(crate) fn to_json(&self, wall: Duration) -> serde_json::Value {
         let round = |s: f64| (s * 1000.0).round() / 1000.0;
         let stages: serde_json::Map<String, serde_json::Value> = Stage::ALL
             .iter()
@@ -116,7 +116,11 @@ impl Timings {
 
     /// The tables `--timings` prints: one line per stage with its seconds and share, then one
     /// per phase with its wall time.
-    pub fn print(&self, out: &mut impl std::io::Write, wall: Duration) -> std::io::Result<()> {
+    pub(crate) fn print(
+        &self,
+        out: &mut impl std::io::Write,
+        wall: Duration,
+    ) -> std::io::Result<()> {
         let busy: f64 = Stage::ALL.iter().map(|&s| self.seconds(s)).sum();
         writeln!(out, "stage        thread-seconds   share")?;
         for stage in Stage::ALL {

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use popsync::normalize::date::{DateField, PartialDate};
+use popsync::{DateField, PartialDate};
 
 fuzz_target!(|raw: &str| {
     let parsed = PartialDate::parse(raw);

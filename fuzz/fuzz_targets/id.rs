@@ -2,8 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use popsync::normalize::id::{parse_old_id, parse_register_cccd};
-use popsync::normalize::{IdFormat, ParsedId};
+use popsync::{parse_old_id, parse_register_cccd, IdFormat, ParsedId};
 
 fuzz_target!(|raw: &str| {
     match ParsedId::parse(raw, IdFormat::Cccd) {

@@ -3,8 +3,7 @@
 
 
 use libfuzzer_sys::fuzz_target;
-use popsync::normalize::name::{canonical, fold_canonical, folded, tidy};
-use popsync::normalize::NameForms;
+use popsync::{canonical, fold_canonical, folded, tidy, NameForms};
 
 fuzz_target!(|raw: &str| {
     let c = canonical(raw);

@@ -22,59 +22,59 @@ use crate::exit::ExitCode;
 use crate::synth::is_truly_in_sync;
 
 #[derive(Debug, Args)]
-pub struct EvaluateArgs {
+pub(crate) struct EvaluateArgs {
     /// Ground truth: insurance_code,true_person_id,tags.
     #[arg(long, value_name = "FILE")]
-    pub truth: PathBuf,
+    pub(crate) truth: PathBuf,
 
     /// results.csv of a reconciliation.
     #[arg(long, value_name = "FILE")]
-    pub results: PathBuf,
+    pub(crate) results: PathBuf,
 
     /// Print JSON instead of a table.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq)]
-pub struct TagScore {
-    pub rows: u64,
+pub(crate) struct TagScore {
+    pub(crate) rows: u64,
     /// Rows with a true person.
-    pub linkable: u64,
-    pub linked_right: u64,
-    pub linked_wrong: u64,
+    pub(crate) linkable: u64,
+    pub(crate) linked_right: u64,
+    pub(crate) linked_wrong: u64,
     /// linked_right / linkable (None when nothing is linkable).
-    pub recall: Option<f64>,
+    pub(crate) recall: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq)]
-pub struct SyncConfusion {
+pub(crate) struct SyncConfusion {
     /// SYNCED and truly in sync.
-    pub synced_in_sync: u64,
+    pub(crate) synced_in_sync: u64,
     /// SYNCED but not truly in sync.
-    pub synced_not_in_sync: u64,
+    pub(crate) synced_not_in_sync: u64,
     /// Truly in sync but not SYNCED.
-    pub not_synced_in_sync: u64,
-    pub not_synced_not_in_sync: u64,
+    pub(crate) not_synced_in_sync: u64,
+    pub(crate) not_synced_not_in_sync: u64,
     /// Share of rows where SYNCED and truly-in-sync agree.
-    pub agreement: Option<f64>,
+    pub(crate) agreement: Option<f64>,
 }
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq)]
-pub struct Evaluation {
-    pub rows: u64,
-    pub linkable: u64,
-    pub links_asserted: u64,
-    pub links_right: u64,
-    pub precision: Option<f64>,
-    pub recall: Option<f64>,
-    pub f1: Option<f64>,
+pub(crate) struct Evaluation {
+    pub(crate) rows: u64,
+    pub(crate) linkable: u64,
+    pub(crate) links_asserted: u64,
+    pub(crate) links_right: u64,
+    pub(crate) precision: Option<f64>,
+    pub(crate) recall: Option<f64>,
+    pub(crate) f1: Option<f64>,
     /// Truth rows with no row in results.csv.
-    pub missing_from_results: u64,
+    pub(crate) missing_from_results: u64,
     /// results.csv rows whose code is not in the truth.
-    pub unknown_in_results: u64,
-    pub synced: SyncConfusion,
-    pub tags: BTreeMap<String, TagScore>,
+    pub(crate) unknown_in_results: u64,
+    pub(crate) synced: SyncConfusion,
+    pub(crate) tags: BTreeMap<String, TagScore>,
 }
 
 /// A truth row, compact: 100M rows must fit in memory beside the results (why hashes: the
@@ -136,7 +136,7 @@ fn row_error(path: &Path, e: csv::Error) -> Error {
 }
 
 /// Scores `results` against `truth`.
-pub fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
+pub(crate) fn evaluate(truth: &Path, results: &Path) -> Result<Evaluation> {
     let mut reader = open(truth)?;
     let headers = reader.headers().map_err(|e| row_error(truth, e))?.clone();
     let (code_at, person_at, tags_at) = (
@@ -267,7 +267,7 @@ fn fmt(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.6}")).unwrap_or_else(|| "-".into())
 }
 
-pub fn run(args: EvaluateArgs) -> Result<ExitCode> {
+pub(crate) fn run(args: EvaluateArgs) -> Result<ExitCode> {
     let e = evaluate(&args.truth, &args.results)?;
     let stdout = std::io::stdout();
     let mut w = stdout.lock();

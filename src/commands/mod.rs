@@ -1,19 +1,20 @@
 //! One file per subcommand, each with the same shape: `run(args) -> Result<ExitCode>`.
 
-pub mod evaluate;
-pub mod reconcile;
-pub mod synth;
+pub(crate) mod evaluate;
+pub(crate) mod reconcile;
+pub(crate) mod synth;
 
 use std::ffi::OsString;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::log;
 
 /// Parses the command line, runs the command, prints any error, and returns the exit code.
-pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
+pub fn main_with<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -27,12 +28,7 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
         }
     };
     let log_format = cli.log_format;
-    let result = match cli.command {
-        Command::Reconcile(args) => reconcile::run(args, log_format),
-        Command::Synth(args) => synth::run(args),
-        Command::Evaluate(args) => evaluate::run(args),
-    };
-    match result {
+    match dispatch(cli) {
         Ok(code) => code.code(),
         Err(e) if e.is_broken_pipe() => ExitCode::Done.code(),
         Err(e) => {
@@ -46,5 +42,22 @@ pub fn main_with(args: impl IntoIterator<Item = OsString>) -> i32 {
             );
             code
         }
+    }
+}
+
+/// Runs popsync with these command-line arguments (the first is the program's name) as the
+/// binary does, but returns the exit code, or the error that ended the run, without printing
+/// the error (a fuzz target checks which kind of error a run ends with).
+pub fn run<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>) -> Result<ExitCode> {
+    let cli = Cli::try_parse_from(args).map_err(|e| Error::usage(e.to_string()))?;
+    dispatch(cli)
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let log_format = cli.log_format;
+    match cli.command {
+        Command::Reconcile(args) => reconcile::run(args, log_format),
+        Command::Synth(args) => synth::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
     }
 }

@@ -21,13 +21,14 @@ use crate::exit::ExitCode;
 use crate::input::schema::{participant as col, PARTICIPANTS, REGISTER};
 use crate::input::{FieldError, InputFile, Reject, Row};
 use crate::log::{self, LogFormat};
-use crate::matching::id_evidence::IdSample;
-use crate::matching::weights::{self, IdEvidence, LinkedElsewhere, Weights};
+use crate::matching::id_evidence::{IdEvidence, IdTally};
+use crate::matching::weights::{self, LinkedElsewhere, Weights};
 use crate::matching::{
-    match_by_id, search_for, ByIdOutcome, Model, Outcome, Participant, PendingSearch,
-    RegisterIndexes, Scratch, Status,
+    match_by_id, search_for, ByIdOutcome, Model, NameBuffers, Outcome, PendingSearch,
+    RegisterIndexes, Status,
 };
 use crate::normalize::date::DateField;
+use crate::normalize::participant::Participant;
 use crate::normalize::{Gender, NameForms, ParsedId};
 use crate::register::load::InputInfo;
 use crate::register::PersonIdx;
@@ -44,14 +45,14 @@ use crate::report::{rejects, summary, terminal};
 use crate::resources;
 use crate::timings::{Stage, Timings};
 
-pub fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
+pub(crate) fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
     let mut config = args.into_config()?;
     config.log_format = log_format;
     reconcile(&config)
 }
 
 /// Runs a reconciliation with a validated configuration.
-pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
+pub(crate) fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let timings = Timings::default();
@@ -87,7 +88,7 @@ pub fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         // What a searched row's ID says needs the blocking index (see `IdEvidence`); it is
         // estimated before the search, from these counts and those of the searched rows.
         let id_sample = timings.time(Stage::Index, || {
-            IdEvidence::tally(&sample, &indexes.model(&register, &weights, &thresholds))
+            IdTally::of_rows(&sample, &indexes.model(&register, &weights, &thresholds))
         });
         drop(sample);
         let model = Model {
@@ -259,7 +260,7 @@ const SEARCHED_SAMPLE_ROWS: usize = 400_000;
 fn stream_participants(
     file: InputFile,
     config: &ReconcileConfig,
-    (model, id_sample): (&Model<'_>, &IdSample),
+    (model, id_sample): (&Model<'_>, &IdTally),
     out: &OutputDir,
     rejects_file: &mut crate::report::output::PendingFile,
     timings: &Timings,
@@ -343,7 +344,7 @@ fn stream_participants(
             let rows: Vec<(Participant, Option<PersonIdx>)> = (deferred.par_iter().step_by(step))
                 .map(|d| (normalize(&d.given(), config), d.pending.other.map(|o| o.0)))
                 .collect();
-            IdEvidence::tally_searched(&rows, model)
+            IdTally::of_searched(&rows, model)
         });
         let weights = Weights {
             id_evidence: IdEvidence::estimate(id_sample, &searched),
@@ -537,7 +538,7 @@ fn process_rows(
             .collect()
     });
     let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
-        let mut scratch = Scratch::default();
+        let mut buffers = NameBuffers::default();
         let mut ids = Vec::with_capacity(PREFETCH_ROWS);
         read.chunks(PREFETCH_ROWS)
             .flat_map(|rows| {
@@ -550,7 +551,7 @@ fn process_rows(
                 rows.iter()
                     .map(|row| match row {
                         ReadRow::Read(_, participant) => {
-                            Some(match_by_id(participant, context.model, &mut scratch))
+                            Some(match_by_id(participant, context.model, &mut buffers))
                         }
                         ReadRow::Rejected(..) => None,
                     })
@@ -747,10 +748,10 @@ fn search_deferred(
                         .collect()
                 });
                 let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
-                    let mut scratch = Scratch::default();
+                    let mut buffers = NameBuffers::default();
                     rows.iter()
                         .zip(&participants)
-                        .map(|(d, p)| search_for(p, &d.pending, context.model, &mut scratch))
+                        .map(|(d, p)| search_for(p, &d.pending, context.model, &mut buffers))
                         .collect()
                 });
                 timings.time(Stage::Write, || {
@@ -908,9 +909,7 @@ fn estimate_weights(
         }
     }
     drop(chunks); // Stops the reader thread: the rest of the file is not needed.
-    let same_person = weights::count_same_person(sample.iter(), register);
-    let unrelated = weights::count_unrelated(register);
-    let weights = Weights::estimate(&same_person, &unrelated, weights::id_typo_share(register));
+    let weights = Weights::estimate_from(&sample, register);
     // The sample's parsing is reading; normalizing and counting it is building the model.
     timings.add(Stage::Read, parsing);
     timings.add(Stage::Index, started.elapsed().saturating_sub(parsing));

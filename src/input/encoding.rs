@@ -26,7 +26,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// The encoding of an input file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Encoding {
+pub(crate) enum Encoding {
     Utf8,
     Windows1258,
     Tcvn3,
@@ -34,18 +34,20 @@ pub enum Encoding {
 }
 
 impl Encoding {
+    #[cfg(test)]
     /// Every encoding, UTF-8 first.
-    pub const ALL: [Encoding; 4] = [
+    pub(crate) const ALL: [Encoding; 4] = [
         Encoding::Utf8,
         Encoding::Windows1258,
         Encoding::Tcvn3,
         Encoding::Vni,
     ];
     /// The legacy ones, in the order [`Evidence::shares`] lists them.
-    pub const LEGACY: [Encoding; 3] = [Encoding::Windows1258, Encoding::Tcvn3, Encoding::Vni];
+    pub(crate) const LEGACY: [Encoding; 3] =
+        [Encoding::Windows1258, Encoding::Tcvn3, Encoding::Vni];
 
     /// The `--encoding` flag value.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Encoding::Utf8 => "utf-8",
             Encoding::Windows1258 => "windows-1258",
@@ -63,7 +65,7 @@ impl fmt::Display for Encoding {
 
 /// The `--encoding` value was none of the known ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownEncoding(pub String);
+pub(crate) struct UnknownEncoding(pub(crate) String);
 
 impl fmt::Display for UnknownEncoding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,7 +102,7 @@ impl FromStr for Encoding {
 
 /// What [`detect`] concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Detection {
+pub(crate) enum Detection {
     /// Strong evidence: valid UTF-8 (or pure ASCII), or a legacy encoding under which nearly all
     /// of at least [`SURE_MIN_WORDS`] non-ASCII words are Vietnamese syllables, far ahead of the
     /// others.
@@ -112,24 +114,24 @@ pub enum Detection {
 }
 
 /// How many bytes of a file [`detect`] looks at.
-pub const SAMPLE_BYTES: usize = 1 << 20;
+pub(crate) const SAMPLE_BYTES: usize = 1 << 20;
 /// Non-ASCII words needed before a legacy encoding can be [`Detection::Sure`].
-pub const SURE_MIN_WORDS: usize = 20;
+pub(crate) const SURE_MIN_WORDS: usize = 20;
 /// Share of valid syllables above which a legacy encoding can be [`Detection::Sure`].
-pub const SURE_MIN_SHARE: f64 = 0.9;
+pub(crate) const SURE_MIN_SHARE: f64 = 0.9;
 /// Lead over the runner-up's share needed for [`Detection::Sure`].
-pub const SURE_MIN_LEAD: f64 = 0.3;
+pub(crate) const SURE_MIN_LEAD: f64 = 0.3;
 /// Share needed for [`Detection::Likely`].
-pub const LIKELY_MIN_SHARE: f64 = 0.5;
+pub(crate) const LIKELY_MIN_SHARE: f64 = 0.5;
 
 /// The evidence behind a legacy detection, for messages and logs.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Evidence {
+pub(crate) struct Evidence {
     /// Words (runs of letters) of the sample that contain a non-ASCII byte.
-    pub words: usize,
+    pub(crate) words: usize,
     /// For each of [`Encoding::LEGACY`], the share of those words that decode to a valid
     /// Vietnamese syllable.
-    pub shares: [(Encoding, f64); 3],
+    pub(crate) shares: [(Encoding, f64); 3],
 }
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -142,7 +144,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// by [`evidence`]: `Sure` when the best share is above [`SURE_MIN_SHARE`] over at least
 /// [`SURE_MIN_WORDS`] words and leads the others by [`SURE_MIN_LEAD`]; `Likely` when it is at
 /// least [`LIKELY_MIN_SHARE`] and strictly ahead; `Unknown` otherwise.
-pub fn detect(sample: &[u8]) -> Detection {
+pub(crate) fn detect(sample: &[u8]) -> Detection {
     let sample = &sample[..sample.len().min(SAMPLE_BYTES)];
     let body = sample.strip_prefix(BOM).unwrap_or(sample);
     if is_utf8_prefix(body) {
@@ -186,7 +188,7 @@ fn is_utf8_prefix(bytes: &[u8]) -> bool {
 /// letters and marks there, so the split is the same for all three); only words with a byte
 /// ≥ 0x80 count, since ASCII words read the same in every encoding. A word scores when its
 /// decoding, NFC and lowercased, is a Vietnamese syllable ([`is_syllable`]).
-pub fn evidence(sample: &[u8]) -> Evidence {
+pub(crate) fn evidence(sample: &[u8]) -> Evidence {
     let sample = &sample[..sample.len().min(SAMPLE_BYTES)];
     let mut words = 0usize;
     let mut valid = [0usize; 3];
@@ -223,7 +225,7 @@ pub fn evidence(sample: &[u8]) -> Evidence {
 
 /// Decodes `bytes` to NFC UTF-8. UTF-8 loses a leading byte-order mark and has invalid
 /// sequences replaced by U+FFFD; bytes a legacy encoding leaves undefined become U+FFFD.
-pub fn decode(bytes: &[u8], encoding: Encoding) -> String {
+pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> String {
     let raw: String = match encoding {
         Encoding::Utf8 => {
             String::from_utf8_lossy(bytes.strip_prefix(BOM).unwrap_or(bytes)).into_owned()
@@ -480,7 +482,7 @@ const MORE_NUCLEI: [&str; 2] = ["uya", "uyu"];
 /// rules that matter most for telling encodings apart (a stop final c ch p t takes only the
 /// acute or dot-below tone; ch and nh follow only a ê i uy oa uê; gh ngh k only before e ê i y;
 /// c q only before others).
-pub fn is_syllable(word: &str) -> bool {
+pub(crate) fn is_syllable(word: &str) -> bool {
     if word.is_empty() || word.len() > 32 {
         return false;
     }
@@ -563,7 +565,7 @@ fn rhyme_ok(initial: &str, rhyme: &str, tone: Option<char>) -> bool {
 /// view of them) are never split across reads; a line longer than the buffer is decoded at the
 /// buffer's end. A UTF-8 `inner` is passed through unchanged but for a leading byte-order mark
 /// (the CSV reader reports invalid UTF-8 per field).
-pub struct DecodingReader<R> {
+pub(crate) struct DecodingReader<R> {
     inner: R,
     encoding: Encoding,
     /// Raw bytes read but not yet decoded (the tail after the last line break).
@@ -578,7 +580,7 @@ pub struct DecodingReader<R> {
 const READ_CHUNK: usize = 1 << 16;
 
 impl<R: Read> DecodingReader<R> {
-    pub fn new(inner: R, encoding: Encoding) -> DecodingReader<R> {
+    pub(crate) fn new(inner: R, encoding: Encoding) -> DecodingReader<R> {
         DecodingReader {
             inner,
             encoding,

@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 use std::io::{self, Read};
 
 /// A reader that records newline offsets for [`LineCounter::line_of`].
-pub struct LineCounter<R> {
+pub(crate) struct LineCounter<R> {
     inner: R,
     state: RefCell<State>,
 }
@@ -31,7 +31,7 @@ struct State {
 }
 
 impl<R: Read> LineCounter<R> {
-    pub fn new(inner: R) -> LineCounter<R> {
+    pub(crate) fn new(inner: R) -> LineCounter<R> {
         LineCounter {
             inner,
             state: RefCell::new(State {
@@ -45,7 +45,7 @@ impl<R: Read> LineCounter<R> {
 
     /// The 1-based line of the byte at `offset`. Offsets must be asked in non-decreasing order
     /// (records come in file order), and must be within what has been read.
-    pub fn line_of(&self, offset: u64) -> u64 {
+    pub(crate) fn line_of(&self, offset: u64) -> u64 {
         let mut state = self.state.borrow_mut();
         while state.runs.front().is_some_and(|&(_, last)| last < offset) {
             state.runs.pop_front();

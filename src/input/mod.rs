@@ -8,9 +8,9 @@
 //! [`FieldError`] naming the column, which the caller turns into a row in rejects.csv. No row is
 //! ever skipped: a row that cannot be read is still yielded, and rows in = rows out.
 
-pub mod encoding;
-pub mod lines;
-pub mod schema;
+pub(crate) mod encoding;
+pub(crate) mod lines;
+pub(crate) mod schema;
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -28,13 +28,13 @@ use crate::error::{Error, ErrorKind, Result};
 use schema::Schema;
 
 /// An opened input file with its header mapped.
-pub struct InputFile {
-    pub path: PathBuf,
+pub(crate) struct InputFile {
+    pub(crate) path: PathBuf,
     /// The encoding the file is read in (legacy ones are converted to UTF-8 as it is read).
-    pub encoding: Encoding,
-    pub delimiter: u8,
-    pub size: u64,
-    pub mapping: Mapping,
+    pub(crate) encoding: Encoding,
+    pub(crate) delimiter: u8,
+    pub(crate) size: u64,
+    pub(crate) mapping: Mapping,
     reader: CsvReader,
 }
 
@@ -43,37 +43,31 @@ type CsvReader = csv::Reader<LineCounter<Box<dyn Read + Send>>>;
 
 /// Where each canonical column comes from.
 #[derive(Debug, Clone)]
-pub struct Mapping {
+pub(crate) struct Mapping {
     /// Per canonical column: the source column indexes (several are joined with a space);
     /// empty when an optional column is absent.
-    pub sources: Vec<Vec<usize>>,
+    pub(crate) sources: Vec<Vec<usize>>,
     /// The canonical column names, for messages.
-    pub names: Vec<&'static str>,
+    pub(crate) names: Vec<&'static str>,
     /// How many fields the header has; a row with another count is ragged.
-    pub width: usize,
-    /// The header as read, for messages and reports.
-    pub header: Vec<String>,
+    pub(crate) width: usize,
 }
 
-impl Mapping {
-    pub fn has(&self, column: usize) -> bool {
-        !self.sources[column].is_empty()
-    }
-}
+impl Mapping {}
 
 /// Why one field of one row could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
+pub(crate) struct FieldError {
     /// The canonical column, or `None` when the row as a whole is at fault.
-    pub column: Option<&'static str>,
-    pub message: String,
+    pub(crate) column: Option<&'static str>,
+    pub(crate) message: String,
 }
 
 impl InputFile {
     /// Opens `path`, reads its header and maps `schema`'s columns through `sources` (one list of
     /// source column names per canonical column). `other` is the other input's schema and
     /// sources, used to recognise the two files given the wrong way round.
-    pub fn open(
+    pub(crate) fn open(
         path: &Path,
         options: &ReadOptions,
         schema: &'static Schema,
@@ -135,7 +129,7 @@ impl InputFile {
     }
 
     /// Streams the rows in chunks of `chunk_rows` on a reader thread.
-    pub fn into_chunks(self, chunk_rows: usize) -> ChunkReader {
+    pub(crate) fn into_chunks(self, chunk_rows: usize) -> ChunkReader {
         ChunkReader::spawn(
             self.path,
             self.reader,
@@ -147,10 +141,10 @@ impl InputFile {
 
 /// How input files are read.
 #[derive(Debug, Clone, Copy)]
-pub struct ReadOptions {
-    pub delimiter: u8,
+pub(crate) struct ReadOptions {
+    pub(crate) delimiter: u8,
     /// `None`: detect (UTF-8, or a Vietnamese legacy encoding when the evidence is sure).
-    pub encoding: Option<Encoding>,
+    pub(crate) encoding: Option<Encoding>,
 }
 
 /// Which encoding a file is in, from its first megabyte: UTF-8 when it holds UTF-8 text (a few
@@ -281,7 +275,6 @@ fn map_columns(
         sources: mapped,
         names: schema.columns.iter().map(|c| c.name).collect(),
         width: header.len(),
-        header: header.to_vec(),
     })
 }
 
@@ -299,11 +292,11 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 }
 
 /// One row of an input file.
-pub struct Row<'a> {
+pub(crate) struct Row<'a> {
     /// The line the row starts on (the header is line 1).
-    pub line: u64,
-    pub record: &'a ByteRecord,
-    pub mapping: &'a Mapping,
+    pub(crate) line: u64,
+    pub(crate) record: &'a ByteRecord,
+    pub(crate) mapping: &'a Mapping,
     /// The record's fields, end to end, when they are UTF-8 with no NUL byte: a field is then
     /// a slice of it (checked once per row: checking each field apart was ~8 % of reading a
     /// file, for the usual clean row).
@@ -311,7 +304,7 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub fn new(line: u64, record: &'a ByteRecord, mapping: &'a Mapping) -> Row<'a> {
+    pub(crate) fn new(line: u64, record: &'a ByteRecord, mapping: &'a Mapping) -> Row<'a> {
         let all = record.as_slice();
         let text = match memchr::memchr(0, all) {
             None => std::str::from_utf8(all).ok(),
@@ -326,7 +319,7 @@ impl<'a> Row<'a> {
     }
 
     /// Checks the row as a whole: its width must be the header's.
-    pub fn check_width(&self) -> Result<(), FieldError> {
+    pub(crate) fn check_width(&self) -> Result<(), FieldError> {
         if self.record.len() == self.mapping.width {
             return Ok(());
         }
@@ -342,7 +335,7 @@ impl<'a> Row<'a> {
 
     /// A canonical field as text ("" when the optional column is absent). Several source columns
     /// are joined with one space, skipping empty ones.
-    pub fn field(&self, column: usize) -> Result<Cow<'a, str>, FieldError> {
+    pub(crate) fn field(&self, column: usize) -> Result<Cow<'a, str>, FieldError> {
         let sources = &self.mapping.sources[column];
         let text = |i: usize| -> Result<&'a str, FieldError> {
             let bytes = self.record.get(i).unwrap_or(b"");
@@ -389,7 +382,7 @@ impl<'a> Row<'a> {
     }
 
     /// A field read lossily, for reports about a row that failed.
-    pub fn field_lossy(&self, column: usize) -> String {
+    pub(crate) fn field_lossy(&self, column: usize) -> String {
         self.mapping.sources[column]
             .iter()
             .map(|&i| String::from_utf8_lossy(self.record.get(i).unwrap_or(b"")).into_owned())
@@ -398,7 +391,7 @@ impl<'a> Row<'a> {
     }
 
     /// The row as text for rejects.csv: fields joined with the delimiter, cut to `max_chars`.
-    pub fn raw_text(&self, delimiter: u8, max_chars: usize) -> String {
+    pub(crate) fn raw_text(&self, delimiter: u8, max_chars: usize) -> String {
         let mut out = String::new();
         for (i, field) in self.record.iter().enumerate() {
             if i > 0 {
@@ -421,26 +414,20 @@ impl<'a> Row<'a> {
 }
 
 /// A chunk of rows: records with the line each starts on.
-pub struct Chunk {
-    pub records: Vec<ByteRecord>,
-    pub lines: Vec<u64>,
+pub(crate) struct Chunk {
+    pub(crate) records: Vec<ByteRecord>,
+    pub(crate) lines: Vec<u64>,
     /// Bytes of the file read so far, for progress.
-    pub bytes_read: u64,
+    pub(crate) bytes_read: u64,
     /// Time the reader thread spent parsing this chunk (for [`crate::timings`]).
-    pub parse_time: std::time::Duration,
+    pub(crate) parse_time: std::time::Duration,
 }
 
 /// The rows a file of `file_size` bytes holds, extrapolated from `rows` found in its first
 /// `bytes_read` bytes, with 2 % to spare: the whole-file arrays reserve this once after the
 /// first chunk instead of growing by doubling (each doubling copies everything into freshly
 /// zeroed pages: gigabytes at 100M rows).
-///
-/// ```
-/// // 1,000 rows in the first 100 kB of a 10 MB file: about 100,000 rows, and 2 % to spare.
-/// assert_eq!(popsync::input::expected_rows(1_000, 100_000, 10_000_000), 102_000);
-/// assert_eq!(popsync::input::expected_rows(7, 0, 10_000_000), 7);
-/// ```
-pub fn expected_rows(rows: usize, bytes_read: u64, file_size: u64) -> usize {
+pub(crate) fn expected_rows(rows: usize, bytes_read: u64, file_size: u64) -> usize {
     if bytes_read == 0 {
         return rows;
     }
@@ -453,7 +440,7 @@ const RECORD_BYTES: usize = 128;
 
 /// Streams an input file in chunks from a reader thread. Chunks arrive in file order; a read
 /// error (an I/O fault, not a bad row) ends the stream and is returned by [`ChunkReader::finish`].
-pub struct ChunkReader {
+pub(crate) struct ChunkReader {
     receiver: mpsc::Receiver<Chunk>,
     recycle: mpsc::SyncSender<Chunk>,
     handle: Option<thread::JoinHandle<Result<u64>>>,
@@ -541,17 +528,17 @@ impl ChunkReader {
     }
 
     /// The next chunk, or `None` at the end of the file (or after a read error).
-    pub fn next_chunk(&mut self) -> Option<Chunk> {
+    pub(crate) fn next_chunk(&mut self) -> Option<Chunk> {
         self.receiver.recv().ok()
     }
 
     /// Gives a chunk's buffers back for reuse, so steady state allocates nothing per row.
-    pub fn recycle(&self, chunk: Chunk) {
+    pub(crate) fn recycle(&self, chunk: Chunk) {
         let _ = self.recycle.try_send(chunk);
     }
 
     /// Waits for the reader thread; the number of rows read, or the error that stopped it.
-    pub fn finish(mut self) -> Result<u64> {
+    pub(crate) fn finish(mut self) -> Result<u64> {
         drop(std::mem::replace(
             &mut self.receiver,
             mpsc::sync_channel(0).1,
@@ -578,22 +565,27 @@ fn swallowed_lines(record: &ByteRecord, width: usize, delimiter: u8) -> bool {
 
 /// A row that could not be read, for rejects.csv.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reject {
+pub(crate) struct Reject {
     /// `participants` or `register`.
-    pub file: &'static str,
-    pub line: u64,
+    pub(crate) file: &'static str,
+    pub(crate) line: u64,
     /// The canonical column at fault, if one is.
-    pub column: Option<&'static str>,
-    pub error: String,
+    pub(crate) column: Option<&'static str>,
+    pub(crate) error: String,
     /// The row's text, truncated.
-    pub raw: String,
+    pub(crate) raw: String,
 }
 
 /// How much of a rejected row's text is kept.
-pub const REJECT_RAW_CHARS: usize = 200;
+pub(crate) const REJECT_RAW_CHARS: usize = 200;
 
 impl Reject {
-    pub fn new(file: &'static str, row: &Row<'_>, error: FieldError, delimiter: u8) -> Reject {
+    pub(crate) fn new(
+        file: &'static str,
+        row: &Row<'_>,
+        error: FieldError,
+        delimiter: u8,
+    ) -> Reject {
         Reject {
             file,
             line: row.line,
@@ -608,12 +600,18 @@ impl Reject {
 mod tests {
     use super::*;
 
+    #[test]
+    fn expected_rows_extrapolates_the_first_chunk_with_room_to_spare() {
+        // 1,000 rows in the first 100 kB of a 10 MB file: about 100,000 rows, and 2 % to spare.
+        assert_eq!(expected_rows(1_000, 100_000, 10_000_000), 102_000);
+        assert_eq!(expected_rows(7, 0, 10_000_000), 7);
+    }
+
     fn mapping(width: usize) -> Mapping {
         Mapping {
             sources: (0..width).map(|i| vec![i]).collect(),
             names: vec!["column"; width],
             width,
-            header: (0..width).map(|i| format!("c{i}")).collect(),
         }
     }
 

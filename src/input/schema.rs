@@ -2,21 +2,21 @@
 
 /// One canonical column.
 #[derive(Debug, Clone, Copy)]
-pub struct ColumnDef {
-    pub name: &'static str,
-    pub required: bool,
+pub(crate) struct ColumnDef {
+    pub(crate) name: &'static str,
+    pub(crate) required: bool,
 }
 
 /// The canonical columns of one input file.
 #[derive(Debug)]
-pub struct Schema {
+pub(crate) struct Schema {
     /// What the file is called in messages.
-    pub role: &'static str,
-    pub columns: &'static [ColumnDef],
+    pub(crate) role: &'static str,
+    pub(crate) columns: &'static [ColumnDef],
 }
 
 impl Schema {
-    pub fn index_of(&self, name: &str) -> Option<usize> {
+    pub(crate) fn index_of(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name)
     }
 }
@@ -26,28 +26,28 @@ const fn col(name: &'static str, required: bool) -> ColumnDef {
 }
 
 /// Indexes into [`PARTICIPANTS`].
-pub mod participant {
-    pub const INSURANCE_CODE: usize = 0;
-    pub const FULL_NAME: usize = 1;
-    pub const DOB: usize = 2;
-    pub const GENDER: usize = 3;
-    pub const PERSON_ID: usize = 4;
-    pub const PROVINCE_CODE: usize = 5;
-    pub const SCHEME: usize = 6;
+pub(crate) mod participant {
+    pub(crate) const INSURANCE_CODE: usize = 0;
+    pub(crate) const FULL_NAME: usize = 1;
+    pub(crate) const DOB: usize = 2;
+    pub(crate) const GENDER: usize = 3;
+    pub(crate) const PERSON_ID: usize = 4;
+    pub(crate) const PROVINCE_CODE: usize = 5;
+    pub(crate) const SCHEME: usize = 6;
 }
 
 /// Indexes into [`REGISTER`].
-pub mod register {
-    pub const PERSON_ID: usize = 0;
-    pub const OLD_ID: usize = 1;
-    pub const FULL_NAME: usize = 2;
-    pub const DOB: usize = 3;
-    pub const GENDER: usize = 4;
-    pub const PROVINCE_CODE: usize = 5;
-    pub const STATUS: usize = 6;
+pub(crate) mod register {
+    pub(crate) const PERSON_ID: usize = 0;
+    pub(crate) const OLD_ID: usize = 1;
+    pub(crate) const FULL_NAME: usize = 2;
+    pub(crate) const DOB: usize = 3;
+    pub(crate) const GENDER: usize = 4;
+    pub(crate) const PROVINCE_CODE: usize = 5;
+    pub(crate) const STATUS: usize = 6;
 }
 
-pub static PARTICIPANTS: Schema = Schema {
+pub(crate) static PARTICIPANTS: Schema = Schema {
     role: "participants",
     columns: &[
         col("insurance_code", true),
@@ -60,7 +60,7 @@ pub static PARTICIPANTS: Schema = Schema {
     ],
 };
 
-pub static REGISTER: Schema = Schema {
+pub(crate) static REGISTER: Schema = Schema {
     role: "register",
     columns: &[
         col("person_id", true),

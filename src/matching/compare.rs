@@ -2,12 +2,61 @@
 //! relate to a register person's. Each level names the reason code it reports; the levels are
 //! also the categories the scoring model counts.
 
-use crate::matching::Reason;
+use crate::matching::reason::Reason;
 use crate::normalize::date::{DateField, PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::{Gender, NameForms};
 use crate::province::Place;
+use crate::register::blocking::{NameParts, UNKNOWN_SYLLABLE};
 use crate::register::{PersonIdx, Register, Syllables};
+
+/// Reusable strings a register name is spelled into when a comparison needs its text: one set
+/// per matching thread.
+#[derive(Default)]
+pub struct NameBuffers {
+    canonical: String,
+    folded: String,
+}
+
+/// A participant's folded name, in the register's syllable indexes.
+pub(crate) struct FoldedName {
+    pub(crate) parts: NameParts,
+    /// The folded syllables, and their indexes ([`UNKNOWN_SYLLABLE`]: no register name has it).
+    pub(crate) texts: Vec<String>,
+    pub(crate) ids: Vec<u32>,
+}
+
+impl FoldedName {
+    /// A participant's folded name in `syllables` (`None` without one).
+    pub(crate) fn of(name: &NameForms, syllables: &Syllables) -> Option<FoldedName> {
+        let texts: Vec<String> = tokens(&name.folded).map(String::from).collect();
+        let ids: Vec<u32> = (texts.iter())
+            .map(|t| syllables.folded_id(t).unwrap_or(UNKNOWN_SYLLABLE))
+            .collect();
+        let parts = NameParts::new(&ids, |i| texts[i].as_str())?;
+        Some(FoldedName { parts, texts, ids })
+    }
+
+    /// The name's parts read the other way round: the given name first ("An Văn Nguyễn").
+    pub(crate) fn reversed(&self) -> Option<NameParts> {
+        (self.ids.len() >= 2 && self.parts.family != self.parts.given)
+            .then(|| self.parts.reversed(&self.texts[0]))
+    }
+
+    /// The name's parts read in the Western order, the family name last ("Văn An Nguyễn" for
+    /// Nguyễn Văn An), when that differs from the other readings (three or more syllables).
+    pub(crate) fn western(&self) -> Option<NameParts> {
+        let n = self.ids.len();
+        if n < 3 {
+            return None;
+        }
+        // The last syllable first, the others in their order.
+        let at = |i: usize| (i + n - 1) % n;
+        let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
+        NameParts::new(&ids, |i| self.texts[at(i)].as_str())
+            .filter(|w| *w != self.parts && Some(*w) != self.reversed())
+    }
+}
 
 /// How two names relate, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,13 +74,14 @@ pub enum NameLevel {
     MiddleDiffers,
     /// Within a small edit distance once folded.
     Typo,
+    /// Different names.
     Differs,
     /// One side has no name.
     Missing,
 }
 
 impl NameLevel {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             NameLevel::Exact => "exact",
             NameLevel::Diacritics => "diacritics",
@@ -44,7 +94,7 @@ impl NameLevel {
         }
     }
 
-    pub fn reason(self) -> Option<Reason> {
+    pub(crate) fn reason(self) -> Option<Reason> {
         match self {
             NameLevel::Exact => None,
             NameLevel::Diacritics => Some(Reason::NameDiacritics),
@@ -53,18 +103,6 @@ impl NameLevel {
             NameLevel::Typo => Some(Reason::NameTypo),
             NameLevel::Differs | NameLevel::Missing => Some(Reason::NameDiffers),
         }
-    }
-
-    /// Some real agreement short of equality.
-    pub fn is_close(self) -> bool {
-        matches!(
-            self,
-            NameLevel::Diacritics
-                | NameLevel::Order
-                | NameLevel::Middle
-                | NameLevel::MiddleDiffers
-                | NameLevel::Typo
-        )
     }
 }
 
@@ -81,6 +119,7 @@ pub enum DateLevel {
     YearOff,
     /// One digit different, or two adjacent digits swapped.
     Typo,
+    /// Different dates.
     Differs,
     /// The register has no usable date.
     Missing,
@@ -89,7 +128,7 @@ pub enum DateLevel {
 }
 
 impl DateLevel {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DateLevel::Exact => "exact",
             DateLevel::Partial => "partial",
@@ -102,7 +141,7 @@ impl DateLevel {
         }
     }
 
-    pub fn reason(self) -> Option<Reason> {
+    pub(crate) fn reason(self) -> Option<Reason> {
         match self {
             DateLevel::Exact => None,
             DateLevel::Partial => Some(Reason::DobPartial),
@@ -113,19 +152,11 @@ impl DateLevel {
             DateLevel::Invalid => Some(Reason::DobInvalid),
         }
     }
-
-    /// Some real agreement short of equality.
-    pub fn is_close(self) -> bool {
-        matches!(
-            self,
-            DateLevel::Partial | DateLevel::Swapped | DateLevel::YearOff | DateLevel::Typo
-        )
-    }
 }
 
 /// How two genders relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GenderLevel {
+pub(crate) enum GenderLevel {
     /// Equal, or both unknown.
     Equal,
     /// Known on one side only.
@@ -134,7 +165,7 @@ pub enum GenderLevel {
 }
 
 impl GenderLevel {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             GenderLevel::Equal => "equal",
             GenderLevel::Missing => "missing",
@@ -142,7 +173,7 @@ impl GenderLevel {
         }
     }
 
-    pub fn reason(self) -> Option<Reason> {
+    pub(crate) fn reason(self) -> Option<Reason> {
         match self {
             GenderLevel::Equal => None,
             GenderLevel::Missing => Some(Reason::GenderMissing),
@@ -157,7 +188,7 @@ impl GenderLevel {
 /// province is less likely to be the person, and one in another former province of the same
 /// merged province (since 2025) is less likely than one in the very same former province.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ProvinceLevel {
+pub(crate) enum ProvinceLevel {
     /// The same province as written: one former province, or one current code on both sides.
     Exact,
     /// The same current province, not known to be the same former one (two former provinces
@@ -169,7 +200,7 @@ pub enum ProvinceLevel {
 }
 
 impl ProvinceLevel {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ProvinceLevel::Exact => "exact",
             ProvinceLevel::Equal => "equal",
@@ -180,7 +211,7 @@ impl ProvinceLevel {
 }
 
 /// Compares two places (`None`: unknown).
-pub fn compare_provinces(given: Option<Place>, register: Option<Place>) -> ProvinceLevel {
+pub(crate) fn compare_provinces(given: Option<Place>, register: Option<Place>) -> ProvinceLevel {
     match (given, register) {
         (Some(a), Some(b)) if a.current != b.current => ProvinceLevel::Differs,
         (Some(a), Some(b)) if a.former == b.former => ProvinceLevel::Exact,
@@ -200,7 +231,7 @@ const UNSEEN: u32 = u32::MAX;
 /// where building the person's name strings and comparing those was the search's main cost
 /// (it compares hundreds of candidates per row in a national register).
 #[derive(Debug, Clone, Copy)]
-pub struct NameIds {
+pub(crate) struct NameIds {
     canonical: [u32; MAX_SYLLABLES],
     folded: [u32; MAX_SYLLABLES],
     canonical_len: u8,
@@ -210,7 +241,7 @@ pub struct NameIds {
 }
 
 impl NameIds {
-    pub fn of(name: &NameForms, syllables: &Syllables) -> NameIds {
+    pub(crate) fn of(name: &NameForms, syllables: &Syllables) -> NameIds {
         let mut ids = NameIds {
             canonical: [UNSEEN; MAX_SYLLABLES],
             folded: [UNSEEN; MAX_SYLLABLES],
@@ -240,13 +271,13 @@ impl NameIds {
 
 /// [`compare_names`] of a participant's name with register person `person`'s, deciding on the
 /// interned syllables when it can (every level but a possible typo), and on the strings,
-/// built in `scratch`, when it cannot. Always the same level as [`compare_names`].
-pub fn compare_names_in_register(
+/// built in `buffers`, when it cannot. Always the same level as [`compare_names`].
+pub(crate) fn compare_names_in_register(
     given: &NameForms,
     ids: &NameIds,
     register: &Register,
     person: PersonIdx,
-    scratch: &mut super::Scratch,
+    buffers: &mut NameBuffers,
 ) -> NameLevel {
     let written = register.syllable_ids(person);
     let syllables = &register.syllables;
@@ -254,9 +285,9 @@ pub fn compare_names_in_register(
         || written.len() > MAX_SYLLABLES
         || written.iter().any(|&w| !syllables.clean[w as usize])
     {
-        register.canonical_name(person, &mut scratch.canonical);
-        register.folded_name(person, &mut scratch.folded);
-        return compare_names(given, &scratch.canonical, &scratch.folded);
+        register.canonical_name(person, &mut buffers.canonical);
+        register.folded_name(person, &mut buffers.folded);
+        return compare_names(given, &buffers.canonical, &buffers.folded);
     }
     if given.canonical.is_empty() || written.is_empty() {
         return NameLevel::Missing;
@@ -300,8 +331,8 @@ pub fn compare_names_in_register(
     // The length difference is a lower bound of the edit distance: most pairs need no string.
     let typo = || {
         a.len() == b.len() && given.folded.len().abs_diff(folded_len) <= allowed && {
-            register.folded_name(person, &mut scratch.folded);
-            within_edits(&given.folded, &scratch.folded, allowed)
+            register.folded_name(person, &mut buffers.folded);
+            within_edits(&given.folded, &buffers.folded, allowed)
         }
     };
     middle_typo_or_differs(a, b, typo)
@@ -339,7 +370,7 @@ fn middle_typo_or_differs<T: PartialEq>(
 /// letter out and puts one in; a transposition changes none), so two strings whose letter
 /// counts differ by more than `2k` are more than `k` edits apart. Most names a search compares
 /// fail that cheap test, and the full distance (a quadratic table) is computed for the rest.
-pub fn within_edits(a: &str, b: &str, k: usize) -> bool {
+pub(crate) fn within_edits(a: &str, b: &str, k: usize) -> bool {
     if !a.is_ascii() || !b.is_ascii() {
         return strsim::damerau_levenshtein(a, b) <= k;
     }
@@ -472,7 +503,7 @@ fn one_digit_apart(a: PartialDate, b: PartialDate) -> bool {
     }
 }
 
-pub fn compare_genders(given: Gender, register: Gender) -> GenderLevel {
+pub(crate) fn compare_genders(given: Gender, register: Gender) -> GenderLevel {
     match (given.is_known(), register.is_known()) {
         (false, false) => GenderLevel::Equal,
         (true, true) if given == register => GenderLevel::Equal,
@@ -640,11 +671,8 @@ mod tests {
             "\u{323}", "᠀", "Søren", "Quách",
         ];
         // Names of 0 to 10 syllables drawn with a fixed generator.
-        let mut state = 7u64;
-        let mut next = |n: usize| {
-            state = crate::register::blocking::mix(state.wrapping_add(0x9e37_79b9_7f4a_7c15));
-            (state % n as u64) as usize
-        };
+        let mut rng = crate::rng::Rng::new(7);
+        let mut next = |n: usize| rng.below(n as u64) as usize;
         let mut names: Vec<String> = Vec::new();
         for _ in 0..400 {
             let len = [0, 1, 2, 3, 3, 4, 4, 5, 10][next(9)];
@@ -683,7 +711,7 @@ mod tests {
             });
         }
         let (register, _) = builder.finish();
-        let mut scratch = crate::matching::Scratch::default();
+        let mut buffers = crate::matching::compare::NameBuffers::default();
         let (mut canonical, mut folded) = (String::new(), String::new());
         let mut levels = std::collections::HashSet::new();
         for name in &names {
@@ -693,7 +721,7 @@ mod tests {
                 register.canonical_name(person, &mut canonical);
                 register.folded_name(person, &mut folded);
                 let expected = compare_names(&given, &canonical, &folded);
-                let got = compare_names_in_register(&given, &ids, &register, person, &mut scratch);
+                let got = compare_names_in_register(&given, &ids, &register, person, &mut buffers);
                 assert_eq!(got, expected, "{name:?} / {canonical:?}");
                 levels.insert(got);
             }

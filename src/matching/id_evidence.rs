@@ -34,20 +34,13 @@
 //! names and persons one edit from it are never counted. All counts are integers summed in
 //! any order: the same sample gives the same weights on any number of threads.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
-use super::compare::{compare_genders, compare_provinces, GenderLevel, ProvinceLevel};
-use super::search::{one_edit_apart, FoldedName};
-use super::{match_by_id, ByIdOutcome, Model, Participant, Scratch};
-use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::ParsedId;
-use crate::register::blocking::{key_of, KeyKind};
-use crate::register::PersonIdx;
 
 /// The ID a row reaches the search with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdPattern {
+pub(crate) enum IdPattern {
     /// No ID.
     Missing,
     /// Something that is no ID (letters, a wrong length).
@@ -59,7 +52,7 @@ pub enum IdPattern {
 }
 
 impl IdPattern {
-    pub const ALL: [IdPattern; 4] = [
+    pub(crate) const ALL: [IdPattern; 4] = [
         IdPattern::Missing,
         IdPattern::Malformed,
         IdPattern::NamesNobody,
@@ -68,7 +61,7 @@ impl IdPattern {
 
     /// The pattern of a row with ID `id` whose ID path left it to the search; `names_another`:
     /// the ID named someone the verification rejected.
-    pub fn of(id: &ParsedId, names_another: bool) -> IdPattern {
+    pub(crate) fn of(id: &ParsedId, names_another: bool) -> IdPattern {
         match id {
             _ if names_another => IdPattern::NamesAnother,
             ParsedId::Missing => IdPattern::Missing,
@@ -81,11 +74,11 @@ impl IdPattern {
     /// missing or unreadable value, is no evidence (why: rows without an ID may be recorded
     /// with more care or less than the others, and the estimate cannot tell that from absent
     /// persons; a given ID that names nobody says far more than that could distort).
-    pub fn is_evidence(self) -> bool {
+    pub(crate) fn is_evidence(self) -> bool {
         matches!(self, IdPattern::NamesNobody | IdPattern::NamesAnother)
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             IdPattern::Missing => "missing",
             IdPattern::Malformed => "malformed",
@@ -97,37 +90,37 @@ impl IdPattern {
 
 /// One pattern's estimate, for summary.json.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PatternWeight {
-    pub pattern: &'static str,
+pub(crate) struct PatternWeight {
+    pub(crate) pattern: &'static str,
     /// Rows of this pattern with a full date and a name that the estimate read (from the
     /// weights' sample or the searched rows, whichever had more).
-    pub rows: u64,
+    pub(crate) rows: u64,
     /// The estimated share of them whose person the register holds.
-    pub in_register: f64,
+    pub(crate) in_register: f64,
     /// Bits for each of their candidates whose ID is not one edit from the given one.
-    pub weight: f64,
+    pub(crate) weight: f64,
     /// The estimated share of them whose ID is one edit from their person's (a typo), and
     /// its log2, added to the ID-typo weight (whose `m` is 1: the typo's chance given that the
     /// ID is wrong). Why: a row whose ID names nobody is as often a person the register lacks
     /// as a mistyped one (about half each in the synthesized data), and one whose ID names a
     /// relative rarely a typo; at 100M, where many IDs have a register person one digit away,
     /// persons the register lacks were suggested on that evidence alone.
-    pub typo_share: f64,
+    pub(crate) typo_share: f64,
     /// 0 for the patterns without an ID (no candidate is one edit from none).
-    pub typo_weight: f64,
+    pub(crate) typo_weight: f64,
 }
 
 /// The weight of each [`IdPattern`]; all 0 (no evidence) until estimated.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct IdEvidence {
+pub(crate) struct IdEvidence {
     /// q: the share of the sample's ID-linked rows whose person is on the row's day (the
     /// row's full date and whole folded name, no gender or province that differs).
-    pub linked_on_their_day: f64,
+    pub(crate) linked_on_their_day: f64,
     /// The estimated share of all the sample's rows (with a full date and a name) whose person
     /// the register holds.
-    pub in_register: f64,
+    pub(crate) in_register: f64,
     /// In [`IdPattern::ALL`] order; empty: not estimated.
-    pub patterns: Vec<PatternWeight>,
+    pub(crate) patterns: Vec<PatternWeight>,
 }
 
 /// Pseudo-rows, all typos, in each pattern's typo share.
@@ -135,53 +128,28 @@ const TYPO_PRIOR_ROWS: f64 = 2.0;
 /// Fewer ID-linked sample rows than this estimate nothing (every pattern weighs 0).
 const MIN_LINKED: u64 = 100;
 /// The fixed-point unit of the tallied person counts.
-const FIXED: u64 = 1 << 16;
+pub(crate) const FIXED: u64 = 1 << 16;
 
 impl IdEvidence {
     /// The bits added to the ID-typo weight of a candidate of a row with this pattern whose
     /// ID is one edit from the given one (0 or less).
-    pub fn typo_weight(&self, pattern: IdPattern) -> f64 {
+    pub(crate) fn typo_weight(&self, pattern: IdPattern) -> f64 {
         (self.patterns.get(pattern as usize)).map_or(0.0, |p| p.typo_weight)
     }
 
     /// The bits a candidate of a row with this pattern carries for the ID.
-    pub fn weight(&self, pattern: IdPattern) -> f64 {
+    pub(crate) fn weight(&self, pattern: IdPattern) -> f64 {
         self.patterns
             .get(pattern as usize)
             .map_or(0.0, |p| p.weight)
-    }
-
-    /// Counts `rows`, matched by ID with `model` (whose own ID evidence is not read).
-    pub fn tally(rows: &[Participant], model: &Model<'_>) -> IdSample {
-        IdSample(
-            rows.par_iter()
-                .map_init(Scratch::default, |scratch, p| tally_row(p, model, scratch))
-                .reduce(Tally::default, Tally::merge),
-        )
-    }
-
-    /// Counts rows the ID path already left to the search, each with the person its ID names
-    /// (if any): [`IdEvidence::tally`] without matching them by ID again.
-    pub fn tally_searched(
-        rows: &[(Participant, Option<PersonIdx>)],
-        model: &Model<'_>,
-    ) -> IdSample {
-        IdSample(
-            rows.par_iter()
-                .map(|(p, named)| {
-                    RowDay::of(p, model)
-                        .map_or_else(Tally::default, |day| day.tally_searched(*named))
-                })
-                .reduce(Tally::default, Tally::merge),
-        )
     }
 
     /// The estimate from the weights' sample (`sample`: q and the overall share) and, for each
     /// pattern, from whichever of it and `searched` (rows the ID path left to the search,
     /// drawn from the whole file) has more of its rows. Why: the weights' sample holds ~9,000
     /// rows whose ID names nobody, too few to tell a share of 1 in 10,000 from 0.
-    pub fn estimate(sample: &IdSample, searched: &IdSample) -> IdEvidence {
-        let (t, s) = (&sample.0, &searched.0);
+    pub(crate) fn estimate(sample: &IdTally, searched: &IdTally) -> IdEvidence {
+        let (t, s) = (sample, searched);
         let mut patterns = *t;
         for i in 0..IdPattern::ALL.len() {
             if s.rows[i] > t.rows[i] {
@@ -195,7 +163,7 @@ impl IdEvidence {
     }
 
     /// `t`: the weights' sample; `patterns`: the counts of each pattern's rows.
-    fn from_tallies(t: &Tally, patterns: &Tally) -> IdEvidence {
+    fn from_tallies(t: &IdTally, patterns: &IdTally) -> IdEvidence {
         if t.linked < MIN_LINKED || t.linked_on_day == 0 {
             return IdEvidence::default();
         }
@@ -291,35 +259,31 @@ fn posterior_share(rows: u64, on_day: u64, q: f64, by_chance: f64, prior: f64) -
     (mean / mass).min(1.0)
 }
 
-/// The counts [`IdEvidence::estimate`] reads, over some rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct IdSample(Tally);
-
 /// Integer counts over rows with a full date and a name.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Tally {
+pub(crate) struct IdTally {
     /// Rows the ID path linked, and those whose person is on the row's day (q).
-    linked: u64,
-    linked_on_day: u64,
+    pub(crate) linked: u64,
+    pub(crate) linked_on_day: u64,
     /// Per pattern: rows left to the search, those with someone on their day, and the persons
     /// on the control day scaled to the row's day's size (the number on the row's day by
     /// chance), in units of 1 / [`FIXED`].
-    rows: [u64; 4],
-    rows_on_day: [u64; 4],
-    chance_on_day: [u64; 4],
+    pub(crate) rows: [u64; 4],
+    pub(crate) rows_on_day: [u64; 4],
+    pub(crate) chance_on_day: [u64; 4],
     /// Per pattern: persons on a searched row's day whose ID is one edit from the given one:
     /// mistyped IDs, whose rows the register holds (by chance hardly ever: the person must
     /// also have the row's name and date).
-    typos_on_day: [u64; 4],
+    pub(crate) typos_on_day: [u64; 4],
 }
 
-impl Tally {
+impl IdTally {
     /// The persons on pattern `i`'s rows' days by chance.
     fn chance(&self, i: usize) -> f64 {
         self.chance_on_day[i] as f64 / FIXED as f64
     }
 
-    fn merge(mut self, other: Tally) -> Tally {
+    pub(crate) fn merge(mut self, other: IdTally) -> IdTally {
         self.linked += other.linked;
         self.linked_on_day += other.linked_on_day;
         for i in 0..IdPattern::ALL.len() {
@@ -332,123 +296,18 @@ impl Tally {
     }
 }
 
-/// The control day of a full date: 14 days away in the same month (always a real date, and
-/// always two digits from the day, so never a one-digit typo of it).
-fn control_day(date: PartialDate) -> Option<PartialDate> {
-    let day = date.day()?;
-    let control = if day <= 14 { day + 14 } else { day - 14 };
-    PartialDate::new(date.year(), date.month()?, control)
-}
-
-/// A row's counts; a row the ID path links counts for q, one it leaves to the search for its
-/// pattern.
-fn tally_row(p: &Participant, model: &Model<'_>, scratch: &mut Scratch) -> Tally {
-    let Some(day) = RowDay::of(p, model) else {
-        return Tally::default();
-    };
-    match match_by_id(p, model, scratch) {
-        ByIdOutcome::Linked(outcome) => Tally {
-            linked: 1,
-            linked_on_day: u64::from(outcome.person.is_some_and(|h| day.on(h, day.dob))),
-            ..Tally::default()
-        },
-        ByIdOutcome::Search(pending) => day.tally_searched(pending.other.map(|o| o.0)),
-    }
-}
-
-/// A row with a full date and a name, and its control day.
-struct RowDay<'a> {
-    p: &'a Participant,
-    model: &'a Model<'a>,
-    name: FoldedName,
-    dob: PartialDate,
-    control: PartialDate,
-}
-
-impl<'a> RowDay<'a> {
-    fn of(p: &'a Participant, model: &'a Model<'a>) -> Option<RowDay<'a>> {
-        let dob = p.dob.known().filter(|d| d.precision() == Precision::Day)?;
-        Some(RowDay {
-            p,
-            model,
-            name: FoldedName::of(p, model)?,
-            dob,
-            control: control_day(dob)?,
-        })
-    }
-
-    /// Whether `person` is on `day` for this row: born on it, with the row's whole folded
-    /// name, not only the family and given names the block is keyed on (relatives share a
-    /// family name, and a middle name tells them apart), and no gender or province that
-    /// differs. Why so strict: the fewer namesakes agree by chance, the less the estimate's
-    /// noise, which grows with them (in a national register a common name has several bearers
-    /// born on any one day, nearly all living elsewhere).
-    fn on(&self, person: PersonIdx, day: PartialDate) -> bool {
-        let register = self.model.register;
-        let folded_of = &register.syllables.folded_of;
-        let held = register.syllable_ids(person);
-        register.dob(person) == Some(day)
-            && held.len() == self.name.ids.len()
-            && (held.iter().zip(&self.name.ids)).all(|(&s, &f)| folded_of[s as usize] == f)
-            && compare_genders(self.p.gender, register.gender(person)) != GenderLevel::Differs
-            && compare_provinces(self.p.province, register.place(person)) != ProvinceLevel::Differs
-    }
-
-    /// The persons on `day`, besides `named` (whom the row's ID names): (one edit from the
-    /// given ID, the others).
-    fn count(&self, day: PartialDate, named: Option<PersonIdx>) -> (u64, u64) {
-        let (p, register) = (self.p, self.model.register);
-        let Some(key) = key_of(KeyKind::DobFamilyGiven, &self.name.parts, day, p.gender) else {
-            return (0, 0);
-        };
-        let given = p.id.cccd();
-        let typo = |c: PersonIdx| {
-            given
-                .zip(register.numeric_id(c))
-                .is_some_and(|(g, held)| one_edit_apart(g, held))
-        };
-        let on = (self.model.index.block(key)).filter(|&c| Some(c) != named && self.on(c, day));
-        on.fold((0, 0), |(typos, others), c| {
-            if typo(c) {
-                (typos + 1, others)
-            } else {
-                (typos, others + 1)
-            }
-        })
-    }
-
-    /// The counts of a row the ID path left to the search (`named`: the person its ID names).
-    fn tally_searched(&self, named: Option<PersonIdx>) -> Tally {
-        let mut t = Tally::default();
-        let pattern = IdPattern::of(&self.p.id, named.is_some()) as usize;
-        let (typos, others) = self.count(self.dob, named);
-        let (_, on_control) = self.count(self.control, named);
-        t.rows[pattern] = 1;
-        t.typos_on_day[pattern] = typos;
-        t.rows_on_day[pattern] = u64::from(others > 0);
-        // Days differ in size (1 January stands in for unknown birthdays): the control day's
-        // namesakes, scaled to the row's day, in fixed point so sums are exact.
-        if on_control > 0 {
-            let freq = self.model.frequencies;
-            let scale = freq.dob_share(self.dob.pack()) / freq.dob_share(self.control.pack());
-            t.chance_on_day[pattern] = (on_control as f64 * scale * FIXED as f64).round() as u64;
-        }
-        t
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     impl IdEvidence {
-        fn from_tally_for_test(t: &Tally) -> IdEvidence {
+        fn from_tally_for_test(t: &IdTally) -> IdEvidence {
             IdEvidence::from_tallies(t, t)
         }
     }
 
-    fn tally(linked: u64, linked_on_day: u64, rows: [u64; 4], rows_on_day: [u64; 4]) -> Tally {
-        Tally {
+    fn tally(linked: u64, linked_on_day: u64, rows: [u64; 4], rows_on_day: [u64; 4]) -> IdTally {
+        IdTally {
             linked,
             linked_on_day,
             rows,
@@ -501,9 +360,9 @@ mod tests {
     fn the_searched_rows_refine_a_pattern_the_sample_has_few_of() {
         // The weights' sample: 10 rows whose ID names nobody, none on their day; the searched
         // rows: 20,000 of them, none on their day either. The overall share stays the sample's.
-        let sample = IdSample(tally(10_000, 8_000, [100, 0, 10, 0], [80, 0, 0, 0]));
-        let searched = IdSample(tally(0, 0, [50, 0, 20_000, 0], [40, 0, 0, 0]));
-        let alone = IdEvidence::estimate(&sample, &IdSample::default());
+        let sample = tally(10_000, 8_000, [100, 0, 10, 0], [80, 0, 0, 0]);
+        let searched = tally(0, 0, [50, 0, 20_000, 0], [40, 0, 0, 0]);
+        let alone = IdEvidence::estimate(&sample, &IdTally::default());
         let refined = IdEvidence::estimate(&sample, &searched);
         assert_eq!(alone.in_register, refined.in_register);
         let nobody = |e: &IdEvidence| e.patterns[IdPattern::NamesNobody as usize].clone();
@@ -539,14 +398,5 @@ mod tests {
         let e = IdEvidence::from_tally_for_test(&tally(10, 5, [0, 0, 500, 0], [0; 4]));
         assert_eq!(e, IdEvidence::default());
         assert_eq!(e.weight(IdPattern::NamesNobody), 0.0);
-    }
-
-    #[test]
-    fn control_days_are_real_dates_two_digits_away() {
-        for (y, m, d, want) in [(1990, 2, 28, 14), (2000, 2, 14, 28), (1985, 12, 31, 17)] {
-            let date = PartialDate::new(y, m, d).unwrap();
-            assert_eq!(control_day(date).and_then(|c| c.day()), Some(want));
-        }
-        assert_eq!(control_day(PartialDate::new(1950, 0, 0).unwrap()), None);
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// Exactly one per participant row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Status {
+pub(crate) enum Status {
     Synced,
     Diff,
     Suggested,
@@ -14,7 +14,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub(crate) const ALL: [Status; 6] = [
         Status::Synced,
         Status::Diff,
         Status::Suggested,
@@ -23,7 +23,7 @@ impl Status {
         Status::Rejected,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Status::Synced => "SYNCED",
             Status::Diff => "DIFF",
@@ -34,19 +34,19 @@ impl Status {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Status> {
+    pub(crate) fn parse(s: &str) -> Option<Status> {
         Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
     /// True when the row names a register person (`person_id` non-empty in results.csv).
-    pub fn has_person(self) -> bool {
+    pub(crate) fn has_person(self) -> bool {
         matches!(self, Status::Synced | Status::Diff | Status::Suggested)
     }
 }
 
 /// How a person was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
+pub(crate) enum Method {
     /// The 12-digit ID (or an opaque ID) as given.
     Id,
     /// The old 9-digit ID card number.
@@ -58,7 +58,7 @@ pub enum Method {
 }
 
 impl Method {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Method::Id => "id",
             Method::OldId => "old_id",
@@ -72,12 +72,12 @@ macro_rules! reasons {
     ($($variant:ident = $code:literal),* $(,)?) => {
         /// Why a row is not SYNCED, or a flag on it. Output order is declaration order.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Reason { $($variant),* }
+        pub(crate) enum Reason { $($variant),* }
 
         impl Reason {
-            pub const ALL: &'static [Reason] = &[$(Reason::$variant),*];
+            pub(crate) const ALL: &'static [Reason] = &[$(Reason::$variant),*];
 
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $(Reason::$variant => $code),* }
             }
         }
@@ -112,39 +112,30 @@ reasons! {
 }
 
 impl Reason {
-    pub fn parse(s: &str) -> Option<Reason> {
+    #[cfg(test)]
+    pub(crate) fn parse(s: &str) -> Option<Reason> {
         Reason::ALL.iter().copied().find(|r| r.as_str() == s)
     }
 }
 
 /// A set of reasons, printed `;`-joined in declaration order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct ReasonSet(u32);
+pub(crate) struct ReasonSet(u32);
 
 impl ReasonSet {
-    pub fn of(reason: Reason) -> ReasonSet {
-        let mut set = ReasonSet::default();
-        set.insert(reason);
-        set
-    }
-
-    pub fn insert(&mut self, reason: Reason) {
+    pub(crate) fn insert(&mut self, reason: Reason) {
         self.0 |= 1 << reason as u32;
     }
 
-    pub fn remove(&mut self, reason: Reason) {
-        self.0 &= !(1 << reason as u32);
-    }
-
-    pub fn contains(self, reason: Reason) -> bool {
+    pub(crate) fn contains(self, reason: Reason) -> bool {
         self.0 & (1 << reason as u32) != 0
     }
 
-    pub fn is_empty(self) -> bool {
+    pub(crate) fn is_empty(self) -> bool {
         self.0 == 0
     }
 
-    pub fn iter(self) -> impl Iterator<Item = Reason> {
+    pub(crate) fn iter(self) -> impl Iterator<Item = Reason> {
         Reason::ALL
             .iter()
             .copied()
@@ -162,7 +153,7 @@ impl std::ops::BitOr for ReasonSet {
 impl ReasonSet {
     /// Writes the codes, `;`-separated: to a `String`, without the formatting machinery
     /// (every output row writes its reasons).
-    pub fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
+    pub(crate) fn write_to(&self, out: &mut impl fmt::Write) -> fmt::Result {
         for (i, reason) in self.iter().enumerate() {
             if i > 0 {
                 out.write_str(";")?;

@@ -8,87 +8,50 @@
 //! the best few are returned, best first, ties broken by register order so that the result never
 //! depends on the thread count.
 
-use super::compare::{compare_names_in_register, DateLevel, NameIds, NameLevel, ProvinceLevel};
-use super::id_evidence::IdPattern;
-use super::verify::{compare_record, Comparison};
-use super::weights::{FieldScores, UnscoredIds, DATE_LEVELS, SAME_MONTH_OR_DAY_LEVELS};
-use super::{Model, Participant, Scratch};
+use crate::matching::compare::{
+    compare_names_in_register, DateLevel, FoldedName, NameBuffers, NameIds, NameLevel,
+    ProvinceLevel,
+};
+use crate::matching::id_evidence::IdPattern;
+use crate::matching::model::Model;
+use crate::matching::verify::{compare_record, Comparison};
+use crate::matching::weights::{FieldScores, UnscoredIds, DATE_LEVELS, SAME_MONTH_OR_DAY_LEVELS};
 use crate::normalize::date::{PartialDate, Precision};
-use crate::normalize::name::tokens;
+use crate::normalize::id::one_edit_apart;
+use crate::normalize::participant::Participant;
 use crate::normalize::Gender;
 use crate::register::blocking::{
     key_of, partial_date_key, province_class, Filed, KeyKind, NameParts, UNKNOWN_SYLLABLE,
 };
-use crate::register::{PersonIdx, Register};
+use crate::register::PersonIdx;
 
 /// How many candidates are kept per participant (the best is decided on, the rest are listed
 /// for AMBIGUOUS rows).
-pub const KEEP: usize = 5;
+pub(crate) const KEEP: usize = 5;
 /// How many persons ahead of the one being compared their names are requested (see `score`).
 const AHEAD: usize = 8;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
-    pub person: PersonIdx,
-    pub comparison: Comparison,
-    pub scores: FieldScores,
-    pub id_typo: bool,
+pub(crate) struct Candidate {
+    pub(crate) person: PersonIdx,
+    pub(crate) comparison: Comparison,
+    pub(crate) scores: FieldScores,
+    pub(crate) id_typo: bool,
 }
 
 impl Candidate {
-    pub fn score(&self) -> f64 {
+    pub(crate) fn score(&self) -> f64 {
         self.scores.total()
     }
 }
 
 /// What a search found.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Found {
+pub(crate) struct Found {
     /// Best first.
-    pub candidates: Vec<Candidate>,
+    pub(crate) candidates: Vec<Candidate>,
     /// Blocks skipped because they held more persons than the cap.
-    pub capped_blocks: u32,
-}
-
-/// A participant's folded name, in the register's syllable indexes.
-pub(crate) struct FoldedName {
-    pub parts: NameParts,
-    /// The folded syllables, and their indexes ([`UNKNOWN_SYLLABLE`]: no register name has it).
-    pub texts: Vec<String>,
-    pub ids: Vec<u32>,
-}
-
-impl FoldedName {
-    /// The participant's folded name (`None` without one).
-    pub fn of(p: &Participant, model: &Model<'_>) -> Option<FoldedName> {
-        let texts: Vec<String> = tokens(&p.name.folded).map(String::from).collect();
-        let syllables = &model.register.syllables;
-        let ids: Vec<u32> = (texts.iter())
-            .map(|t| syllables.folded_id(t).unwrap_or(UNKNOWN_SYLLABLE))
-            .collect();
-        let parts = NameParts::new(&ids, |i| texts[i].as_str())?;
-        Some(FoldedName { parts, texts, ids })
-    }
-
-    /// The name's parts read the other way round: the given name first ("An Văn Nguyễn").
-    fn reversed(&self) -> Option<NameParts> {
-        (self.ids.len() >= 2 && self.parts.family != self.parts.given)
-            .then(|| self.parts.reversed(&self.texts[0]))
-    }
-
-    /// The name's parts read in the Western order, the family name last ("Văn An Nguyễn" for
-    /// Nguyễn Văn An), when that differs from the other readings (three or more syllables).
-    fn western(&self) -> Option<NameParts> {
-        let n = self.ids.len();
-        if n < 3 {
-            return None;
-        }
-        // The last syllable first, the others in their order.
-        let at = |i: usize| (i + n - 1) % n;
-        let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
-        NameParts::new(&ids, |i| self.texts[at(i)].as_str())
-            .filter(|w| *w != self.parts && Some(*w) != self.reversed())
-    }
+    pub(crate) capped_blocks: u32,
 }
 
 /// The dates to ask with: the date as given, then the usual ways it is mistyped, each with
@@ -265,74 +228,6 @@ fn year_typos(year: u16) -> Vec<u16> {
     years
 }
 
-/// The 12-digit numbers one substitution or one adjacent transposition from `id`.
-fn one_edit_variants(id: u64) -> Vec<u64> {
-    let mut digits = [0u8; 12];
-    let mut rest = id;
-    for d in digits.iter_mut().rev() {
-        *d = (rest % 10) as u8;
-        rest /= 10;
-    }
-    let place = |i: usize| 10u64.pow(11 - i as u32);
-    let mut variants = Vec::with_capacity(119);
-    for (i, &digit) in digits.iter().enumerate() {
-        let without = id - digit as u64 * place(i);
-        variants.extend(
-            (0..10u64)
-                .filter(|&d| d != digit as u64)
-                .map(|d| without + d * place(i)),
-        );
-    }
-    for i in 0..11 {
-        let (a, b) = (digits[i] as u64, digits[i + 1] as u64);
-        if a != b {
-            variants.push(id - a * place(i) - b * place(i + 1) + b * place(i) + a * place(i + 1));
-        }
-    }
-    variants
-}
-
-/// Register persons whose ID is one substitution or one adjacent transposition from `id`, in
-/// the order the variants are made.
-pub fn id_neighbours(id: u64, register: &Register) -> Vec<PersonIdx> {
-    let mut variants = one_edit_variants(id);
-    // Most substitutions in the first six digits make a prefix nobody has: dropped before the
-    // table is touched. The rest are looked up together (see `register::prefetch`).
-    variants.retain(|&v| register.may_hold_prefix(v));
-    let mut found = Vec::new();
-    register.find_numeric_each(&variants, &mut found);
-    found
-}
-
-/// True when the 12-digit IDs `a` and `b` are one substitution or one adjacent transposition
-/// apart: `b` is among `a`'s [`one_edit_variants`], decided without making them.
-pub fn one_edit_apart(a: u64, b: u64) -> bool {
-    let (mut x, mut y) = (a, b);
-    let mut differing = [0usize; 3];
-    let mut count = 0;
-    let (mut da, mut db) = ([0u8; 12], [0u8; 12]);
-    for i in (0..12).rev() {
-        (da[i], db[i]) = ((x % 10) as u8, (y % 10) as u8);
-        (x, y) = (x / 10, y / 10);
-        if da[i] != db[i] {
-            if count == differing.len() {
-                return false;
-            }
-            differing[count] = i;
-            count += 1;
-        }
-    }
-    match count {
-        1 => true,
-        // Found from the right: the second is the left one.
-        2 => {
-            let (right, left) = (differing[0], differing[1]);
-            right == left + 1 && da[left] == db[right] && da[right] == db[left]
-        }
-        _ => false,
-    }
-}
-
 /// Finds and scores the candidates for a participant. `exclude` is a person already known not
 /// to be this participant (the holder of the participant's ID, when that is someone else).
 ///
@@ -358,14 +253,14 @@ pub fn one_edit_apart(a: u64, b: u64) -> bool {
 /// date, they could not reach the floor ([`ProvinceFilter`]). The one exception is a stranger
 /// in a skipped block, or dropped, through a 32-bit key-hash collision, who could have scored
 /// only by chance.
-pub fn search(
+pub(crate) fn search(
     p: &Participant,
     model: &Model<'_>,
     exclude: Option<PersonIdx>,
-    scratch: &mut Scratch,
+    buffers: &mut NameBuffers,
 ) -> Found {
     let mut found = Found::default();
-    let name = FoldedName::of(p, model);
+    let name = FoldedName::of(&p.name, &model.register.syllables);
     let name_share = name
         .as_ref()
         .map(|name| (name.parts.family, name.parts.given))
@@ -397,7 +292,7 @@ pub fn search(
     let mut shortlist = Shortlist::default();
     let mut add = |persons: Vec<PersonIdx>, shortlist: &mut Shortlist| {
         shortlist.add(persons, |persons| {
-            score(p, &names, name_most, persons, exclude, model, scratch)
+            score(p, &names, name_most, persons, exclude, model, buffers)
         })
     };
     add(persons, &mut shortlist);
@@ -416,7 +311,7 @@ pub fn search(
         None => false,
         Some(_) if decided(&shortlist.best) && shortlist.best[0].id_typo => true,
         Some(id) => {
-            add(id_neighbours(id, model.register), &mut shortlist);
+            add(model.register.id_neighbours(id), &mut shortlist);
             false
         }
     };
@@ -822,7 +717,7 @@ fn score(
     persons: &[PersonIdx],
     exclude: Option<PersonIdx>,
     model: &Model<'_>,
-    scratch: &mut Scratch,
+    buffers: &mut NameBuffers,
 ) -> Vec<Candidate> {
     // A candidate whose own ID is one edit from a given 12-digit ID carries the ID-typo
     // evidence (however the candidate was found: decided on the two numbers), any other
@@ -880,7 +775,7 @@ fn score(
                 return None;
             }
             let comparison = Comparison {
-                name: compare_names_in_register(&p.name, names, register, person, scratch),
+                name: compare_names_in_register(&p.name, names, register, person, buffers),
                 ..record
             };
             scores.name = weights.name_weight(comparison.name, register, person, model.frequencies);
@@ -961,7 +856,7 @@ mod tests {
     /// The levels the search files its asked dates under are the ones the comparison gives.
     #[test]
     fn variant_dates_carry_the_level_compare_dates_gives() {
-        let mut rng = crate::matching::weights::SplitMix(3);
+        let mut rng = crate::rng::Rng::new(3);
         for _ in 0..5000 {
             let year = 1900 + rng.below(125) as u16;
             let (month, day) = (1 + rng.below(12) as u8, 1 + rng.below(28) as u8);
@@ -975,31 +870,6 @@ mod tests {
                     let compared = compare_dates(DateField::Known(d), Some(variant));
                     assert_eq!(level, compared, "{d} {variant}");
                 }
-            }
-        }
-    }
-
-    #[test]
-    fn one_edit_apart_is_membership_of_the_variants() {
-        let mut rng = crate::matching::weights::SplitMix(7);
-        for _ in 0..300 {
-            let a = rng.below(1_000_000_000_000);
-            let variants = one_edit_variants(a);
-            for &v in &variants {
-                assert!(one_edit_apart(a, v), "{a:012} {v:012}");
-            }
-            // Two edits, other numbers and the ID itself are not one edit apart.
-            let twice = one_edit_variants(variants[rng.below(variants.len() as u64) as usize]);
-            for b in twice
-                .into_iter()
-                .chain((0..50).map(|_| rng.below(1_000_000_000_000)))
-                .chain([a])
-            {
-                assert_eq!(
-                    one_edit_apart(a, b),
-                    variants.contains(&b),
-                    "{a:012} {b:012}"
-                );
             }
         }
     }

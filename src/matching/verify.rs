@@ -1,41 +1,42 @@
 //! Verification of an ID hit: is the register person the ID names this participant, and which
 //! fields differ?
 
-use super::compare::{
+use crate::matching::compare::{
     compare_dates, compare_genders, compare_names_in_register, compare_provinces, DateLevel,
-    GenderLevel, NameIds, NameLevel, ProvinceLevel,
+    GenderLevel, NameBuffers, NameIds, NameLevel, ProvinceLevel,
 };
-use super::{Participant, ReasonSet, Scratch};
+use crate::matching::reason::ReasonSet;
+use crate::normalize::participant::Participant;
 use crate::register::{PersonIdx, Register};
 
 /// The comparison levels of the three identity fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Comparison {
-    pub name: NameLevel,
-    pub dob: DateLevel,
-    pub gender: GenderLevel,
+pub(crate) struct Comparison {
+    pub(crate) name: NameLevel,
+    pub(crate) dob: DateLevel,
+    pub(crate) gender: GenderLevel,
     /// Evidence only: never part of SYNCED, of "differs outright" or of the reasons.
-    pub province: ProvinceLevel,
+    pub(crate) province: ProvinceLevel,
 }
 
 impl Comparison {
     /// SPEC section 2: canonical names equal, dates equal at the same precision, genders equal
     /// or both unknown.
-    pub fn all_equal(&self) -> bool {
+    pub(crate) fn all_equal(&self) -> bool {
         self.name == NameLevel::Exact
             && self.dob == DateLevel::Exact
             && self.gender == GenderLevel::Equal
     }
 
     /// True when some field disagrees outright (not merely a close level or a missing value).
-    pub fn any_differs(&self) -> bool {
+    pub(crate) fn any_differs(&self) -> bool {
         self.name == NameLevel::Differs
             || self.dob == DateLevel::Differs
             || self.gender == GenderLevel::Differs
     }
 
     /// One reason per field that is not equal.
-    pub fn reasons(&self) -> ReasonSet {
+    pub(crate) fn reasons(&self) -> ReasonSet {
         let mut set = ReasonSet::default();
         for reason in [self.name.reason(), self.dob.reason(), self.gender.reason()]
             .into_iter()
@@ -49,22 +50,26 @@ impl Comparison {
 
 /// Compares a participant with one register person. `names` is the participant's name in the
 /// register's syllables ([`NameIds::of`]), looked up once for all the persons it is compared with.
-pub fn compare(
+pub(crate) fn compare(
     p: &Participant,
     names: &NameIds,
     register: &Register,
     person: PersonIdx,
-    scratch: &mut Scratch,
+    buffers: &mut NameBuffers,
 ) -> Comparison {
     Comparison {
-        name: compare_names_in_register(&p.name, names, register, person, scratch),
+        name: compare_names_in_register(&p.name, names, register, person, buffers),
         ..compare_record(p, register, person)
     }
 }
 
 /// The levels [`compare`] decides from the person's record alone: all but the name (`Missing`
 /// here), which is in another part of memory.
-pub fn compare_record(p: &Participant, register: &Register, person: PersonIdx) -> Comparison {
+pub(crate) fn compare_record(
+    p: &Participant,
+    register: &Register,
+    person: PersonIdx,
+) -> Comparison {
     Comparison {
         name: NameLevel::Missing,
         dob: compare_dates(p.dob, register.dob(person)),

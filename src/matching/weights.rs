@@ -17,13 +17,17 @@
 
 use serde::Serialize;
 
-use super::compare::{DateLevel, GenderLevel, NameLevel, ProvinceLevel};
-pub use super::id_evidence::IdEvidence;
-use super::verify::Comparison;
+use crate::matching::compare::{
+    DateLevel, GenderLevel, NameBuffers, NameIds, NameLevel, ProvinceLevel,
+};
+use crate::matching::id_evidence::IdEvidence;
+use crate::matching::verify::{self, Comparison};
+use crate::normalize::participant::Participant;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
+use crate::rng::Rng;
 
-pub const NAME_LEVELS: [NameLevel; 8] = [
+pub(crate) const NAME_LEVELS: [NameLevel; 8] = [
     NameLevel::Exact,
     NameLevel::Diacritics,
     NameLevel::Order,
@@ -33,7 +37,7 @@ pub const NAME_LEVELS: [NameLevel; 8] = [
     NameLevel::Differs,
     NameLevel::Missing,
 ];
-pub const DATE_LEVELS: [DateLevel; 8] = [
+pub(crate) const DATE_LEVELS: [DateLevel; 8] = [
     DateLevel::Exact,
     DateLevel::Partial,
     DateLevel::Swapped,
@@ -43,13 +47,13 @@ pub const DATE_LEVELS: [DateLevel; 8] = [
     DateLevel::Missing,
     DateLevel::Invalid,
 ];
-pub const PROVINCE_LEVELS: [ProvinceLevel; 4] = [
+pub(crate) const PROVINCE_LEVELS: [ProvinceLevel; 4] = [
     ProvinceLevel::Exact,
     ProvinceLevel::Equal,
     ProvinceLevel::Differs,
     ProvinceLevel::Missing,
 ];
-pub const GENDER_LEVELS: [GenderLevel; 3] = [
+pub(crate) const GENDER_LEVELS: [GenderLevel; 3] = [
     GenderLevel::Equal,
     GenderLevel::Missing,
     GenderLevel::Differs,
@@ -57,20 +61,20 @@ pub const GENDER_LEVELS: [GenderLevel; 3] = [
 
 /// How often each level was seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LevelCounts {
-    pub name: [u64; 8],
-    pub dob: [u64; 8],
-    pub gender: [u64; 3],
-    pub province: [u64; 4],
+pub(crate) struct LevelCounts {
+    pub(crate) name: [u64; 8],
+    pub(crate) dob: [u64; 8],
+    pub(crate) gender: [u64; 3],
+    pub(crate) province: [u64; 4],
     /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
-    pub hits: u64,
-    pub hits_agreeing: u64,
+    pub(crate) hits: u64,
+    pub(crate) hits_agreeing: u64,
 }
 
 impl LevelCounts {
     /// Counts a confirmed same-person comparison for the `m` side, each field only where the
     /// other fields agree.
-    pub fn add_same_person(&mut self, c: &Comparison) {
+    pub(crate) fn add_same_person(&mut self, c: &Comparison) {
         self.hits += 1;
         self.hits_agreeing += u64::from(!c.any_differs());
         let name_agrees = matches!(c.name, NameLevel::Exact | NameLevel::Diacritics);
@@ -87,62 +91,43 @@ impl LevelCounts {
     }
 
     /// Counts an unrelated pair for the `u` side.
-    pub fn add(&mut self, c: &Comparison) {
+    pub(crate) fn add(&mut self, c: &Comparison) {
         self.name[c.name as usize] += 1;
         self.dob[c.dob as usize] += 1;
         self.gender[c.gender as usize] += 1;
         self.province[c.province as usize] += 1;
     }
-
-    pub fn merge(&mut self, other: &LevelCounts) {
-        self.name
-            .iter_mut()
-            .zip(other.name)
-            .for_each(|(a, b)| *a += b);
-        self.dob
-            .iter_mut()
-            .zip(other.dob)
-            .for_each(|(a, b)| *a += b);
-        self.gender
-            .iter_mut()
-            .zip(other.gender)
-            .for_each(|(a, b)| *a += b);
-        self.province
-            .iter_mut()
-            .zip(other.province)
-            .for_each(|(a, b)| *a += b);
-    }
 }
 
 /// One level's probabilities and weight, for summary.json.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct LevelWeight {
-    pub level: &'static str,
-    pub m: f64,
-    pub u: f64,
+pub(crate) struct LevelWeight {
+    pub(crate) level: &'static str,
+    pub(crate) m: f64,
+    pub(crate) u: f64,
     /// log2(m / u); 0 for levels that carry no evidence.
-    pub weight: f64,
+    pub(crate) weight: f64,
 }
 
-/// The estimated model.
+/// The estimated weights of every field's levels, and of the ID's evidence.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Weights {
-    pub name: Vec<LevelWeight>,
-    pub dob: Vec<LevelWeight>,
-    pub gender: Vec<LevelWeight>,
-    pub province: Vec<LevelWeight>,
+    pub(crate) name: Vec<LevelWeight>,
+    pub(crate) dob: Vec<LevelWeight>,
+    pub(crate) gender: Vec<LevelWeight>,
+    pub(crate) province: Vec<LevelWeight>,
     /// Bits for a candidate whose ID is one substitution or transposition from the given one.
-    pub id_typo: f64,
+    pub(crate) id_typo: f64,
     /// Bits for any other candidate, by what the row's ID is: none, malformed, naming nobody
     /// or someone else ([`IdEvidence`]; all 0 here, estimated by `reconcile` before the search,
     /// once the ID path has left it its rows).
-    pub id_evidence: IdEvidence,
+    pub(crate) id_evidence: IdEvidence,
     /// Prior log-odds (bits) that a 12-digit ID hit is the person: from the share of ID hits in
     /// the sample with no field disagreeing outright.
-    pub id_hit_prior: f64,
+    pub(crate) id_hit_prior: f64,
     /// Comparisons the m and u sides were estimated from.
-    pub m_sample: u64,
-    pub u_sample: u64,
+    pub(crate) m_sample: u64,
+    pub(crate) u_sample: u64,
 }
 
 /// A level's weight, adjusted by the share of the value agreed on when it is known (`m / share`).
@@ -179,24 +164,33 @@ fn field(labels: &[&'static str], m: &[u64], u: &[u64], no_evidence: &[usize]) -
 
 /// Per-field weights of one comparison, in bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct FieldScores {
-    pub name: f64,
-    pub dob: f64,
-    pub gender: f64,
-    pub province: f64,
-    pub id: f64,
+pub(crate) struct FieldScores {
+    pub(crate) name: f64,
+    pub(crate) dob: f64,
+    pub(crate) gender: f64,
+    pub(crate) province: f64,
+    pub(crate) id: f64,
     /// The one-to-one evidence ([`LinkedElsewhere`]); 0 on the ID path.
-    pub linked: f64,
+    pub(crate) linked: f64,
 }
 
 impl FieldScores {
-    pub fn total(&self) -> f64 {
+    pub(crate) fn total(&self) -> f64 {
         self.name + self.dob + self.gender + self.province + self.id + self.linked
     }
 }
 
 impl Weights {
-    pub fn estimate(
+    /// The weights of a run: `m` from `participants` (those whose 12-digit ID hits the
+    /// register), `u` and the ID-typo share from the register itself.
+    pub fn estimate_from(participants: &[Participant], register: &Register) -> Weights {
+        Weights::estimate(
+            &count_same_person(participants.iter(), register),
+            &count_unrelated(register),
+            id_typo_share(register),
+        )
+    }
+    pub(crate) fn estimate(
         same_person: &LevelCounts,
         unrelated: &LevelCounts,
         id_typo_share: f64,
@@ -245,7 +239,7 @@ impl Weights {
 
     /// The weights of a comparison with register person `person`, frequency-adjusted. The ID's
     /// and the one-to-one evidence are 0: the search sets them per candidate.
-    pub fn score(
+    pub(crate) fn score(
         &self,
         c: &Comparison,
         register: &Register,
@@ -259,7 +253,7 @@ impl Weights {
     }
 
     /// [`Weights::score`] but the name's weight (0 here): what the person's record decides.
-    pub fn score_record(
+    pub(crate) fn score_record(
         &self,
         c: &Comparison,
         register: &Register,
@@ -277,7 +271,7 @@ impl Weights {
     }
 
     /// [`Weights::score`]'s name weight.
-    pub fn name_weight(
+    pub(crate) fn name_weight(
         &self,
         level: NameLevel,
         register: &Register,
@@ -294,7 +288,7 @@ impl Weights {
     /// The highest name weight of a candidate whose name, when it equals the participant's
     /// once folded, has the participant's folded family and given syllables, whose share is
     /// `name_share` (`None`: no register name has them, so no candidate's name is equal).
-    pub fn most_for_name(&self, name_share: Option<f64>) -> f64 {
+    pub(crate) fn most_for_name(&self, name_share: Option<f64>) -> f64 {
         NAME_LEVELS
             .iter()
             .map(|&level| match level {
@@ -338,7 +332,7 @@ impl Weights {
     /// leads a bound by the margin, no one it covers can change the decision (see
     /// [`crate::matching::search::search`]). Each term is the most its field can give and
     /// floating-point addition is monotonic, so a bound is never below a real score.
-    pub fn search_bounds(
+    pub(crate) fn search_bounds(
         &self,
         name_share: f64,
         dob_share: f64,
@@ -375,7 +369,7 @@ impl Weights {
 
     /// The most a search candidate's gender, province, ID and one-to-one evidence can weigh:
     /// `ids`, what their ID can; `province`, their province's level if known.
-    pub fn most_besides_name_and_date(
+    pub(crate) fn most_besides_name_and_date(
         &self,
         ids: UnscoredIds,
         linked: Option<&LinkedElsewhere>,
@@ -406,7 +400,7 @@ impl Weights {
 
     /// The weight of a date at `level` from the participant's, whose date has share
     /// `dob_share` (what an exact date weighs by).
-    pub fn date_weight(&self, level: DateLevel, dob_share: f64) -> f64 {
+    pub(crate) fn date_weight(&self, level: DateLevel, dob_share: f64) -> f64 {
         let share = (level == DateLevel::Exact).then_some(dob_share);
         adjusted(&self.dob[level as usize], share)
     }
@@ -416,83 +410,63 @@ impl Weights {
 /// the participant's full date: a typo, or different. Never partial (both are full), never a
 /// year off, never swapped: swapping the day and month of a date in the same month, or on the
 /// same day, gives the date itself (the swapped level needs two different numbers).
-pub const SAME_MONTH_OR_DAY_LEVELS: [DateLevel; 2] = [DateLevel::Typo, DateLevel::Differs];
+pub(crate) const SAME_MONTH_OR_DAY_LEVELS: [DateLevel; 2] = [DateLevel::Typo, DateLevel::Differs];
 
 /// What the ID of a candidate the search has not scored can weigh.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct UnscoredIds {
+pub(crate) struct UnscoredIds {
     /// The row's [`IdEvidence`] weight: what a candidate whose ID is not one edit from the
     /// given one carries.
-    pub other: f64,
+    pub(crate) other: f64,
     /// What a candidate whose ID is one edit from the given one carries (the ID-typo weight
     /// with the row's [`IdEvidence`] typo share).
-    pub typo: f64,
+    pub(crate) typo: f64,
     /// The persons one edit from the given 12-digit ID are not all scored yet.
-    pub may_be_typo: bool,
+    pub(crate) may_be_typo: bool,
 }
 
 /// [`Weights::search_bounds`]: the highest score of a candidate who lacks the participant's
 /// exact name or exact date, by whether the name is the participant's.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SearchBounds {
+pub(crate) struct SearchBounds {
     /// Has the participant's name (exactly or but for accents), not their date.
-    pub same_name: f64,
+    pub(crate) same_name: f64,
     /// Has the participant's name, and a full date of the participant's year and month or day
     /// other than theirs ([`SAME_MONTH_OR_DAY_LEVELS`]): the persons of the blocks of the name
     /// keys with a month or a day.
-    pub same_name_same_month_or_day: f64,
+    pub(crate) same_name_same_month_or_day: f64,
     /// Has another name, and any date.
-    pub other_name: f64,
+    pub(crate) other_name: f64,
 }
 
 impl SearchBounds {
     /// Covers everyone without both the participant's name and date.
-    pub fn anyone(&self) -> f64 {
+    pub(crate) fn anyone(&self) -> f64 {
         self.same_name.max(self.other_name)
-    }
-}
-
-/// A deterministic stream of pseudo-random numbers (SplitMix64), for sampling unrelated pairs.
-pub struct SplitMix(pub u64);
-
-impl SplitMix {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        crate::register::blocking::mix(self.0)
-    }
-
-    pub fn below(&mut self, n: u64) -> u64 {
-        ((self.next_u64() as u128 * n as u128) >> 64) as u64
     }
 }
 
 /// Participants read for the `m` side (the first ones of the file, so the sample never depends
 /// on chunking or threads).
-pub const M_SAMPLE_ROWS: usize = 200_000;
+pub(crate) const M_SAMPLE_ROWS: usize = 200_000;
 /// Unrelated register pairs drawn for the `u` side.
-pub const U_SAMPLE_PAIRS: u64 = 100_000;
+pub(crate) const U_SAMPLE_PAIRS: u64 = 100_000;
 /// Register IDs whose one-edit neighbourhood is probed for the ID-typo `u`.
-pub const ID_SAMPLE: u64 = 5_000;
+pub(crate) const ID_SAMPLE: u64 = 5_000;
 const SEED: u64 = 0x0070_6f70_7379_6e63; // "popsync" in ASCII
 
 /// The `m` side: comparisons of participants with the person their 12-digit ID names.
-pub fn count_same_person<'a>(
-    participants: impl Iterator<Item = &'a super::Participant>,
+fn count_same_person<'a>(
+    participants: impl Iterator<Item = &'a Participant>,
     register: &Register,
 ) -> LevelCounts {
     let mut counts = LevelCounts::default();
-    let mut scratch = super::Scratch::default();
+    let mut buffers = NameBuffers::default();
     for p in participants {
         if let crate::normalize::ParsedId::Cccd(_) = p.id {
             if let Some(person) = register.find_id(&p.id) {
-                let names = super::NameIds::of(&p.name, &register.syllables);
-                counts.add_same_person(&super::verify::compare(
-                    p,
-                    &names,
-                    register,
-                    person,
-                    &mut scratch,
-                ));
+                let names = NameIds::of(&p.name, &register.syllables);
+                counts.add_same_person(&verify::compare(p, &names, register, person, &mut buffers));
             }
         }
     }
@@ -501,7 +475,7 @@ pub fn count_same_person<'a>(
 
 /// The `u` side: comparisons of unrelated register persons. A small register is compared in
 /// all its pairs (exact); a large one in pairs drawn with a fixed seed.
-pub fn count_unrelated(register: &Register) -> LevelCounts {
+fn count_unrelated(register: &Register) -> LevelCounts {
     let mut counts = LevelCounts::default();
     let n = register.len() as u64;
     let all_pairs = n * n.saturating_sub(1) / 2;
@@ -510,18 +484,18 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
             (0..n as PersonIdx).flat_map(move |a| (a + 1..n as PersonIdx).map(move |b| (a, b))),
         )
     } else {
-        let mut rng = SplitMix(SEED);
+        let mut rng = Rng::new(SEED);
         Box::new(
             (0..U_SAMPLE_PAIRS)
                 .map(move |_| (rng.below(n) as PersonIdx, rng.below(n) as PersonIdx))
                 .filter(|(a, b)| a != b),
         )
     };
-    let mut scratch = super::Scratch::default();
+    let mut buffers = NameBuffers::default();
     let mut canonical = String::new();
     for (a, b) in pairs {
         register.canonical_name(a, &mut canonical);
-        let as_participant = super::Participant {
+        let as_participant = Participant {
             id: crate::normalize::ParsedId::Missing,
             name: crate::normalize::NameForms::new(&canonical),
             dob: register.dob(a).map_or(
@@ -531,13 +505,13 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
             gender: register.gender(a),
             province: register.place(a),
         };
-        let names = super::NameIds::of(&as_participant.name, &register.syllables);
-        counts.add(&super::verify::compare(
+        let names = NameIds::of(&as_participant.name, &register.syllables);
+        counts.add(&verify::compare(
             &as_participant,
             &names,
             register,
             b,
-            &mut scratch,
+            &mut buffers,
         ));
     }
     counts
@@ -552,13 +526,13 @@ pub fn count_unrelated(register: &Register) -> LevelCounts {
 /// province) that the other fields already weigh; counted against every register person, the
 /// same agreement was counted twice (about 12 bits), and at 100M persons the register lacked
 /// were suggested to whoever held their ID's neighbour (17,140 of 22,997 wrong links).
-pub fn id_typo_share(register: &Register) -> f64 {
+fn id_typo_share(register: &Register) -> f64 {
     const SERIALS: u64 = 1_000_000;
     let n = register.len() as u64;
     if n == 0 || register.numeric_id(0).is_none() {
         return 1.0;
     }
-    let mut rng = SplitMix(SEED ^ 1);
+    let mut rng = Rng::new(SEED ^ 1);
     let (mut neighbours, mut others) = (0u64, 0u64);
     for _ in 0..ID_SAMPLE.min(n) {
         let Some(id) = register.numeric_id(rng.below(n) as PersonIdx) else {
@@ -567,7 +541,7 @@ pub fn id_typo_share(register: &Register) -> f64 {
         let prefix = id / SERIALS;
         let same_prefix =
             |p: PersonIdx| register.numeric_id(p).map(|h| h / SERIALS) == Some(prefix);
-        neighbours += (super::search::id_neighbours(id, register).into_iter())
+        neighbours += (register.id_neighbours(id).into_iter())
             .filter(|&p| same_prefix(p))
             .count() as u64;
         let block = prefix * SERIALS..(prefix + 1) * SERIALS;
@@ -583,20 +557,20 @@ pub fn id_typo_share(register: &Register) -> f64 {
 /// `m` = the share of linked persons linked from more than one row (how often a person's other
 /// code is already linked), `u` = the share of the register that is linked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LinkedElsewhere {
+pub(crate) struct LinkedElsewhere {
     #[serde(skip)]
     linked: Vec<u64>,
-    pub m: f64,
-    pub u: f64,
+    pub(crate) m: f64,
+    pub(crate) u: f64,
     /// Bits for a candidate already linked elsewhere, and for one who is not.
-    pub linked_weight: f64,
-    pub unlinked_weight: f64,
+    pub(crate) linked_weight: f64,
+    pub(crate) unlinked_weight: f64,
 }
 
 impl LinkedElsewhere {
     /// From the person each row was linked to by ID (`NO_PERSON`: none), in a register of
     /// `persons`.
-    pub fn estimate(links: &[PersonIdx], persons: usize) -> LinkedElsewhere {
+    pub(crate) fn estimate(links: &[PersonIdx], persons: usize) -> LinkedElsewhere {
         let mut linked = vec![0u64; persons.div_ceil(64)];
         let mut twice = vec![0u64; persons.div_ceil(64)];
         for &p in links.iter().filter(|&&p| (p as usize) < persons) {
@@ -621,12 +595,12 @@ impl LinkedElsewhere {
 
     /// Requests the word [`LinkedElsewhere::weight`] reads for `person`.
     #[inline]
-    pub fn prefetch(&self, person: PersonIdx) {
+    pub(crate) fn prefetch(&self, person: PersonIdx) {
         crate::register::prefetch::prefetch(&self.linked, person as usize / 64);
     }
 
     /// The evidence for `person` being a search's answer.
-    pub fn weight(&self, person: PersonIdx) -> f64 {
+    pub(crate) fn weight(&self, person: PersonIdx) -> f64 {
         let (word, bit) = (person as usize / 64, 1u64 << (person % 64));
         if self.linked.get(word).is_some_and(|w| w & bit != 0) {
             self.linked_weight
@@ -673,7 +647,7 @@ mod tests {
         // 2,000 persons of one birth province, sex and year: with consecutive serials most IDs
         // one edit from a held one are held too (weak evidence); scattered over the million
         // serials, about 1 in 10 has a neighbour (strong).
-        let mut rng = SplitMix(7);
+        let mut rng = Rng::new(7);
         let serials: Vec<u32> = (0..20_000).map(|_| rng.below(1_000_000) as u32).collect();
         let scattered = |i: u32| serials[i as usize];
         let dense = id_typo_share(&register_of(90..91, 2_000, |i| i));
@@ -724,7 +698,7 @@ mod tests {
     }
 
     /// Random level counts, so that every level's weight and `m` varies from run to run.
-    fn random_counts(rng: &mut SplitMix) -> LevelCounts {
+    fn random_counts(rng: &mut Rng) -> LevelCounts {
         let mut counts = LevelCounts::default();
         let mut fill = |levels: &mut [u64]| {
             for c in levels {
@@ -740,11 +714,11 @@ mod tests {
 
     #[test]
     fn the_search_bounds_are_the_best_scores_without_an_exact_name_and_date() {
-        let mut rng = SplitMix(11);
+        let mut rng = Rng::new(11);
         for round in 0..200 {
             let (m, u) = (random_counts(&mut rng), random_counts(&mut rng));
             let w = Weights::estimate(&m, &u, rng.below(1000) as f64 * 1e-6);
-            let share = |rng: &mut SplitMix| (rng.below(1_000_000) + 1) as f64 * 1e-6;
+            let share = |rng: &mut Rng| (rng.below(1_000_000) + 1) as f64 * 1e-6;
             let (name_share, dob_share) = (share(&mut rng), share(&mut rng));
             let links: Vec<PersonIdx> = (0..50).map(|_| rng.below(40) as PersonIdx).collect();
             let linked = LinkedElsewhere::estimate(&links, 40);
@@ -837,7 +811,7 @@ mod tests {
 
     #[test]
     fn most_for_name_is_the_best_name_weight_a_candidate_can_have() {
-        let mut rng = SplitMix(5);
+        let mut rng = Rng::new(5);
         for _ in 0..200 {
             let (m, u) = (random_counts(&mut rng), random_counts(&mut rng));
             let w = Weights::estimate(&m, &u, 1e-4);
@@ -870,7 +844,7 @@ mod tests {
 
     #[test]
     fn sampling_is_deterministic() {
-        let (mut a, mut b) = (SplitMix(7), SplitMix(7));
+        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
         for _ in 0..100 {
             let (x, y) = (a.below(1000), b.below(1000));
             assert_eq!(x, y);

@@ -11,8 +11,11 @@ use std::fmt;
 /// How much of a date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Precision {
+    /// Only the year (`1950`, `00/00/1950`).
     Year,
+    /// The month and year (`03/1950`, `00/03/1950`).
     Month,
+    /// The whole date.
     Day,
 }
 
@@ -37,12 +40,16 @@ pub enum DateProblem {
 /// A date field as read from a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateField {
+    /// Empty.
     Missing,
+    /// Not a date, or a date that does not exist.
     Invalid(DateProblem),
+    /// A date, at its precision.
     Known(PartialDate),
 }
 
 impl DateField {
+    /// Reads a date field: empty, a date, or why it is not one.
     pub fn parse(raw: &str) -> DateField {
         if raw.trim().is_empty() {
             return DateField::Missing;
@@ -53,7 +60,7 @@ impl DateField {
         }
     }
 
-    pub fn known(self) -> Option<PartialDate> {
+    pub(crate) fn known(self) -> Option<PartialDate> {
         match self {
             DateField::Known(d) => Some(d),
             _ => None,
@@ -76,16 +83,22 @@ impl PartialDate {
         Some(PartialDate { year, month, day })
     }
 
+    /// The year.
     pub fn year(self) -> u16 {
         self.year
     }
+
+    /// The month, when known.
     pub fn month(self) -> Option<u8> {
         (self.month != 0).then_some(self.month)
     }
+
+    /// The day, when known.
     pub fn day(self) -> Option<u8> {
         (self.day != 0).then_some(self.day)
     }
 
+    /// How much of the date is known.
     pub fn precision(self) -> Precision {
         match (self.month, self.day) {
             (0, _) => Precision::Year,
@@ -115,7 +128,7 @@ impl PartialDate {
     /// Reads a date in any accepted format.
     ///
     /// ```
-    /// use popsync::normalize::date::{PartialDate, Precision};
+    /// use popsync::{PartialDate, Precision};
     /// let d = PartialDate::parse("00/00/1950").unwrap();
     /// assert_eq!((d.year(), d.precision()), (1950, Precision::Year));
     /// assert_eq!(PartialDate::parse("3/7/1985"), PartialDate::parse("1985-07-03"));
@@ -203,11 +216,11 @@ fn strip_midnight(s: &str) -> &str {
     s
 }
 
-pub fn is_leap_year(year: u16) -> bool {
+pub(crate) fn is_leap_year(year: u16) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-pub fn days_in_month(year: u16, month: u8) -> u8 {
+pub(crate) fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

@@ -3,16 +3,22 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// A gender as recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Gender {
+    /// Empty, or a spelling popsync does not know.
     Unknown = 0,
+    /// `Nam`, `M`, `male`.
     Male = 1,
+    /// `Nữ`, `Nu`, `F`, `female`.
     Female = 2,
 }
 
 impl Gender {
+    /// Reads a gender as recorded.
+    ///
     /// ```
-    /// use popsync::normalize::Gender;
+    /// use popsync::Gender;
     /// assert_eq!(Gender::parse(" NỮ "), Gender::Female);
     /// assert_eq!(Gender::parse("nam"), Gender::Male);
     /// assert_eq!(Gender::parse("x"), Gender::Unknown);
@@ -40,12 +46,12 @@ impl Gender {
         }
     }
 
-    pub fn is_known(self) -> bool {
+    pub(crate) fn is_known(self) -> bool {
         self != Gender::Unknown
     }
 
     /// How auditors read it.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Gender::Unknown => "",
             Gender::Male => "Nam",
@@ -53,7 +59,7 @@ impl Gender {
         }
     }
 
-    pub fn from_u8(v: u8) -> Gender {
+    pub(crate) fn from_u8(v: u8) -> Gender {
         match v {
             1 => Gender::Male,
             2 => Gender::Female,

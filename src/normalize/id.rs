@@ -47,15 +47,17 @@ pub enum ParsedId {
 
 impl ParsedId {
     /// The 12-digit number, as given or with its lost leading zeros restored.
-    pub fn cccd(&self) -> Option<u64> {
+    pub(crate) fn cccd(&self) -> Option<u64> {
         match *self {
             ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
             _ => None,
         }
     }
 
+    /// Reads a participant's `person_id` in `format`.
+    ///
     /// ```
-    /// use popsync::normalize::{IdFormat, ParsedId};
+    /// use popsync::{IdFormat, ParsedId};
     /// assert_eq!(ParsedId::parse(" 001.090-012345 ", IdFormat::Cccd), ParsedId::Cccd(1090012345));
     /// assert_eq!(ParsedId::parse("1090012345", IdFormat::Cccd), ParsedId::Restored(1090012345));
     /// assert_eq!(ParsedId::parse("1.09001E+11", IdFormat::Cccd), ParsedId::Malformed);
@@ -92,7 +94,7 @@ fn strip_float_suffix(s: &str) -> &str {
 
 /// The value and digit count of an ID once spaces, dots and dashes are removed; `None` when
 /// anything else is left, or when there is no digit or more than 12.
-pub fn digits_of(s: &str) -> Option<(u64, usize)> {
+pub(crate) fn digits_of(s: &str) -> Option<(u64, usize)> {
     let mut value = 0u64;
     let mut count = 0usize;
     for b in s.bytes() {
@@ -130,21 +132,15 @@ pub fn parse_old_id(raw: &str) -> Option<u32> {
     }
 }
 
-/// A 12-digit CCCD as printed: zero-padded.
-///
-/// ```
-/// use popsync::normalize::id::format_cccd;
-/// assert_eq!(format_cccd(1_090_012_345), "001090012345");
-/// assert_eq!(format_cccd(1_234_567_890_123), "1234567890123");
-/// ```
-pub fn format_cccd(id: u64) -> String {
+/// A 12-digit CCCD as printed: zero-padded (a longer number is printed as it is).
+pub(crate) fn format_cccd(id: u64) -> String {
     let mut text = String::with_capacity(12);
     write_cccd(id, &mut text);
     text
 }
 
 /// [`format_cccd`], appended to `out`.
-pub fn write_cccd(id: u64, out: &mut String) {
+pub(crate) fn write_cccd(id: u64, out: &mut String) {
     // By hand rather than `format!("{id:012}")`: this runs for every linked row's output, and
     // the formatting machinery cost more than the rest of writing the ID.
     let mut digits = [b'0'; 12];
@@ -162,16 +158,16 @@ pub fn write_cccd(id: u64, out: &mut String) {
 
 /// What the digits of a CCCD say about its holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CccdStructure {
+pub(crate) struct CccdStructure {
     /// Place of birth registration (digits 1-3).
-    pub prefix: u16,
-    pub gender: Gender,
+    pub(crate) prefix: u16,
+    pub(crate) gender: Gender,
     /// The full birth year (century from digit 4, year from digits 5-6).
-    pub birth_year: u16,
+    pub(crate) birth_year: u16,
 }
 
 impl CccdStructure {
-    pub fn of(id: u64) -> CccdStructure {
+    pub(crate) fn of(id: u64) -> CccdStructure {
         let prefix = (id / 1_000_000_000) as u16;
         let code = ((id / 100_000_000) % 10) as u16;
         let yy = ((id / 1_000_000) % 100) as u16;
@@ -188,16 +184,103 @@ impl CccdStructure {
 
     /// True when the ID contradicts a record's own gender or birth year, or its first three
     /// digits are no place of registration. Unknown fields contradict nothing.
-    pub fn contradicts(&self, gender: Gender, birth_year: Option<u16>) -> bool {
+    pub(crate) fn contradicts(&self, gender: Gender, birth_year: Option<u16>) -> bool {
         !is_cccd_prefix(self.prefix)
             || (gender.is_known() && gender != self.gender)
             || birth_year.is_some_and(|y| y != self.birth_year)
     }
 }
 
+/// The 12-digit numbers one substitution or one adjacent transposition from `id`.
+pub(crate) fn one_edit_variants(id: u64) -> Vec<u64> {
+    let mut digits = [0u8; 12];
+    let mut rest = id;
+    for d in digits.iter_mut().rev() {
+        *d = (rest % 10) as u8;
+        rest /= 10;
+    }
+    let place = |i: usize| 10u64.pow(11 - i as u32);
+    let mut variants = Vec::with_capacity(119);
+    for (i, &digit) in digits.iter().enumerate() {
+        let without = id - digit as u64 * place(i);
+        variants.extend(
+            (0..10u64)
+                .filter(|&d| d != digit as u64)
+                .map(|d| without + d * place(i)),
+        );
+    }
+    for i in 0..11 {
+        let (a, b) = (digits[i] as u64, digits[i + 1] as u64);
+        if a != b {
+            variants.push(id - a * place(i) - b * place(i + 1) + b * place(i) + a * place(i + 1));
+        }
+    }
+    variants
+}
+
+/// True when the 12-digit IDs `a` and `b` are one substitution or one adjacent transposition
+/// apart: `b` is among `a`'s [`one_edit_variants`], decided without making them.
+pub(crate) fn one_edit_apart(a: u64, b: u64) -> bool {
+    let (mut x, mut y) = (a, b);
+    let mut differing = [0usize; 3];
+    let mut count = 0;
+    let (mut da, mut db) = ([0u8; 12], [0u8; 12]);
+    for i in (0..12).rev() {
+        (da[i], db[i]) = ((x % 10) as u8, (y % 10) as u8);
+        (x, y) = (x / 10, y / 10);
+        if da[i] != db[i] {
+            if count == differing.len() {
+                return false;
+            }
+            differing[count] = i;
+            count += 1;
+        }
+    }
+    match count {
+        1 => true,
+        // Found from the right: the second is the left one.
+        2 => {
+            let (right, left) = (differing[0], differing[1]);
+            right == left + 1 && da[left] == db[right] && da[right] == db[left]
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_edit_apart_is_membership_of_the_variants() {
+        let mut rng = crate::rng::Rng::new(7);
+        for _ in 0..300 {
+            let a = rng.below(1_000_000_000_000);
+            let variants = one_edit_variants(a);
+            for &v in &variants {
+                assert!(one_edit_apart(a, v), "{a:012} {v:012}");
+            }
+            // Two edits, other numbers and the ID itself are not one edit apart.
+            let twice = one_edit_variants(variants[rng.below(variants.len() as u64) as usize]);
+            for b in twice
+                .into_iter()
+                .chain((0..50).map(|_| rng.below(1_000_000_000_000)))
+                .chain([a])
+            {
+                assert_eq!(
+                    one_edit_apart(a, b),
+                    variants.contains(&b),
+                    "{a:012} {b:012}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_cccd_is_printed_with_its_leading_zeros() {
+        assert_eq!(format_cccd(1_090_012_345), "001090012345");
+        assert_eq!(format_cccd(1_234_567_890_123), "1234567890123");
+    }
 
     #[test]
     fn a_cccd_is_written_with_its_leading_zeros() {

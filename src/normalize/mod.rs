@@ -7,12 +7,13 @@
 //! - [`gender`]: the gender spellings found in real exports.
 //! - [`id`]: personal ID numbers, old ID card numbers, lost leading zeros, CCCD structure.
 
-pub mod date;
-pub mod gender;
-pub mod id;
-pub mod name;
+pub(crate) mod date;
+pub(crate) mod gender;
+pub(crate) mod id;
+pub(crate) mod name;
+pub(crate) mod participant;
 
-pub use date::{DateField, PartialDate};
-pub use gender::Gender;
-pub use id::{IdFormat, ParsedId};
-pub use name::NameForms;
+pub(crate) use date::DateField;
+pub(crate) use gender::Gender;
+pub(crate) use id::{IdFormat, ParsedId};
+pub(crate) use name::NameForms;

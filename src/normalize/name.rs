@@ -14,7 +14,9 @@ use unicode_normalization::UnicodeNormalization;
 /// The two comparison forms of one name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameForms {
+    /// The canonical form: decides SYNCED.
     pub canonical: String,
+    /// The folded form (ASCII, no diacritics): fuzzy comparison and blocking.
     pub folded: String,
 }
 
@@ -55,11 +57,6 @@ impl NameForms {
         let canonical = canonical(raw);
         let folded = fold_canonical(&canonical);
         NameForms { canonical, folded }
-    }
-
-    /// True when the name has no letters at all (empty or only white space).
-    pub fn is_empty(&self) -> bool {
-        self.canonical.is_empty()
     }
 }
 
@@ -119,7 +116,7 @@ thread_local! {
 /// The canonical form of a name.
 ///
 /// ```
-/// use popsync::normalize::name::canonical;
+/// use popsync::canonical;
 /// assert_eq!(canonical("  NGUYỄN   Thị  Hoà "), "nguyễn thị hòa");
 /// assert_eq!(canonical("Lê Thuỷ"), canonical("Lê Thủy"));
 /// assert_eq!(canonical("\u{00D0}ặng Văn Khoẻ"), "đặng văn khỏe");
@@ -131,7 +128,7 @@ pub fn canonical(raw: &str) -> String {
 }
 
 /// [`canonical`] into a reused buffer (cleared first).
-pub fn canonical_into(raw: &str, out: &mut String) {
+pub(crate) fn canonical_into(raw: &str, out: &mut String) {
     out.clear();
     // Fast path: most exported names in the folded world are plain ASCII, and ASCII needs only
     // case folding and space collapsing, no Unicode tables.
@@ -171,7 +168,7 @@ pub fn canonical_into(raw: &str, out: &mut String) {
 /// The folded form of a raw name (canonical, then diacritics removed, ASCII only).
 ///
 /// ```
-/// use popsync::normalize::name::folded;
+/// use popsync::folded;
 /// assert_eq!(folded("Đỗ Thị Ngọc Hoà"), "do thi ngoc hoa");
 /// ```
 pub fn folded(raw: &str) -> String {
@@ -216,7 +213,7 @@ pub fn fold_canonical(canonical: &str) -> String {
 /// white space collapsed and trimmed; case and tone placement are kept as written.
 ///
 /// ```
-/// use popsync::normalize::name::tidy;
+/// use popsync::tidy;
 /// assert_eq!(tidy("  Nguyễn   Thị\u{200B} Hoà "), "Nguyễn Thị Hoà");
 /// ```
 pub fn tidy(raw: &str) -> String {
@@ -268,7 +265,7 @@ fn tidy_uncached(raw: &str) -> String {
 }
 
 /// Name tokens (syllables) of a canonical or folded name.
-pub fn tokens(name: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn tokens(name: &str) -> impl Iterator<Item = &str> {
     name.split(' ').filter(|t| !t.is_empty())
 }
 

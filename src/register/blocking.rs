@@ -55,29 +55,30 @@ use rayon::prelude::*;
 use super::{PersonIdx, Register};
 use crate::normalize::date::{PartialDate, Precision};
 use crate::normalize::Gender;
+use crate::rng::{mix64, GOLDEN};
 
 /// The folded name parts that blocking and scoring use, as syllable indexes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NameParts {
-    pub family: u32,
-    pub given: u32,
+pub(crate) struct NameParts {
+    pub(crate) family: u32,
+    pub(crate) given: u32,
     /// Hash of the middle syllables (0: none).
-    pub middle: u64,
-    pub given_first: u8,
-    pub given_last: u8,
+    pub(crate) middle: u64,
+    pub(crate) given_first: u8,
+    pub(crate) given_last: u8,
 }
 
 /// A syllable no register name has: keys built with it reach nobody.
-pub const UNKNOWN_SYLLABLE: u32 = u32::MAX;
+pub(crate) const UNKNOWN_SYLLABLE: u32 = u32::MAX;
 
 impl NameParts {
     /// Parts from folded syllable indexes and a way to spell them.
-    pub fn new<'a>(ids: &[u32], spell: impl Fn(usize) -> &'a str) -> Option<NameParts> {
+    pub(crate) fn new<'a>(ids: &[u32], spell: impl Fn(usize) -> &'a str) -> Option<NameParts> {
         let (&family, &given) = (ids.first()?, ids.last()?);
         let middle = if ids.len() > 2 {
             ids[1..ids.len() - 1]
                 .iter()
-                .fold(0x9e37_79b9_7f4a_7c15u64, |h, &s| mix(h ^ s as u64))
+                .fold(GOLDEN, |h, &s| mix64(h ^ s as u64))
         } else {
             0
         };
@@ -93,7 +94,7 @@ impl NameParts {
 
     /// The same name read the other way round (given name written first): `family_text` is
     /// the spelling of the syllable that becomes the given name.
-    pub fn reversed(&self, family_text: &str) -> NameParts {
+    pub(crate) fn reversed(&self, family_text: &str) -> NameParts {
         NameParts {
             family: self.given,
             given: self.family,
@@ -104,21 +105,14 @@ impl NameParts {
     }
 }
 
-/// SplitMix64's finalizer: a cheap, well-mixed 64-bit hash step.
-pub fn mix(mut x: u64) -> u64 {
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
 fn key(kind: u64, parts: &[u64]) -> u32 {
-    let h = parts.iter().fold(mix(kind), |h, &p| mix(h ^ p));
+    let h = parts.iter().fold(mix64(kind), |h, &p| mix64(h ^ p));
     (h >> 32) as u32
 }
 
 /// Which key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
+pub(crate) enum KeyKind {
     DobFamilyGiven = 1,
     DobFamilyMiddleGivenFirst = 2,
     DobFamilyMiddleGivenLast = 3,
@@ -134,7 +128,7 @@ pub enum KeyKind {
 
 impl KeyKind {
     /// The keys of a date without a day ([`filing_keys`] files them for partial dates only).
-    pub const PARTIAL_DATE_NAME_PARTS: [KeyKind; 4] = [
+    pub(crate) const PARTIAL_DATE_NAME_PARTS: [KeyKind; 4] = [
         KeyKind::YearFamilyGivenGenderProvince,
         KeyKind::YearFamilyMiddleGivenFirstGenderProvince,
         KeyKind::YearFamilyMiddleGivenLastGenderProvince,
@@ -143,7 +137,12 @@ impl KeyKind {
 }
 
 /// The key of `kind` for these parts, or `None` when the date is not precise enough for it.
-pub fn key_of(kind: KeyKind, name: &NameParts, dob: PartialDate, gender: Gender) -> Option<u32> {
+pub(crate) fn key_of(
+    kind: KeyKind,
+    name: &NameParts,
+    dob: PartialDate,
+    gender: Gender,
+) -> Option<u32> {
     let full = dob.precision() == Precision::Day;
     let packed = dob.pack() as u64;
     let (f, m, g) = (name.family as u64, name.middle, name.given as u64);
@@ -168,7 +167,7 @@ pub fn key_of(kind: KeyKind, name: &NameParts, dob: PartialDate, gender: Gender)
 /// The key of one of [`KeyKind::PARTIAL_DATE_NAME_PARTS`] for a date without a day (`None` for
 /// a full date, or another kind): its year, the name parts, the gender and the (current)
 /// province of residence, `None` when unknown.
-pub fn partial_date_key(
+pub(crate) fn partial_date_key(
     kind: KeyKind,
     name: &NameParts,
     dob: PartialDate,
@@ -195,7 +194,7 @@ pub fn partial_date_key(
     })
 }
 
-pub const ALL_KEYS: [KeyKind; 7] = [
+pub(crate) const ALL_KEYS: [KeyKind; 7] = [
     KeyKind::DobFamilyGiven,
     KeyKind::DobFamilyMiddleGivenFirst,
     KeyKind::DobFamilyMiddleGivenLast,
@@ -206,7 +205,7 @@ pub const ALL_KEYS: [KeyKind; 7] = [
 ];
 
 /// How many keys [`filing_keys`] gives for a date of this precision (for a person with a name).
-pub fn filing_key_count(dob: PartialDate) -> usize {
+pub(crate) fn filing_key_count(dob: PartialDate) -> usize {
     match dob.precision() {
         Precision::Day => 6,
         // The year key and the year's name-part keys.
@@ -221,7 +220,7 @@ pub fn filing_key_count(dob: PartialDate) -> usize {
 /// or more away from the participant's (see
 /// [`crate::matching::weights::SAME_MONTH_OR_DAY_LEVELS`]), and skip those blocks when no such
 /// person could matter; a month-only date is in its year's block anyway.
-pub fn filing_keys(
+pub(crate) fn filing_keys(
     name: &NameParts,
     dob: PartialDate,
     gender: Gender,
@@ -248,7 +247,7 @@ const PERSON_BITS: u32 = 27;
 /// The province of residence in 5 bits: 0 unknown, else 1 + the province's index modulo 31.
 /// Two persons of different classes live in different provinces (or one's is unknown, class
 /// 0); the same class says nothing (the 34 provinces share 31 classes).
-pub fn province_class(province: Option<u8>) -> u8 {
+pub(crate) fn province_class(province: Option<u8>) -> u8 {
     province.map_or(0, |p| 1 + p % 31)
 }
 
@@ -284,14 +283,14 @@ fn directory_of(entries: &[u64], bits: u32) -> Vec<u32> {
 /// A person filed in a block, with their [`province_class`] (0 in a register too large to hold
 /// it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Filed {
-    pub person: PersonIdx,
-    pub province_class: u8,
+pub(crate) struct Filed {
+    pub(crate) person: PersonIdx,
+    pub(crate) province_class: u8,
 }
 
 /// The blocking index of a register.
 #[derive(Debug, Default)]
-pub struct BlockIndex {
+pub(crate) struct BlockIndex {
     entries: Vec<u64>,
     /// Bits of an entry's low word that hold the person: [`PERSON_BITS`], or 32 in a register
     /// too large for the province class.
@@ -306,7 +305,7 @@ pub struct BlockIndex {
 impl BlockIndex {
     /// Files every person under each of its keys. Parallel; the result is sorted, so it does
     /// not depend on the thread count.
-    pub fn build(register: &Register) -> BlockIndex {
+    pub(crate) fn build(register: &Register) -> BlockIndex {
         // The entries are written into one vector of the exact size, chunk by chunk in
         // parallel: collecting them would hold a second copy while it grows (gigabytes at 100M).
         const CHUNK: usize = 1 << 16;
@@ -380,7 +379,7 @@ impl BlockIndex {
 
     /// Requests from memory what looking up `keys` will read: first their directory slots,
     /// then the entries those point at (see [`super::prefetch`]). Changes no result.
-    pub fn prefetch(&self, keys: impl Iterator<Item = u32> + Clone) {
+    pub(crate) fn prefetch(&self, keys: impl Iterator<Item = u32> + Clone) {
         for key in keys.clone() {
             super::prefetch::prefetch(&self.directory, self.bucket(key));
         }
@@ -397,12 +396,12 @@ impl BlockIndex {
     }
 
     /// The persons filed under `key`.
-    pub fn block(&self, key: u32) -> impl ExactSizeIterator<Item = PersonIdx> + '_ {
+    pub(crate) fn block(&self, key: u32) -> impl ExactSizeIterator<Item = PersonIdx> + '_ {
         self.filed(key).map(|f| f.person)
     }
 
     /// The persons filed under `key`, with their province class.
-    pub fn filed(&self, key: u32) -> impl ExactSizeIterator<Item = Filed> + '_ {
+    pub(crate) fn filed(&self, key: u32) -> impl ExactSizeIterator<Item = Filed> + '_ {
         let k = key as u64;
         let bucket = self.bucket(key);
         let (lo, hi) = match (self.directory.get(bucket), self.directory.get(bucket + 1)) {
@@ -430,7 +429,7 @@ mod tests {
     fn the_directory_points_every_bucket_at_its_first_entry() {
         // Sorted entries with empty buckets, crowded ones, and buckets in several of the
         // directory's parallel ranges (2^18 slots are four ranges and a last slot).
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut state = GOLDEN;
         let mut entries: Vec<u64> = (0..100_000)
             .map(|_| {
                 state ^= state << 13;

@@ -17,20 +17,28 @@ use crate::province::Place;
 /// A register person's ID as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegisterId {
+    /// A 12-digit CCCD (the `cccd` format).
     Numeric(u64),
+    /// An opaque ID (the `any` format).
     Text(Box<str>),
 }
 
 /// One register row, read and normalized, ready to be stored.
 #[derive(Debug, Clone)]
 pub struct NewPerson {
+    /// The line of the register file the person was read from.
     pub line: u64,
+    /// The personal ID.
     pub id: RegisterId,
+    /// The old 9-digit ID card number, if any.
     pub old_id: Option<RegisterId>,
     /// The name as written, tidied ([`name::tidy`]).
     pub name: String,
+    /// The date of birth (`None`: missing or unreadable).
     pub dob: Option<PartialDate>,
+    /// The gender.
     pub gender: Gender,
+    /// The register marks the person deceased.
     pub deceased: bool,
     /// Province of residence.
     pub province: Option<Place>,
@@ -39,11 +47,12 @@ pub struct NewPerson {
 /// A row dropped because another row already holds its ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateId {
-    pub line: u64,
-    pub first_line: u64,
-    pub id: String,
+    pub(crate) line: u64,
+    pub(crate) first_line: u64,
+    pub(crate) id: String,
 }
 
+/// Collects register persons, then sorts them by ID into a [`Register`].
 #[derive(Default)]
 pub struct RegisterBuilder {
     /// The persons in file order, each a [`PersonRecord`] whose name starts at `name_start` in
@@ -59,7 +68,7 @@ pub struct RegisterBuilder {
     lines: Vec<u64>,
     syllables: Syllables,
     written_index: HashMap<Box<str>, u32, FixedState>,
-    pub stats: RegisterStats,
+    pub(crate) stats: RegisterStats,
 }
 
 fn intern(
@@ -77,18 +86,19 @@ fn intern(
 }
 
 impl RegisterBuilder {
+    /// An empty builder.
     pub fn new() -> RegisterBuilder {
         RegisterBuilder::default()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.records.len()
     }
 
     /// Makes room for `persons` in all, with as many name syllables each as so far: growing
     /// by doubling would copy every array several times into freshly zeroed pages (~1 s of a
     /// 10M register's load, perf).
-    pub fn reserve_total(&mut self, persons: usize) {
+    pub(crate) fn reserve_total(&mut self, persons: usize) {
         let more = persons.saturating_sub(self.len());
         let per_person = self.name_syllables.len().div_ceil(self.len().max(1));
         self.records.reserve(more);
@@ -96,10 +106,7 @@ impl RegisterBuilder {
         self.lines.reserve(more);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-
+    /// Adds a person, in file order.
     pub fn push(&mut self, person: NewPerson) {
         let idx = self.records.len() as PersonIdx;
         let name_start = self.name_syllables.len() as u32;

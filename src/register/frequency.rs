@@ -10,7 +10,7 @@ use foldhash::fast::FixedState;
 use super::{PersonIdx, Register};
 
 #[derive(Debug, Default)]
-pub struct Frequencies {
+pub(crate) struct Frequencies {
     persons: u64,
     /// Persons per folded syllable, as family name (first syllable).
     family: Vec<u32>,
@@ -22,7 +22,7 @@ pub struct Frequencies {
 }
 
 impl Frequencies {
-    pub fn count(register: &Register) -> Frequencies {
+    pub(crate) fn count(register: &Register) -> Frequencies {
         let syllables = register.syllables.folded.len();
         let mut f = Frequencies {
             persons: register.len() as u64,
@@ -48,17 +48,13 @@ impl Frequencies {
     }
 
     /// The chance that a random register person has this family and given name.
-    pub fn name_share(&self, family: u32, given: u32) -> f64 {
+    pub(crate) fn name_share(&self, family: u32, given: u32) -> f64 {
         let count = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().unwrap_or(0);
         self.share(count(&self.family, family)) * self.share(count(&self.given, given))
     }
 
     /// The chance that a random register person was born on this (packed) date.
-    pub fn dob_share(&self, packed: u32) -> f64 {
+    pub(crate) fn dob_share(&self, packed: u32) -> f64 {
         self.share(self.dob.get(&packed).copied().unwrap_or(0))
-    }
-
-    pub fn persons(&self) -> u64 {
-        self.persons
     }
 }

@@ -18,9 +18,10 @@
 
 use rayon::prelude::*;
 
-use super::blocking::mix;
 use super::PersonIdx;
+use crate::rng::mix64;
 
+/// The register's 12-digit IDs in an open-addressing table, and their 6-digit prefixes.
 #[derive(Debug, Default)]
 pub struct IdTable {
     slots: Vec<u64>,
@@ -51,12 +52,12 @@ impl IdTable {
         // 100M.
         const AHEAD: usize = 16;
         let mut ahead = ids.clone().skip(AHEAD);
-        let slot_of = |id: u64| mix(id) as usize & mask;
+        let slot_of = |id: u64| mix64(id) as usize & mask;
         for (person, id) in ids.enumerate() {
             if let Some(next) = ahead.next() {
                 super::prefetch::prefetch(&slots, slot_of(next));
             }
-            let h = mix(id);
+            let h = mix64(id);
             let mut at = h as usize & mask;
             while slots[at] != 0 {
                 at = (at + 1) & mask;
@@ -77,11 +78,11 @@ impl IdTable {
     /// The person holding `id`; `id_of(i)` is the ID of person `i` (`ids[i]` of the array the
     /// table was built from).
     #[inline]
-    pub fn find(&self, id_of: impl Fn(usize) -> u64, id: u64) -> Option<PersonIdx> {
+    pub(crate) fn find(&self, id_of: impl Fn(usize) -> u64, id: u64) -> Option<PersonIdx> {
         if self.slots.is_empty() {
             return None;
         }
-        let h = mix(id);
+        let h = mix64(id);
         let tag = h >> 32;
         let mut at = h as usize & self.mask;
         loop {
@@ -118,18 +119,18 @@ impl IdTable {
 
     /// Requests from memory the slot where looking up `id` starts.
     #[inline]
-    pub fn prefetch_slot(&self, id: u64) {
-        super::prefetch::prefetch(&self.slots, mix(id) as usize & self.mask);
+    pub(crate) fn prefetch_slot(&self, id: u64) {
+        super::prefetch::prefetch(&self.slots, mix64(id) as usize & self.mask);
     }
 
     /// The person of the first slot on `id`'s probe chain whose tag is `id`'s: its holder, if
     /// anyone holds it (the caller prefetches that person's fields; [`IdTable::find`] decides).
     #[inline]
-    pub fn likely_holder(&self, id: u64) -> Option<PersonIdx> {
+    pub(crate) fn likely_holder(&self, id: u64) -> Option<PersonIdx> {
         if self.slots.is_empty() {
             return None;
         }
-        let h = mix(id);
+        let h = mix64(id);
         let mut at = h as usize & self.mask;
         loop {
             let slot = self.slots[at];
@@ -145,16 +146,11 @@ impl IdTable {
 
     /// False when no ID starts with the first 6 digits of `id` (so `id` is held by nobody).
     #[inline]
-    pub fn may_hold_prefix(&self, id: u64) -> bool {
+    pub(crate) fn may_hold_prefix(&self, id: u64) -> bool {
         let p = prefix6(id);
         self.prefixes
             .get(p / 64)
             .is_some_and(|word| word & (1 << (p % 64)) != 0)
-    }
-
-    /// Bytes held.
-    pub fn bytes(&self) -> usize {
-        (self.slots.len() + self.prefixes.len()) * 8
     }
 }
 
@@ -162,7 +158,7 @@ impl IdTable {
 /// few entries, found in one read. Why: the first pass looks up every 9-digit ID given, and a
 /// binary search over tens of millions of entries is ~25 dependent steps, most of them misses.
 #[derive(Debug, Default)]
-pub struct OldIdDirectory {
+pub(crate) struct OldIdDirectory {
     /// `starts[b]` is the first entry whose bucket is `b` or more.
     starts: Vec<u32>,
     bits: u32,
@@ -172,7 +168,7 @@ const OLD_ID_RANGE: u64 = 1_000_000_000;
 
 impl OldIdDirectory {
     /// The directory of the sorted old IDs `values` (about 4 entries a bucket).
-    pub fn build(values: impl ExactSizeIterator<Item = u32>) -> OldIdDirectory {
+    pub(crate) fn build(values: impl ExactSizeIterator<Item = u32>) -> OldIdDirectory {
         let bits = (values.len() / 4).max(2).ilog2().clamp(1, 24);
         let mut directory = OldIdDirectory {
             starts: Vec::with_capacity((1 << bits) + 1),
@@ -192,7 +188,7 @@ impl OldIdDirectory {
     }
 
     /// The entries (of an index of `len`) that can hold `value`.
-    pub fn range(&self, value: u32, len: usize) -> std::ops::Range<usize> {
+    pub(crate) fn range(&self, value: u32, len: usize) -> std::ops::Range<usize> {
         let b = self.bucket(value);
         let start = self.starts.get(b).map_or(len, |&s| s as usize);
         let end = self.starts.get(b + 1).map_or(len, |&s| s as usize);
@@ -206,7 +202,7 @@ mod tests {
 
     #[test]
     fn the_old_id_directory_narrows_to_the_entries_a_binary_search_finds() {
-        let mut rng = crate::matching::weights::SplitMix(3);
+        let mut rng = crate::rng::Rng::new(3);
         for n in [0usize, 1, 5, 1000, 20_000] {
             let mut values: Vec<u32> = (0..n)
                 .map(|i| match i % 3 {
@@ -238,7 +234,7 @@ mod tests {
     #[test]
     fn finds_exactly_what_a_binary_search_finds() {
         let mut ids: Vec<u64> = (0..5000u64)
-            .map(|i| mix(i) % 1_000_000_000_000)
+            .map(|i| mix64(i) % 1_000_000_000_000)
             .chain([0, 1, 999_999_999_999, 1_190_000_001])
             .collect();
         ids.sort_unstable();
@@ -247,7 +243,7 @@ mod tests {
         for probe in ids
             .iter()
             .flat_map(|&id| [id, id + 1, id.saturating_sub(1), id ^ 0x10])
-            .chain((0..5000u64).map(|i| mix(i ^ 0xabc) % 1_000_000_000_000))
+            .chain((0..5000u64).map(|i| mix64(i ^ 0xabc) % 1_000_000_000_000))
         {
             let expected = ids.binary_search(&probe).ok().map(|i| i as PersonIdx);
             assert_eq!(table.find(|i| ids[i], probe), expected, "{probe}");

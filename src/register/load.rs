@@ -23,16 +23,16 @@ type Parsed = Vec<std::result::Result<(NewPerson, RowNotes), Reject>>;
 
 /// What was read, for the summary and the manifest.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct InputInfo {
-    pub path: String,
-    pub bytes: u64,
-    pub rows: u64,
+pub(crate) struct InputInfo {
+    pub(crate) path: String,
+    pub(crate) bytes: u64,
+    pub(crate) rows: u64,
     /// The encoding the file was read in.
-    pub encoding: &'static str,
+    pub(crate) encoding: &'static str,
 }
 
 /// Opens the register file and checks its header (before any work starts).
-pub fn open(config: &ReconcileConfig) -> Result<InputFile> {
+pub(crate) fn open(config: &ReconcileConfig) -> Result<InputFile> {
     InputFile::open(
         &config.register,
         &config.read_options(),
@@ -44,7 +44,7 @@ pub fn open(config: &ReconcileConfig) -> Result<InputFile> {
 
 /// Reads every row of an opened register file. Rows whose ID cannot be read, or whose ID an
 /// earlier row holds, are returned as rejects; every other row becomes a person.
-pub fn load(
+pub(crate) fn load(
     file: InputFile,
     config: &ReconcileConfig,
     progress: &Progress,

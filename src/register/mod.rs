@@ -26,26 +26,24 @@
 //! distinct syllable and date (kilobytes). While the register is being built, its records and
 //! names exist twice for a moment (in file order and sorted by ID).
 
-pub mod blocking;
-pub mod build;
-pub mod frequency;
-pub mod ids;
-pub mod load;
-pub mod prefetch;
+pub(crate) mod blocking;
+pub(crate) mod build;
+pub(crate) mod frequency;
+pub(crate) mod ids;
+pub(crate) mod load;
+pub(crate) mod prefetch;
 
 use crate::normalize::date::PartialDate;
-use crate::normalize::id::write_cccd;
+use crate::normalize::id::{one_edit_variants, write_cccd};
 use crate::normalize::{Gender, ParsedId};
 use crate::province::Place;
 
-pub use build::RegisterBuilder;
-
 /// Index of a person in the register.
-pub type PersonIdx = u32;
+pub(crate) type PersonIdx = u32;
 
 /// Personal IDs, sorted ascending (the order of the persons).
 #[derive(Debug)]
-pub enum IdColumn {
+pub(crate) enum IdColumn {
     /// `cccd` format: 12-digit numbers, held in the persons' records.
     Numeric,
     /// `any` format: opaque strings.
@@ -60,7 +58,7 @@ pub enum IdColumn {
 /// traits, province; perf showed those loads as most of the search's time), with the record one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[repr(C, align(16))]
-pub struct PersonRecord {
+pub(crate) struct PersonRecord {
     /// Bits 0-39: the 12-digit ID (0 for an opaque one; below 10^12 < 2^40, as the ID
     /// parsers guarantee); 40-47: gender, deceased and an unclean name (`UNCLEAN_NAME`);
     /// 48-55: the province of residence (current province index + 1, 0 unknown); 56-63: its
@@ -115,7 +113,7 @@ impl PersonRecord {
 
 /// Old ID card numbers → persons, sorted by old ID.
 #[derive(Debug)]
-pub enum OldIdIndex {
+pub(crate) enum OldIdIndex {
     Numeric(Vec<(u32, PersonIdx)>),
     Text(Vec<(Box<str>, PersonIdx)>),
 }
@@ -123,30 +121,31 @@ pub enum OldIdIndex {
 /// Interned name syllables. A syllable as written in the register (NFC, case kept) maps to its
 /// canonical and folded forms, each interned too.
 #[derive(Debug, Default)]
-pub struct Syllables {
-    pub written: Vec<Box<str>>,
-    pub canonical_of: Vec<u32>,
-    pub folded_of: Vec<u32>,
+pub(crate) struct Syllables {
+    pub(crate) written: Vec<Box<str>>,
+    pub(crate) canonical_of: Vec<u32>,
+    pub(crate) folded_of: Vec<u32>,
     /// Per written syllable: its canonical and folded forms are each one non-empty token (no
     /// spaces), so comparing names syllable by syllable is comparing their strings. False only
     /// for debris (a lone combining mark, a transliteration with spaces).
-    pub clean: Vec<bool>,
-    pub canonical: Vec<Box<str>>,
-    pub folded: Vec<Box<str>>,
+    pub(crate) clean: Vec<bool>,
+    pub(crate) canonical: Vec<Box<str>>,
+    pub(crate) folded: Vec<Box<str>>,
     /// Folded syllable → its index in `folded`, so a participant's syllables can be looked up.
-    pub folded_index: std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    pub(crate) folded_index: std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
     /// Canonical syllable → its index in `canonical`.
-    pub canonical_index: std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+    pub(crate) canonical_index:
+        std::collections::HashMap<Box<str>, u32, foldhash::fast::FixedState>,
 }
 
 impl Syllables {
     /// The index of a folded syllable, if any register name has it.
-    pub fn folded_id(&self, folded: &str) -> Option<u32> {
+    pub(crate) fn folded_id(&self, folded: &str) -> Option<u32> {
         self.folded_index.get(folded).copied()
     }
 
     /// The index of a canonical syllable, if any register name has it.
-    pub fn canonical_id(&self, canonical: &str) -> Option<u32> {
+    pub(crate) fn canonical_id(&self, canonical: &str) -> Option<u32> {
         self.canonical_index.get(canonical).copied()
     }
 }
@@ -158,19 +157,20 @@ const UNCLEAN_NAME: u8 = 0b1000;
 
 /// What loading the register found.
 #[derive(Debug, Default, Clone, serde::Serialize)]
-pub struct RegisterStats {
+pub(crate) struct RegisterStats {
     /// Data rows in the file.
-    pub rows: u64,
+    pub(crate) rows: u64,
     /// Persons held (rows less rejects).
-    pub persons: u64,
-    pub rejected: u64,
+    pub(crate) persons: u64,
+    pub(crate) rejected: u64,
     /// Persons whose date of birth could not be read (held, with no date).
-    pub invalid_dob: u64,
+    pub(crate) invalid_dob: u64,
     /// Old IDs that were not 8 or 9 digits and were ignored.
-    pub ignored_old_ids: u64,
-    pub deceased: u64,
+    pub(crate) ignored_old_ids: u64,
+    pub(crate) deceased: u64,
 }
 
+/// The register: every person's fields, compactly, with lookups by ID and old ID.
 #[derive(Debug)]
 pub struct Register {
     ids: IdColumn,
@@ -182,21 +182,17 @@ pub struct Register {
     /// One per person, then one whose `name_start` ends the last name.
     records: Vec<PersonRecord>,
     name_syllables: Vec<u32>,
-    pub syllables: Syllables,
-    pub stats: RegisterStats,
+    pub(crate) syllables: Syllables,
+    pub(crate) stats: RegisterStats,
 }
 
 impl Register {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.records.len() - 1
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The person whose personal ID is `id` (a 12-digit or restored CCCD, or an opaque ID).
-    pub fn find_id(&self, id: &ParsedId) -> Option<PersonIdx> {
+    pub(crate) fn find_id(&self, id: &ParsedId) -> Option<PersonIdx> {
         let found = match (&self.ids, id) {
             (IdColumn::Numeric, ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
                 return self.find_numeric(*v);
@@ -211,14 +207,14 @@ impl Register {
 
     /// Requests the person's fixed-size fields (their [`PersonRecord`]).
     #[inline]
-    pub fn prefetch_fields(&self, p: PersonIdx) {
+    pub(crate) fn prefetch_fields(&self, p: PersonIdx) {
         prefetch::prefetch(&self.records, p as usize);
     }
 
     /// Requests the person's name syllables: reads the record, so it is asked after
     /// [`Register::prefetch_fields`] has had time to bring that in.
     #[inline]
-    pub fn prefetch_name(&self, p: PersonIdx) {
+    pub(crate) fn prefetch_name(&self, p: PersonIdx) {
         if let Some(record) = self.records.get(p as usize) {
             prefetch::prefetch(&self.name_syllables, record.name_start as usize);
         }
@@ -228,7 +224,7 @@ impl Register {
     /// their table slots, then the holders' records and names (see [`prefetch`]). The first pass
     /// looks up one ID per participant, each otherwise a chain of waits for memory. Changes no
     /// result.
-    pub fn prefetch_id_holders(&self, ids: &[u64]) {
+    pub(crate) fn prefetch_id_holders(&self, ids: &[u64]) {
         let IdColumn::Numeric = &self.ids else {
             return;
         };
@@ -249,22 +245,34 @@ impl Register {
     }
 
     /// False when no 12-digit ID starts with the first 6 digits of `id`.
-    pub fn may_hold_prefix(&self, id: u64) -> bool {
+    fn may_hold_prefix(&self, id: u64) -> bool {
         self.id_table.may_hold_prefix(id)
     }
 
     /// The persons holding any of the 12-digit `ids`, in the order of `ids` (see
     /// [`ids::IdTable::find_each`]).
-    pub fn find_numeric_each(&self, ids: &[u64], found: &mut Vec<PersonIdx>) {
+    fn find_numeric_each(&self, ids: &[u64], found: &mut Vec<PersonIdx>) {
         if let IdColumn::Numeric = &self.ids {
             self.id_table
                 .find_each(|p| self.records[p].id(), ids, found);
         }
     }
 
+    /// The persons whose 12-digit ID is one substitution or one adjacent transposition from
+    /// `id`, in the order [`one_edit_variants`] makes them.
+    pub(crate) fn id_neighbours(&self, id: u64) -> Vec<PersonIdx> {
+        let mut variants = one_edit_variants(id);
+        // Most substitutions in the first six digits make a prefix nobody has: dropped before
+        // the table is touched. The rest are looked up together (see `prefetch`).
+        variants.retain(|&v| self.may_hold_prefix(v));
+        let mut found = Vec::new();
+        self.find_numeric_each(&variants, &mut found);
+        found
+    }
+
     /// The persons whose old ID is `id`, in ID order (normally one; a register may hold an old
     /// number twice by mistake).
-    pub fn find_old_id(&self, id: &ParsedId) -> &[(u32, PersonIdx)] {
+    pub(crate) fn find_old_id(&self, id: &ParsedId) -> &[(u32, PersonIdx)] {
         match (&self.old_ids, id) {
             (OldIdIndex::Numeric(index), ParsedId::Old(v) | ParsedId::OldRestored(v)) => {
                 let bucket = self.old_directory.range(*v, index.len());
@@ -278,7 +286,7 @@ impl Register {
     }
 
     /// The persons whose old ID is the opaque `id` (`any` format).
-    pub fn find_old_text(&self, id: &str) -> Vec<PersonIdx> {
+    pub(crate) fn find_old_text(&self, id: &str) -> Vec<PersonIdx> {
         match &self.old_ids {
             OldIdIndex::Text(index) => {
                 let start = index.partition_point(|(old, _)| &**old < id);
@@ -293,14 +301,14 @@ impl Register {
     }
 
     /// The person's personal ID as printed.
-    pub fn person_id(&self, p: PersonIdx) -> String {
+    pub(crate) fn person_id(&self, p: PersonIdx) -> String {
         let mut id = String::new();
         self.write_person_id(p, &mut id);
         id
     }
 
     /// [`Register::person_id`], appended to `out`.
-    pub fn write_person_id(&self, p: PersonIdx, out: &mut String) {
+    pub(crate) fn write_person_id(&self, p: PersonIdx, out: &mut String) {
         match &self.ids {
             IdColumn::Numeric => write_cccd(self.records[p as usize].id(), out),
             IdColumn::Text(ids) => out.push_str(&ids[p as usize]),
@@ -309,7 +317,7 @@ impl Register {
 
     /// The person's 12-digit ID (none in a register of opaque IDs).
     #[inline]
-    pub fn numeric_id(&self, p: PersonIdx) -> Option<u64> {
+    pub(crate) fn numeric_id(&self, p: PersonIdx) -> Option<u64> {
         match &self.ids {
             IdColumn::Numeric => Some(self.records[p as usize].id()),
             IdColumn::Text(_) => None,
@@ -318,7 +326,7 @@ impl Register {
 
     /// How many persons hold a 12-digit ID in `ids` (the records are sorted by ID; 0 in a
     /// register of opaque IDs).
-    pub fn count_ids_in(&self, ids: std::ops::Range<u64>) -> usize {
+    pub(crate) fn count_ids_in(&self, ids: std::ops::Range<u64>) -> usize {
         match &self.ids {
             IdColumn::Numeric => {
                 let records = &self.records[..self.len()];
@@ -331,7 +339,7 @@ impl Register {
 
     /// The person holding the 12-digit ID `id` (none in a register of opaque IDs).
     #[inline]
-    pub fn find_numeric(&self, id: u64) -> Option<PersonIdx> {
+    pub(crate) fn find_numeric(&self, id: u64) -> Option<PersonIdx> {
         match &self.ids {
             IdColumn::Numeric if self.id_table.may_hold_prefix(id) => {
                 self.id_table.find(|p| self.records[p].id(), id)
@@ -341,7 +349,7 @@ impl Register {
     }
 
     /// The person's name syllables (indexes into `syllables.written`).
-    pub fn syllable_ids(&self, p: PersonIdx) -> &[u32] {
+    pub(crate) fn syllable_ids(&self, p: PersonIdx) -> &[u32] {
         let p = p as usize;
         let (start, end) = (self.records[p].name_start, self.records[p + 1].name_start);
         &self.name_syllables[start as usize..end as usize]
@@ -358,19 +366,19 @@ impl Register {
     }
 
     /// The name as the register writes it (NFC, spaces collapsed).
-    pub fn written_name(&self, p: PersonIdx, out: &mut String) {
+    pub(crate) fn written_name(&self, p: PersonIdx, out: &mut String) {
         self.join(p, out, |s| &self.syllables.written[s as usize]);
     }
 
     /// The canonical form of the person's name.
-    pub fn canonical_name(&self, p: PersonIdx, out: &mut String) {
+    pub(crate) fn canonical_name(&self, p: PersonIdx, out: &mut String) {
         self.join(p, out, |s| {
             &self.syllables.canonical[self.syllables.canonical_of[s as usize] as usize]
         });
     }
 
     /// The folded form of the person's name.
-    pub fn folded_name(&self, p: PersonIdx, out: &mut String) {
+    pub(crate) fn folded_name(&self, p: PersonIdx, out: &mut String) {
         self.join(p, out, |s| {
             &self.syllables.folded[self.syllables.folded_of[s as usize] as usize]
         });
@@ -378,14 +386,14 @@ impl Register {
 
     /// The folded syllables of the person's family and given name (first and last syllable),
     /// as in [`Register::name_parts`], without building the parts.
-    pub fn family_given(&self, p: PersonIdx) -> Option<(u32, u32)> {
+    pub(crate) fn family_given(&self, p: PersonIdx) -> Option<(u32, u32)> {
         let ids = self.syllable_ids(p);
         let folded = |s: &u32| self.syllables.folded_of[*s as usize];
         Some((folded(ids.first()?), folded(ids.last()?)))
     }
 
     /// The person's folded name parts for blocking and scoring.
-    pub fn name_parts(&self, p: PersonIdx) -> Option<blocking::NameParts> {
+    pub(crate) fn name_parts(&self, p: PersonIdx) -> Option<blocking::NameParts> {
         // On the stack for any real name: this runs for every person when the index is built.
         let written = self.syllable_ids(p);
         let mut stack = [0u32; 16];
@@ -405,21 +413,21 @@ impl Register {
         blocking::NameParts::new(folded, |i| &self.syllables.folded[folded[i] as usize])
     }
 
-    pub fn dob(&self, p: PersonIdx) -> Option<PartialDate> {
+    pub(crate) fn dob(&self, p: PersonIdx) -> Option<PartialDate> {
         PartialDate::unpack(self.records[p as usize].dob)
     }
 
-    pub fn gender(&self, p: PersonIdx) -> Gender {
+    pub(crate) fn gender(&self, p: PersonIdx) -> Gender {
         Gender::from_u8(self.records[p as usize].traits() & GENDER_MASK)
     }
 
     /// The person's province of residence (an index of the current provinces).
-    pub fn province(&self, p: PersonIdx) -> Option<u8> {
+    pub(crate) fn province(&self, p: PersonIdx) -> Option<u8> {
         self.records[p as usize].province().checked_sub(1)
     }
 
     /// The person's province of residence with its former province, for comparing.
-    pub fn place(&self, p: PersonIdx) -> Option<Place> {
+    pub(crate) fn place(&self, p: PersonIdx) -> Option<Place> {
         let record = &self.records[p as usize];
         Some(Place {
             current: record.province().checked_sub(1)?,
@@ -427,13 +435,13 @@ impl Register {
         })
     }
 
-    pub fn is_deceased(&self, p: PersonIdx) -> bool {
+    pub(crate) fn is_deceased(&self, p: PersonIdx) -> bool {
         self.records[p as usize].traits() & DECEASED != 0
     }
 
     /// Every syllable of the person's name is [`Syllables::clean`], so a name equal to it once
     /// folded has its family and given syllables. From the record: no read of the name.
-    pub fn has_clean_name(&self, p: PersonIdx) -> bool {
+    pub(crate) fn has_clean_name(&self, p: PersonIdx) -> bool {
         self.records[p as usize].traits() & UNCLEAN_NAME == 0
     }
 }

@@ -7,7 +7,7 @@
 
 /// Hints that `slice[index]` will be read soon.
 #[inline(always)]
-pub fn prefetch<T>(slice: &[T], index: usize) {
+pub(crate) fn prefetch<T>(slice: &[T], index: usize) {
     if let Some(item) = slice.get(index) {
         #[cfg(target_arch = "x86_64")]
         {

@@ -13,11 +13,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::matching::Status;
 use crate::report::finalize::code_key;
 
-pub const CHANGES_HEADER: [&str; 4] = ["insurance_code", "previous_status", "status", "change"];
+pub(crate) const CHANGES_HEADER: [&str; 4] =
+    ["insurance_code", "previous_status", "status", "change"];
 
 /// How a row's status moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// Was not SYNCED, is now.
     NewlySynced,
     /// Was SYNCED, is not any more.
@@ -29,7 +30,7 @@ pub enum Change {
 }
 
 impl Change {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Change::NewlySynced => "newly_synced",
             Change::NewlyBroken => "newly_broken",
@@ -40,7 +41,7 @@ impl Change {
 
     /// The change from `before` (None: the code was not in the previous run) to `now`; `None`
     /// when the status is the same.
-    pub fn between(before: Option<Status>, now: Option<Status>) -> Option<Change> {
+    pub(crate) fn between(before: Option<Status>, now: Option<Status>) -> Option<Change> {
         let now = now?;
         let Some(before) = before else {
             return Some(Change::New);
@@ -56,15 +57,15 @@ impl Change {
 
 /// How many rows changed, by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ChangeCounts {
-    pub newly_synced: u64,
-    pub newly_broken: u64,
-    pub still_broken: u64,
-    pub new: u64,
+pub(crate) struct ChangeCounts {
+    pub(crate) newly_synced: u64,
+    pub(crate) newly_broken: u64,
+    pub(crate) still_broken: u64,
+    pub(crate) new: u64,
 }
 
 impl ChangeCounts {
-    pub fn add(&mut self, change: Change) {
+    pub(crate) fn add(&mut self, change: Change) {
         match change {
             Change::NewlySynced => self.newly_synced += 1,
             Change::NewlyBroken => self.newly_broken += 1,
@@ -75,14 +76,14 @@ impl ChangeCounts {
 }
 
 /// The previous run: its statuses by code, and its summary.json if readable.
-pub struct PreviousRun {
+pub(crate) struct PreviousRun {
     statuses: HashMap<u128, Status>,
-    pub summary: Option<serde_json::Value>,
+    pub(crate) summary: Option<serde_json::Value>,
 }
 
 impl PreviousRun {
     /// Reads `dir/results.csv` (required) and `dir/summary.json` (optional).
-    pub fn load(dir: &Path) -> Result<PreviousRun> {
+    pub(crate) fn load(dir: &Path) -> Result<PreviousRun> {
         let path = dir.join("results.csv");
         let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
         let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
@@ -118,7 +119,7 @@ impl PreviousRun {
     }
 
     /// The status the code had, if it was there.
-    pub fn status_of(&self, key: u128) -> Option<Status> {
+    pub(crate) fn status_of(&self, key: u128) -> Option<Status> {
         self.statuses.get(&key).copied()
     }
 }

@@ -23,24 +23,24 @@ use crate::report::rows::{MISMATCHES_HEADER, MISMATCHES_REASONS, RESULTS_HEADER,
 use crate::report::stats::Stats;
 
 /// No person linked.
-pub const NO_PERSON: PersonIdx = PersonIdx::MAX;
+pub(crate) const NO_PERSON: PersonIdx = PersonIdx::MAX;
 
 /// What the first pass keeps per participant row, in row order.
 #[derive(Debug, Default)]
-pub struct LinkLog {
+pub(crate) struct LinkLog {
     /// The linked (or suggested) person, or [`NO_PERSON`].
-    pub links: Vec<PersonIdx>,
+    pub(crate) links: Vec<PersonIdx>,
     /// [`code_key`] of the insurance code.
-    pub keys: Vec<u128>,
+    pub(crate) keys: Vec<u128>,
 }
 
 impl LinkLog {
-    pub fn reserve(&mut self, rows: usize) {
+    pub(crate) fn reserve(&mut self, rows: usize) {
         self.links.reserve(rows);
         self.keys.reserve(rows);
     }
 
-    pub fn extend(&mut self, other: LinkLog) {
+    pub(crate) fn extend(&mut self, other: LinkLog) {
         self.links.extend(other.links);
         self.keys.extend(other.keys);
     }
@@ -48,7 +48,7 @@ impl LinkLog {
 
 /// A 128-bit key of an insurance code (trimmed); 0 for an empty code, which duplicates nothing.
 /// At 10^8 rows the chance of any two codes colliding is about 10^-23.
-pub fn code_key(code: &str) -> u128 {
+pub(crate) fn code_key(code: &str) -> u128 {
     let code = code.trim();
     if code.is_empty() {
         0
@@ -58,15 +58,15 @@ pub fn code_key(code: &str) -> u128 {
 }
 
 /// The whole-file flags of every row.
-pub struct Flags {
-    pub duplicate_code: Vec<bool>,
-    pub duplicate_person: Vec<bool>,
+pub(crate) struct Flags {
+    pub(crate) duplicate_code: Vec<bool>,
+    pub(crate) duplicate_person: Vec<bool>,
     /// For flagged persons: how many distinct insurance codes link to them, by row.
-    pub codes_per_person: Vec<u32>,
+    pub(crate) codes_per_person: Vec<u32>,
 }
 
 impl Flags {
-    pub fn of(&self, row: usize) -> ReasonSet {
+    pub(crate) fn of(&self, row: usize) -> ReasonSet {
         let mut set = ReasonSet::default();
         if self.duplicate_person[row] {
             set.insert(Reason::DuplicatePerson);
@@ -82,7 +82,7 @@ impl Flags {
 /// in its low half: plain integers sort several times faster than row numbers compared through
 /// a lookup (each comparison a cache miss at 10^8 rows), in a quarter of the memory of sorted
 /// 128-bit keys. Rows whose high halves tie are then grouped by their full keys.
-pub fn flags(log: &LinkLog) -> Flags {
+pub(crate) fn flags(log: &LinkLog) -> Flags {
     let n = log.links.len();
     let key = |row: u64| log.keys[(row & u64::from(u32::MAX)) as usize];
 
@@ -196,21 +196,21 @@ fn finish(w: csv::Writer<PendingFile>) -> Result<FinishedFile> {
 
 /// How the auditor-facing CSV files are written.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
+pub(crate) struct Style {
     /// Lead with a UTF-8 byte-order mark (`--excel`).
-    pub excel: bool,
+    pub(crate) excel: bool,
     /// Personal IDs by their last 4 digits (`--mask-ids`).
-    pub mask_ids: bool,
+    pub(crate) mask_ids: bool,
 }
 
 /// The searched rows' final records, in row order: one results.csv record per index in
 /// `results`, and in `mismatches` the records of those that are not SYNCED, each led by its
 /// row index as in the scratch file. Scratch files, not memory: at 100M rows they are
 /// gigabytes.
-pub struct Searched {
-    pub indexes: Vec<u64>,
-    pub results: NamedTempFile,
-    pub mismatches: NamedTempFile,
+pub(crate) struct Searched {
+    pub(crate) indexes: Vec<u64>,
+    pub(crate) results: NamedTempFile,
+    pub(crate) mismatches: NamedTempFile,
 }
 
 /// A scratch mismatch row's leading row index, and where the row itself starts.
@@ -228,16 +228,16 @@ fn row_index(record: &[u8]) -> Result<(usize, usize)> {
 
 /// The first pass's scratch files: results.csv and mismatches.csv rows without the whole-file
 /// flags, and each mismatch row preceded by its row index.
-pub struct Intermediate {
-    pub results: NamedTempFile,
-    pub mismatches: NamedTempFile,
+pub(crate) struct Intermediate {
+    pub(crate) results: NamedTempFile,
+    pub(crate) mismatches: NamedTempFile,
     /// The searched rows' final records.
-    pub searched: Searched,
+    pub(crate) searched: Searched,
 }
 
 /// Writes results.csv, mismatches.csv and duplicates.csv from the first pass's scratch files,
 /// adding the flags, and counts the flags into `stats`.
-pub fn write_final(
+pub(crate) fn write_final(
     out: &OutputDir,
     style: Style,
     intermediate: &Intermediate,

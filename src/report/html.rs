@@ -11,23 +11,23 @@ use serde_json::Value;
 
 /// One participant row shown as an example of its status.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sample {
-    pub status: &'static str,
-    pub line: u64,
-    pub insurance_code: String,
-    pub name: String,
-    pub reasons: String,
-    pub person_id: String,
+pub(crate) struct Sample {
+    pub(crate) status: &'static str,
+    pub(crate) line: u64,
+    pub(crate) insurance_code: String,
+    pub(crate) name: String,
+    pub(crate) reasons: String,
+    pub(crate) person_id: String,
 }
 
 /// What the page is made from.
-pub struct HtmlInput<'a> {
+pub(crate) struct HtmlInput<'a> {
     /// summary.json of this run.
-    pub summary: &'a Value,
+    pub(crate) summary: &'a Value,
     /// The first rows of each status, in input order.
-    pub samples: &'a [Sample],
+    pub(crate) samples: &'a [Sample],
     /// summary.json of the previous run (`--previous`), for the changes since then.
-    pub previous: Option<&'a Value>,
+    pub(crate) previous: Option<&'a Value>,
 }
 
 /// The statuses of SPEC section 3, in order, with what each means for an auditor.
@@ -47,7 +47,7 @@ const STATUSES: [(&str, &str); 6] = [
 ];
 
 /// The page.
-pub fn render(input: &HtmlInput<'_>) -> String {
+pub(crate) fn render(input: &HtmlInput<'_>) -> String {
     let s = input.summary;
     let mut out = String::with_capacity(64 * 1024);
     out.push_str(
@@ -75,7 +75,7 @@ pub fn render(input: &HtmlInput<'_>) -> String {
 }
 
 /// HTML-escapes text for element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -91,12 +91,12 @@ pub fn escape(text: &str) -> String {
 }
 
 /// A count with comma thousands separators: `2,378` (as on the terminal).
-pub fn count(n: u64) -> String {
+pub(crate) fn count(n: u64) -> String {
     crate::report::terminal::thousands(n)
 }
 
 /// A rate (0..=1) as a percentage with two decimals: `79.27%`; `—` when absent.
-pub fn pct(rate: Option<f64>) -> String {
+pub(crate) fn pct(rate: Option<f64>) -> String {
     match rate {
         Some(r) if r.is_finite() => format!("{:.2}%", r * 100.0),
         _ => "—".to_string(),

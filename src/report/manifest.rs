@@ -11,7 +11,7 @@ use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 
 /// The SHA-256 of a file, in lowercase hex.
-pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
+pub(crate) fn sha256_file(path: &Path) -> Result<(u64, String)> {
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
@@ -34,14 +34,14 @@ pub fn sha256_file(path: &Path) -> Result<(u64, String)> {
 
 /// Hashes both inputs on a thread of its own while the run goes on (it reads each file once
 /// more, mostly from the page cache).
-pub fn hash_inputs(
+pub(crate) fn hash_inputs(
     config: &ReconcileConfig,
 ) -> std::thread::JoinHandle<Result<Vec<(u64, String)>>> {
     let paths = [config.participants.clone(), config.register.clone()];
     std::thread::spawn(move || paths.iter().map(|p| sha256_file(p)).collect())
 }
 
-pub fn build(config: &ReconcileConfig, hashes: &[(u64, String)], summary: &Value) -> Value {
+pub(crate) fn build(config: &ReconcileConfig, hashes: &[(u64, String)], summary: &Value) -> Value {
     let input = |path: &Path, (size, sha): &(u64, String)| json!({ "path": path.display().to_string(), "bytes": size, "sha256": sha });
     json!({
         "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION") },

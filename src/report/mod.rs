@@ -13,16 +13,16 @@
 //!   duplicates.csv.
 //! - [`summary`]: summary.json; [`terminal`]: the table printed at the end; [`progress`]: bars.
 
-pub mod cell;
-pub mod changes;
-pub mod finalize;
-pub mod html;
-pub mod manifest;
-pub mod output;
-pub mod progress;
-pub mod raw;
-pub mod rejects;
-pub mod rows;
-pub mod stats;
-pub mod summary;
-pub mod terminal;
+pub(crate) mod cell;
+pub(crate) mod changes;
+pub(crate) mod finalize;
+pub(crate) mod html;
+pub(crate) mod manifest;
+pub(crate) mod output;
+pub(crate) mod progress;
+pub(crate) mod raw;
+pub(crate) mod rejects;
+pub(crate) mod rows;
+pub(crate) mod stats;
+pub(crate) mod summary;
+pub(crate) mod terminal;

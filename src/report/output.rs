@@ -10,10 +10,10 @@ use tempfile::NamedTempFile;
 use crate::error::{Error, Result};
 
 /// The UTF-8 byte-order mark spreadsheet programs need to read a CSV file as UTF-8.
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// An output folder that has been checked to be writable.
-pub struct OutputDir {
+pub(crate) struct OutputDir {
     dir: PathBuf,
     /// Unix permissions every output file gets.
     mode: u32,
@@ -21,11 +21,11 @@ pub struct OutputDir {
 
 impl OutputDir {
     /// The default mode of output files: they hold personal data.
-    pub const OWNER_ONLY: u32 = 0o600;
+    pub(crate) const OWNER_ONLY: u32 = 0o600;
 
     /// Creates the folder if needed and proves it is writable, before any work starts. Files
     /// will get the Unix permissions `mode`.
-    pub fn prepare(dir: &Path, mode: u32) -> Result<OutputDir> {
+    pub(crate) fn prepare(dir: &Path, mode: u32) -> Result<OutputDir> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         if !dir.is_dir() {
             return Err(Error::io(dir, io::Error::other("is not a directory")));
@@ -43,13 +43,13 @@ impl OutputDir {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.dir
     }
 
     /// A new file that will become `name` when committed. Temporary files are created with mode
     /// 0600 (owner only): the outputs hold personal data.
-    pub fn create(&self, name: &'static str) -> Result<PendingFile> {
+    pub(crate) fn create(&self, name: &'static str) -> Result<PendingFile> {
         let temp = NamedTempFile::with_prefix_in(format!(".{name}."), &self.dir)
             .map_err(|e| Error::io(self.dir.join(name), e))?;
         Ok(PendingFile {
@@ -61,13 +61,13 @@ impl OutputDir {
     }
 
     /// A scratch file deleted when dropped (intermediate data between passes).
-    pub fn scratch(&self) -> Result<NamedTempFile> {
+    pub(crate) fn scratch(&self) -> Result<NamedTempFile> {
         NamedTempFile::with_prefix_in(".popsync-scratch.", &self.dir)
             .map_err(|e| Error::io(&self.dir, e))
     }
 
     /// Renames every finished file into place. Called only once all of them are complete.
-    pub fn commit(&self, files: Vec<FinishedFile>) -> Result<()> {
+    pub(crate) fn commit(&self, files: Vec<FinishedFile>) -> Result<()> {
         for file in files {
             let target = self.dir.join(file.name);
             file.temp
@@ -79,7 +79,7 @@ impl OutputDir {
 }
 
 /// A file being written under a temporary name.
-pub struct PendingFile {
+pub(crate) struct PendingFile {
     name: &'static str,
     mode: u32,
     path: PathBuf,
@@ -87,20 +87,20 @@ pub struct PendingFile {
 }
 
 /// A completely written file waiting to be renamed into place.
-pub struct FinishedFile {
+pub(crate) struct FinishedFile {
     name: &'static str,
     temp: NamedTempFile,
 }
 
 impl PendingFile {
     /// Where the file will be once committed (for messages).
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Flushes and syncs the file to disk: a rename of an unsynced file can survive a crash
     /// that its content does not.
-    pub fn finish(self) -> Result<FinishedFile> {
+    pub(crate) fn finish(self) -> Result<FinishedFile> {
         let path = self.path;
         let temp = self
             .writer
@@ -128,7 +128,7 @@ impl Write for PendingFile {
 }
 
 /// Opens a scratch file for reading from its start.
-pub fn reopen(temp: &NamedTempFile) -> Result<File> {
+pub(crate) fn reopen(temp: &NamedTempFile) -> Result<File> {
     temp.reopen().map_err(|e| Error::io(temp.path(), e))
 }
 

@@ -5,13 +5,13 @@ use std::io::IsTerminal;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A byte-counting progress bar that is silent unless standard error is a terminal.
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
     /// A bar over `total` bytes labelled `label`, shown only when `enabled` and on a terminal.
-    pub fn bytes(enabled: bool, total: u64, label: &str) -> Progress {
+    pub(crate) fn bytes(enabled: bool, total: u64, label: &str) -> Progress {
         if !enabled || !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
@@ -27,13 +27,13 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
-    pub fn set(&self, bytes: u64) {
+    pub(crate) fn set(&self, bytes: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(bytes);
         }
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

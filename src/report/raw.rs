@@ -13,12 +13,12 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::ops::Range;
 
 /// Reads raw records one after another.
-pub struct RawRecords<R> {
+pub(crate) struct RawRecords<R> {
     reader: BufReader<R>,
 }
 
 impl<R: Read> RawRecords<R> {
-    pub fn new(inner: R) -> RawRecords<R> {
+    pub(crate) fn new(inner: R) -> RawRecords<R> {
         RawRecords {
             reader: BufReader::with_capacity(1 << 20, inner),
         }
@@ -27,7 +27,7 @@ impl<R: Read> RawRecords<R> {
     /// Reads the next record into `record` (cleared first); false at the end of the input.
     /// A newline ends the record only outside quotes; a doubled quote toggles the quoting state
     /// twice, so the state is right without unescaping anything.
-    pub fn read(&mut self, record: &mut Vec<u8>) -> io::Result<bool> {
+    pub(crate) fn read(&mut self, record: &mut Vec<u8>) -> io::Result<bool> {
         record.clear();
         let mut quoted = false;
         loop {
@@ -66,7 +66,7 @@ impl<R: Read> RawRecords<R> {
 
 /// The byte range of field `index` in a raw record (quotes included), or `None` when the record
 /// has fewer fields.
-pub fn field_span(record: &[u8], index: usize) -> Option<Range<usize>> {
+pub(crate) fn field_span(record: &[u8], index: usize) -> Option<Range<usize>> {
     let mut start = 0;
     for field in 0..=index {
         let mut pos = start;
@@ -95,7 +95,7 @@ pub fn field_span(record: &[u8], index: usize) -> Option<Range<usize>> {
 }
 
 /// A field's value: its raw bytes without the quotes, doubled quotes undone.
-pub fn unquote(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+pub(crate) fn unquote(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     match raw {
         [b'"', inner @ .., b'"'] => {
             let mut value = Vec::with_capacity(inner.len());
@@ -113,7 +113,7 @@ pub fn unquote(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 }
 
 /// Field `index` of a raw record, unquoted; empty when the record has fewer fields.
-pub fn field(record: &[u8], index: usize) -> std::borrow::Cow<'_, [u8]> {
+pub(crate) fn field(record: &[u8], index: usize) -> std::borrow::Cow<'_, [u8]> {
     field_span(record, index).map_or(std::borrow::Cow::Borrowed(&[][..]), |span| {
         unquote(&record[span])
     })

@@ -7,13 +7,13 @@ use crate::input::Reject;
 use crate::report::cell::safe;
 use crate::report::output::PendingFile;
 
-pub const HEADER: [&str; 5] = ["file", "line", "column", "error", "raw"];
+pub(crate) const HEADER: [&str; 5] = ["file", "line", "column", "error", "raw"];
 
-pub fn write_header(w: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
+pub(crate) fn write_header(w: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
     w.write_record(HEADER)
 }
 
-pub fn write_row(w: &mut csv::Writer<Vec<u8>>, reject: &Reject) -> csv::Result<()> {
+pub(crate) fn write_row(w: &mut csv::Writer<Vec<u8>>, reject: &Reject) -> csv::Result<()> {
     w.write_record([
         reject.file,
         &reject.line.to_string(),
@@ -24,7 +24,7 @@ pub fn write_row(w: &mut csv::Writer<Vec<u8>>, reject: &Reject) -> csv::Result<(
 }
 
 /// Appends rejects to a pending rejects.csv.
-pub fn append(file: &mut PendingFile, rejects: &[Reject]) -> Result<()> {
+pub(crate) fn append(file: &mut PendingFile, rejects: &[Reject]) -> Result<()> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for reject in rejects {
         write_row(&mut w, reject).map_err(|e| Error::other(e.to_string()))?;

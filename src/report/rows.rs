@@ -9,7 +9,7 @@ use crate::province::{ProvinceKey, ProvinceTable};
 use crate::register::Register;
 use crate::report::cell::safe;
 
-pub const RESULTS_HEADER: [&str; 6] = [
+pub(crate) const RESULTS_HEADER: [&str; 6] = [
     "insurance_code",
     "status",
     "person_id",
@@ -19,7 +19,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
 ];
 
 /// Columns of mismatches.csv: the row as given and as in the register, side by side.
-pub const MISMATCHES_HEADER: [&str; 31] = [
+pub(crate) const MISMATCHES_HEADER: [&str; 31] = [
     "line",
     "insurance_code",
     "status",
@@ -54,29 +54,17 @@ pub const MISMATCHES_HEADER: [&str; 31] = [
 ];
 
 /// Index of `reasons` in each file, where the whole-file flags are added later.
-pub const RESULTS_REASONS: usize = 5;
-pub const MISMATCHES_REASONS: usize = 3;
+pub(crate) const RESULTS_REASONS: usize = 5;
+pub(crate) const MISMATCHES_REASONS: usize = 3;
 
 /// A participant row's canonical fields as given (text as in the file).
-pub struct Given<'a> {
-    pub line: u64,
-    pub fields: Vec<Cow<'a, str>>,
+pub(crate) struct Given<'a> {
+    pub(crate) line: u64,
+    pub(crate) fields: Vec<Cow<'a, str>>,
 }
 
 impl Given<'_> {
-    /// The same fields, owned: for a row kept after its chunk's buffers are reused.
-    pub fn into_owned(self) -> Given<'static> {
-        Given {
-            line: self.line,
-            fields: self
-                .fields
-                .into_iter()
-                .map(|f| Cow::Owned(f.into_owned()))
-                .collect(),
-        }
-    }
-
-    pub fn get(&self, column: usize) -> &str {
+    pub(crate) fn get(&self, column: usize) -> &str {
         &self.fields[column]
     }
 }
@@ -89,23 +77,9 @@ fn score_into(score: Option<f64>, out: &mut String) {
     }
 }
 
-/// `format!("{v:.2}")`, byte for byte, without its exact-decimal machinery in the usual case
-/// (it was ~3 % of the participants' pass: a mismatches row writes seven scores).
-///
-/// ```
-/// use popsync::report::rows::two_decimals;
-/// assert_eq!(two_decimals(18.254), "18.25");
-/// assert_eq!(two_decimals(-3.8529), "-3.85");
-/// assert_eq!(two_decimals(-0.001), "-0.00");
-/// ```
-pub fn two_decimals(v: f64) -> String {
-    let mut out = String::new();
-    two_decimals_into(v, &mut out);
-    out
-}
-
-/// [`two_decimals`], appended to `out`: the row writers format into reused buffers.
-pub fn two_decimals_into(v: f64, out: &mut String) {
+/// `format!("{v:.2}")` appended to `out`, byte for byte, without its exact-decimal machinery
+/// in the usual case (a mismatches row writes seven scores, into reused buffers).
+pub(crate) fn two_decimals_into(v: f64, out: &mut String) {
     use std::fmt::Write;
     let scaled = v.abs() * 100.0;
     // Below 10^9 the product is within 2^-53 × 10^9 ≈ 1.1e-7 of the exact v × 100, so unless
@@ -136,13 +110,7 @@ fn result_score(outcome: &Outcome) -> Option<f64> {
 }
 
 /// A personal ID as auditors see it: whole, or with `--mask-ids` only its last 4 digits.
-///
-/// ```
-/// use popsync::report::rows::shown_id;
-/// assert_eq!(shown_id("001090012345", true), "********2345");
-/// assert_eq!(shown_id("001090012345", false), "001090012345");
-/// ```
-pub fn shown_id(id: &str, mask: bool) -> Cow<'_, str> {
+pub(crate) fn shown_id(id: &str, mask: bool) -> Cow<'_, str> {
     let chars = id.chars().count();
     if !mask || chars <= 4 {
         return Cow::Borrowed(id);
@@ -156,9 +124,9 @@ pub fn shown_id(id: &str, mask: bool) -> Cow<'_, str> {
 /// computed cells are formatted in. Why the buffers: every participant's row formats a
 /// personal ID, a score and its reasons; a fresh string for each was ~5 % of the
 /// participants' pass (perf, 10M).
-pub struct RowWriter {
-    pub results: csv::Writer<Vec<u8>>,
-    pub mismatches: csv::Writer<Vec<u8>>,
+pub(crate) struct RowWriter {
+    pub(crate) results: csv::Writer<Vec<u8>>,
+    pub(crate) mismatches: csv::Writer<Vec<u8>>,
     person: String,
     score: String,
     reasons: String,
@@ -168,7 +136,7 @@ pub struct RowWriter {
 
 impl RowWriter {
     /// Writers with room for `bytes` of results.
-    pub fn with_capacity(bytes: usize) -> RowWriter {
+    pub(crate) fn with_capacity(bytes: usize) -> RowWriter {
         RowWriter {
             results: csv::Writer::from_writer(Vec::with_capacity(bytes)),
             mismatches: csv::Writer::from_writer(Vec::new()),
@@ -180,7 +148,7 @@ impl RowWriter {
     }
 
     /// Writes the results.csv row.
-    pub fn write_result(
+    pub(crate) fn write_result(
         &mut self,
         given: &Given<'_>,
         outcome: &Outcome,
@@ -208,7 +176,7 @@ impl RowWriter {
     /// Writes the mismatches.csv row (every row that is not SYNCED), preceded by the row's
     /// index in the file, which the finalize pass uses and removes.
     #[allow(clippy::too_many_arguments)]
-    pub fn write_mismatch(
+    pub(crate) fn write_mismatch(
         &mut self,
         row_index: u64,
         given: &Given<'_>,
@@ -331,8 +299,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn masked_ids_show_their_last_four_digits() {
+        assert_eq!(shown_id("001090012345", true), "********2345");
+        assert_eq!(shown_id("001090012345", false), "001090012345");
+        assert_eq!(shown_id("1234", true), "1234");
+    }
+
+    fn two_decimals(v: f64) -> String {
+        let mut out = String::new();
+        two_decimals_into(v, &mut out);
+        out
+    }
+
+    #[test]
     fn two_decimals_writes_what_format_writes() {
-        let mut rng = crate::matching::weights::SplitMix(5);
+        let mut rng = crate::rng::Rng::new(5);
         let mut values = vec![
             0.0,
             -0.0,

@@ -11,57 +11,57 @@ use crate::report::html::Sample;
 
 /// Rows, synchronized rows and linked rows of one group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub participants: u64,
-    pub synced: u64,
+pub(crate) struct Counts {
+    pub(crate) participants: u64,
+    pub(crate) synced: u64,
     /// Rows with a register person in results.csv (SYNCED, DIFF, SUGGESTED).
-    pub linked: u64,
+    pub(crate) linked: u64,
 }
 
 impl Counts {
-    pub fn add(&mut self, status: Status) {
+    pub(crate) fn add(&mut self, status: Status) {
         self.participants += 1;
         self.synced += u64::from(status == Status::Synced);
         self.linked += u64::from(status.has_person());
     }
 
-    pub fn merge(&mut self, other: &Counts) {
+    pub(crate) fn merge(&mut self, other: &Counts) {
         self.participants += other.participants;
         self.synced += other.synced;
         self.linked += other.linked;
     }
 
     /// SYNCED rows / all rows (REJECTED included); `None` for an empty group.
-    pub fn sync_rate(&self) -> Option<f64> {
+    pub(crate) fn sync_rate(&self) -> Option<f64> {
         (self.participants > 0).then(|| self.synced as f64 / self.participants as f64)
     }
 
-    pub fn link_rate(&self) -> Option<f64> {
+    pub(crate) fn link_rate(&self) -> Option<f64> {
         (self.participants > 0).then(|| self.linked as f64 / self.participants as f64)
     }
 }
 
 /// Everything counted over the participant rows.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Stats {
-    pub total: Counts,
-    pub statuses: [u64; Status::ALL.len()],
-    pub reasons: [u64; 32],
-    pub provinces: BTreeMap<ProvinceKey, Counts>,
+pub(crate) struct Stats {
+    pub(crate) total: Counts,
+    pub(crate) statuses: [u64; Status::ALL.len()],
+    pub(crate) reasons: [u64; 32],
+    pub(crate) provinces: BTreeMap<ProvinceKey, Counts>,
     /// Keyed by the scheme as written (trimmed); "" for none.
-    pub schemes: BTreeMap<String, Counts>,
+    pub(crate) schemes: BTreeMap<String, Counts>,
     /// Blocks the candidate search skipped as larger than the cap, and the rows that met one.
-    pub capped_blocks: u64,
-    pub rows_with_capped_blocks: u64,
+    pub(crate) capped_blocks: u64,
+    pub(crate) rows_with_capped_blocks: u64,
     /// The first rows of each status, in input order, for report.html.
-    pub samples: Vec<Sample>,
+    pub(crate) samples: Vec<Sample>,
 }
 
 /// Rows of each status shown in report.html.
-pub const SAMPLES_PER_STATUS: usize = 10;
+pub(crate) const SAMPLES_PER_STATUS: usize = 10;
 
 impl Stats {
-    pub fn record(
+    pub(crate) fn record(
         &mut self,
         status: Status,
         reasons: ReasonSet,
@@ -82,14 +82,14 @@ impl Stats {
         }
     }
 
-    pub fn add_reasons(&mut self, reasons: ReasonSet) {
+    pub(crate) fn add_reasons(&mut self, reasons: ReasonSet) {
         for reason in reasons.iter() {
             self.reasons[reason as usize] += 1;
         }
     }
 
     /// Keeps `sample` if its status has fewer than [`SAMPLES_PER_STATUS`] samples.
-    pub fn sample(&mut self, sample: impl FnOnce() -> Sample, status: Status) {
+    pub(crate) fn sample(&mut self, sample: impl FnOnce() -> Sample, status: Status) {
         let kept = self
             .samples
             .iter()
@@ -100,12 +100,12 @@ impl Stats {
         }
     }
 
-    pub fn record_capped(&mut self, blocks: u32) {
+    pub(crate) fn record_capped(&mut self, blocks: u32) {
         self.capped_blocks += blocks as u64;
         self.rows_with_capped_blocks += u64::from(blocks > 0);
     }
 
-    pub fn merge(&mut self, other: Stats) {
+    pub(crate) fn merge(&mut self, other: Stats) {
         self.total.merge(&other.total);
         self.capped_blocks += other.capped_blocks;
         for sample in other.samples {
@@ -131,11 +131,11 @@ impl Stats {
         }
     }
 
-    pub fn status(&self, status: Status) -> u64 {
+    pub(crate) fn status(&self, status: Status) -> u64 {
         self.statuses[status as usize]
     }
 
-    pub fn reason(&self, reason: Reason) -> u64 {
+    pub(crate) fn reason(&self, reason: Reason) -> u64 {
         self.reasons[reason as usize]
     }
 }

@@ -13,20 +13,20 @@ use crate::register::RegisterStats;
 use crate::report::stats::{Counts, Stats};
 
 /// What a summary is made from.
-pub struct SummaryInput<'a> {
-    pub config: &'a ReconcileConfig,
-    pub stats: &'a Stats,
-    pub participants: &'a InputInfo,
-    pub participants_rejected: u64,
-    pub register: &'a InputInfo,
-    pub register_stats: &'a RegisterStats,
-    pub started: SystemTime,
-    pub finished: SystemTime,
-    pub threads: usize,
-    pub weights: &'a crate::matching::weights::Weights,
-    pub linked: &'a crate::matching::weights::LinkedElsewhere,
+pub(crate) struct SummaryInput<'a> {
+    pub(crate) config: &'a ReconcileConfig,
+    pub(crate) stats: &'a Stats,
+    pub(crate) participants: &'a InputInfo,
+    pub(crate) participants_rejected: u64,
+    pub(crate) register: &'a InputInfo,
+    pub(crate) register_stats: &'a RegisterStats,
+    pub(crate) started: SystemTime,
+    pub(crate) finished: SystemTime,
+    pub(crate) threads: usize,
+    pub(crate) weights: &'a crate::matching::weights::Weights,
+    pub(crate) linked: &'a crate::matching::weights::LinkedElsewhere,
     /// The thresholds as applied to this register's size.
-    pub thresholds: &'a crate::matching::Thresholds,
+    pub(crate) thresholds: &'a crate::matching::Thresholds,
 }
 
 fn counts_json(counts: &Counts) -> Map<String, Value> {
@@ -49,7 +49,7 @@ fn group(code: Option<&str>, name: &str, counts: &Counts) -> Value {
 
 /// Per current province (SPEC section 8), each with the former provinces it absorbed; then one
 /// row for empty or unknown codes. Only provinces with participants are listed, by code.
-pub fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
+pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
     let mut rows = Vec::new();
     for (c, current) in table.current.iter().enumerate() {
         let mut total = Counts::default();
@@ -89,7 +89,7 @@ pub fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
     Value::Array(rows)
 }
 
-pub fn build(input: &SummaryInput<'_>) -> Value {
+pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
     let config = input.config;
     let stats = input.stats;
     let mut statuses = Map::new();
@@ -182,7 +182,7 @@ pub fn build(input: &SummaryInput<'_>) -> Value {
 
 /// The changes since the previous run, for summary.json and report.html: the rate then and now,
 /// the delta in percentage points, per-status count deltas, and the rows that changed.
-pub fn changes_json(
+pub(crate) fn changes_json(
     summary: &Value,
     previous: Option<&Value>,
     rows: &crate::report::changes::ChangeCounts,

@@ -6,7 +6,7 @@ use crate::matching::{Reason, Status};
 use crate::report::stats::Stats;
 
 /// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -18,13 +18,13 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-pub fn percent(rate: Option<f64>) -> String {
+pub(crate) fn percent(rate: Option<f64>) -> String {
     rate.map(|r| format!("{:.2}%", r * 100.0))
         .unwrap_or_else(|| "-".into())
 }
 
 /// Writes the table: the headline rate, statuses, the most frequent reasons, where the files are.
-pub fn print(
+pub(crate) fn print(
     w: &mut dyn Write,
     stats: &Stats,
     out_dir: &std::path::Path,

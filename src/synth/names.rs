@@ -10,8 +10,8 @@
 
 use std::sync::OnceLock;
 
-use super::rng::Rng;
 use super::spelling::toggle_tone_placement;
+use crate::rng::Rng;
 
 /// Family names, with compound ones (Tôn Thất, Âu Dương) as one entry.
 const FAMILY: &[(&str, u32)] = &[
@@ -550,7 +550,7 @@ const GIVEN_MALE: &[(&str, u32)] = &[
 
 /// A table of names with cumulative weights, sampled in `O(log n)`.
 #[derive(Debug)]
-pub struct Table {
+pub(crate) struct Table {
     names: Vec<&'static str>,
     /// `cumulative[i]` = sum of the weights of entries `0..=i`.
     cumulative: Vec<u64>,
@@ -580,38 +580,31 @@ impl Table {
 
     /// An entry's index drawn with the table's frequencies.
     #[inline]
-    pub fn sample(&self, rng: &mut Rng) -> u16 {
+    pub(crate) fn sample(&self, rng: &mut Rng) -> u16 {
         let total = *self.cumulative.last().expect("tables are not empty");
         let r = rng.below(total);
         self.cumulative.partition_point(|&c| c <= r) as u16
     }
 
     #[inline]
-    pub fn name(&self, index: u16) -> &'static str {
+    pub(crate) fn name(&self, index: u16) -> &'static str {
         self.names[index as usize]
     }
 
     /// The entry written with the "new" tone placement, when that differs (Hoà for Hòa).
     #[inline]
-    pub fn new_placement(&self, index: u16) -> Option<&str> {
+    pub(crate) fn new_placement(&self, index: u16) -> Option<&str> {
         self.new_placement[index as usize].as_deref()
     }
 
     /// The index of a name in the table.
-    pub fn index_of(&self, name: &str) -> Option<u16> {
+    pub(crate) fn index_of(&self, name: &str) -> Option<u16> {
         self.names.iter().position(|&n| n == name).map(|i| i as u16)
     }
 
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    /// The share of the population an entry has (for tests and documentation).
-    pub fn share(&self, name: &str) -> f64 {
+    /// The share of the population an entry has.
+    #[cfg(test)]
+    pub(crate) fn share(&self, name: &str) -> f64 {
         let total = *self.cumulative.last().expect("tables are not empty") as f64;
         match self.names.iter().position(|&n| n == name) {
             Some(i) => {
@@ -625,21 +618,21 @@ impl Table {
 
 /// All the name tables.
 #[derive(Debug)]
-pub struct Names {
-    pub family: Table,
-    pub middle: [Table; 2],
+pub(crate) struct Names {
+    pub(crate) family: Table,
+    pub(crate) middle: [Table; 2],
     /// The second of two middle names; every entry is also in [`Names::middle`].
-    pub second_middle: [Table; 2],
-    pub given: [Table; 2],
+    pub(crate) second_middle: [Table; 2],
+    pub(crate) given: [Table; 2],
 }
 
 /// Index of the male tables in [`Names::middle`] and [`Names::given`].
-pub const MALE: usize = 0;
+pub(crate) const MALE: usize = 0;
 /// Index of the female tables in [`Names::middle`] and [`Names::given`].
-pub const FEMALE: usize = 1;
+pub(crate) const FEMALE: usize = 1;
 
 impl Names {
-    pub fn get() -> &'static Names {
+    pub(crate) fn get() -> &'static Names {
         static NAMES: OnceLock<Names> = OnceLock::new();
         NAMES.get_or_init(|| Names {
             family: Table::new(FAMILY),
@@ -680,7 +673,7 @@ mod tests {
         }
         let names = Names::get();
         for g in [MALE, FEMALE] {
-            for i in 0..names.second_middle[g].len() {
+            for i in 0..names.second_middle[g].names.len() {
                 let name = names.second_middle[g].name(i as u16);
                 assert!(names.middle[g].index_of(name).is_some(), "{name}");
             }

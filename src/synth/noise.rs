@@ -16,44 +16,44 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-use super::rng::Rng;
 use super::spelling::{self, TONE_MARKS};
 use super::tags::Tag;
 use crate::error::{Error, Result};
 use crate::normalize::date::PartialDate;
 use crate::normalize::name::folded;
+use crate::rng::Rng;
 
 /// Error rates, read from a TOML file (`--noise`); every key is optional and named after its
 /// tag in truth.csv. The defaults make each error kind common enough to measure (a few percent
 /// of the rows it can apply to) and leave about three rows in four clean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct NoiseProfile {
+pub(crate) struct NoiseProfile {
     /// Participants who are not in the register at all.
-    pub not_in_register: f64,
+    pub(crate) not_in_register: f64,
     /// Rows in pairs of insurance codes of one person (both codes are tagged).
-    pub duplicate_person: f64,
-    pub id_missing: f64,
-    pub id_typo_sub: f64,
-    pub id_typo_transpose: f64,
-    pub id_zeros_lost: f64,
-    pub old_id: f64,
-    pub id_other_person: f64,
-    pub name_no_diacritics: f64,
-    pub name_wrong_accent: f64,
-    pub name_typo: f64,
-    pub name_missing_middle: f64,
-    pub name_order: f64,
-    pub name_upper: f64,
-    pub name_nfd: f64,
-    pub name_tone_placement: f64,
-    pub name_extra_spaces: f64,
-    pub dob_year_only: f64,
-    pub dob_day_month_swapped: f64,
-    pub dob_year_off: f64,
-    pub dob_typo: f64,
-    pub dob_other_format: f64,
-    pub gender_flipped: f64,
+    pub(crate) duplicate_person: f64,
+    pub(crate) id_missing: f64,
+    pub(crate) id_typo_sub: f64,
+    pub(crate) id_typo_transpose: f64,
+    pub(crate) id_zeros_lost: f64,
+    pub(crate) old_id: f64,
+    pub(crate) id_other_person: f64,
+    pub(crate) name_no_diacritics: f64,
+    pub(crate) name_wrong_accent: f64,
+    pub(crate) name_typo: f64,
+    pub(crate) name_missing_middle: f64,
+    pub(crate) name_order: f64,
+    pub(crate) name_upper: f64,
+    pub(crate) name_nfd: f64,
+    pub(crate) name_tone_placement: f64,
+    pub(crate) name_extra_spaces: f64,
+    pub(crate) dob_year_only: f64,
+    pub(crate) dob_day_month_swapped: f64,
+    pub(crate) dob_year_off: f64,
+    pub(crate) dob_typo: f64,
+    pub(crate) dob_other_format: f64,
+    pub(crate) gender_flipped: f64,
 }
 
 impl Default for NoiseProfile {
@@ -89,7 +89,7 @@ impl Default for NoiseProfile {
 }
 
 /// The exclusive groups: one draw each per row.
-pub const ID_ERRORS: &[Tag] = &[
+pub(crate) const ID_ERRORS: &[Tag] = &[
     Tag::IdMissing,
     Tag::IdTypoSub,
     Tag::IdTypoTranspose,
@@ -97,27 +97,27 @@ pub const ID_ERRORS: &[Tag] = &[
     Tag::OldId,
     Tag::IdOtherPerson,
 ];
-pub const NAME_CONTENT_ERRORS: &[Tag] = &[
+pub(crate) const NAME_CONTENT_ERRORS: &[Tag] = &[
     Tag::NameNoDiacritics,
     Tag::NameWrongAccent,
     Tag::NameTypo,
     Tag::NameMissingMiddle,
     Tag::NameOrder,
 ];
-pub const NAME_FORM_ERRORS: &[Tag] = &[
+pub(crate) const NAME_FORM_ERRORS: &[Tag] = &[
     Tag::NameUpper,
     Tag::NameNfd,
     Tag::NameTonePlacement,
     Tag::NameExtraSpaces,
 ];
-pub const DOB_ERRORS: &[Tag] = &[
+pub(crate) const DOB_ERRORS: &[Tag] = &[
     Tag::DobYearOnly,
     Tag::DobDayMonthSwapped,
     Tag::DobYearOff,
     Tag::DobTypo,
     Tag::DobOtherFormat,
 ];
-pub const GENDER_ERRORS: &[Tag] = &[Tag::GenderFlipped];
+pub(crate) const GENDER_ERRORS: &[Tag] = &[Tag::GenderFlipped];
 const GROUPS: [(&str, &[Tag]); 5] = [
     ("ID", ID_ERRORS),
     ("name content", NAME_CONTENT_ERRORS),
@@ -128,7 +128,7 @@ const GROUPS: [(&str, &[Tag]); 5] = [
 
 impl NoiseProfile {
     /// Reads and checks a profile file.
-    pub fn load(path: &Path) -> Result<NoiseProfile> {
+    pub(crate) fn load(path: &Path) -> Result<NoiseProfile> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let profile: NoiseProfile =
             toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))?;
@@ -139,7 +139,7 @@ impl NoiseProfile {
     }
 
     /// Every rate in `[0, 1]`, and the rates of one exclusive group sum to at most 1.
-    pub fn check(&self) -> std::result::Result<(), String> {
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
         for tag in Tag::ALL {
             let rate = self.rate(tag);
             if !(0.0..=1.0).contains(&rate) {
@@ -162,7 +162,7 @@ impl NoiseProfile {
         Ok(())
     }
 
-    pub fn rate(&self, tag: Tag) -> f64 {
+    pub(crate) fn rate(&self, tag: Tag) -> f64 {
         match tag {
             Tag::NotInRegister => self.not_in_register,
             Tag::DuplicatePerson => self.duplicate_person,
@@ -193,7 +193,7 @@ impl NoiseProfile {
     /// Draws at most one error of an exclusive group: each error that `applies` to the row is
     /// chosen with exactly its rate. `applies` is asked only when the draw could pick an error
     /// at all, so clean rows cost one random number per group.
-    pub fn choose(
+    pub(crate) fn choose(
         &self,
         rng: &mut Rng,
         group: &[Tag],
@@ -222,7 +222,7 @@ impl NoiseProfile {
 // IDs
 
 /// One digit of a 12-digit ID replaced by another.
-pub fn id_substitution(id: &str, rng: &mut Rng) -> String {
+pub(crate) fn id_substitution(id: &str, rng: &mut Rng) -> String {
     let mut digits = id.as_bytes().to_vec();
     let pos = rng.below(digits.len() as u64) as usize;
     let old = digits[pos] - b'0';
@@ -232,7 +232,7 @@ pub fn id_substitution(id: &str, rng: &mut Rng) -> String {
 }
 
 /// Two adjacent, different digits swapped; `None` when all digits are equal.
-pub fn id_transposition(id: &str, rng: &mut Rng) -> Option<String> {
+pub(crate) fn id_transposition(id: &str, rng: &mut Rng) -> Option<String> {
     let digits = id.as_bytes();
     let positions: Vec<usize> = (0..digits.len() - 1)
         .filter(|&i| digits[i] != digits[i + 1])
@@ -247,7 +247,7 @@ pub fn id_transposition(id: &str, rng: &mut Rng) -> Option<String> {
 }
 
 /// The ID written as a number: leading zeros lost. `None` when it has none.
-pub fn id_without_leading_zeros(id: &str) -> Option<String> {
+pub(crate) fn id_without_leading_zeros(id: &str) -> Option<String> {
     let trimmed = id.trim_start_matches('0');
     (trimmed.len() < id.len() && !trimmed.is_empty()).then(|| trimmed.to_string())
 }
@@ -257,7 +257,12 @@ pub fn id_without_leading_zeros(id: &str) -> Option<String> {
 
 /// Applies a name-content error to a name given as its parts (family, middles, given), and
 /// returns the new name; `None` when this name cannot carry that error.
-pub fn name_content(tag: Tag, parts: &[&str], middles: usize, rng: &mut Rng) -> Option<String> {
+pub(crate) fn name_content(
+    tag: Tag,
+    parts: &[&str],
+    middles: usize,
+    rng: &mut Rng,
+) -> Option<String> {
     let joined = parts.join(" ");
     match tag {
         Tag::NameNoDiacritics => {
@@ -385,7 +390,7 @@ fn typo(part: &str, rng: &mut Rng) -> Option<String> {
 }
 
 /// Applies a name-form error; `None` when the name cannot carry it.
-pub fn name_form(tag: Tag, name: &str, rng: &mut Rng) -> Option<String> {
+pub(crate) fn name_form(tag: Tag, name: &str, rng: &mut Rng) -> Option<String> {
     let changed = match tag {
         Tag::NameUpper => spelling::upper(name),
         Tag::NameNfd => name.nfd().collect(),
@@ -408,7 +413,7 @@ pub fn name_form(tag: Tag, name: &str, rng: &mut Rng) -> Option<String> {
 }
 
 /// True when a name-form error can change this name.
-pub fn name_form_applies(tag: Tag, name: &str, content: Option<Tag>) -> bool {
+pub(crate) fn name_form_applies(tag: Tag, name: &str, content: Option<Tag>) -> bool {
     match tag {
         Tag::NameUpper => name.chars().any(char::is_lowercase),
         Tag::NameNfd => !name.is_ascii(),
@@ -426,19 +431,19 @@ pub fn name_form_applies(tag: Tag, name: &str, content: Option<Tag>) -> bool {
 
 /// A register date: day and month 0 when only the year is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dob {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+pub(crate) struct Dob {
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 impl Dob {
-    pub fn is_full(self) -> bool {
+    pub(crate) fn is_full(self) -> bool {
         self.month != 0
     }
 
     /// `dd/mm/yyyy`, or `yyyy` when only the year is known.
-    pub fn write(self, out: &mut String) {
+    pub(crate) fn write(self, out: &mut String) {
         out.clear();
         if self.is_full() {
             push_2(out, self.day);
@@ -466,7 +471,7 @@ fn push_4(out: &mut String, v: u16) {
 }
 
 /// True when a date error can change this date.
-pub fn dob_applies(tag: Tag, dob: Dob) -> bool {
+pub(crate) fn dob_applies(tag: Tag, dob: Dob) -> bool {
     match tag {
         Tag::DobYearOnly => dob.is_full(),
         Tag::DobDayMonthSwapped => dob.is_full() && dob.day <= 12 && dob.day != dob.month,
@@ -477,7 +482,7 @@ pub fn dob_applies(tag: Tag, dob: Dob) -> bool {
 
 /// Writes the date with a date error into `out`; false (and `out` unspecified) when this date
 /// cannot carry it.
-pub fn dob_error(tag: Tag, dob: Dob, rng: &mut Rng, out: &mut String) -> bool {
+pub(crate) fn dob_error(tag: Tag, dob: Dob, rng: &mut Rng, out: &mut String) -> bool {
     out.clear();
     match tag {
         Tag::DobYearOnly => {

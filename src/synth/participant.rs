@@ -11,17 +11,18 @@
 //!   share a person are tagged `duplicate_person` too).
 
 use super::noise::{self, Dob, NoiseProfile};
+use super::permutation::Permutation;
 use super::person::{gender_str, stream, Model, Person, Universe, NOW};
-use super::rng::{key, Permutation, Rng};
 use super::spelling;
 use super::tags::{Tag, TagSet};
+use crate::rng::{key, Rng};
 
 /// Insurance codes have ten digits.
 const CODES: u64 = 10_000_000_000;
 
 /// Who a participant is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     /// Not in the register: absent person `k`.
     Absent,
     /// Register person `index`; `duplicate` when another code belongs to the same person.
@@ -30,7 +31,7 @@ pub enum Role {
 
 /// The assignment of participants to persons.
 #[derive(Debug)]
-pub struct Roles {
+pub(crate) struct Roles {
     seed: u64,
     m: u64,
     n: u64,
@@ -45,7 +46,7 @@ fn unit(key: u64) -> f64 {
 }
 
 impl Roles {
-    pub fn new(seed: u64, m: u64, n: u64, profile: &NoiseProfile) -> Roles {
+    pub(crate) fn new(seed: u64, m: u64, n: u64, profile: &NoiseProfile) -> Roles {
         Roles {
             seed,
             m,
@@ -88,7 +89,7 @@ impl Roles {
         self.slots.apply(k % self.n)
     }
 
-    pub fn role(&self, k: u64) -> Role {
+    pub(crate) fn role(&self, k: u64) -> Role {
         if let Some((partner, primary)) = self.duplicate_pair(k) {
             let owner = if primary { k } else { partner };
             return Role::Registered {
@@ -120,33 +121,34 @@ impl Roles {
 
 /// Everything needed to generate participant rows.
 #[derive(Debug)]
-pub struct Participants<'a> {
-    pub model: &'a Model,
-    pub register: &'a Universe,
-    pub absent: &'a Universe,
-    pub profile: &'a NoiseProfile,
-    pub roles: Roles,
+pub(crate) struct Participants<'a> {
+    pub(crate) model: &'a Model,
+    pub(crate) register: &'a Universe,
+    pub(crate) absent: &'a Universe,
+    pub(crate) profile: &'a NoiseProfile,
+    pub(crate) roles: Roles,
     codes: Permutation,
 }
 
 /// One participant row and its truth, in reused buffers.
 #[derive(Debug, Default)]
-pub struct Row {
-    pub insurance_code: String,
-    pub full_name: String,
-    pub dob: String,
-    pub gender: &'static str,
-    pub person_id: String,
-    pub province_code: String,
-    pub scheme: &'static str,
-    pub true_person_id: String,
-    pub tags: TagSet,
+pub(crate) struct Row {
+    pub(crate) insurance_code: String,
+    pub(crate) full_name: String,
+    pub(crate) dob: String,
+    pub(crate) gender: &'static str,
+    pub(crate) person_id: String,
+    pub(crate) province_code: String,
+    pub(crate) scheme: &'static str,
+    pub(crate) true_person_id: String,
+    pub(crate) tags: TagSet,
 }
 
-pub const SCHEMES: [&str; 4] = ["compulsory", "voluntary", "health", "unemployment"];
+#[cfg(test)]
+pub(crate) const SCHEMES: [&str; 4] = ["compulsory", "voluntary", "health", "unemployment"];
 
 impl<'a> Participants<'a> {
-    pub fn new(
+    pub(crate) fn new(
         model: &'a Model,
         register: &'a Universe,
         absent: &'a Universe,
@@ -164,7 +166,7 @@ impl<'a> Participants<'a> {
     }
 
     /// Generates participant `k` into `row`.
-    pub fn generate(&self, k: u64, row: &mut Row) {
+    pub(crate) fn generate(&self, k: u64, row: &mut Row) {
         let model = self.model;
         let profile = self.profile;
         let mut rng = Rng::new(key(&[model.seed, stream::PARTICIPANT, k]));
@@ -341,7 +343,7 @@ impl<'a> Participants<'a> {
 }
 
 /// Appends `value` zero-padded to `width` digits.
-pub fn push_padded(out: &mut String, value: u64, width: usize) {
+pub(crate) fn push_padded(out: &mut String, value: u64, width: usize) {
     let mut digits = [b'0'; 20];
     let mut v = value;
     let mut i = digits.len();
@@ -356,15 +358,15 @@ pub fn push_padded(out: &mut String, value: u64, width: usize) {
 
 /// The register row of a person, in reused buffers.
 #[derive(Debug, Default)]
-pub struct RegisterRow {
-    pub person_id: String,
-    pub old_id: String,
-    pub full_name: String,
-    pub dob: String,
+pub(crate) struct RegisterRow {
+    pub(crate) person_id: String,
+    pub(crate) old_id: String,
+    pub(crate) full_name: String,
+    pub(crate) dob: String,
 }
 
 impl RegisterRow {
-    pub fn fill(&mut self, person: &Person) {
+    pub(crate) fn fill(&mut self, person: &Person) {
         self.person_id.clear();
         push_padded(&mut self.person_id, person.id, 12);
         self.old_id.clear();

@@ -13,15 +13,16 @@
 //! seeded by the person's index.
 
 use super::names::{Names, Table, FEMALE, MALE};
-use super::rng::{key, Permutation, Rng};
+use super::permutation::Permutation;
 use crate::province::ProvinceTable;
+use crate::rng::{key, Rng};
 
 /// Birth years in the register.
-pub const FIRST_YEAR: u16 = 1920;
-pub const LAST_YEAR: u16 = 2025;
+pub(crate) const FIRST_YEAR: u16 = 1920;
+pub(crate) const LAST_YEAR: u16 = 2025;
 const YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
 /// The reference year for ages (schemes, old ID cards, deceased persons).
-pub const NOW: u16 = 2025;
+pub(crate) const NOW: u16 = 2025;
 
 /// Six digits of a CCCD are free within a cell.
 const SUFFIXES: u64 = 1_000_000;
@@ -112,20 +113,20 @@ fn year_weight(year: u16) -> u64 {
 
 /// One former province as the generator uses it.
 #[derive(Debug, Clone)]
-pub struct Province {
+pub(crate) struct Province {
     /// The 3-digit former code as a number (`1` for Hà Nội).
-    pub code: u16,
+    pub(crate) code: u16,
     /// The former code as written (`001`).
-    pub former: String,
+    pub(crate) former: String,
     /// The current 2-digit code of the province that absorbed it (`01`).
-    pub current: String,
+    pub(crate) current: String,
 }
 
 /// What every person shares: the provinces, the cells and the seed.
 #[derive(Debug)]
-pub struct Model {
-    pub seed: u64,
-    pub provinces: Vec<Province>,
+pub(crate) struct Model {
+    pub(crate) seed: u64,
+    pub(crate) provinces: Vec<Province>,
     /// Sampling table for a province of residence, by population.
     residence: Vec<u64>,
     /// `cell_cumulative[c]` = total weight of cells `0..c` (length cells + 1).
@@ -134,7 +135,7 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn new(seed: u64) -> Model {
+    pub(crate) fn new(seed: u64) -> Model {
         // The CCCD prefixes are fixed by Circular 07/2016: always the built-in table.
         let table = ProvinceTable::builtin();
         let provinces: Vec<Province> = table
@@ -190,32 +191,32 @@ impl Model {
     }
 
     /// A province drawn by population (index into [`Model::provinces`]).
-    pub fn sample_province(&self, rng: &mut Rng) -> usize {
+    pub(crate) fn sample_province(&self, rng: &mut Rng) -> usize {
         let r = rng.below(*self.residence.last().expect("provinces"));
         self.residence.partition_point(|&c| c <= r)
     }
 }
 
 /// Names of the independent random streams, so that no two uses of the seed collide.
-pub mod stream {
-    pub const REGISTER: u64 = 1;
-    pub const ABSENT: u64 = 2;
-    pub const PLACEMENT: u64 = 3;
-    pub const SUFFIX: u64 = 4;
-    pub const OLD_ID: u64 = 5;
-    pub const HOUSEHOLD: u64 = 6;
-    pub const PERSON: u64 = 7;
-    pub const PARTICIPANT: u64 = 8;
-    pub const PAIRS: u64 = 9;
-    pub const SLOTS: u64 = 10;
-    pub const CODES: u64 = 11;
-    pub const DUPLICATE: u64 = 12;
-    pub const ABSENT_ROLE: u64 = 13;
+pub(crate) mod stream {
+    pub(crate) const REGISTER: u64 = 1;
+    pub(crate) const ABSENT: u64 = 2;
+    pub(crate) const PLACEMENT: u64 = 3;
+    pub(crate) const SUFFIX: u64 = 4;
+    pub(crate) const OLD_ID: u64 = 5;
+    pub(crate) const HOUSEHOLD: u64 = 6;
+    pub(crate) const PERSON: u64 = 7;
+    pub(crate) const PARTICIPANT: u64 = 8;
+    pub(crate) const PAIRS: u64 = 9;
+    pub(crate) const SLOTS: u64 = 10;
+    pub(crate) const CODES: u64 = 11;
+    pub(crate) const DUPLICATE: u64 = 12;
+    pub(crate) const ABSENT_ROLE: u64 = 13;
 }
 
 /// Which population a universe is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Population {
+pub(crate) enum Population {
     /// The register: written to population.csv.
     Register,
     /// People with insurance but absent from the register.
@@ -224,9 +225,9 @@ pub enum Population {
 
 /// A population of `n` persons over the model's cells.
 #[derive(Debug)]
-pub struct Universe {
-    pub n: u64,
-    pub population: Population,
+pub(crate) struct Universe {
+    pub(crate) n: u64,
+    pub(crate) population: Population,
     placement: Permutation,
     /// Households are four consecutive values of this permutation: relatives are scattered
     /// through the file, as in a real register.
@@ -236,7 +237,7 @@ pub struct Universe {
 }
 
 impl Universe {
-    pub fn new(model: &Model, n: u64, population: Population) -> Universe {
+    pub(crate) fn new(model: &Model, n: u64, population: Population) -> Universe {
         let total = *model.cell_cumulative.last().expect("cells");
         let bounds = model
             .cell_cumulative
@@ -264,7 +265,7 @@ impl Universe {
 
     /// The largest number of persons the two universes put in one cell together; IDs are
     /// unique while it is at most 10^6.
-    pub fn max_shared_cell(model: &Model, a: &Universe, b: &Universe) -> u64 {
+    pub(crate) fn max_shared_cell(model: &Model, a: &Universe, b: &Universe) -> u64 {
         (0..model.cells())
             .map(|c| a.cell_size(c) + b.cell_size(c))
             .max()
@@ -276,14 +277,14 @@ impl Universe {
     }
 
     /// The other members of a person's household (up to three; they share the family name).
-    pub fn relatives(&self, index: u64) -> impl Iterator<Item = u64> + '_ {
+    pub(crate) fn relatives(&self, index: u64) -> impl Iterator<Item = u64> + '_ {
         let first = self.household_of(index) * 4;
         (first..(first + 4).min(self.n))
             .map(|h| self.households.invert(h))
             .filter(move |&j| j != index)
     }
 
-    pub fn stream(&self) -> u64 {
+    pub(crate) fn stream(&self) -> u64 {
         match self.population {
             Population::Register => stream::REGISTER,
             Population::Absent => stream::ABSENT,
@@ -294,39 +295,37 @@ impl Universe {
 /// How a register person's name is written: the name tables hold the "old" tone placement
 /// (Hòa); some records use the "new" one (Hoà).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
+pub(crate) enum Placement {
     Old,
     New,
 }
 
 /// One generated person.
 #[derive(Debug, Clone)]
-pub struct Person {
-    pub index: u64,
+pub(crate) struct Person {
+    pub(crate) index: u64,
     /// The 12-digit CCCD.
-    pub id: u64,
+    pub(crate) id: u64,
     /// The 9-digit old ID card number.
-    pub old_id: Option<u32>,
-    pub female: bool,
-    pub year: u16,
+    pub(crate) old_id: Option<u32>,
+    pub(crate) female: bool,
+    pub(crate) year: u16,
     /// 0 when the register knows only the year.
-    pub month: u8,
-    pub day: u8,
-    /// Index into [`Model::provinces`] of the place of birth registration (CCCD digits 1-3).
-    pub birth_province: usize,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
     /// Index into [`Model::provinces`] of the province of residence.
-    pub residence: usize,
-    pub deceased: bool,
-    pub family: u16,
-    pub middles: [u16; 2],
-    pub middle_count: u8,
-    pub given: u16,
-    pub placement: Placement,
+    pub(crate) residence: usize,
+    pub(crate) deceased: bool,
+    pub(crate) family: u16,
+    pub(crate) middles: [u16; 2],
+    pub(crate) middle_count: u8,
+    pub(crate) given: u16,
+    pub(crate) placement: Placement,
 }
 
 impl Person {
     /// Person `index` of a universe.
-    pub fn generate(model: &Model, universe: &Universe, index: u64) -> Person {
+    pub(crate) fn generate(model: &Model, universe: &Universe, index: u64) -> Person {
         debug_assert!(index < universe.n);
         let rank = universe.placement.apply(index);
         let cell = universe.bounds.partition_point(|&b| b <= rank) - 1;
@@ -440,7 +439,6 @@ impl Person {
             year,
             month,
             day,
-            birth_province: province,
             residence,
             deceased,
             family,
@@ -453,7 +451,7 @@ impl Person {
 
     /// The name's parts as the register writes them: family name (possibly two syllables),
     /// middle names, given name.
-    pub fn name_parts(&self) -> NameParts {
+    pub(crate) fn name_parts(&self) -> NameParts {
         let names = Names::get();
         let g = if self.female { FEMALE } else { MALE };
         let new = self.placement == Placement::New;
@@ -470,7 +468,7 @@ impl Person {
     }
 
     /// True when a syllable of the name has two tone placements in use (Hòa/Hoà).
-    pub fn has_two_placements(&self) -> bool {
+    pub(crate) fn has_two_placements(&self) -> bool {
         let names = Names::get();
         let g = if self.female { FEMALE } else { MALE };
         names.family.new_placement(self.family).is_some()
@@ -481,7 +479,7 @@ impl Person {
     }
 
     /// The full name into `out` (cleared first), NFC.
-    pub fn write_name(&self, out: &mut String) {
+    pub(crate) fn write_name(&self, out: &mut String) {
         out.clear();
         for (i, part) in self.name_parts().iter().enumerate() {
             if i > 0 {
@@ -491,19 +489,11 @@ impl Person {
         }
     }
 
-    pub fn family_name(&self) -> &'static str {
-        Names::get().family.name(self.family)
-    }
-
-    pub fn has_full_date(&self) -> bool {
-        self.month != 0
-    }
-
-    pub fn gender_str(&self) -> &'static str {
+    pub(crate) fn gender_str(&self) -> &'static str {
         gender_str(self.female)
     }
 
-    pub fn status_str(&self) -> &'static str {
+    pub(crate) fn status_str(&self) -> &'static str {
         if self.deceased {
             "deceased"
         } else {
@@ -512,7 +502,7 @@ impl Person {
     }
 }
 
-pub fn gender_str(female: bool) -> &'static str {
+pub(crate) fn gender_str(female: bool) -> &'static str {
     if female {
         "Nữ"
     } else {
@@ -541,7 +531,7 @@ fn alt_or(table: &'static Table, index: u16, new: bool) -> &'static str {
 
 /// Up to four name parts, without allocation.
 #[derive(Debug, Clone, Copy)]
-pub struct NameParts {
+pub(crate) struct NameParts {
     parts: [&'static str; 4],
     len: usize,
 }
@@ -552,15 +542,11 @@ impl NameParts {
         self.len += 1;
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.parts[..self.len].iter().copied()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 }

@@ -8,7 +8,8 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
 /// The five tone marks as combining characters: huyền, sắc, ngã, hỏi, nặng.
-pub const TONE_MARKS: [char; 5] = ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
+pub(crate) const TONE_MARKS: [char; 5] =
+    ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
 
 fn is_tone(c: char) -> bool {
     TONE_MARKS.contains(&c)
@@ -19,7 +20,7 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// The name without any mark, case kept: `Đỗ Thị Hòa` → `Do Thi Hoa`. ASCII for Vietnamese.
-pub fn strip_diacritics(name: &str) -> String {
+pub(crate) fn strip_diacritics(name: &str) -> String {
     name.nfd()
         .filter(|&c| canonical_combining_class(c) == 0)
         .map(|c| match c {
@@ -31,7 +32,7 @@ pub fn strip_diacritics(name: &str) -> String {
 }
 
 /// The name in capitals, NFC: `Nguyễn Thị Hòa` → `NGUYỄN THỊ HÒA`.
-pub fn upper(name: &str) -> String {
+pub(crate) fn upper(name: &str) -> String {
     name.chars().flat_map(char::to_uppercase).nfc().collect()
 }
 
@@ -54,7 +55,7 @@ fn letters(syllable: &[char]) -> Vec<(usize, usize)> {
 /// (`hòa` ↔ `hoà`), or `None` when the syllable has a single placement: closed syllables
 /// (`hoàng`), `qu` + `y` (`quý`), a vowel before the pair (`khoái`), shape marks on the pair, or
 /// no tone at all. The same rule as the canonical form of SPEC section 2.
-pub fn toggle_syllable(syllable: &str) -> Option<String> {
+pub(crate) fn toggle_syllable(syllable: &str) -> Option<String> {
     let chars: Vec<char> = syllable.nfd().collect();
     let letters = letters(&chars);
     let count = letters.len();
@@ -91,7 +92,7 @@ pub fn toggle_syllable(syllable: &str) -> Option<String> {
 
 /// The name with every syllable that has two tone placements written the other way, or `None`
 /// when no syllable has.
-pub fn toggle_tone_placement(name: &str) -> Option<String> {
+pub(crate) fn toggle_tone_placement(name: &str) -> Option<String> {
     let mut changed = false;
     let mut out = String::with_capacity(name.len() + 4);
     for (i, syllable) in name.split(' ').enumerate() {
@@ -110,19 +111,19 @@ pub fn toggle_tone_placement(name: &str) -> Option<String> {
 }
 
 /// The tone mark of a syllable, if it has one.
-pub fn tone_of(syllable: &str) -> Option<char> {
+pub(crate) fn tone_of(syllable: &str) -> Option<char> {
     syllable.nfd().find(|&c| is_tone(c))
 }
 
 /// True when some syllable of the name has a tone mark.
-pub fn has_tone(name: &str) -> bool {
+pub(crate) fn has_tone(name: &str) -> bool {
     !name.is_ascii() && name.nfd().any(is_tone)
 }
 
 /// The syllable with its tone replaced (`None`: no tone). The new mark goes on the letter that
 /// carried the old one, after its shape mark, so NFC composes it (`ề`, not `è` + circumflex).
 /// The syllable must have a tone.
-pub fn with_tone(syllable: &str, tone: Option<char>) -> String {
+pub(crate) fn with_tone(syllable: &str, tone: Option<char>) -> String {
     let chars: Vec<char> = syllable.nfd().collect();
     let mut out = Vec::with_capacity(chars.len() + 1);
     for (start, end) in letters(&chars) {

@@ -2,7 +2,7 @@
 
 /// A kind of error injected into a participant record (or a fact about it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Tag {
+pub(crate) enum Tag {
     NotInRegister,
     DuplicatePerson,
     IdMissing,
@@ -29,12 +29,12 @@ pub enum Tag {
 }
 
 /// The tag of a row with no injected error.
-pub const CLEAN: &str = "clean";
+pub(crate) const CLEAN: &str = "clean";
 
 /// Tags whose injected change is erased by the normalization of SPEC section 2 (case, Unicode
 /// form, tone-mark placement, white space, date format): a row carrying only these (and
 /// [`FLAG_TAGS`]) is still truly in sync with the register.
-pub const FORMAT_ONLY_TAGS: &[&str] = &[
+pub(crate) const FORMAT_ONLY_TAGS: &[&str] = &[
     "name_upper",
     "name_nfd",
     "name_tone_placement",
@@ -46,20 +46,13 @@ pub const FORMAT_ONLY_TAGS: &[&str] = &[
 /// each insurance code of a person who has more than one. Such a row is in sync or not on its
 /// own merits (each code is compared with the register by itself, as SPEC section 3 does: the
 /// duplicate is a flag next to the status, not a status).
-pub const FLAG_TAGS: &[&str] = &["duplicate_person"];
+pub(crate) const FLAG_TAGS: &[&str] = &["duplicate_person"];
 
 /// True when a truth row is truly in sync: the participant is in the register
 /// (`true_person_id` not empty), gives that person's ID as-is (no ID tag), and every other
 /// tag is `clean`, format-only or a flag.
 ///
-/// ```
-/// use popsync::synth::is_truly_in_sync;
-/// assert!(is_truly_in_sync("001090012345", &["clean"]));
-/// assert!(is_truly_in_sync("001090012345", &["name_upper", "duplicate_person"]));
-/// assert!(!is_truly_in_sync("001090012345", &["id_zeros_lost"]));
-/// assert!(!is_truly_in_sync("", &["not_in_register"]));
-/// ```
-pub fn is_truly_in_sync(true_person_id: &str, tags: &[&str]) -> bool {
+pub(crate) fn is_truly_in_sync(true_person_id: &str, tags: &[&str]) -> bool {
     !true_person_id.trim().is_empty()
         && tags
             .iter()
@@ -67,7 +60,7 @@ pub fn is_truly_in_sync(true_person_id: &str, tags: &[&str]) -> bool {
 }
 
 impl Tag {
-    pub const ALL: [Tag; 23] = [
+    pub(crate) const ALL: [Tag; 23] = [
         Tag::NotInRegister,
         Tag::DuplicatePerson,
         Tag::IdMissing,
@@ -94,7 +87,7 @@ impl Tag {
     ];
 
     /// The spelling in truth.csv and in noise profiles.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Tag::NotInRegister => "not_in_register",
             Tag::DuplicatePerson => "duplicate_person",
@@ -122,11 +115,13 @@ impl Tag {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Tag> {
+    #[cfg(test)]
+    pub(crate) fn parse(s: &str) -> Option<Tag> {
         Tag::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
-    pub fn is_format_only(self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_format_only(self) -> bool {
         FORMAT_ONLY_TAGS.contains(&self.as_str())
     }
 
@@ -137,27 +132,27 @@ impl Tag {
 
 /// The set of tags of one row.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TagSet(u32);
+pub(crate) struct TagSet(u32);
 
 impl TagSet {
-    pub fn insert(&mut self, tag: Tag) {
+    pub(crate) fn insert(&mut self, tag: Tag) {
         self.0 |= tag.bit();
     }
 
-    pub fn contains(self, tag: Tag) -> bool {
+    pub(crate) fn contains(self, tag: Tag) -> bool {
         self.0 & tag.bit() != 0
     }
 
-    pub fn is_empty(self) -> bool {
+    pub(crate) fn is_empty(self) -> bool {
         self.0 == 0
     }
 
-    pub fn iter(self) -> impl Iterator<Item = Tag> {
+    pub(crate) fn iter(self) -> impl Iterator<Item = Tag> {
         Tag::ALL.into_iter().filter(move |t| self.contains(*t))
     }
 
     /// `;`-joined in [`Tag::ALL`] order, or `clean`.
-    pub fn write_to(self, out: &mut String) {
+    pub(crate) fn write_to(self, out: &mut String) {
         out.clear();
         if self.is_empty() {
             out.push_str(CLEAN);
@@ -174,15 +169,15 @@ impl TagSet {
 
 /// How many rows carry each tag.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TagCounts {
-    pub rows: u64,
-    pub clean: u64,
+pub(crate) struct TagCounts {
+    pub(crate) rows: u64,
+    pub(crate) clean: u64,
     /// Indexed by `Tag as usize`.
-    pub tags: [u64; Tag::ALL.len()],
+    pub(crate) tags: [u64; Tag::ALL.len()],
 }
 
 impl TagCounts {
-    pub fn add(&mut self, set: TagSet) {
+    pub(crate) fn add(&mut self, set: TagSet) {
         self.rows += 1;
         if set.is_empty() {
             self.clean += 1;
@@ -192,7 +187,7 @@ impl TagCounts {
         }
     }
 
-    pub fn merge(&mut self, other: &TagCounts) {
+    pub(crate) fn merge(&mut self, other: &TagCounts) {
         self.rows += other.rows;
         self.clean += other.clean;
         for (a, b) in self.tags.iter_mut().zip(other.tags) {
@@ -200,7 +195,7 @@ impl TagCounts {
         }
     }
 
-    pub fn count(&self, tag: Tag) -> u64 {
+    pub(crate) fn count(&self, tag: Tag) -> u64 {
         self.tags[tag as usize]
     }
 }
@@ -208,6 +203,17 @@ impl TagCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truly_in_sync_means_a_true_person_and_only_erased_errors() {
+        assert!(is_truly_in_sync("001090012345", &["clean"]));
+        assert!(is_truly_in_sync(
+            "001090012345",
+            &["name_upper", "duplicate_person"]
+        ));
+        assert!(!is_truly_in_sync("001090012345", &["id_zeros_lost"]));
+        assert!(!is_truly_in_sync("", &["not_in_register"]));
+    }
 
     #[test]
     fn tags_round_trip_and_are_distinct() {

@@ -1,17 +1,18 @@
 //! `popsync synth`: deterministic output, and a truth file that agrees with the data.
+//! (Unit tests of the generator as a whole, in a file of their own for their size.)
 
 use std::collections::{HashMap, HashSet};
 
-use popsync::normalize::date::PartialDate;
-use popsync::normalize::id::CccdStructure;
-use popsync::normalize::name::{canonical, folded, tidy};
-use popsync::normalize::{Gender, IdFormat, ParsedId};
-use popsync::province::{is_cccd_prefix, ProvinceKey, ProvinceTable};
-use popsync::synth::participant::SCHEMES;
-use popsync::synth::{
+use super::participant::SCHEMES;
+use super::{
     generate, is_truly_in_sync, Generator, NoiseProfile, SynthParams, Tag, FORMAT_ONLY_TAGS,
     PARTICIPANTS_FILE, POPULATION_FILE, TRUTH_FILE,
 };
+use crate::normalize::date::PartialDate;
+use crate::normalize::id::CccdStructure;
+use crate::normalize::name::{canonical, folded, tidy};
+use crate::normalize::{Gender, IdFormat, ParsedId};
+use crate::province::{is_cccd_prefix, ProvinceKey, ProvinceTable};
 use unicode_normalization::UnicodeNormalization;
 
 fn params(register: u64, participants: u64, seed: u64) -> SynthParams {
@@ -112,21 +113,21 @@ fn the_command_runs_with_a_noise_profile_and_refuses_unknown_keys() {
         ])
         .collect::<Vec<std::ffi::OsString>>()
     };
-    assert_eq!(popsync::commands::main_with(args(&noise)), 0);
+    assert_eq!(crate::commands::main_with(args(&noise)), 0);
     let truth = std::fs::read_to_string(out.join(TRUTH_FILE)).unwrap();
     let typos = truth.lines().filter(|l| l.contains("name_typo")).count();
     assert!(typos > 100, "{typos} typos at a rate of 0.5");
 
     std::fs::write(&noise, "name_typos = 0.5\n").unwrap();
-    assert_eq!(popsync::commands::main_with(args(&noise)), 1);
+    assert_eq!(crate::commands::main_with(args(&noise)), 1);
     std::fs::write(&noise, "id_missing = 0.8\nid_typo_sub = 0.8\n").unwrap();
-    assert_eq!(popsync::commands::main_with(args(&noise)), 1);
+    assert_eq!(crate::commands::main_with(args(&noise)), 1);
 }
 
 #[test]
 fn without_noise_every_present_row_is_clean_and_equal_to_the_register() {
     let zero: NoiseProfile = toml::from_str(
-        &popsync::synth::Tag::ALL
+        &Tag::ALL
             .iter()
             .map(|t| format!("{} = 0.0\n", t.as_str()))
             .collect::<String>(),
@@ -451,7 +452,7 @@ fn check_truth(n: u64, m: u64, seed: u64) {
         }
         if has(Tag::NameTonePlacement) {
             assert!(
-                popsync::synth::spelling::toggle_tone_placement(name).is_some(),
+                super::spelling::toggle_tone_placement(name).is_some(),
                 "{context}"
             );
         }
@@ -463,7 +464,7 @@ fn check_truth(n: u64, m: u64, seed: u64) {
             } else if has(Tag::NameNfd) {
                 assert_eq!(name.nfc().collect::<String>(), &r[2], "{context}");
             } else if has(Tag::NameUpper) {
-                assert_eq!(name, popsync::synth::spelling::upper(&r[2]), "{context}");
+                assert_eq!(name, super::spelling::upper(&r[2]), "{context}");
             } else if has(Tag::NameTonePlacement) {
                 assert_ne!(name, &r[2], "{context}");
             } else {

@@ -1,0 +1,62 @@
+//! Everything matching reads, built once after the register is loaded and shared read-only by
+//! every thread: the register, its blocking index and frequencies, the weights, the thresholds.
+
+use crate::matching::thresholds::Thresholds;
+use crate::matching::weights::{LinkedElsewhere, Weights};
+use crate::register::blocking::BlockIndex;
+use crate::register::frequency::Frequencies;
+use crate::register::Register;
+
+/// Everything matching reads, shared read-only by all threads.
+#[derive(Clone, Copy)]
+pub struct Model<'a> {
+    pub(crate) register: &'a Register,
+    pub(crate) index: &'a BlockIndex,
+    pub(crate) frequencies: &'a Frequencies,
+    pub(crate) weights: &'a Weights,
+    pub(crate) thresholds: &'a Thresholds,
+    /// The one-to-one evidence, once the ID path has linked every row it can.
+    pub(crate) linked: Option<&'a LinkedElsewhere>,
+    /// Read every block of the search's first round, also those it can prove cannot change
+    /// the result (slower; `--exhaustive-search`, for checking that proof on real data).
+    pub(crate) exhaustive: bool,
+}
+
+/// What the search reads from the register besides the register itself, built once after it
+/// is loaded: the blocking index and the name and date frequencies.
+pub struct RegisterIndexes {
+    pub(crate) blocks: BlockIndex,
+    pub(crate) frequencies: Frequencies,
+}
+
+impl RegisterIndexes {
+    /// Builds both, in parallel.
+    pub fn build(register: &Register) -> RegisterIndexes {
+        let (blocks, frequencies) = rayon::join(
+            || BlockIndex::build(register),
+            || Frequencies::count(register),
+        );
+        RegisterIndexes {
+            blocks,
+            frequencies,
+        }
+    }
+
+    /// The model matching reads, before the ID path has linked anything.
+    pub fn model<'a>(
+        &'a self,
+        register: &'a Register,
+        weights: &'a Weights,
+        thresholds: &'a Thresholds,
+    ) -> Model<'a> {
+        Model {
+            register,
+            index: &self.blocks,
+            frequencies: &self.frequencies,
+            weights,
+            thresholds,
+            linked: None,
+            exhaustive: false,
+        }
+    }
+}

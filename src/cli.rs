@@ -34,9 +34,9 @@ pub(crate) enum Command {
     /// Link every participant to the register, verify, and write the reports.
     Reconcile(ReconcileArgs),
     /// Write realistic synthetic data with known truth (register, participants, truth.csv).
-    Synth(crate::commands::synth::SynthArgs),
+    Synth(SynthArgs),
     /// Score a results.csv against the ground truth of a synthetic dataset.
-    Evaluate(crate::commands::evaluate::EvaluateArgs),
+    Evaluate(EvaluateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -163,4 +163,52 @@ impl ReconcileArgs {
             log_format: crate::log::LogFormat::Text,
         })
     }
+}
+
+/// Writes population.csv (the register), participants.csv and truth.csv into a folder.
+#[derive(Debug, Args)]
+pub(crate) struct SynthArgs {
+    /// Output folder (created if missing); the three files appear together when done.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+
+    /// Number of persons in the register.
+    #[arg(long, value_name = "N")]
+    pub(crate) register: u64,
+
+    /// Number of participant rows (insurance codes).
+    #[arg(long, value_name = "M")]
+    pub(crate) participants: u64,
+
+    /// Random seed: the same seed and sizes always give byte-identical files.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub(crate) seed: u64,
+
+    /// TOML noise profile: error rates named after the tags of truth.csv (every key optional).
+    #[arg(long, value_name = "FILE.toml")]
+    pub(crate) noise: Option<PathBuf>,
+
+    /// Worker threads (default: one per core); the output does not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) threads: usize,
+
+    /// No summary on the terminal.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+}
+
+/// Scores a results.csv against the ground truth of a synthetic dataset.
+#[derive(Debug, Args)]
+pub(crate) struct EvaluateArgs {
+    /// Ground truth: insurance_code,true_person_id,tags.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) truth: PathBuf,
+
+    /// results.csv of a reconciliation.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) results: PathBuf,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
 }

@@ -1,9 +1,11 @@
-//! Run configuration: the TOML file of SPEC section 1 (`--config`) and the validated
-//! [`ReconcileConfig`] that the reconcile command runs on.
+//! Run configuration: the TOML file `--config` names (column mappings, `id_format`, thresholds;
+//! docs/input.md) and the validated [`ReconcileConfig`] that the reconcile command runs on.
 //!
 //! Flags are parsed in two stages, as ripgrep does: [`crate::cli`] holds the raw flags, and
 //! [`crate::cli::ReconcileArgs::into_config`] turns them (plus this file) into a `ReconcileConfig`
-//! in which every value has been checked, so that nothing later has to.
+//! in which every value has been checked, so that nothing later has to. The config then builds
+//! the pieces the stages take (input specs, the output folder, the register's load options, the
+//! settings summary.json records), so that no stage reads the whole config.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,9 +14,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::schema::{Schema, PARTICIPANTS, REGISTER};
+use crate::input::{InputSpec, ReadOptions};
 use crate::matching::Thresholds;
 use crate::normalize::IdFormat;
 use crate::province::ProvinceTable;
+use crate::register::load::LoadOptions;
+use crate::register::Register;
+use crate::report::changes::PreviousRun;
+use crate::report::finalize::Style;
+use crate::report::mismatches::RowContext;
+use crate::report::output::OutputDir;
+use crate::report::summary::RunSettings;
+use crate::resources;
 
 /// The config file as written (every key optional).
 #[derive(Debug, Default, Deserialize)]
@@ -151,10 +162,114 @@ pub(crate) struct ReconcileConfig {
 
 impl ReconcileConfig {
     /// How both input files are read.
-    pub(crate) fn read_options(&self) -> crate::input::ReadOptions {
-        crate::input::ReadOptions {
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
             delimiter: self.delimiter,
             encoding: self.encoding,
+        }
+    }
+
+    /// The participants file.
+    pub(crate) fn participants_input(&self) -> InputSpec {
+        InputSpec {
+            path: self.participants.clone(),
+            options: self.read_options(),
+            schema: &PARTICIPANTS,
+            sources: self.participant_sources.clone(),
+            other: (&REGISTER, self.register_sources.clone()),
+        }
+    }
+
+    /// The register file.
+    pub(crate) fn register_input(&self) -> InputSpec {
+        InputSpec {
+            path: self.register.clone(),
+            options: self.read_options(),
+            schema: &REGISTER,
+            sources: self.register_sources.clone(),
+            other: (&PARTICIPANTS, self.participant_sources.clone()),
+        }
+    }
+
+    /// The output folder, created if missing and proved writable.
+    pub(crate) fn output_dir(&self) -> Result<OutputDir> {
+        OutputDir::prepare(&self.out, self.output_mode)
+    }
+
+    /// The previous run's statuses (`--previous`), if one is given.
+    pub(crate) fn previous_run(&self) -> Result<Option<PreviousRun>> {
+        self.previous.as_deref().map(PreviousRun::load).transpose()
+    }
+
+    /// The worker threads.
+    pub(crate) fn thread_pool(&self) -> Result<rayon::ThreadPool> {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(self.threads)
+            .build()
+            .map_err(|e| Error::other(format!("cannot start worker threads: {e}")))
+    }
+
+    /// Fails before any work when the run would need more memory than it may use.
+    pub(crate) fn check_memory(&self, register_bytes: u64, participants_bytes: u64) -> Result<()> {
+        let Some(limit) = self.memory_limit.or_else(resources::available_memory) else {
+            return Ok(());
+        };
+        let needed = resources::estimate_peak(register_bytes, participants_bytes);
+        if needed <= limit {
+            return Ok(());
+        }
+        Err(Error::config(
+            &self.register,
+            format!(
+                "a register of {} with {} of participants needs about {} of memory, and {} is available{}; \
+                 run on a machine with more memory or split the register",
+                resources::human(register_bytes),
+                resources::human(participants_bytes),
+                resources::human(needed),
+                resources::human(limit),
+                if self.memory_limit.is_some() { " (--memory-limit)" } else { "" },
+            ),
+        ))
+    }
+
+    /// How register rows become persons.
+    pub(crate) fn load_options(&self) -> LoadOptions<'_> {
+        LoadOptions {
+            id_format: self.id_format,
+            provinces: &self.provinces,
+            chunk_rows: self.chunk_rows,
+        }
+    }
+
+    /// How the auditor-facing CSV files are written.
+    pub(crate) fn style(&self) -> Style {
+        Style {
+            excel: self.excel,
+            mask_ids: self.mask_ids,
+        }
+    }
+
+    /// What formatting an output row reads besides the row.
+    pub(crate) fn row_context<'a>(&'a self, register: &'a Register) -> RowContext<'a> {
+        RowContext {
+            register,
+            provinces: &self.provinces,
+            mask_ids: self.mask_ids,
+        }
+    }
+
+    /// The settings summary.json records.
+    pub(crate) fn run_settings(&self) -> RunSettings<'_> {
+        RunSettings {
+            config_file: self.config_file.as_deref(),
+            id_format: self.id_format,
+            delimiter: self.delimiter,
+            provinces_file: self.provinces_file.as_deref(),
+            participant_sources: &self.participant_sources,
+            register_sources: &self.register_sources,
+            min_sync_rate: self.min_sync_rate,
+            thresholds: &self.thresholds,
+            provinces: &self.provinces,
         }
     }
 }

@@ -19,6 +19,8 @@ mod input;
 mod log;
 mod matching;
 mod normalize;
+mod pipeline;
+mod progress;
 mod province;
 mod register;
 mod report;

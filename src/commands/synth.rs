@@ -1,46 +1,12 @@
-//! `popsync synth`: realistic synthetic data with known truth (SPEC section 5).
+//! `popsync synth`: realistic synthetic data with known truth (see [`crate::synth`]).
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::Args;
-
+use crate::cli::SynthArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::synth::{self, NoiseProfile, SynthParams, Tag, TagCounts};
-
-/// Writes population.csv (the register), participants.csv and truth.csv into a folder.
-#[derive(Debug, Args)]
-pub(crate) struct SynthArgs {
-    /// Output folder (created if missing); the three files appear together when done.
-    #[arg(long, value_name = "DIR")]
-    pub(crate) out: PathBuf,
-
-    /// Number of persons in the register.
-    #[arg(long, value_name = "N")]
-    pub(crate) register: u64,
-
-    /// Number of participant rows (insurance codes).
-    #[arg(long, value_name = "M")]
-    pub(crate) participants: u64,
-
-    /// Random seed: the same seed and sizes always give byte-identical files.
-    #[arg(long, value_name = "S", default_value_t = 0)]
-    pub(crate) seed: u64,
-
-    /// TOML noise profile: error rates named after the tags of truth.csv (every key optional).
-    #[arg(long, value_name = "FILE.toml")]
-    pub(crate) noise: Option<PathBuf>,
-
-    /// Worker threads (default: one per core); the output does not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub(crate) threads: usize,
-
-    /// No summary on the terminal.
-    #[arg(short, long)]
-    pub(crate) quiet: bool,
-}
 
 pub(crate) fn run(args: SynthArgs) -> Result<ExitCode> {
     let clock = Instant::now();

@@ -10,6 +10,7 @@
 
 pub(crate) mod encoding;
 pub(crate) mod lines;
+pub(crate) mod participant;
 pub(crate) mod schema;
 
 use std::borrow::Cow;
@@ -64,16 +65,18 @@ pub(crate) struct FieldError {
 }
 
 impl InputFile {
-    /// Opens `path`, reads its header and maps `schema`'s columns through `sources` (one list of
-    /// source column names per canonical column). `other` is the other input's schema and
-    /// sources, used to recognise the two files given the wrong way round.
-    pub(crate) fn open(
-        path: &Path,
-        options: &ReadOptions,
-        schema: &'static Schema,
-        sources: &[Vec<String>],
-        other: (&'static Schema, &[Vec<String>]),
-    ) -> Result<InputFile> {
+    /// Opens the file `spec` names, reads its header and maps the schema's columns through the
+    /// spec's sources; the other input's columns recognise two files given the wrong way round.
+    pub(crate) fn open(spec: &InputSpec) -> Result<InputFile> {
+        let InputSpec {
+            path,
+            options,
+            schema,
+            sources,
+            other,
+        } = spec;
+        let (path, schema) = (path.as_path(), *schema);
+        let other = (other.0, other.1.as_slice());
         let delimiter = options.delimiter;
         let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
         if metadata.is_dir() {
@@ -136,6 +139,48 @@ impl InputFile {
             chunk_rows.max(1),
             (self.mapping.width, self.delimiter),
         )
+    }
+}
+
+/// Everything needed to open an input file: where it is, how it is read, and which source
+/// columns each canonical column comes from.
+#[derive(Debug, Clone)]
+pub(crate) struct InputSpec {
+    pub(crate) path: PathBuf,
+    pub(crate) options: ReadOptions,
+    pub(crate) schema: &'static Schema,
+    /// Per canonical column of `schema`: its source columns (several are joined with a space).
+    pub(crate) sources: Vec<Vec<String>>,
+    /// The other input's schema and sources, to recognise two files given the wrong way round.
+    pub(crate) other: (&'static Schema, Vec<Vec<String>>),
+}
+
+impl InputSpec {
+    /// Opens the file and checks its header (see [`InputFile::open`]).
+    pub(crate) fn open(&self) -> Result<InputFile> {
+        InputFile::open(self)
+    }
+}
+
+/// What was read of an input file, for summary.json.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct InputInfo {
+    pub(crate) path: String,
+    pub(crate) bytes: u64,
+    pub(crate) rows: u64,
+    /// The encoding the file was read in.
+    pub(crate) encoding: &'static str,
+}
+
+impl InputFile {
+    /// What summary.json says of this file once `rows` rows were read from it.
+    pub(crate) fn info(&self, rows: u64) -> InputInfo {
+        InputInfo {
+            path: self.path.display().to_string(),
+            bytes: self.size,
+            rows,
+            encoding: self.encoding.as_str(),
+        }
     }
 }
 

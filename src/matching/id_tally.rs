@@ -29,15 +29,14 @@ impl IdTally {
 
     /// Counts rows the ID path already left to the search, each with the person its ID names
     /// (if any): [`IdTally::of_rows`] without matching them by ID again.
-    pub(crate) fn of_searched(
-        rows: &[(Participant, Option<PersonIdx>)],
+    pub(crate) fn of_searched<'p>(
+        rows: impl ParallelIterator<Item = (&'p Participant, Option<PersonIdx>)>,
         model: &Model<'_>,
     ) -> IdTally {
-        rows.par_iter()
-            .map(|(p, named)| {
-                RowDay::of(p, model).map_or_else(IdTally::default, |day| day.tally_searched(*named))
-            })
-            .reduce(IdTally::default, IdTally::merge)
+        rows.map(|(p, named)| {
+            RowDay::of(p, model).map_or_else(IdTally::default, |day| day.tally_searched(named))
+        })
+        .reduce(IdTally::default, IdTally::merge)
     }
 }
 

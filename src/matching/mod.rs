@@ -26,6 +26,7 @@
 pub(crate) mod by_id;
 pub(crate) mod compare;
 pub(crate) mod decide;
+pub(crate) mod deferred;
 pub(crate) mod id_evidence;
 pub(crate) mod id_tally;
 pub(crate) mod model;
@@ -38,8 +39,7 @@ pub(crate) mod weights;
 
 pub(crate) use by_id::match_by_id;
 pub(crate) use compare::NameBuffers;
-pub(crate) use decide::search_for;
 pub(crate) use model::{Model, RegisterIndexes};
-pub(crate) use outcome::{ByIdOutcome, Outcome, PendingSearch};
+pub(crate) use outcome::{ByIdOutcome, Outcome};
 pub(crate) use reason::{Reason, ReasonSet, Status};
 pub(crate) use thresholds::Thresholds;

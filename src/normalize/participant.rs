@@ -1,10 +1,12 @@
 //! A participant row, normalized: what matching reads of it.
 
+use crate::input::participant::ParticipantRow;
+use crate::input::schema::participant as col;
 use crate::normalize::date::DateField;
 use crate::normalize::gender::Gender;
-use crate::normalize::id::ParsedId;
+use crate::normalize::id::{IdFormat, ParsedId};
 use crate::normalize::name::NameForms;
-use crate::province::Place;
+use crate::province::{Place, ProvinceTable};
 
 /// A participant row, normalized.
 #[derive(Debug, Clone)]
@@ -19,4 +21,22 @@ pub struct Participant {
     pub gender: Gender,
     /// The managing province (`None`: unknown).
     pub province: Option<Place>,
+}
+
+impl Participant {
+    /// Normalizes a participant row's fields: IDs read in `id_format`, province codes through
+    /// `provinces`.
+    pub(crate) fn normalize(
+        row: &ParticipantRow<'_>,
+        id_format: IdFormat,
+        provinces: &ProvinceTable,
+    ) -> Participant {
+        Participant {
+            id: ParsedId::parse(row.get(col::PERSON_ID), id_format),
+            name: NameForms::new(row.get(col::FULL_NAME)),
+            dob: DateField::parse(row.get(col::DOB)),
+            gender: Gender::parse(row.get(col::GENDER)),
+            province: provinces.place_of(provinces.classify(row.get(col::PROVINCE_CODE))),
+        }
+    }
 }

@@ -4,15 +4,14 @@ use rayon::prelude::*;
 
 use super::build::{NewPerson, RegisterBuilder, RegisterId};
 use super::Register;
-use crate::config::ReconcileConfig;
 use crate::error::Result;
-use crate::input::schema::{register as col, PARTICIPANTS, REGISTER};
-use crate::input::{FieldError, InputFile, Reject, Row};
+use crate::input::schema::{register as col, REGISTER};
+use crate::input::{FieldError, InputFile, InputInfo, InputSpec, Reject, Row};
 use crate::normalize::date::DateField;
 use crate::normalize::id::{digits_of, parse_old_id, parse_register_cccd};
 use crate::normalize::{name, Gender, IdFormat};
+use crate::progress::Progress;
 use crate::province::ProvinceTable;
-use crate::report::progress::Progress;
 use crate::timings::{Stage, Timings};
 
 /// Rows per parallel normalization task: enough that timing a task costs nothing.
@@ -21,40 +20,29 @@ const ROWS_PER_TASK: usize = 1024;
 /// A chunk's rows, normalized: a person or a reject each, in file order.
 type Parsed = Vec<std::result::Result<(NewPerson, RowNotes), Reject>>;
 
-/// What was read, for the summary and the manifest.
-#[derive(Debug, Clone, serde::Serialize)]
-pub(crate) struct InputInfo {
-    pub(crate) path: String,
-    pub(crate) bytes: u64,
-    pub(crate) rows: u64,
-    /// The encoding the file was read in.
-    pub(crate) encoding: &'static str,
+/// How register rows become persons.
+pub(crate) struct LoadOptions<'a> {
+    pub(crate) id_format: IdFormat,
+    pub(crate) provinces: &'a ProvinceTable,
+    /// Rows per chunk read from the file.
+    pub(crate) chunk_rows: usize,
 }
 
-/// Opens the register file and checks its header (before any work starts).
-pub(crate) fn open(config: &ReconcileConfig) -> Result<InputFile> {
-    InputFile::open(
-        &config.register,
-        &config.read_options(),
-        &REGISTER,
-        &config.register_sources,
-        (&PARTICIPANTS, &config.participant_sources),
-    )
-}
-
-/// Reads every row of an opened register file. Rows whose ID cannot be read, or whose ID an
-/// earlier row holds, are returned as rejects; every other row becomes a person.
+/// Reads every row of the register file `file`, opened from `spec`. Rows whose ID cannot be
+/// read, or whose ID an earlier row holds, are returned as rejects; every other row becomes a
+/// person.
 pub(crate) fn load(
+    spec: &InputSpec,
     file: InputFile,
-    config: &ReconcileConfig,
+    options: &LoadOptions<'_>,
     progress: &Progress,
     timings: &Timings,
 ) -> Result<(Register, Vec<Reject>, InputInfo)> {
     let mapping = file.mapping.clone();
-    let info_path = file.path.display().to_string();
     let size = file.size;
-    let encoding = file.encoding.as_str();
-    let mut chunks = file.into_chunks(config.chunk_rows);
+    let delimiter = file.delimiter;
+    let mut info = file.info(0);
+    let mut chunks = file.into_chunks(options.chunk_rows);
     let mut builder = RegisterBuilder::new();
     let mut rejects = Vec::new();
     let mut rows = 0u64;
@@ -72,8 +60,8 @@ pub(crate) fn load(
                         .zip(lines)
                         .map(|(record, &line)| {
                             let row = Row::new(line, record, &mapping);
-                            read_person(&row, config.id_format, &config.provinces)
-                                .map_err(|e| Reject::new(REGISTER.role, &row, e, config.delimiter))
+                            read_person(&row, options.id_format, options.provinces)
+                                .map_err(|e| Reject::new(REGISTER.role, &row, e, delimiter))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -138,7 +126,7 @@ pub(crate) fn load(
         Vec::new()
     } else {
         let lines: Vec<u64> = duplicates.iter().map(|d| d.line).collect();
-        raw_text_of(open(config)?, config, &lines)?
+        raw_text_of(spec.open()?, options.chunk_rows, &lines)?
     };
     for (d, raw) in duplicates.into_iter().zip(raw) {
         rejects.push(Reject {
@@ -153,28 +141,24 @@ pub(crate) fn load(
         });
     }
     rejects.sort_by_key(|r| r.line);
-    let info = InputInfo {
-        path: info_path,
-        bytes: size,
-        rows,
-        encoding,
-    };
+    info.rows = rows;
     Ok((register, rejects, info))
 }
 
 /// The raw text of the rows at `lines` (ascending). A repeated ID is only seen once the whole
 /// register is sorted, when the rows are gone; reading the file again costs one plain read, and
 /// only in the rare run whose register repeats IDs.
-fn raw_text_of(file: InputFile, config: &ReconcileConfig, lines: &[u64]) -> Result<Vec<String>> {
+fn raw_text_of(file: InputFile, chunk_rows: usize, lines: &[u64]) -> Result<Vec<String>> {
     let mapping = file.mapping.clone();
-    let mut chunks = file.into_chunks(config.chunk_rows);
+    let delimiter = file.delimiter;
+    let mut chunks = file.into_chunks(chunk_rows);
     let mut wanted = lines.iter().peekable();
     let mut texts = Vec::with_capacity(lines.len());
     while let Some(chunk) = chunks.next_chunk() {
         for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
             while wanted.next_if(|&&l| l == line).is_some() {
                 let row = Row::new(line, record, &mapping);
-                texts.push(row.raw_text(config.delimiter, crate::input::REJECT_RAW_CHARS));
+                texts.push(row.raw_text(delimiter, crate::input::REJECT_RAW_CHARS));
             }
         }
         chunks.recycle(chunk);

@@ -1,4 +1,4 @@
-//! Spreadsheet-safe cells.
+//! The cells auditors see: safe in a spreadsheet, and personal IDs masked on request.
 //!
 //! A CSV cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read as a
 //! formula by spreadsheet programs (CSV injection). Such cells get a leading apostrophe, the
@@ -16,6 +16,17 @@ pub(crate) fn safe(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// A personal ID as auditors see it: whole, or with `--mask-ids` only its last 4 digits.
+pub(crate) fn shown_id(id: &str, mask: bool) -> Cow<'_, str> {
+    let chars = id.chars().count();
+    if !mask || chars <= 4 {
+        return Cow::Borrowed(id);
+    }
+    let mut shown: String = "*".repeat(chars - 4);
+    shown.extend(id.chars().skip(chars - 4));
+    Cow::Owned(shown)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +40,12 @@ mod tests {
         for v in ["", "001090012345", "a=b", "'already", "Nguyễn Văn An"] {
             assert_eq!(safe(v), v);
         }
+    }
+
+    #[test]
+    fn masked_ids_show_their_last_four_digits() {
+        assert_eq!(shown_id("001090012345", true), "********2345");
+        assert_eq!(shown_id("001090012345", false), "001090012345");
+        assert_eq!(shown_id("1234", true), "1234");
     }
 }

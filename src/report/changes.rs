@@ -11,10 +11,11 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::matching::Status;
-use crate::report::finalize::code_key;
+use crate::report::links::code_key;
+use crate::report::output::{finish_csv, FinishedFile, OutputDir, PendingFile};
 
-pub(crate) const CHANGES_HEADER: [&str; 4] =
-    ["insurance_code", "previous_status", "status", "change"];
+/// The columns of changes.csv.
+const HEADER: [&str; 4] = ["insurance_code", "previous_status", "status", "change"];
 
 /// How a row's status moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +122,50 @@ impl PreviousRun {
     /// The status the code had, if it was there.
     pub(crate) fn status_of(&self, key: u128) -> Option<Status> {
         self.statuses.get(&key).copied()
+    }
+}
+
+/// changes.csv: each row whose status differs from the previous run's for its insurance code,
+/// written as the final results go by, with the counts per kind of change.
+pub(crate) struct ChangesFile<'a> {
+    previous: &'a PreviousRun,
+    rows: csv::Writer<PendingFile>,
+    counts: ChangeCounts,
+}
+
+impl<'a> ChangesFile<'a> {
+    pub(crate) fn create(
+        out: &OutputDir,
+        excel: bool,
+        previous: &'a PreviousRun,
+    ) -> Result<ChangesFile<'a>> {
+        Ok(ChangesFile {
+            previous,
+            rows: csv::Writer::from_writer(out.create_csv("changes.csv", excel, &HEADER)?),
+            counts: ChangeCounts::default(),
+        })
+    }
+
+    /// A final results.csv row: its insurance code as written, its status, and the key of its
+    /// code ([`code_key`]).
+    pub(crate) fn add(&mut self, code: &str, status: Option<Status>, key: u128) -> Result<()> {
+        let before = self.previous.status_of(key);
+        if let Some(change) = Change::between(before, status) {
+            self.counts.add(change);
+            self.rows
+                .write_record([
+                    code,
+                    before.map_or("", |s| s.as_str()),
+                    status.map_or("", |s| s.as_str()),
+                    change.as_str(),
+                ])
+                .map_err(|e| Error::other(format!("writing output: {e}")))?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(self) -> Result<(FinishedFile, ChangeCounts)> {
+        Ok((finish_csv(self.rows)?, self.counts))
     }
 }
 

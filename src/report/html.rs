@@ -9,23 +9,15 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-/// One participant row shown as an example of its status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Sample {
-    pub(crate) status: &'static str,
-    pub(crate) line: u64,
-    pub(crate) insurance_code: String,
-    pub(crate) name: String,
-    pub(crate) reasons: String,
-    pub(crate) person_id: String,
-}
+use crate::report::format::thousands;
+use crate::report::stats::ExampleRow;
 
 /// What the page is made from.
 pub(crate) struct HtmlInput<'a> {
     /// summary.json of this run.
     pub(crate) summary: &'a Value,
     /// The first rows of each status, in input order.
-    pub(crate) samples: &'a [Sample],
+    pub(crate) examples: &'a [ExampleRow],
     /// summary.json of the previous run (`--previous`), for the changes since then.
     pub(crate) previous: Option<&'a Value>,
 }
@@ -68,7 +60,7 @@ pub(crate) fn render(input: &HtmlInput<'_>) -> String {
     reasons(&mut out, s);
     schemes(&mut out, s);
     changes(&mut out, s, input.previous);
-    samples(&mut out, s, input.samples, input.previous.is_some());
+    examples(&mut out, s, input.examples, input.previous.is_some());
     run_info(&mut out, s);
     out.push_str("</main>\n</body>\n</html>\n");
     out
@@ -91,8 +83,8 @@ pub(crate) fn escape(text: &str) -> String {
 }
 
 /// A count with comma thousands separators: `2,378` (as on the terminal).
-pub(crate) fn count(n: u64) -> String {
-    crate::report::terminal::thousands(n)
+fn count(n: u64) -> String {
+    thousands(n)
 }
 
 /// A rate (0..=1) as a percentage with two decimals: `79.27%`; `—` when absent.
@@ -568,7 +560,7 @@ fn changes(out: &mut String, s: &Value, previous: Option<&Value>) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn samples(out: &mut String, s: &Value, samples: &[Sample], with_changes: bool) {
+fn examples(out: &mut String, s: &Value, examples: &[ExampleRow], with_changes: bool) {
     out.push_str(
         "<section id=\"samples\">\n<h2>Example rows and the files</h2>\n<p class=\"files\">",
     );
@@ -597,7 +589,7 @@ fn samples(out: &mut String, s: &Value, samples: &[Sample], with_changes: bool) 
         .collect();
     out.push_str(&links.join(" · "));
     out.push_str("</p>\n");
-    if samples.is_empty() {
+    if examples.is_empty() {
         out.push_str("<p>No example rows.</p>\n</section>\n");
         return;
     }
@@ -606,7 +598,7 @@ fn samples(out: &mut String, s: &Value, samples: &[Sample], with_changes: bool) 
          in the participants file.</p>\n",
     );
     for (status, total) in status_counts(s) {
-        let rows: Vec<&Sample> = samples.iter().filter(|x| x.status == status).collect();
+        let rows: Vec<&ExampleRow> = examples.iter().filter(|x| x.status == status).collect();
         if rows.is_empty() {
             continue;
         }
@@ -833,9 +825,9 @@ mod tests {
         })
     }
 
-    fn samples() -> Vec<Sample> {
+    fn examples() -> Vec<ExampleRow> {
         vec![
-            Sample {
+            ExampleRow {
                 status: "DIFF",
                 line: 7,
                 insurance_code: "0123456789".into(),
@@ -843,7 +835,7 @@ mod tests {
                 reasons: "name_diacritics;dob_typo".into(),
                 person_id: "001090012345".into(),
             },
-            Sample {
+            ExampleRow {
                 status: "SYNCED",
                 line: 2,
                 insurance_code: "0123456780".into(),
@@ -857,7 +849,7 @@ mod tests {
     fn page(summary: &Value, previous: Option<&Value>) -> String {
         render(&HtmlInput {
             summary,
-            samples: &samples(),
+            examples: &examples(),
             previous,
         })
     }
@@ -905,7 +897,7 @@ mod tests {
     #[test]
     fn data_is_escaped_everywhere() {
         let html = page(&summary(2378, 388), None);
-        // The sample name, the scheme name and the province name, in table and chart.
+        // The example's name, the scheme name and the province name, in table and chart.
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(html.contains("&lt;script&gt;alert(&#39;scheme&#39;)&lt;/script&gt;"));
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
@@ -994,7 +986,7 @@ mod tests {
     fn an_empty_summary_still_renders() {
         let html = render(&HtmlInput {
             summary: &json!({}),
-            samples: &[],
+            examples: &[],
             previous: Some(&json!({})),
         });
         assert!(html.contains("0 of 0 participants synchronized: —"));

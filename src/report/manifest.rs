@@ -2,12 +2,11 @@
 //! version, the config and thresholds — so an audit can prove it.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 
 /// The SHA-256 of a file, in lowercase hex.
@@ -32,22 +31,23 @@ pub(crate) fn sha256_file(path: &Path) -> Result<(u64, String)> {
     Ok((size, hex))
 }
 
-/// Hashes both inputs on a thread of its own while the run goes on (it reads each file once
-/// more, mostly from the page cache).
+/// Hashes the inputs (participants, register) on a thread of its own while the run goes on
+/// (it reads each file once more, mostly from the page cache).
 pub(crate) fn hash_inputs(
-    config: &ReconcileConfig,
+    paths: [PathBuf; 2],
 ) -> std::thread::JoinHandle<Result<Vec<(u64, String)>>> {
-    let paths = [config.participants.clone(), config.register.clone()];
     std::thread::spawn(move || paths.iter().map(|p| sha256_file(p)).collect())
 }
 
-pub(crate) fn build(config: &ReconcileConfig, hashes: &[(u64, String)], summary: &Value) -> Value {
+/// manifest.json: the inputs (participants, register) at `paths` with their sizes and hashes,
+/// and the config, thresholds and run of `summary`.
+pub(crate) fn build(paths: [&Path; 2], hashes: &[(u64, String)], summary: &Value) -> Value {
     let input = |path: &Path, (size, sha): &(u64, String)| json!({ "path": path.display().to_string(), "bytes": size, "sha256": sha });
     json!({
         "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION") },
         "inputs": {
-            "participants": input(&config.participants, &hashes[0]),
-            "register": input(&config.register, &hashes[1]),
+            "participants": input(paths[0], &hashes[0]),
+            "register": input(paths[1], &hashes[1]),
         },
         "config": summary["config"],
         "thresholds": summary["thresholds"],

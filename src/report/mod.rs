@@ -1,4 +1,4 @@
-//! Report: outcomes in, the output files of SPEC section 4 out.
+//! Report: outcomes in, the output files out.
 //!
 //! Contract: every file is written to a temporary name in the output folder and renamed into
 //! place only when the whole run has succeeded ([`output`]), so a killed run never leaves half a
@@ -7,21 +7,26 @@
 //! spreadsheet formula. Rows are written in input order, and nothing in any CSV output depends on
 //! the thread count or timing.
 //!
-//! - [`rows`]: the results.csv and mismatches.csv rows of one participant.
-//! - [`stats`]: counts per status, reason, province and scheme.
-//! - [`finalize`]: the flags that need the whole file (`duplicate_code`, `duplicate_person`),
-//!   duplicates.csv.
-//! - [`summary`]: summary.json; [`terminal`]: the table printed at the end; [`progress`]: bars.
+//! One file per output file: [`results`], [`mismatches`], [`duplicates`], [`changes`],
+//! [`rejects`], [`summary`], [`manifest`], [`html`] (report.html) and [`terminal`] (the table
+//! printed at the end). Beside them: [`rows`] (a task's rows formatted in memory), [`stats`]
+//! (counts per status, reason, province and scheme), [`links`] (who each row links to, and the
+//! whole-file flags), [`finalize`] (the pass that writes the final CSV files from the scratch
+//! files), and the helpers [`output`], [`cell`], [`format`] and [`raw`].
 
 pub(crate) mod cell;
 pub(crate) mod changes;
+pub(crate) mod duplicates;
 pub(crate) mod finalize;
+pub(crate) mod format;
 pub(crate) mod html;
+pub(crate) mod links;
 pub(crate) mod manifest;
+pub(crate) mod mismatches;
 pub(crate) mod output;
-pub(crate) mod progress;
 pub(crate) mod raw;
 pub(crate) mod rejects;
+pub(crate) mod results;
 pub(crate) mod rows;
 pub(crate) mod stats;
 pub(crate) mod summary;

@@ -10,7 +10,7 @@ use tempfile::NamedTempFile;
 use crate::error::{Error, Result};
 
 /// The UTF-8 byte-order mark spreadsheet programs need to read a CSV file as UTF-8.
-pub(crate) const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// An output folder that has been checked to be writable.
 pub(crate) struct OutputDir {
@@ -58,6 +58,50 @@ impl OutputDir {
             path: self.dir.join(name),
             writer: BufWriter::with_capacity(1 << 20, temp),
         })
+    }
+
+    /// A new CSV file that will become `name`: a UTF-8 byte-order mark first when `excel`
+    /// (spreadsheet programs need it to read UTF-8), then the header row.
+    pub(crate) fn create_csv(
+        &self,
+        name: &'static str,
+        excel: bool,
+        header: &[&str],
+    ) -> Result<PendingFile> {
+        let mut file = self.create(name)?;
+        if excel {
+            file.write_all(UTF8_BOM)
+                .map_err(|e| Error::io(file.path(), e))?;
+        }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(header)
+            .map_err(|e| Error::other(format!("writing output: {e}")))?;
+        let row = w
+            .into_inner()
+            .map_err(|e| Error::other(format!("writing output: {}", e.error())))?;
+        file.write_all(&row)
+            .map_err(|e| Error::io(file.path(), e))?;
+        Ok(file)
+    }
+
+    /// Writes the whole file `name` (to its temporary name).
+    pub(crate) fn write_file(&self, name: &'static str, bytes: &[u8]) -> Result<FinishedFile> {
+        let mut file = self.create(name)?;
+        file.write_all(bytes)
+            .map_err(|e| Error::io(file.path(), e))?;
+        file.finish()
+    }
+
+    /// Writes the JSON file `name`: `value` pretty-printed, with a final newline.
+    pub(crate) fn write_json(
+        &self,
+        name: &'static str,
+        value: &serde_json::Value,
+    ) -> Result<FinishedFile> {
+        let mut text = serde_json::to_vec_pretty(value)
+            .map_err(|e| Error::io(self.dir.join(name), e.into()))?;
+        text.push(b'\n');
+        self.write_file(name, &text)
     }
 
     /// A scratch file deleted when dropped (intermediate data between passes).
@@ -125,6 +169,13 @@ impl Write for PendingFile {
     fn flush(&mut self) -> io::Result<()> {
         self.writer.flush()
     }
+}
+
+/// Finishes a CSV file written through a `csv::Writer` (see [`PendingFile::finish`]).
+pub(crate) fn finish_csv(w: csv::Writer<PendingFile>) -> Result<FinishedFile> {
+    w.into_inner()
+        .map_err(|e| Error::other(format!("writing output: {}", e.error())))?
+        .finish()
 }
 
 /// Opens a scratch file for reading from its start.

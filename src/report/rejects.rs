@@ -1,35 +1,48 @@
-//! rejects.csv: every row that could not be read, with its file and line.
+//! rejects.csv: every row that could not be read, with its file and line: the register's
+//! rejects first, then the participants', each in line order.
 
 use std::io::Write;
 
 use crate::error::{Error, Result};
 use crate::input::Reject;
 use crate::report::cell::safe;
-use crate::report::output::PendingFile;
+use crate::report::output::{FinishedFile, OutputDir, PendingFile};
 
-pub(crate) const HEADER: [&str; 5] = ["file", "line", "column", "error", "raw"];
+/// The columns of rejects.csv.
+const HEADER: [&str; 5] = ["file", "line", "column", "error", "raw"];
 
-pub(crate) fn write_header(w: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
-    w.write_record(HEADER)
+/// rejects.csv while it is written: rows are appended as the passes find them.
+pub(crate) struct RejectsFile {
+    file: PendingFile,
 }
 
-pub(crate) fn write_row(w: &mut csv::Writer<Vec<u8>>, reject: &Reject) -> csv::Result<()> {
-    w.write_record([
-        reject.file,
-        &reject.line.to_string(),
-        reject.column.unwrap_or(""),
-        &safe(&reject.error),
-        &safe(&reject.raw),
-    ])
-}
-
-/// Appends rejects to a pending rejects.csv.
-pub(crate) fn append(file: &mut PendingFile, rejects: &[Reject]) -> Result<()> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for reject in rejects {
-        write_row(&mut w, reject).map_err(|e| Error::other(e.to_string()))?;
+impl RejectsFile {
+    pub(crate) fn create(out: &OutputDir, excel: bool) -> Result<RejectsFile> {
+        Ok(RejectsFile {
+            file: out.create_csv("rejects.csv", excel, &HEADER)?,
+        })
     }
-    let bytes = w.into_inner().map_err(|e| Error::other(e.to_string()))?;
-    let path = file.path().to_path_buf();
-    file.write_all(&bytes).map_err(|e| Error::io(path, e))
+
+    /// Appends `rejects`, in the order given.
+    pub(crate) fn append(&mut self, rejects: &[Reject]) -> Result<()> {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for reject in rejects {
+            w.write_record([
+                reject.file,
+                &reject.line.to_string(),
+                reject.column.unwrap_or(""),
+                &safe(&reject.error),
+                &safe(&reject.raw),
+            ])
+            .map_err(|e| Error::other(e.to_string()))?;
+        }
+        let bytes = w.into_inner().map_err(|e| Error::other(e.to_string()))?;
+        self.file
+            .write_all(&bytes)
+            .map_err(|e| Error::io(self.file.path(), e))
+    }
+
+    pub(crate) fn finish(self) -> Result<FinishedFile> {
+        self.file.finish()
+    }
 }

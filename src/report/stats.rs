@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use crate::matching::{Reason, ReasonSet, Status};
 use crate::province::ProvinceKey;
-use crate::report::html::Sample;
 
 /// Rows, synchronized rows and linked rows of one group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -54,11 +53,22 @@ pub(crate) struct Stats {
     pub(crate) capped_blocks: u64,
     pub(crate) rows_with_capped_blocks: u64,
     /// The first rows of each status, in input order, for report.html.
-    pub(crate) samples: Vec<Sample>,
+    pub(crate) examples: Vec<ExampleRow>,
+}
+
+/// One participant row shown in report.html as an example of its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExampleRow {
+    pub(crate) status: &'static str,
+    pub(crate) line: u64,
+    pub(crate) insurance_code: String,
+    pub(crate) name: String,
+    pub(crate) reasons: String,
+    pub(crate) person_id: String,
 }
 
 /// Rows of each status shown in report.html.
-pub(crate) const SAMPLES_PER_STATUS: usize = 10;
+const EXAMPLES_PER_STATUS: usize = 10;
 
 impl Stats {
     pub(crate) fn record(
@@ -88,15 +98,16 @@ impl Stats {
         }
     }
 
-    /// Keeps `sample` if its status has fewer than [`SAMPLES_PER_STATUS`] samples.
-    pub(crate) fn sample(&mut self, sample: impl FnOnce() -> Sample, status: Status) {
+    /// Keeps the example row `example` makes if its status has fewer than
+    /// [`EXAMPLES_PER_STATUS`] examples.
+    pub(crate) fn keep_example(&mut self, example: impl FnOnce() -> ExampleRow, status: Status) {
         let kept = self
-            .samples
+            .examples
             .iter()
-            .filter(|s| s.status == status.as_str())
+            .filter(|e| e.status == status.as_str())
             .count();
-        if kept < SAMPLES_PER_STATUS {
-            self.samples.push(sample());
+        if kept < EXAMPLES_PER_STATUS {
+            self.examples.push(example());
         }
     }
 
@@ -108,12 +119,12 @@ impl Stats {
     pub(crate) fn merge(&mut self, other: Stats) {
         self.total.merge(&other.total);
         self.capped_blocks += other.capped_blocks;
-        for sample in other.samples {
+        for example in other.examples {
             let status = Status::ALL
                 .into_iter()
-                .find(|s| s.as_str() == sample.status);
+                .find(|s| s.as_str() == example.status);
             if let Some(status) = status {
-                self.sample(|| sample, status);
+                self.keep_example(|| example, status);
             }
         }
         self.rows_with_capped_blocks += other.rows_with_capped_blocks;

@@ -1,20 +1,37 @@
 //! summary.json: counts and rates for machines and for the HTML report.
 
+use std::path::Path;
 use std::time::SystemTime;
 
 use serde_json::{json, Map, Value};
 
-use crate::config::ReconcileConfig;
 use crate::input::schema::{PARTICIPANTS, REGISTER};
-use crate::matching::{Reason, Status};
+use crate::input::InputInfo;
+use crate::matching::weights::{LinkedElsewhere, Weights};
+use crate::matching::{Reason, Status, Thresholds};
+use crate::normalize::IdFormat;
 use crate::province::{ProvinceKey, ProvinceTable};
-use crate::register::load::InputInfo;
 use crate::register::RegisterStats;
+use crate::report::changes::ChangeCounts;
 use crate::report::stats::{Counts, Stats};
+
+/// The settings a run was made with, as summary.json records them.
+pub(crate) struct RunSettings<'a> {
+    pub(crate) config_file: Option<&'a Path>,
+    pub(crate) id_format: IdFormat,
+    pub(crate) delimiter: u8,
+    pub(crate) provinces_file: Option<&'a Path>,
+    pub(crate) participant_sources: &'a [Vec<String>],
+    pub(crate) register_sources: &'a [Vec<String>],
+    pub(crate) min_sync_rate: Option<f64>,
+    /// The thresholds as configured.
+    pub(crate) thresholds: &'a Thresholds,
+    pub(crate) provinces: &'a ProvinceTable,
+}
 
 /// What a summary is made from.
 pub(crate) struct SummaryInput<'a> {
-    pub(crate) config: &'a ReconcileConfig,
+    pub(crate) settings: &'a RunSettings<'a>,
     pub(crate) stats: &'a Stats,
     pub(crate) participants: &'a InputInfo,
     pub(crate) participants_rejected: u64,
@@ -23,10 +40,10 @@ pub(crate) struct SummaryInput<'a> {
     pub(crate) started: SystemTime,
     pub(crate) finished: SystemTime,
     pub(crate) threads: usize,
-    pub(crate) weights: &'a crate::matching::weights::Weights,
-    pub(crate) linked: &'a crate::matching::weights::LinkedElsewhere,
+    pub(crate) weights: &'a Weights,
+    pub(crate) linked: &'a LinkedElsewhere,
     /// The thresholds as applied to this register's size.
-    pub(crate) thresholds: &'a crate::matching::Thresholds,
+    pub(crate) thresholds: &'a Thresholds,
 }
 
 fn counts_json(counts: &Counts) -> Map<String, Value> {
@@ -90,7 +107,7 @@ pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
 }
 
 pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
-    let config = input.config;
+    let config = input.settings;
     let stats = input.stats;
     let mut statuses = Map::new();
     for status in Status::ALL {
@@ -146,12 +163,12 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
             },
         },
         "config": {
-            "config_file": config.config_file.as_ref().map(|p| p.display().to_string()),
+            "config_file": config.config_file.map(|p| p.display().to_string()),
             "id_format": config.id_format,
             "delimiter": (config.delimiter as char).to_string(),
-            "provinces_file": config.provinces_file.as_ref().map(|p| p.display().to_string()),
-            "participants_columns": columns(&PARTICIPANTS, &config.participant_sources),
-            "register_columns": columns(&REGISTER, &config.register_sources),
+            "provinces_file": config.provinces_file.map(|p| p.display().to_string()),
+            "participants_columns": columns(&PARTICIPANTS, config.participant_sources),
+            "register_columns": columns(&REGISTER, config.register_sources),
         },
         "thresholds": {
             "min_sync_rate": config.min_sync_rate,
@@ -175,7 +192,7 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
         "totals": Value::Object(totals),
         "statuses": Value::Object(statuses),
         "reasons": Value::Object(reasons),
-        "provinces": provinces_json(&config.provinces, stats),
+        "provinces": provinces_json(config.provinces, stats),
         "schemes": schemes,
     })
 }
@@ -185,7 +202,7 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
 pub(crate) fn changes_json(
     summary: &Value,
     previous: Option<&Value>,
-    rows: &crate::report::changes::ChangeCounts,
+    rows: &ChangeCounts,
 ) -> Value {
     let rate = |s: &Value| s["totals"]["sync_rate"].as_f64();
     let (now, before) = (rate(summary), previous.and_then(rate));

@@ -3,20 +3,8 @@
 use std::io::{self, Write};
 
 use crate::matching::{Reason, Status};
+use crate::report::format::thousands;
 use crate::report::stats::Stats;
-
-/// `1234567` → `1,234,567`.
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 pub(crate) fn percent(rate: Option<f64>) -> String {
     rate.map(|r| format!("{:.2}%", r * 100.0))
@@ -68,17 +56,4 @@ pub(crate) fn print(
         elapsed_secs
     )?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_165_515), "1,165,515");
-    }
 }

@@ -42,6 +42,7 @@
 //! (see [`person`] for how IDs stay unique without a table), so memory does not grow with
 //! either size.
 
+pub(crate) mod evaluation;
 pub(crate) mod names;
 pub(crate) mod noise;
 pub(crate) mod participant;
@@ -64,7 +65,7 @@ use crate::report::output::OutputDir;
 pub(crate) use noise::NoiseProfile;
 #[cfg(test)]
 pub(crate) use tags::FORMAT_ONLY_TAGS;
-pub(crate) use tags::{is_truly_in_sync, Tag, TagCounts};
+pub(crate) use tags::{Tag, TagCounts};
 
 use participant::{Participants, RegisterRow, Row};
 use person::{Model, Person, Population, Universe};

@@ -4,9 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::participant::SCHEMES;
+use super::tags::is_truly_in_sync;
 use super::{
-    generate, is_truly_in_sync, Generator, NoiseProfile, SynthParams, Tag, FORMAT_ONLY_TAGS,
-    PARTICIPANTS_FILE, POPULATION_FILE, TRUTH_FILE,
+    generate, Generator, NoiseProfile, SynthParams, Tag, FORMAT_ONLY_TAGS, PARTICIPANTS_FILE,
+    POPULATION_FILE, TRUTH_FILE,
 };
 use crate::normalize::date::PartialDate;
 use crate::normalize::id::CccdStructure;

@@ -1,0 +1,143 @@
+//! A participant row as given: its canonical fields' text, read from a CSV record through the
+//! column mapping, and the packed copy a row keeps while it waits for the search.
+
+use std::borrow::Cow;
+
+use crate::input::schema::{participant as col, PARTICIPANTS};
+use crate::input::{FieldError, Row};
+
+/// How many canonical participant columns there are.
+const FIELDS: usize = 7;
+const _: () = assert!(PARTICIPANTS.columns.len() == FIELDS);
+
+/// A participant row's canonical fields as given (text as in the file), in the order of
+/// [`PARTICIPANTS`], and the line the row starts on.
+pub(crate) struct ParticipantRow<'a> {
+    pub(crate) line: u64,
+    pub(crate) fields: Vec<Cow<'a, str>>,
+}
+
+impl<'a> ParticipantRow<'a> {
+    /// Reads a row's canonical fields; a row that is ragged, has invalid UTF-8 in a field
+    /// popsync reads, or has no insurance code cannot be read.
+    pub(crate) fn read(row: &Row<'a>) -> Result<ParticipantRow<'a>, FieldError> {
+        row.check_width()?;
+        let fields = (0..FIELDS)
+            .map(|c| row.field(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        if fields[col::INSURANCE_CODE].trim().is_empty() {
+            return Err(FieldError {
+                column: Some("insurance_code"),
+                message: "insurance_code is empty".into(),
+            });
+        }
+        Ok(ParticipantRow {
+            line: row.line,
+            fields,
+        })
+    }
+
+    /// The fields of a row that could not be read, as far as they go (lossily), for its
+    /// REJECTED rows in the outputs.
+    pub(crate) fn lossy(row: &Row<'_>) -> ParticipantRow<'static> {
+        ParticipantRow {
+            line: row.line,
+            fields: (0..FIELDS).map(|c| row.field_lossy(c).into()).collect(),
+        }
+    }
+
+    /// The text of canonical column `column` (see [`col`]).
+    pub(crate) fn get(&self, column: usize) -> &str {
+        &self.fields[column]
+    }
+
+    /// The row's fields packed into one string with their ends: what a row keeps while it
+    /// waits for the search, after the chunk it came from is reused. One string rather than
+    /// one per field: a row left to the search is held until every ID link is known, and a
+    /// string per field took twice the memory (gigabytes at 100M rows).
+    pub(crate) fn pack(&self) -> PackedRow {
+        let mut text = String::with_capacity(self.fields.iter().map(|f| f.len()).sum());
+        let mut ends = [0u32; FIELDS];
+        for (end, field) in ends.iter_mut().zip(&self.fields) {
+            text.push_str(field);
+            *end = text.len() as u32;
+        }
+        PackedRow {
+            line: self.line,
+            text: text.into_boxed_str(),
+            ends,
+        }
+    }
+}
+
+/// A [`ParticipantRow`], owned and packed (see [`ParticipantRow::pack`]).
+pub(crate) struct PackedRow {
+    line: u64,
+    text: Box<str>,
+    ends: [u32; FIELDS],
+}
+
+impl PackedRow {
+    /// The row's fields, borrowed from the packed text.
+    pub(crate) fn unpack(&self) -> ParticipantRow<'_> {
+        let mut start = 0;
+        let fields = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let field = &self.text[start..end as usize];
+                start = end as usize;
+                Cow::Borrowed(field)
+            })
+            .collect();
+        ParticipantRow {
+            line: self.line,
+            fields,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Mapping;
+
+    #[test]
+    fn a_packed_row_unpacks_to_the_same_fields() {
+        let mapping = Mapping {
+            sources: (0..FIELDS).map(|i| vec![i]).collect(),
+            names: PARTICIPANTS.columns.iter().map(|c| c.name).collect(),
+            width: FIELDS,
+        };
+        let record = csv::ByteRecord::from(vec![
+            "0123456789",
+            "Nguyễn Thị Hoà",
+            "",
+            "Nữ",
+            "001190054321",
+            "01",
+            "health",
+        ]);
+        let row = ParticipantRow::read(&Row::new(7, &record, &mapping)).unwrap();
+        let packed = row.pack();
+        let again = packed.unpack();
+        assert_eq!(again.line, 7);
+        assert_eq!(again.fields, row.fields);
+        assert_eq!(again.get(col::FULL_NAME), "Nguyễn Thị Hoà");
+        assert_eq!(again.get(col::DOB), "");
+    }
+
+    #[test]
+    fn a_row_without_an_insurance_code_cannot_be_read() {
+        let mapping = Mapping {
+            sources: (0..FIELDS).map(|i| vec![i]).collect(),
+            names: PARTICIPANTS.columns.iter().map(|c| c.name).collect(),
+            width: FIELDS,
+        };
+        let record = csv::ByteRecord::from(vec![" ", "An", "1990", "", "", "", ""]);
+        let error = ParticipantRow::read(&Row::new(2, &record, &mapping))
+            .err()
+            .unwrap();
+        assert_eq!(error.column, Some("insurance_code"));
+    }
+}

@@ -1,0 +1,243 @@
+//! The participants' pass (phase `participants`): the file streamed in chunks, each row read,
+//! normalized and matched by ID (steps 1-2 of matching), in parallel; decided rows written, rows
+//! the ID path cannot link left to the search pass with a placeholder in their place.
+//!
+//! A reader thread parses the next chunk while the workers process this one
+//! ([`crate::input::ChunkReader`]); a chunk is cut into tasks of [`ROWS_PER_TASK`] rows whose
+//! outputs come back in row order ([`TaskOutput`]), and the writer thread appends them
+//! ([`crate::pipeline::writer`]). So the outputs are the same for any thread count.
+
+use rayon::prelude::*;
+
+use crate::config::ReconcileConfig;
+use crate::error::{Error, Result};
+use crate::input::schema::participant as col;
+use crate::input::{InputFile, InputInfo};
+use crate::matching::deferred::DeferredRow;
+use crate::matching::{match_by_id, ByIdOutcome, Model, NameBuffers, Outcome};
+use crate::pipeline::read::{ParticipantReader, ReadRow};
+use crate::pipeline::writer::{self, Gathered, MatchedChunk, TaskOutput};
+use crate::progress::Progress;
+use crate::report::finalize::PassRows;
+use crate::report::links::LinkLog;
+use crate::report::mismatches::RowContext;
+use crate::report::output::OutputDir;
+use crate::report::rejects::RejectsFile;
+use crate::report::rows::FormattedRows;
+use crate::report::stats::Stats;
+use crate::timings::{Stage, Timings};
+
+/// Rows whose ID lookups are requested from memory together: enough to overlap the waits, few
+/// enough that what they bring stays in the cache until used.
+const PREFETCH_ROWS: usize = 64;
+
+/// Rows per parallel task: large enough that a task's overhead is noise, small enough that two
+/// cores stay balanced within a chunk.
+pub(crate) const ROWS_PER_TASK: usize = 2048;
+
+/// What the participants' pass leaves.
+pub(crate) struct IdPass {
+    /// Counts of the decided rows.
+    pub(crate) stats: Stats,
+    /// Every row's link (none yet for the rows left to the search) and insurance code key.
+    pub(crate) log: LinkLog,
+    /// Participant rows that could not be read.
+    pub(crate) rejected: u64,
+    /// The rows left to the search, in row order.
+    pub(crate) deferred: Vec<DeferredRow>,
+    /// Every row's results.csv row (placeholders for the deferred ones) and the decided rows'
+    /// mismatches.csv rows.
+    pub(crate) rows: PassRows,
+    pub(crate) info: InputInfo,
+}
+
+/// What every task reads, shared.
+#[derive(Clone, Copy)]
+struct TaskContext<'a> {
+    reader: ParticipantReader<'a>,
+    model: &'a Model<'a>,
+    rows: RowContext<'a>,
+    timings: &'a Timings,
+}
+
+/// Streams the participants file through the ID path, writing the decided rows and
+/// placeholders to scratch files and the rejected ones to `rejects`.
+pub(crate) fn run(
+    file: InputFile,
+    config: &ReconcileConfig,
+    model: &Model<'_>,
+    out: &OutputDir,
+    rejects: &mut RejectsFile,
+    timings: &Timings,
+) -> Result<IdPass> {
+    let mapping = file.mapping.clone();
+    let size = file.size;
+    let mut info = file.info(0);
+    let context = TaskContext {
+        reader: ParticipantReader {
+            mapping: &mapping,
+            id_format: config.id_format,
+            provinces: &config.provinces,
+            delimiter: file.delimiter,
+        },
+        model,
+        rows: config.row_context(model.register),
+        timings,
+    };
+    let progress = Progress::bytes(!config.quiet, size, "participants");
+    let mut results = out.scratch()?;
+    let mismatches = out.scratch()?;
+    let mismatches_file =
+        (mismatches.as_file().try_clone()).map_err(|e| Error::io(out.path(), e))?;
+    let mut rows = 0u64;
+    let mut chunks = file.into_chunks(config.chunk_rows);
+    let (to_writer, matched) = std::sync::mpsc::sync_channel::<MatchedChunk>(1);
+    let results_file = results.as_file_mut();
+    let gathered = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            writer::write_chunks(
+                matched,
+                results_file,
+                mismatches_file,
+                rejects,
+                out,
+                size,
+                timings,
+            )
+        });
+        timings.phase("participants", || -> Result<Gathered> {
+            while let Some(chunk) = chunks.next_chunk() {
+                timings.add(Stage::Read, chunk.parse_time);
+                let tasks = process_chunk(&context, &chunk.records, &chunk.lines, rows);
+                rows += chunk.records.len() as u64;
+                let matched = MatchedChunk {
+                    tasks,
+                    rows,
+                    bytes_read: chunk.bytes_read,
+                };
+                progress.set(chunk.bytes_read);
+                chunks.recycle(chunk);
+                if to_writer.send(matched).is_err() {
+                    break; // the writer failed: its error is reported below
+                }
+            }
+            drop(to_writer);
+            let gathered = writer
+                .join()
+                .map_err(|_| Error::other("the output writer stopped unexpectedly"))??;
+            chunks.finish()?;
+            Ok(gathered)
+        })
+    })?;
+    progress.finish();
+    info.rows = rows;
+    Ok(IdPass {
+        stats: gathered.stats,
+        log: gathered.log,
+        rejected: gathered.rejected,
+        deferred: gathered.deferred,
+        rows: PassRows {
+            results,
+            mismatches,
+        },
+        info,
+    })
+}
+
+/// Reads, normalizes, matches and formats a chunk of rows in parallel (`first_row`: the
+/// chunk's first row index); the task outputs come back in row order.
+fn process_chunk(
+    context: &TaskContext<'_>,
+    records: &[csv::ByteRecord],
+    lines: &[u64],
+    first_row: u64,
+) -> Vec<TaskOutput> {
+    records
+        .par_chunks(ROWS_PER_TASK)
+        .zip(lines.par_chunks(ROWS_PER_TASK))
+        .enumerate()
+        .map(|(task, (records, lines))| {
+            let first = first_row + (task * ROWS_PER_TASK) as u64;
+            process_rows(context, records, lines, first)
+        })
+        .collect()
+}
+
+fn process_rows(
+    context: &TaskContext<'_>,
+    records: &[csv::ByteRecord],
+    lines: &[u64],
+    first_row: u64,
+) -> TaskOutput {
+    let timings = context.timings;
+    // The stages run one after another over the task's rows, so that each is timed with two
+    // clock reads per task instead of per row.
+    let read: Vec<ReadRow<'_>> = timings.time(Stage::Normalize, || {
+        (records.iter().zip(lines))
+            .map(|(record, &line)| context.reader.read(record, line))
+            .collect()
+    });
+    let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
+        let mut buffers = NameBuffers::default();
+        let mut ids = Vec::with_capacity(PREFETCH_ROWS);
+        read.chunks(PREFETCH_ROWS)
+            .flat_map(|rows| {
+                ids.clear();
+                ids.extend(rows.iter().filter_map(|row| match row {
+                    ReadRow::Read(_, p) => p.id.cccd(),
+                    ReadRow::Rejected(..) => None,
+                }));
+                context.model.register.prefetch_id_holders(&ids);
+                rows.iter()
+                    .map(|row| match row {
+                        ReadRow::Read(_, participant) => {
+                            Some(match_by_id(participant, context.model, &mut buffers))
+                        }
+                        ReadRow::Rejected(..) => None,
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    timings.time(Stage::Write, || {
+        let mut formatted = FormattedRows::with_capacity(records.len());
+        let (mut log, mut rejects, mut deferred) = (LinkLog::default(), Vec::new(), Vec::new());
+        for (i, (row, matched)) in read.into_iter().zip(matched).enumerate() {
+            let index = first_row + i as u64;
+            match (row, matched) {
+                (ReadRow::Read(row, _), Some(ByIdOutcome::Linked(outcome))) => {
+                    log.push(row.get(col::INSURANCE_CODE), outcome.person);
+                    formatted.decided(&context.rows, index, &row, &outcome, "");
+                }
+                (ReadRow::Read(row, participant), Some(ByIdOutcome::Search(pending))) => {
+                    // Searched once every ID link is known (the one-to-one evidence): the row
+                    // waits, and a placeholder holds its place in results.csv.
+                    log.push(row.get(col::INSURANCE_CODE), None);
+                    formatted.placeholder(&context.rows, &row, pending.id_reasons);
+                    deferred.push(DeferredRow {
+                        index,
+                        row: row.pack(),
+                        participant,
+                        pending,
+                    });
+                }
+                (ReadRow::Rejected(row, reject), _) => {
+                    log.push(row.get(col::INSURANCE_CODE), None);
+                    let outcome = Outcome::rejected();
+                    formatted.decided(&context.rows, index, &row, &outcome, &reject.error);
+                    rejects.push(reject);
+                }
+                (ReadRow::Read(..), None) => unreachable!("every read row is matched"),
+            }
+        }
+        let (results, mismatches, stats) = formatted.finish();
+        TaskOutput {
+            results,
+            mismatches,
+            rejects,
+            stats,
+            log,
+            deferred,
+        }
+    })
+}

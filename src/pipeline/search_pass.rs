@@ -1,0 +1,133 @@
+//! The search pass (phase `search`): once every ID link is known, the rows the ID path left are
+//! searched (step 3 of matching), with the one-to-one evidence ([`LinkedElsewhere`]) and the ID
+//! evidence estimated again with the searched rows' counts; their final rows go to scratch files
+//! of their own, in row order, for the finalize pass to put in place of the placeholders.
+
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::input::participant::ParticipantRow;
+use crate::matching::deferred::{self, DeferredRow};
+use crate::matching::id_evidence::{IdEvidence, IdTally};
+use crate::matching::weights::{LinkedElsewhere, Weights};
+use crate::matching::{Model, NameBuffers, Outcome};
+use crate::pipeline::id_pass::ROWS_PER_TASK;
+use crate::register::PersonIdx;
+use crate::report::finalize::PassRows;
+use crate::report::links::{LinkLog, NO_PERSON};
+use crate::report::mismatches::RowContext;
+use crate::report::output::OutputDir;
+use crate::report::rows::FormattedRows;
+use crate::report::stats::Stats;
+use crate::timings::{Stage, Timings};
+
+/// Rows searched between two writes: only one batch's output is in memory at a time.
+const BATCH_ROWS: usize = 1 << 16;
+
+/// What the search pass leaves.
+pub(crate) struct SearchPass {
+    /// The searched rows' final results.csv and mismatches.csv rows.
+    pub(crate) rows: PassRows,
+    /// Their row indexes, ascending.
+    pub(crate) searched_rows: Vec<u64>,
+    /// The weights the search used (with the ID evidence of the searched rows).
+    pub(crate) weights: Weights,
+    pub(crate) linked: LinkedElsewhere,
+}
+
+/// Searches the `deferred` rows with `model` (whose ID evidence `id_tally`, the weights'
+/// sample's counts, refines); their links go into `log`, their counts into `stats`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run(
+    deferred: Vec<DeferredRow>,
+    model: &Model<'_>,
+    id_tally: &IdTally,
+    context: RowContext<'_>,
+    out: &OutputDir,
+    log: &mut LinkLog,
+    stats: &mut Stats,
+    timings: &Timings,
+) -> Result<SearchPass> {
+    let linked = LinkedElsewhere::estimate(&log.links, model.register.len());
+    timings.phase("search", || {
+        let searched = timings.time(Stage::Index, || deferred::tally(&deferred, model));
+        let weights = Weights {
+            id_evidence: IdEvidence::estimate(id_tally, &searched),
+            ..model.weights.clone()
+        };
+        let searching = Model {
+            linked: Some(&linked),
+            weights: &weights,
+            ..*model
+        };
+        let rows = search(&deferred, &searching, context, out, log, stats, timings)?;
+        Ok(SearchPass {
+            rows,
+            searched_rows: deferred.iter().map(|d| d.index).collect(),
+            weights,
+            linked,
+        })
+    })
+}
+
+/// Searches the rows in parallel, in row order, batch by batch, and writes their final rows.
+fn search(
+    deferred: &[DeferredRow],
+    model: &Model<'_>,
+    context: RowContext<'_>,
+    out: &OutputDir,
+    log: &mut LinkLog,
+    stats: &mut Stats,
+    timings: &Timings,
+) -> Result<PassRows> {
+    let results = out.scratch()?;
+    let mismatches = out.scratch()?;
+    let write_err = |e: std::io::Error| Error::io(out.path(), e);
+    let mut results_w =
+        BufWriter::with_capacity(1 << 20, results.as_file().try_clone().map_err(write_err)?);
+    let mut mismatches_w = BufWriter::with_capacity(
+        1 << 20,
+        mismatches.as_file().try_clone().map_err(write_err)?,
+    );
+    for batch in deferred.chunks(BATCH_ROWS) {
+        let tasks: Vec<(FormattedRows, Vec<Option<PersonIdx>>)> = batch
+            .par_chunks(ROWS_PER_TASK / 8)
+            .map(|rows| {
+                let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
+                    let mut buffers = NameBuffers::default();
+                    rows.iter().map(|d| d.search(model, &mut buffers)).collect()
+                });
+                timings.time(Stage::Write, || {
+                    let mut formatted = FormattedRows::with_capacity(rows.len());
+                    for (d, outcome) in rows.iter().zip(&outcomes) {
+                        let row: ParticipantRow<'_> = d.row.unpack();
+                        formatted.decided(&context, d.index, &row, outcome, "");
+                    }
+                    (formatted, outcomes.iter().map(|o| o.person).collect())
+                })
+            })
+            .collect();
+        let merging = Instant::now();
+        let mut rows = batch.iter();
+        for (formatted, persons) in tasks {
+            let (results, mismatches, task_stats) = formatted.finish();
+            results_w.write_all(&results).map_err(write_err)?;
+            mismatches_w.write_all(&mismatches).map_err(write_err)?;
+            // The task's persons lead the zip: it stops at their end without taking a row.
+            for (person, d) in persons.into_iter().zip(rows.by_ref()) {
+                log.links[d.index as usize] = person.unwrap_or(NO_PERSON);
+            }
+            stats.merge(task_stats);
+        }
+        timings.add(Stage::Write, merging.elapsed());
+    }
+    results_w.flush().map_err(write_err)?;
+    mismatches_w.flush().map_err(write_err)?;
+    Ok(PassRows {
+        results,
+        mismatches,
+    })
+}

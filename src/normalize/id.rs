@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::normalize::Gender;
+use crate::normalize::gender::Gender;
 use crate::province::is_cccd_prefix;
 
 /// How personal IDs are read.

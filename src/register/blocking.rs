@@ -72,6 +72,27 @@ pub(crate) struct NameParts {
 pub(crate) const UNKNOWN_SYLLABLE: u32 = u32::MAX;
 
 impl NameParts {
+    /// Register person `p`'s folded name parts.
+    pub(crate) fn of_person(register: &Register, p: PersonIdx) -> Option<NameParts> {
+        // On the stack for any real name: this runs for every person when the index is built.
+        let written = register.syllable_ids(p);
+        let mut stack = [0u32; 16];
+        let heap: Vec<u32>;
+        let folded: &[u32] = if written.len() <= stack.len() {
+            for (slot, &s) in stack.iter_mut().zip(written) {
+                *slot = register.syllables.folded_of[s as usize];
+            }
+            &stack[..written.len()]
+        } else {
+            heap = written
+                .iter()
+                .map(|&s| register.syllables.folded_of[s as usize])
+                .collect();
+            &heap
+        };
+        NameParts::new(folded, |i| &register.syllables.folded[folded[i] as usize])
+    }
+
     /// Parts from folded syllable indexes and a way to spell them.
     pub(crate) fn new<'a>(ids: &[u32], spell: impl Fn(usize) -> &'a str) -> Option<NameParts> {
         let (&family, &given) = (ids.first()?, ids.last()?);
@@ -322,7 +343,7 @@ impl BlockIndex {
             };
             class << person_bits | p as u64
         };
-        let filed = |p: PersonIdx| match (register.name_parts(p), register.dob(p)) {
+        let filed = |p: PersonIdx| match (NameParts::of_person(register, p), register.dob(p)) {
             (Some(name), Some(dob)) => Some((name, dob)),
             _ => None,
         };
@@ -483,7 +504,7 @@ mod tests {
         let (register, _) = b.finish();
         let index = BlockIndex::build(&register);
         for p in 0..register.len() as PersonIdx {
-            let name = register.name_parts(p).unwrap();
+            let name = NameParts::of_person(&register, p).unwrap();
             let dob = register.dob(p).unwrap();
             let keys: Vec<u32> =
                 filing_keys(&name, dob, Gender::Male, register.province(p)).collect();
@@ -512,7 +533,7 @@ mod tests {
             PartialDate::new(1950, 3, 9),
         ] {
             let date = date.unwrap();
-            let name = register.name_parts(0).unwrap();
+            let name = NameParts::of_person(&register, 0).unwrap();
             assert_eq!(
                 filing_keys(&name, date, Gender::Female, None).count(),
                 filing_key_count(date)

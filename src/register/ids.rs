@@ -18,8 +18,10 @@
 
 use rayon::prelude::*;
 
-use super::PersonIdx;
 use crate::rng::mix64;
+
+/// Index of a person in the register.
+pub(crate) type PersonIdx = u32;
 
 /// The register's 12-digit IDs in an open-addressing table, and their 6-digit prefixes.
 #[derive(Debug, Default)]

@@ -38,8 +38,7 @@ use crate::normalize::id::{one_edit_variants, write_cccd};
 use crate::normalize::{Gender, ParsedId};
 use crate::province::Place;
 
-/// Index of a person in the register.
-pub(crate) type PersonIdx = u32;
+pub(crate) use ids::PersonIdx;
 
 /// Personal IDs, sorted ascending (the order of the persons).
 #[derive(Debug)]
@@ -390,27 +389,6 @@ impl Register {
         let ids = self.syllable_ids(p);
         let folded = |s: &u32| self.syllables.folded_of[*s as usize];
         Some((folded(ids.first()?), folded(ids.last()?)))
-    }
-
-    /// The person's folded name parts for blocking and scoring.
-    pub(crate) fn name_parts(&self, p: PersonIdx) -> Option<blocking::NameParts> {
-        // On the stack for any real name: this runs for every person when the index is built.
-        let written = self.syllable_ids(p);
-        let mut stack = [0u32; 16];
-        let heap: Vec<u32>;
-        let folded: &[u32] = if written.len() <= stack.len() {
-            for (slot, &s) in stack.iter_mut().zip(written) {
-                *slot = self.syllables.folded_of[s as usize];
-            }
-            &stack[..written.len()]
-        } else {
-            heap = written
-                .iter()
-                .map(|&s| self.syllables.folded_of[s as usize])
-                .collect();
-            &heap
-        };
-        blocking::NameParts::new(folded, |i| &self.syllables.folded[folded[i] as usize])
     }
 
     pub(crate) fn dob(&self, p: PersonIdx) -> Option<PartialDate> {

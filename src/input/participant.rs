@@ -10,6 +10,9 @@ use crate::input::{FieldError, Row};
 const FIELDS: usize = 7;
 const _: () = assert!(PARTICIPANTS.columns.len() == FIELDS);
 
+/// How many texts a packed row keeps beside its fields (see [`ParticipantRow::pack`]).
+pub(crate) const EXTRA_TEXTS: usize = 2;
+
 /// A participant row's canonical fields as given (text as in the file), in the order of
 /// [`PARTICIPANTS`], and the line the row starts on.
 pub(crate) struct ParticipantRow<'a> {
@@ -51,14 +54,16 @@ impl<'a> ParticipantRow<'a> {
         &self.fields[column]
     }
 
-    /// The row's fields packed into one string with their ends: what a row keeps while it
-    /// waits for the search, after the chunk it came from is reused. One string rather than
-    /// one per field: a row left to the search is held until every ID link is known, and a
-    /// string per field took twice the memory (gigabytes at 100M rows).
-    pub(crate) fn pack(&self) -> PackedRow {
-        let mut text = String::with_capacity(self.fields.iter().map(|f| f.len()).sum());
-        let mut ends = [0u32; FIELDS];
-        for (end, field) in ends.iter_mut().zip(&self.fields) {
+    /// The row's fields packed into one string with their ends, followed by `extra` texts the
+    /// caller keeps with the row: what a row keeps while it waits for the search, after the
+    /// chunk it came from is reused. One string rather than one per field: a row left to the
+    /// search is held until every ID link is known, and a string per field would take twice
+    /// the memory (gigabytes at 100M rows).
+    pub(crate) fn pack(&self, extra: [&str; EXTRA_TEXTS]) -> PackedRow {
+        let texts = self.fields.iter().map(|f| f.as_ref()).chain(extra);
+        let mut text = String::with_capacity(texts.clone().map(str::len).sum());
+        let mut ends = [0u32; FIELDS + EXTRA_TEXTS];
+        for (end, field) in ends.iter_mut().zip(texts) {
             text.push_str(field);
             *end = text.len() as u32;
         }
@@ -70,30 +75,31 @@ impl<'a> ParticipantRow<'a> {
     }
 }
 
-/// A [`ParticipantRow`], owned and packed (see [`ParticipantRow::pack`]).
+/// A [`ParticipantRow`], owned and packed with its extra texts (see [`ParticipantRow::pack`]).
 pub(crate) struct PackedRow {
     line: u64,
     text: Box<str>,
-    ends: [u32; FIELDS],
+    ends: [u32; FIELDS + EXTRA_TEXTS],
 }
 
 impl PackedRow {
+    /// Text `i` of the packed ones: the fields, then the extra texts.
+    fn text(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+
     /// The row's fields, borrowed from the packed text.
     pub(crate) fn unpack(&self) -> ParticipantRow<'_> {
-        let mut start = 0;
-        let fields = self
-            .ends
-            .iter()
-            .map(|&end| {
-                let field = &self.text[start..end as usize];
-                start = end as usize;
-                Cow::Borrowed(field)
-            })
-            .collect();
         ParticipantRow {
             line: self.line,
-            fields,
+            fields: (0..FIELDS).map(|i| Cow::Borrowed(self.text(i))).collect(),
         }
+    }
+
+    /// Extra text `i` (below [`EXTRA_TEXTS`]), as given to [`ParticipantRow::pack`].
+    pub(crate) fn extra(&self, i: usize) -> &str {
+        self.text(FIELDS + i)
     }
 }
 
@@ -119,12 +125,14 @@ mod tests {
             "health",
         ]);
         let row = ParticipantRow::read(&Row::new(7, &record, &mapping)).unwrap();
-        let packed = row.pack();
+        let packed = row.pack(["nguyễn thị hòa", "nguyen thi hoa"]);
         let again = packed.unpack();
         assert_eq!(again.line, 7);
         assert_eq!(again.fields, row.fields);
         assert_eq!(again.get(col::FULL_NAME), "Nguyễn Thị Hoà");
         assert_eq!(again.get(col::DOB), "");
+        assert_eq!(packed.extra(0), "nguyễn thị hòa");
+        assert_eq!(packed.extra(1), "nguyen thi hoa");
     }
 
     #[test]

@@ -2,47 +2,139 @@
 //!
 //! The search runs only once every ID link is known, because "this person is already linked to
 //! another code" is evidence ([`crate::matching::weights::LinkedElsewhere`]). Until then a row
-//! waits as a [`DeferredRow`]: its fields as given (packed, for its output rows), its normalized
-//! form (so it is normalized once), and what the ID path found. About one row in twelve on
-//! typical data.
+//! waits as a [`DeferredRow`]: its fields as given (for its output rows), its normalized form
+//! (so it is normalized once), and what the ID path found. About one row in twelve on typical
+//! data, held in memory until every row is read: the row is compact (its texts and its name's
+//! two forms in one allocation, ~180 bytes beside them).
 
 use rayon::prelude::*;
 
-use crate::input::participant::PackedRow;
+use crate::input::participant::{PackedRow, ParticipantRow};
 use crate::matching::compare::NameBuffers;
 use crate::matching::decide::search_for;
 use crate::matching::id_evidence::IdTally;
 use crate::matching::model::Model;
 use crate::matching::outcome::{Outcome, PendingSearch};
+use crate::normalize::date::DateField;
 use crate::normalize::participant::Participant;
+use crate::normalize::{Gender, NameForms, ParsedId};
+use crate::province::Place;
+use crate::register::PersonIdx;
 
 /// A row left to the search.
 pub(crate) struct DeferredRow {
     /// The row's index in the participants file (0 for the first row).
     pub(crate) index: u64,
-    pub(crate) row: PackedRow,
-    pub(crate) participant: Participant,
-    pub(crate) pending: PendingSearch,
+    /// The row's fields, with its name's canonical and folded forms as the extra texts.
+    row: PackedRow,
+    id: ParsedId,
+    dob: DateField,
+    gender: Gender,
+    province: Option<Place>,
+    pending: PendingSearch,
 }
 
 impl DeferredRow {
+    /// Row `index` of the file, with its fields, its normalized form and what the ID path found.
+    pub(crate) fn new(
+        index: u64,
+        row: &ParticipantRow<'_>,
+        participant: Participant,
+        pending: PendingSearch,
+    ) -> DeferredRow {
+        let Participant {
+            id,
+            name,
+            dob,
+            gender,
+            province,
+        } = participant;
+        DeferredRow {
+            index,
+            row: row.pack([&name.canonical, &name.folded]),
+            id,
+            dob,
+            gender,
+            province,
+            pending,
+        }
+    }
+
+    /// The row's fields as given.
+    pub(crate) fn row(&self) -> ParticipantRow<'_> {
+        self.row.unpack()
+    }
+
+    /// The row's normalized form, as the participants' pass made it.
+    pub(crate) fn participant(&self) -> Participant {
+        Participant {
+            id: self.id.clone(),
+            name: NameForms {
+                canonical: self.row.extra(0).to_string(),
+                folded: self.row.extra(1).to_string(),
+            },
+            dob: self.dob,
+            gender: self.gender,
+            province: self.province,
+        }
+    }
+
+    /// The person the row's ID names, when that is someone else.
+    fn named(&self) -> Option<PersonIdx> {
+        self.pending.other.map(|o| o.0)
+    }
+
     /// The candidate search and its decision.
     pub(crate) fn search(&self, model: &Model<'_>, buffers: &mut NameBuffers) -> Outcome {
-        search_for(&self.participant, &self.pending, model, buffers)
+        search_for(&self.participant(), &self.pending, model, buffers)
     }
 }
 
-/// Rows of the search read for the ID evidence, at most, evenly spaced over the file (at 100M
-/// about one in 13): the weights' sample holds too few rows of some kinds of ID.
-const TALLIED_ROWS: usize = 400_000;
-
-/// The ID evidence's counts over up to [`TALLIED_ROWS`] of `rows`, spread over the file.
-pub(crate) fn tally(rows: &[DeferredRow], model: &Model<'_>) -> IdTally {
-    let step = rows.len().div_ceil(TALLIED_ROWS).max(1);
-    IdTally::of_searched(
-        rows.par_iter()
-            .step_by(step)
-            .map(|d| (&d.participant, d.pending.other.map(|o| o.0))),
-        model,
-    )
+/// The rows left to the search, in row order, in one vector: reserved once the first chunk
+/// tells how many rows to expect ([`DeferredRows::reserve`]), so that it is not grown by
+/// doubling (each doubling copies every row so far), and returned to the system as a whole
+/// once the search is done.
+#[derive(Default)]
+pub(crate) struct DeferredRows {
+    rows: Vec<DeferredRow>,
 }
+
+impl DeferredRows {
+    /// Makes room for `rows` more.
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows);
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Appends a task's rows (which follow every row already here).
+    pub(crate) fn append(&mut self, rows: Vec<DeferredRow>) {
+        self.rows.extend(rows);
+    }
+
+    /// Every row, in row order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &DeferredRow> {
+        self.rows.iter()
+    }
+
+    /// The rows in batches of at most `rows`, in row order.
+    pub(crate) fn batches(&self, rows: usize) -> impl Iterator<Item = &[DeferredRow]> {
+        self.rows.chunks(rows)
+    }
+
+    /// The ID evidence's counts over up to [`TALLIED_ROWS`] of the rows, evenly spaced over
+    /// the file.
+    pub(crate) fn tally(&self, model: &Model<'_>) -> IdTally {
+        let step = self.rows.len().div_ceil(TALLIED_ROWS).max(1);
+        IdTally::of_searched(
+            (self.rows.par_iter().step_by(step)).map(|d| (d.participant(), d.named())),
+            model,
+        )
+    }
+}
+
+/// Rows of the search read for the ID evidence, at most, evenly spaced over the file: the
+/// weights' sample holds too few rows of some kinds of ID.
+const TALLIED_ROWS: usize = 400_000;

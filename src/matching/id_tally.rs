@@ -29,12 +29,12 @@ impl IdTally {
 
     /// Counts rows the ID path already left to the search, each with the person its ID names
     /// (if any): [`IdTally::of_rows`] without matching them by ID again.
-    pub(crate) fn of_searched<'p>(
-        rows: impl ParallelIterator<Item = (&'p Participant, Option<PersonIdx>)>,
+    pub(crate) fn of_searched(
+        rows: impl ParallelIterator<Item = (Participant, Option<PersonIdx>)>,
         model: &Model<'_>,
     ) -> IdTally {
         rows.map(|(p, named)| {
-            RowDay::of(p, model).map_or_else(IdTally::default, |day| day.tally_searched(named))
+            RowDay::of(&p, model).map_or_else(IdTally::default, |day| day.tally_searched(named))
         })
         .reduce(IdTally::default, IdTally::merge)
     }

@@ -13,7 +13,7 @@ use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::input::schema::participant as col;
 use crate::input::{InputFile, InputInfo};
-use crate::matching::deferred::DeferredRow;
+use crate::matching::deferred::{DeferredRow, DeferredRows};
 use crate::matching::{match_by_id, ByIdOutcome, Model, NameBuffers, Outcome};
 use crate::pipeline::read::{ParticipantReader, ReadRow};
 use crate::pipeline::writer::{self, Gathered, MatchedChunk, TaskOutput};
@@ -44,7 +44,7 @@ pub(crate) struct IdPass {
     /// Participant rows that could not be read.
     pub(crate) rejected: u64,
     /// The rows left to the search, in row order.
-    pub(crate) deferred: Vec<DeferredRow>,
+    pub(crate) deferred: DeferredRows,
     /// Every row's results.csv row (placeholders for the deferred ones) and the decided rows'
     /// mismatches.csv rows.
     pub(crate) rows: PassRows,
@@ -201,7 +201,11 @@ fn process_rows(
     });
     timings.time(Stage::Write, || {
         let mut formatted = FormattedRows::with_capacity(records.len());
-        let (mut log, mut rejects, mut deferred) = (LinkLog::default(), Vec::new(), Vec::new());
+        let searched = (matched.iter())
+            .filter(|m| matches!(m, Some(ByIdOutcome::Search(_))))
+            .count();
+        let mut deferred = Vec::with_capacity(searched);
+        let (mut log, mut rejects) = (LinkLog::default(), Vec::new());
         for (i, (row, matched)) in read.into_iter().zip(matched).enumerate() {
             let index = first_row + i as u64;
             match (row, matched) {
@@ -214,12 +218,7 @@ fn process_rows(
                     // waits, and a placeholder holds its place in results.csv.
                     log.push(row.get(col::INSURANCE_CODE), None);
                     formatted.placeholder(&context.rows, &row, pending.id_reasons);
-                    deferred.push(DeferredRow {
-                        index,
-                        row: row.pack(),
-                        participant,
-                        pending,
-                    });
+                    deferred.push(DeferredRow::new(index, &row, participant, pending));
                 }
                 (ReadRow::Rejected(row, reject), _) => {
                     log.push(row.get(col::INSURANCE_CODE), None);

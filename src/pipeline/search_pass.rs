@@ -9,8 +9,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::input::participant::ParticipantRow;
-use crate::matching::deferred::{self, DeferredRow};
+use crate::matching::deferred::{DeferredRow, DeferredRows};
 use crate::matching::id_evidence::{IdEvidence, IdTally};
 use crate::matching::weights::{LinkedElsewhere, Weights};
 use crate::matching::{Model, NameBuffers, Outcome};
@@ -42,7 +41,7 @@ pub(crate) struct SearchPass {
 /// sample's counts, refines); their links go into `log`, their counts into `stats`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
-    deferred: Vec<DeferredRow>,
+    deferred: DeferredRows,
     model: &Model<'_>,
     id_tally: &IdTally,
     context: RowContext<'_>,
@@ -53,7 +52,7 @@ pub(crate) fn run(
 ) -> Result<SearchPass> {
     let linked = LinkedElsewhere::estimate(&log.links, model.register.len());
     timings.phase("search", || {
-        let searched = timings.time(Stage::Index, || deferred::tally(&deferred, model));
+        let searched = timings.time(Stage::Index, || deferred.tally(model));
         let weights = Weights {
             id_evidence: IdEvidence::estimate(id_tally, &searched),
             ..model.weights.clone()
@@ -75,7 +74,7 @@ pub(crate) fn run(
 
 /// Searches the rows in parallel, in row order, batch by batch, and writes their final rows.
 fn search(
-    deferred: &[DeferredRow],
+    deferred: &DeferredRows,
     model: &Model<'_>,
     context: RowContext<'_>,
     out: &OutputDir,
@@ -92,10 +91,10 @@ fn search(
         1 << 20,
         mismatches.as_file().try_clone().map_err(write_err)?,
     );
-    for batch in deferred.chunks(BATCH_ROWS) {
+    for batch in deferred.batches(BATCH_ROWS) {
         let tasks: Vec<(FormattedRows, Vec<Option<PersonIdx>>)> = batch
             .par_chunks(ROWS_PER_TASK / 8)
-            .map(|rows| {
+            .map(|rows: &[DeferredRow]| {
                 let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
                     let mut buffers = NameBuffers::default();
                     rows.iter().map(|d| d.search(model, &mut buffers)).collect()
@@ -103,8 +102,7 @@ fn search(
                 timings.time(Stage::Write, || {
                     let mut formatted = FormattedRows::with_capacity(rows.len());
                     for (d, outcome) in rows.iter().zip(&outcomes) {
-                        let row: ParticipantRow<'_> = d.row.unpack();
-                        formatted.decided(&context, d.index, &row, outcome, "");
+                        formatted.decided(&context, d.index, &d.row(), outcome, "");
                     }
                     (formatted, outcomes.iter().map(|o| o.person).collect())
                 })

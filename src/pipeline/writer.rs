@@ -1,8 +1,8 @@
 //! The participants' pass's writer thread: each chunk's tasks, in row order, appended to the
 //! scratch results and mismatches files and to rejects.csv, and their counts, links and rows
 //! left to the search gathered. Writing on a thread of its own keeps both matching threads busy
-//! (written between chunks, the copying and the write calls left them idle, ~1 GB at 10M rows);
-//! one chunk may wait to be written while the next is matched.
+//! (written between chunks, the copying and the write calls would leave them idle); one chunk
+//! may wait to be written while the next is matched.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::input::Reject;
-use crate::matching::deferred::DeferredRow;
+use crate::matching::deferred::{DeferredRow, DeferredRows};
 use crate::report::links::LinkLog;
 use crate::report::output::OutputDir;
 use crate::report::rejects::RejectsFile;
@@ -45,7 +45,7 @@ pub(crate) struct Gathered {
     pub(crate) log: LinkLog,
     /// Participant rows that could not be read.
     pub(crate) rejected: u64,
-    pub(crate) deferred: Vec<DeferredRow>,
+    pub(crate) deferred: DeferredRows,
 }
 
 /// Writes the tasks of each chunk, in the order they come, until the channel closes. `size` is
@@ -66,7 +66,7 @@ pub(crate) fn write_chunks(
         stats: Stats::default(),
         log: LinkLog::default(),
         rejected: 0,
-        deferred: Vec::new(),
+        deferred: DeferredRows::default(),
     };
     let write_err = |name: &str, e: std::io::Error| Error::io(out.path().join(name), e);
     let mut first_chunk = true;
@@ -83,12 +83,19 @@ pub(crate) fn write_chunks(
             rejects.append(&task.rejects)?;
             gathered.stats.merge(task.stats);
             gathered.log.extend(task.log);
-            gathered.deferred.extend(task.deferred);
+            gathered.deferred.append(task.deferred);
         }
         if std::mem::take(&mut first_chunk) {
-            let expected = crate::input::expected_rows(chunk.rows as usize, chunk.bytes_read, size);
+            // The first chunk tells the bytes per row, and the share of rows left to the
+            // search. Reserving leaves the pages untouched until written, so room to spare
+            // for a share that grows later in the file costs address space, not memory.
+            let rows = chunk.rows as usize;
+            let expected = crate::input::expected_rows(rows, chunk.bytes_read, size);
             let log = &mut gathered.log;
             log.reserve(expected.saturating_sub(log.links.len()));
+            let deferred = &mut gathered.deferred;
+            let share = deferred.len() as f64 / rows.max(1) as f64;
+            deferred.reserve((expected as f64 * share * 1.5) as usize + 1024);
         }
         timings.add(Stage::Write, writing.elapsed());
     }

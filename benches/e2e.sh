@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end benchmark (SPEC section 6): synthesizes register × participants datasets outside the
+# End-to-end benchmark (the targets in BENCHMARKS.md): synthesizes register × participants datasets outside the
 # repository, times a plain CSV read of both files and `popsync reconcile` on them, and prints one
 # Markdown row per size for BENCHMARKS.md: median wall time of RUNS runs, peak memory (max RSS),
 # throughput, the ratio to the plain read, and `popsync evaluate`'s link F1.

@@ -1,4 +1,4 @@
-//! The baseline of SPEC section 6: the time to merely read both CSV files once. Parses every
+//! The baseline of the 1M target (BENCHMARKS.md): the time to merely read both CSV files once. Parses every
 //! record with the csv crate into one reused `ByteRecord` and counts them, doing nothing else,
 //! so `popsync reconcile` time / this time is the cost of everything popsync adds.
 //!

@@ -53,7 +53,7 @@ pub(crate) struct ReconcileArgs {
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
 
-    /// TOML file mapping source columns to canonical ones (SPEC section 1).
+    /// TOML file mapping source columns to canonical ones (see docs/input.md).
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
 

@@ -1,4 +1,4 @@
-//! Process exit codes (SPEC section 4), in one place so schedulers can rely on them.
+//! Process exit codes (docs/exit-codes.md), in one place so schedulers can rely on them.
 
 /// What the process tells its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The popsync binary: everything is in the library; this only hands over the arguments.
 
 /// mimalloc rather than the system allocator: the hot loops allocate many short-lived strings
-/// and vectors across threads, where glibc malloc spent ~9 % of a 10M run (perf).
+/// and vectors across threads, where glibc malloc is a measurable share of a run
+/// (BENCHMARKS.md has the figures).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

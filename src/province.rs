@@ -1,4 +1,4 @@
-//! The province table (SPEC sections 7 and 8): former 3-digit codes, the current 2-digit
+//! The province table (docs/provinces.md): former 3-digit codes, the current 2-digit
 //! provinces that absorbed them on 1 July 2025, and the lookups built on it.
 //!
 //! The table is data, not code: `data/provinces.csv` is compiled in, and `--provinces FILE`
@@ -166,9 +166,11 @@ impl ProvinceTable {
     }
 
     /// Reads a participant's `province_code`: a former 3-digit code or a current 2-digit one.
-    /// Spreadsheets drop leading zeros, so `1` and `01` are current Hà Nội and `1` or `01` can
-    /// never be mistaken: a former code that lost a zero (`024` → `24`) always names the current
-    /// province that absorbed it, because current codes are the former codes of the seats.
+    /// Spreadsheets drop leading zeros, so a code of one or two digits is read as a current code
+    /// (`1` and `01` are current Hà Nội). A former code that lost its zero (`024` → `24`) names
+    /// the right current province when the number is a current code (current codes are the
+    /// former codes of the seats: 24 is Bắc Ninh, which absorbed Bắc Giang); otherwise (`030`
+    /// → `30`) it is an unknown province.
     pub(crate) fn classify(&self, raw: &str) -> ProvinceKey {
         let code = raw.trim();
         if code.is_empty() || code.len() > 3 || !code.bytes().all(|b| b.is_ascii_digit()) {

@@ -1,9 +1,9 @@
 //! Resource bounds: a run that cannot fit in memory says so before it starts, naming the size it
 //! needs, instead of being killed by the operating system half-way through the night.
 
-/// Peak memory of a run, estimated from the input sizes, fitted with a margin to the
-/// measurements on `popsync synth` data (BENCHMARKS.md: 337 MB at 1M × 1M, 1.8 GB at 10M × 10M,
-/// 14.5 GB at 100M × 100M): the register is held (about 1.9 × its file size with the ID table
+/// Peak memory of a run, estimated from the input sizes, fitted with a margin to the peak
+/// memory measured on `popsync synth` data at 1M, 10M and 100M (BENCHMARKS.md): the register
+/// is held (about 1.9 × its file size with the ID table
 /// and the blocking index, ~115 bytes a person), participants are streamed (about 0.7 × their
 /// file size for the per-row link log, the rows kept for the search and what the allocator
 /// keeps between chunks).

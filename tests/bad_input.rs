@@ -1,4 +1,4 @@
-//! The corpus of bad input (issue 6): each case with its expected outcome — an exit code and a
+//! The corpus of bad input (docs/input.md): each case with its expected outcome — an exit code and a
 //! message naming the file (and line or column), or rows in rejects.csv with their lines — and,
 //! whenever the run completes, rows in = rows out.
 

@@ -1,4 +1,4 @@
-//! SPEC section 3: "The same input always gives the same results, whatever the number of
+//! docs/matching.md: "The same input always gives the same results, whatever the number of
 //! threads." The CSV outputs must be byte-identical for any thread count and chunk size (the
 //! hidden `--chunk-rows` flag makes a small input cross many chunk boundaries).
 

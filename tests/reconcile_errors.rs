@@ -1,5 +1,5 @@
 //! Unreadable rows (rejects.csv, the run goes on) and run-ending errors (exit codes, messages
-//! naming the file and column, the previous night's output left untouched). SPEC sections 1 and 4.
+//! naming the file and column, the previous night's output left untouched). docs/input.md and docs/outputs.md.
 
 mod common;
 
@@ -514,7 +514,7 @@ fn a_register_row_repeating_an_id_is_rejected_with_its_raw_text() {
     let row = rejects.row_where("line", "3");
     assert_eq!(rejects.cell(row, "file"), "register");
     assert!(rejects.cell(row, "error").contains(&an), "{row:?}");
-    // rejects.csv gives every rejected row's raw text (SPEC section 4), also for a register row
+    // rejects.csv gives every rejected row's raw text (docs/outputs.md), also for a register row
     // dropped because its person_id repeats an earlier row's.
     assert!(
         rejects.cell(row, "raw").contains("Nguyễn Văn Bốn"),

@@ -1,4 +1,4 @@
-//! SPEC section 1: other schemas through a `--config` column mapping (a name joined from
+//! docs/input.md: other schemas through a `--config` column mapping (a name joined from
 //! family / middle / given columns), other delimiters, and the file shapes real exports have
 //! (a BOM, CRLF line ends, headers in another case and order, extra columns).
 
@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 
-/// The SPEC's own example config, plus gender and the register's joined name.
+/// The example config of docs/input.md, plus gender and the register's joined name.
 const CONFIG: &str = r#"
 id_format = "cccd"
 

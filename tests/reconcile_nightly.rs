@@ -1,4 +1,4 @@
-//! Nightly safety (issue 5): run-to-run changes, the manifest, file modes, masked IDs, and a
+//! Nightly safety (docs/outputs.md): run-to-run changes, the manifest, file modes, masked IDs, and a
 //! killed run that leaves the previous night's files whole.
 
 mod common;

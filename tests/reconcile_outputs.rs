@@ -1,4 +1,4 @@
-//! SPEC section 4: what the output files contain. results.csv has every participant row once,
+//! docs/outputs.md: what the output files contain. results.csv has every participant row once,
 //! in input order; mismatches.csv the rows that are not SYNCED; summary.json the rates overall,
 //! per province (current provinces with the former ones they absorbed) and per scheme; no cell
 //! can start a spreadsheet formula; `--excel` adds a BOM; the files are private.

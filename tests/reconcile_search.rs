@@ -1,4 +1,4 @@
-//! SPEC section 3, step 3: the candidate search for participants with no usable ID hit.
+//! docs/matching.md, step 3: the candidate search for participants with no usable ID hit.
 //!
 //! The weights are estimated from the data, so every test runs on the same programmatically
 //! built background population (a few hundred varied register persons, most of them also in
@@ -828,8 +828,8 @@ fn flags_reach_rows_whose_insurance_code_needs_quoting() {
     assert_eq!(duplicates.values("linked_codes"), ["2", "2"]);
 }
 
-/// The search leaves unread the blocks it can prove cannot change the result (issue 7: most of
-/// its work in a national register). On synthetic data with every kind of recording error (the
+/// The search leaves unread the blocks it can prove cannot change the result (most of its work
+/// in a national register). On synthetic data with every kind of recording error (the
 /// default rates, and rates heavy in rows it must search), skipping them or reading every
 /// block gives the same files; also with the thresholds raised as a national register raises
 /// them, where whole blocks fall below what could matter (at this size they never do).

@@ -1,4 +1,4 @@
-//! SPEC sections 1-3: which rows are SYNCED, and the status, method and reasons of every row
+//! docs/statuses-and-reasons.md and docs/matching.md: which rows are SYNCED, and the status, method and reasons of every row
 //! that is not. One fixture per rule; every person's CCCD is structurally valid for their own
 //! gender and birth year unless the test is about `id_structure`.
 
@@ -623,7 +623,7 @@ fn a_deceased_register_person_is_flagged_deceased() {
         ],
     );
     let results = env.reconcile_ok();
-    // The fields agree, so the row is SYNCED (SPEC section 2); `deceased` is a flag on it.
+    // The fields agree, so the row is SYNCED (docs/statuses-and-reasons.md); `deceased` is a flag on it.
     assert_row(&results, "0101000001", "SYNCED", &tam, "id", "deceased");
     assert_row(
         &results,

@@ -1,4 +1,4 @@
-//! Name normalizer: total, and the properties of SPEC section 2.
+//! Name normalizer: total, and the properties of docs/input.md (names).
 #![no_main]
 
 

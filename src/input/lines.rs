@@ -1,7 +1,7 @@
 //! Line numbers that are right.
 //!
 //! `csv::Position::line()` miscounts in files with CRLF line ends (every line one too small) and
-//! after blank lines (rust-csv issues 395 and 208), and auditors look rows up by line number. A
+//! after blank lines, and auditors look rows up by line number. A
 //! record's byte offset is reliable up to one thing: it may point into the line terminators
 //! (`\r`, `\n`, blank lines) before the record rather than at its first byte. So
 //! [`LineCounter`] sits under the CSV parser, notes where every run of terminator bytes and every

@@ -1,7 +1,7 @@
 //! Input: CSV files in, rows of borrowed fields out.
 //!
 //! Contract: [`InputFile::open`] reads the header and maps every canonical column to its source
-//! columns (SPEC section 1), failing before any row is read when a required column is missing,
+//! columns (docs/input.md), failing before any row is read when a required column is missing,
 //! named twice, or the file looks like the other input. [`ChunkReader`] then streams the rows in
 //! chunks of reused [`csv::ByteRecord`]s with their line numbers, on a thread of its own so that
 //! parsing overlaps matching. [`Row::field`] gives a canonical field as text, or a
@@ -343,8 +343,8 @@ pub(crate) struct Row<'a> {
     pub(crate) record: &'a ByteRecord,
     pub(crate) mapping: &'a Mapping,
     /// The record's fields, end to end, when they are UTF-8 with no NUL byte: a field is then
-    /// a slice of it (checked once per row: checking each field apart was ~8 % of reading a
-    /// file, for the usual clean row).
+    /// a slice of it (checked once per row: checking each field apart would check the usual
+    /// clean row's text once per field).
     text: Option<&'a str>,
 }
 
@@ -480,7 +480,7 @@ pub(crate) fn expected_rows(rows: usize, bytes_read: u64, file_size: u64) -> usi
 }
 
 /// The bytes a fresh record is allocated with: the synthetic files' rows are 64-70 bytes, and
-/// this leaves room for longer names and extra columns; a longer row grows its record as before.
+/// this leaves room for longer names and extra columns; a longer row grows its record as needed.
 const RECORD_BYTES: usize = 128;
 
 /// Streams an input file in chunks from a reader thread. Chunks arrive in file order; a read
@@ -520,8 +520,7 @@ impl ChunkReader {
                         if chunk.records.len() == filled {
                             // Sized for a typical row at once: from empty, the parser grows a
                             // record's buffers by doubling, 7 zeroed reallocations for a 64-byte
-                            // row, which at 1M rows (262,144 fresh records in each of the three
-                            // reads before chunks come back for reuse) was ~0.25 thread-seconds.
+                            // row, and every record is fresh until chunks come back for reuse.
                             chunk
                                 .records
                                 .push(ByteRecord::with_capacity(RECORD_BYTES, width));

@@ -1,4 +1,4 @@
-//! The canonical columns of the two input files (SPEC section 1).
+//! The canonical columns of the two input files (docs/input.md).
 
 /// One canonical column.
 #[derive(Debug, Clone, Copy)]

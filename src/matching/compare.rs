@@ -1,4 +1,4 @@
-//! Field comparison levels (SPEC section 3): how a participant's name, date of birth and gender
+//! Field comparison levels (docs/matching.md): how a participant's name, date of birth and gender
 //! relate to a register person's. Each level names the reason code it reports; the levels are
 //! also the categories the scoring model counts.
 
@@ -228,8 +228,8 @@ const UNSEEN: u32 = u32::MAX;
 
 /// A participant's name as the register's interned syllables (canonical and folded), looked up
 /// once per participant. Comparing it with a register person's name then compares integers,
-/// where building the person's name strings and comparing those was the search's main cost
-/// (it compares hundreds of candidates per row in a national register).
+/// where building the person's name strings and comparing those would be the search's main
+/// cost (it compares hundreds of candidates per row in a national register).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NameIds {
     canonical: [u32; MAX_SYLLABLES],

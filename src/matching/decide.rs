@@ -12,7 +12,7 @@ use crate::matching::weights::FieldScores;
 use crate::normalize::participant::Participant;
 use crate::register::PersonIdx;
 
-/// Matches one participant against the register: the ID path of SPEC section 3 (steps 1-2),
+/// Matches one participant against the register: the ID path (steps 1-2),
 /// then, when it gives no usable hit, the candidate search (step 3).
 pub fn match_participant(p: &Participant, model: &Model<'_>, buffers: &mut NameBuffers) -> Outcome {
     match match_by_id(p, model, buffers) {

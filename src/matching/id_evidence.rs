@@ -11,12 +11,12 @@
 //! of the pattern between "this candidate is the row's person" and "another person is". No ID,
 //! or a malformed one, weighs nothing, as a missing value of any field ([`IdPattern::is_evidence`]).
 //!
-//! Why not count it like the other fields: the `m` of "the ID differs" was the share of given
-//! IDs that did not name an agreeing person, which counts the rows of persons the register
-//! does not hold as if they were its persons with a wrong ID. Their namesakes then lost only
-//! ~4 bits for the ID, and in a national register, where a common name has several bearers
-//! born on any one day, absent persons were suggested to namesakes (92 % of the wrong links at
-//! 100M before this estimate).
+//! Why not count it like the other fields: the `m` of "the ID differs" would be the share of
+//! given IDs that do not name an agreeing person, which counts the rows of persons the
+//! register does not hold as if they were its persons with a wrong ID. Their namesakes would
+//! then lose only a few bits for the ID, and in a national register, where a common name has
+//! several bearers born on any one day, absent persons would be suggested to namesakes (most of
+//! the wrong links, measured: BENCHMARKS.md).
 //!
 //! Estimated without knowing who is who: q and the overall share from the weights' sample (the
 //! first participants), each pattern's share from the rows left to the search (up to 400,000,
@@ -103,8 +103,9 @@ pub(crate) struct PatternWeight {
     /// its log2, added to the ID-typo weight (whose `m` is 1: the typo's chance given that the
     /// ID is wrong). Why: a row whose ID names nobody is as often a person the register lacks
     /// as a mistyped one (about half each in the synthesized data), and one whose ID names a
-    /// relative rarely a typo; at 100M, where many IDs have a register person one digit away,
-    /// persons the register lacks were suggested on that evidence alone.
+    /// relative rarely a typo; in a national register, where many IDs have a register person
+    /// one digit away, persons the register lacks would otherwise be suggested on that evidence
+    /// alone.
     pub(crate) typo_share: f64,
     /// 0 for the patterns without an ID (no candidate is one edit from none).
     pub(crate) typo_weight: f64,

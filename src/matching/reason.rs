@@ -1,4 +1,4 @@
-//! Statuses, link methods and reason codes (SPEC section 3), each spelled in exactly one place.
+//! Statuses, link methods and reason codes (docs/statuses-and-reasons.md), each spelled in exactly one place.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! Candidate search (SPEC section 3, step 3): for a participant with no usable ID hit, find the
+//! Candidate search (step 3 of matching; docs/matching.md): for a participant with no usable ID hit, find the
 //! register persons that agree on enough of name, date of birth and gender, and score them.
 //!
 //! Candidates come from the blocking index ([`crate::register::blocking`]) asked with variants of
@@ -56,7 +56,7 @@ pub(crate) struct Found {
 
 /// The dates to ask with: the date as given, then the usual ways it is mistyped, each with
 /// its level from the date as given (what [`crate::matching::compare::compare_dates`] gives,
-/// known here without comparing: it was ~3 % of the 10M search).
+/// known here without comparing every asked date again).
 fn date_variants(d: PartialDate) -> Vec<(PartialDate, DateLevel)> {
     let mut out = vec![(d, DateLevel::Exact)];
     if d.precision() == Precision::Day {
@@ -416,7 +416,7 @@ fn floor(model: &Model<'_>) -> f64 {
 ///
 /// Why only the best: nothing after the search reads more (the decision reads two, an
 /// AMBIGUOUS row lists up to [`KEEP`]), and in a national register a row scores a hundred
-/// persons whose full sort was ~8 % of the search (perf, 100M). The order is total (score,
+/// persons, whose full sort would be a large share of the search. The order is total (score,
 /// then register order), so keeping the best after each round gives the same list as sorting
 /// all at the end.
 #[derive(Default)]
@@ -765,8 +765,7 @@ fn score(
             scores.id = if id_typo { typo_id } else { other_id };
             // A crowded block's namesakes are born on other days (or live elsewhere): when even
             // the best name could not lift one to `floor`, its name (another cache miss) and
-            // the name comparison are skipped. On the 100M register × 2M subset this took
-            // the search phase from 4.1 to 3.3 s.
+            // the name comparison are skipped.
             let most = FieldScores {
                 name: name_most,
                 ..scores

@@ -20,7 +20,7 @@ pub(crate) struct Comparison {
 }
 
 impl Comparison {
-    /// SPEC section 2: canonical names equal, dates equal at the same precision, genders equal
+    /// The SYNCED rule (docs/statuses-and-reasons.md): canonical names equal, dates equal at the same precision, genders equal
     /// or both unknown.
     pub(crate) fn all_equal(&self) -> bool {
         self.name == NameLevel::Exact

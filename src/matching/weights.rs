@@ -1,4 +1,4 @@
-//! Fellegi-Sunter weights estimated from the run's own data (SPEC section 3).
+//! Fellegi-Sunter weights estimated from the run's own data (docs/matching.md).
 //!
 //! For each field and comparison level, `m` is how often the level occurs when the two records
 //! are the same person, and `u` how often it occurs between unrelated persons; the level's weight
@@ -524,8 +524,8 @@ fn count_unrelated(register: &Register) -> LevelCounts {
 /// Why those six digits and not the whole register: a neighbour one edit away nearly always
 /// shares them, so it agrees by construction on the gender and birth year (and mostly the
 /// province) that the other fields already weigh; counted against every register person, the
-/// same agreement was counted twice (about 12 bits), and at 100M persons the register lacked
-/// were suggested to whoever held their ID's neighbour (17,140 of 22,997 wrong links).
+/// same agreement would be counted twice (about 12 bits), and in a national register persons
+/// the register lacks would be suggested to whoever holds their ID's neighbour.
 fn id_typo_share(register: &Register) -> f64 {
     const SERIALS: u64 = 1_000_000;
     let n = register.len() as u64;

@@ -1,4 +1,4 @@
-//! Dates of birth with their precision (SPEC section 1).
+//! Dates of birth with their precision (docs/input.md).
 //!
 //! Accepted without configuration: `dd/mm/yyyy`, `d/m/yyyy`, `yyyy-mm-dd`, `yyyymmdd`,
 //! `mm/yyyy`, `yyyy`, the placeholders `00/00/yyyy` and `00/mm/yyyy` (year-only and month-year),

@@ -1,4 +1,4 @@
-//! Personal ID numbers (SPEC sections 1 and 3).
+//! Personal ID numbers (docs/input.md).
 //!
 //! In the default `cccd` format an ID is the 12-digit citizen identity number, whose digits carry
 //! structure: 1-3 the place of birth registration, 4 the gender and century, 5-6 the birth

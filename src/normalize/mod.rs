@@ -1,7 +1,7 @@
 //! Normalization: raw field text in, typed values out.
 //!
 //! Every function here is pure, allocation-light and total: any input string gives a value or a
-//! typed problem (`dob_invalid`, `id_malformed`), never a panic. The rules are SPEC sections 1-2:
+//! typed problem (`dob_invalid`, `id_malformed`), never a panic. The rules are those of docs/input.md:
 //! - [`name`]: the canonical form (decides SYNCED) and the folded form (fuzzy comparison).
 //! - [`date`]: dates of birth with their precision ([`date::PartialDate`]).
 //! - [`gender`]: the gender spellings found in real exports.

@@ -1,4 +1,4 @@
-//! Names in two forms (SPEC section 2).
+//! Names in two forms (docs/input.md).
 //!
 //! - **canonical** decides SYNCED: Unicode NFC, one tone-mark placement for the syllables that
 //!   end in `oa`, `oe`, `uy` (`Hoà` = `Hòa`), the lookalike `Ð` (U+00D0) read as `Đ`, case folded,

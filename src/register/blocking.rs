@@ -2,7 +2,7 @@
 //!
 //! Comparing a participant with all 100 million register persons is out of the question, so
 //! every person is filed under a few *blocking keys*, each leaving out a different field, so that
-//! any one wrong field still leaves a key that reaches the right person (issue 4):
+//! any one wrong field still leaves a key that reaches the right person:
 //!
 //! | key | filed for | survives |
 //! |---|---|---|
@@ -32,7 +32,7 @@
 //! with those variants), which costs lookups rather than index entries; a participant date that
 //! is year-only asks the month key for each month.
 //!
-//! Why these keys (issue 7): every key holds the whole name but one part, or the whole date but
+//! Why these keys: every key holds the whole name but one part, or the whole date but
 //! one part, so a block holds the persons who share nearly everything with the participant. A
 //! block then stays small in a national register (a few dozen persons for the commonest name on
 //! one day, among 100 million), and the search's work per row does not grow with the register,
@@ -275,8 +275,8 @@ pub(crate) fn province_class(province: Option<u8>) -> u8 {
 /// The directory of sorted `entries`: slot `b` is the number of entries whose bucket (top `bits`
 /// bits) is below `b`, so that bucket `b` is `entries[directory[b]..directory[b + 1]]`; one slot
 /// more than there are buckets. Built by counting then summing, in parallel over ranges of
-/// slots (why: the walk that advanced through the entries slot by slot ran on one core with a
-/// data-dependent branch at every step, 0.48 s of the 10M index phase; this takes ~0.1 s).
+/// slots (why: a walk that advances through the entries slot by slot runs on one core with a
+/// data-dependent branch at every step).
 fn directory_of(entries: &[u64], bits: u32) -> Vec<u32> {
     const SLOTS_PER_TASK: usize = 1 << 16;
     let mut directory = vec![0u32; (1usize << bits) + 1];

@@ -58,8 +58,7 @@ pub struct RegisterBuilder {
     /// The persons in file order, each a [`PersonRecord`] whose name starts at `name_start` in
     /// `name_syllables` (the numeric ID 0 when IDs are opaque). Why one record and not an array
     /// per field: sorting by ID gathers every person once, in random order, and each array
-    /// was another cache miss per person (gathering names and fields took 12.9 s of a 100M
-    /// register's load with five arrays, 6.4 s with the record and reads requested ahead).
+    /// would be another cache miss per person.
     records: Vec<PersonRecord>,
     text_ids: Vec<Box<str>>,
     numeric_old: Vec<(u32, PersonIdx)>,
@@ -96,8 +95,7 @@ impl RegisterBuilder {
     }
 
     /// Makes room for `persons` in all, with as many name syllables each as so far: growing
-    /// by doubling would copy every array several times into freshly zeroed pages (~1 s of a
-    /// 10M register's load, perf).
+    /// by doubling would copy every array several times into freshly zeroed pages.
     pub(crate) fn reserve_total(&mut self, persons: usize) {
         let more = persons.saturating_sub(self.len());
         let per_person = self.name_syllables.len().div_ceil(self.len().max(1));
@@ -167,9 +165,9 @@ impl RegisterBuilder {
         let numeric = self.text_ids.is_empty();
         // Sort by (ID, file order): ties keep the earliest row, so the result does not depend on
         // the sort algorithm or thread count. Numeric IDs sort as (ID << 32 | row) integers, in
-        // parallel: comparing rows through a lookup is a cache miss per comparison (3.5 s of
-        // serial time at 10M persons), and a repeated ID is then the same high half as the
-        // entry before, found in one sequential pass.
+        // parallel: comparing rows through a lookup is a cache miss per comparison, and a
+        // repeated ID is then the same high half as the entry before, found in one sequential
+        // pass.
         let mut duplicates = Vec::new();
         let mut duplicate = |i: PersonIdx, first: PersonIdx, id: String| {
             duplicates.push(DuplicateId {
@@ -275,7 +273,7 @@ impl RegisterBuilder {
         drop(lengths);
         // Records and names gathered in ID order straight into their final place, in parallel
         // parts: each part's place is known from the offsets (gathering the names in parts
-        // and joining them was a second copy of every syllable, serial).
+        // and joining them would be a second copy of every syllable, serial).
         const PART: usize = 1 << 16;
         let mut name_syllables = vec![0u32; name_offsets[kept.len()] as usize];
         let mut sorted = vec![PersonRecord::default(); kept.len() + 1];

@@ -39,9 +39,9 @@ fn prefix6(id: u64) -> usize {
 impl IdTable {
     /// The table of `ids` (sorted, distinct: person `i` holds `ids[i]`).
     pub fn build(ids: impl ExactSizeIterator<Item = u64> + Clone) -> IdTable {
-        // Why a load of at most 1/2 (it was 3/4): an ID nobody holds walks its probe chain to
-        // an empty slot, ~8 slots at 3/4 but under 2 at 1/2, and the typo search looks up ~80
-        // such IDs for each ID that found nobody (100M: 80 ns a miss -> 37 ns, +1 GB).
+        // Why a load of at most 1/2: an ID nobody holds walks its probe chain to an empty
+        // slot, ~8 slots at 3/4 but under 2 at 1/2, and the typo search looks up ~80 such IDs
+        // for each ID that found nobody.
         let capacity = (ids.len() * 2).next_power_of_two().max(16);
         let mask = capacity - 1;
         let mut slots = vec![0u64; capacity];
@@ -50,8 +50,8 @@ impl IdTable {
         slots.par_chunks_mut(1 << 18).for_each(|part| part.fill(0));
         let mut prefixes = vec![0u64; 1_000_000 / 64 + 1];
         // The slot of the ID `AHEAD` places on is requested while this one is placed: each
-        // placement is a read of a random slot, and waiting for each in turn took ~10 s at
-        // 100M.
+        // placement is a read of a random slot, and waiting for each in turn would leave the
+        // core idle most of the time.
         const AHEAD: usize = 16;
         let mut ahead = ids.clone().skip(AHEAD);
         let slot_of = |id: u64| mix64(id) as usize & mask;

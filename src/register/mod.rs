@@ -10,7 +10,7 @@
 //! are sequences of interned syllables (`u32` each): a national register has tens of thousands
 //! of distinct syllables but a hundred million names. Dates are packed into `u32`.
 //!
-//! Footprint per person (the memory budget of SPEC section 6 is built from it):
+//! Footprint per person (the memory estimate of src/resources.rs is built from it):
 //!
 //! | what | bytes |
 //! |---|---|
@@ -53,8 +53,8 @@ pub(crate) enum IdColumn {
 ///
 /// Why one record and not an array per field: a search compares a participant with ~100
 /// persons of a crowded block at 100 million, and the first pass reads the holder of every ID;
-/// with one array per field each comparison waited for five cache misses (ID, name place, date,
-/// traits, province; perf showed those loads as most of the search's time), with the record one.
+/// with one array per field each comparison would wait for five cache misses (ID, name place,
+/// date, traits, province), with the record for one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[repr(C, align(16))]
 pub(crate) struct PersonRecord {

@@ -1,4 +1,4 @@
-//! report.html: one self-contained page for auditors (SPEC section 4, issue 5).
+//! report.html: one self-contained page for auditors (docs/outputs.md).
 //!
 //! The page needs nothing but itself: inline CSS, inline SVG charts, no script, no font, image or
 //! stylesheet from anywhere, so it opens the same on an air-gapped audit laptop and prints. Every
@@ -22,7 +22,7 @@ pub(crate) struct HtmlInput<'a> {
     pub(crate) previous: Option<&'a Value>,
 }
 
-/// The statuses of SPEC section 3, in order, with what each means for an auditor.
+/// The statuses, in their documented order (docs/statuses-and-reasons.md), with what each means for an auditor.
 const STATUSES: [(&str, &str); 6] = [
     (
         "SYNCED",
@@ -151,7 +151,7 @@ fn array(v: &Value) -> &[Value] {
     v.as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
-/// Status counts of a summary, in SPEC order, then any others the summary has.
+/// Status counts of a summary, in the statuses' order, then any others the summary has.
 fn status_counts(s: &Value) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = STATUSES
         .iter()
@@ -336,7 +336,7 @@ fn provinces(out: &mut String, s: &Value) {
     out.push_str(
         "<h3>Provinces and the former provinces they absorbed</h3>\n\
          <p class=\"note\">Each current province, then its participants by the former province \
-         code they were recorded with (SPEC section 8), so the figures can be compared with \
+         code they were recorded with, so the figures can be compared with \
          reports made before 1 July 2025.</p>\n\
          <table class=\"provinces\">\n<thead><tr><th>Province</th><th>Code</th>\
          <th class=\"num\">Participants</th><th class=\"num\">Synced</th>\
@@ -434,7 +434,7 @@ fn reasons(out: &mut String, s: &Value) {
         out.push_str("<p>No row has a reason code.</p>\n</section>\n");
         return;
     }
-    // Most frequent first; a stable sort keeps SPEC order between equal counts.
+    // Most frequent first; a stable sort keeps the reasons' order between equal counts.
     rows.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
     let max = rows[0].1;
     out.push_str(

@@ -6,8 +6,8 @@
 //! csv crate's own, for any field content; bytes are never changed.
 //!
 //! Why not `csv::Reader`: the finalize pass copies gigabytes of rows of which only a few get a
-//! flag. Parsing every field and writing it back ran at CSV speed, single-threaded (10 s of a
-//! 58 s run at 10M rows); finding record ends with `memchr` runs at memory speed.
+//! flag. Parsing every field and writing it back runs at CSV speed, on one thread; finding
+//! record ends with `memchr` runs at memory speed.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::ops::Range;

@@ -37,7 +37,7 @@ pub(crate) const REASONS: usize = 5;
 
 /// results.csv rows formatted in memory, and the text buffers their computed cells are
 /// formatted in. Why the buffers: every participant's row formats a personal ID, a score and
-/// its reasons; a fresh string for each was ~5 % of the participants' pass (perf, 10M).
+/// its reasons, and a fresh string for each would be a measurable share of the pass.
 pub(crate) struct ResultRows {
     rows: csv::Writer<Vec<u8>>,
     person: String,

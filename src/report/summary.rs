@@ -64,7 +64,7 @@ fn group(code: Option<&str>, name: &str, counts: &Counts) -> Value {
     Value::Object(m)
 }
 
-/// Per current province (SPEC section 8), each with the former provinces it absorbed; then one
+/// Per current province (docs/provinces.md), each with the former provinces it absorbed; then one
 /// row for empty or unknown codes. Only provinces with participants are listed, by code.
 pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
     let mut rows = Vec::new();

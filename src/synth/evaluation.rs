@@ -61,7 +61,7 @@ pub(crate) struct Evaluation {
 }
 
 /// A truth row, compact: 100M rows must fit in memory beside the results (why hashes: the
-/// codes and IDs as strings took over 20 GB at 100M and the process was killed).
+/// codes and IDs as strings would take over 20 GB at 100M).
 struct TruthRow {
     /// Hash of the true person ID (0: not in the register).
     person: u64,

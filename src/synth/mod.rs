@@ -1,4 +1,4 @@
-//! Synthetic data with known truth (SPEC section 5): `popsync synth`.
+//! Synthetic data with known truth (docs/commands.md): `popsync synth`.
 //!
 //! # Contract
 //!
@@ -7,7 +7,7 @@
 //!
 //! - `population.csv`, the register: `person_id,old_id,full_name,dob,gender,province_code,status`.
 //!   `person_id` is a unique 12-digit CCCD with a valid structure (digits 1-3 a province code of
-//!   SPEC section 7, digit 4 gender and century, digits 5-6 the birth year); `old_id` a unique
+//!   docs/provinces.md, digit 4 gender and century, digits 5-6 the birth year); `old_id` a unique
 //!   9-digit old ID card number for most adults, else empty; `dob` is `dd/mm/yyyy`, or `yyyy` for
 //!   some of the elderly; `gender` `Nam`/`Nữ`; `province_code` the former 3-digit code of the
 //!   province of residence; `status` `alive`/`deceased`.
@@ -23,9 +23,9 @@
 //!   swap of the 25th) is not injected and not tagged.
 //!
 //! A clean row equals its register row field for field (name, date of birth, gender, ID). A row
-//! is *truly in sync* ([`is_truly_in_sync`]) when it has a `true_person_id` and every tag is
-//! `clean`, format-only ([`tags::FORMAT_ONLY_TAGS`]: the change is erased by the normalization of SPEC
-//! section 2) or the flag `duplicate_person`, which marks both codes of a person under two
+//! is *truly in sync* ([`tags::is_truly_in_sync`]) when it has a `true_person_id` and every tag
+//! is `clean`, format-only ([`tags::FORMAT_ONLY_TAGS`]: the change is erased by the
+//! normalization of names) or the flag `duplicate_person`, which marks both codes of a person under two
 //! insurance codes without changing either record: each is in sync or not on its own, as each is
 //! compared with the register on its own.
 //!
@@ -68,7 +68,7 @@ pub(crate) use tags::FORMAT_ONLY_TAGS;
 pub(crate) use tags::{Tag, TagCounts};
 
 use participant::{Participants, RegisterRow, Row};
-use person::{Model, Person, Population, Universe};
+use person::{Demography, Person, Population, Universe};
 
 pub(crate) const POPULATION_FILE: &str = "population.csv";
 pub(crate) const PARTICIPANTS_FILE: &str = "participants.csv";
@@ -112,7 +112,7 @@ pub(crate) struct SynthParams {
 #[derive(Debug)]
 pub(crate) struct Generator {
     params: SynthParams,
-    model: Model,
+    demography: Demography,
     register: Universe,
     absent: Universe,
 }
@@ -134,10 +134,10 @@ impl Generator {
                 "at most 10^9 register persons: old ID numbers have 9 digits",
             ));
         }
-        let model = Model::new(params.seed);
-        let register = Universe::new(&model, params.register, Population::Register);
-        let absent = Universe::new(&model, params.participants, Population::Absent);
-        let crowded = Universe::max_shared_cell(&model, &register, &absent);
+        let demography = Demography::new(params.seed);
+        let register = Universe::new(&demography, params.register, Population::Register);
+        let absent = Universe::new(&demography, params.participants, Population::Absent);
+        let crowded = Universe::max_shared_cell(&demography, &register, &absent);
         if crowded > 1_000_000 {
             return Err(Error::usage(format!(
                 "--register {} with --participants {} puts {crowded} persons in one province, gender \
@@ -147,7 +147,7 @@ impl Generator {
         }
         Ok(Generator {
             params,
-            model,
+            demography,
             register,
             absent,
         })
@@ -178,7 +178,7 @@ impl Generator {
             .write_all(&header(&TRUTH_HEADER))
             .map_err(|e| (1, e))?;
         let generator = Participants::new(
-            &self.model,
+            &self.demography,
             &self.register,
             &self.absent,
             &self.params.noise,
@@ -197,7 +197,7 @@ impl Generator {
         let mut w = csv::Writer::from_writer(Vec::with_capacity((end - start) as usize * 80));
         let mut row = RegisterRow::default();
         for i in start..end {
-            let person = Person::generate(&self.model, &self.register, i);
+            let person = Person::generate(&self.demography, &self.register, i);
             row.fill(&person);
             w.write_record([
                 row.person_id.as_str(),
@@ -205,7 +205,7 @@ impl Generator {
                 &row.full_name,
                 &row.dob,
                 person.gender_str(),
-                &self.model.provinces[person.residence].former,
+                &self.demography.provinces[person.residence].former,
                 person.status_str(),
             ])
             .expect("writing to memory");

@@ -6,7 +6,7 @@
 //! Middle names are gendered (Thị for most women, Văn for many men). Given names are gendered
 //! too, a few hundred in all, and include the syllables `oa`, `oe`, `uy` whose tone mark has two
 //! placements in use (Hòa/Hoà, Khỏe/Khoẻ, Thủy/Thuỷ): the tables hold the "old" placement, the
-//! one the canonical form of SPEC section 2 uses. Every entry is NFC (a test checks it).
+//! one the canonical form of names uses. Every entry is NFC (a test checks it).
 
 use std::sync::OnceLock;
 

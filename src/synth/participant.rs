@@ -12,7 +12,7 @@
 
 use super::noise::{self, Dob, NoiseProfile};
 use super::permutation::Permutation;
-use super::person::{gender_str, stream, Model, Person, Universe, NOW};
+use super::person::{gender_str, stream, Demography, Person, Universe, NOW};
 use super::spelling;
 use super::tags::{Tag, TagSet};
 use crate::rng::{key, Rng};
@@ -122,7 +122,7 @@ impl Roles {
 /// Everything needed to generate participant rows.
 #[derive(Debug)]
 pub(crate) struct Participants<'a> {
-    pub(crate) model: &'a Model,
+    pub(crate) demography: &'a Demography,
     pub(crate) register: &'a Universe,
     pub(crate) absent: &'a Universe,
     pub(crate) profile: &'a NoiseProfile,
@@ -149,35 +149,35 @@ pub(crate) const SCHEMES: [&str; 4] = ["compulsory", "voluntary", "health", "une
 
 impl<'a> Participants<'a> {
     pub(crate) fn new(
-        model: &'a Model,
+        demography: &'a Demography,
         register: &'a Universe,
         absent: &'a Universe,
         profile: &'a NoiseProfile,
         m: u64,
     ) -> Participants<'a> {
         Participants {
-            model,
+            demography,
             register,
             absent,
             profile,
-            roles: Roles::new(model.seed, m, register.n, profile),
-            codes: Permutation::new(CODES, key(&[model.seed, stream::CODES])),
+            roles: Roles::new(demography.seed, m, register.n, profile),
+            codes: Permutation::new(CODES, key(&[demography.seed, stream::CODES])),
         }
     }
 
     /// Generates participant `k` into `row`.
     pub(crate) fn generate(&self, k: u64, row: &mut Row) {
-        let model = self.model;
+        let demography = self.demography;
         let profile = self.profile;
-        let mut rng = Rng::new(key(&[model.seed, stream::PARTICIPANT, k]));
+        let mut rng = Rng::new(key(&[demography.seed, stream::PARTICIPANT, k]));
         row.tags = TagSet::default();
         row.insurance_code.clear();
         push_padded(&mut row.insurance_code, self.codes.apply(k), 10);
 
         let role = self.roles.role(k);
         let person = match role {
-            Role::Absent => Person::generate(model, self.absent, k),
-            Role::Registered { index, .. } => Person::generate(model, self.register, index),
+            Role::Absent => Person::generate(demography, self.absent, k),
+            Role::Registered { index, .. } => Person::generate(demography, self.register, index),
         };
         let dob = Dob {
             year: person.year,
@@ -190,16 +190,16 @@ impl<'a> Participants<'a> {
         let managing = if rng.chance(0.9) {
             person.residence
         } else {
-            model.sample_province(&mut rng)
+            demography.sample_province(&mut rng)
         };
         row.province_code.clear();
         match rng.below(100) {
             0..=84 => row
                 .province_code
-                .push_str(&model.provinces[managing].former),
+                .push_str(&demography.provinces[managing].former),
             85..=96 => row
                 .province_code
-                .push_str(&model.provinces[managing].current),
+                .push_str(&demography.provinces[managing].current),
             _ => {}
         }
         let age = NOW.saturating_sub(person.year);
@@ -273,7 +273,7 @@ impl<'a> Participants<'a> {
             }),
             Tag::IdOtherPerson => {
                 let other = Person::generate(
-                    self.model,
+                    self.demography,
                     self.register,
                     self.relative_of(person.index, rng),
                 );

@@ -124,7 +124,7 @@ pub(crate) struct Province {
 
 /// What every person shares: the provinces, the cells and the seed.
 #[derive(Debug)]
-pub(crate) struct Model {
+pub(crate) struct Demography {
     pub(crate) seed: u64,
     pub(crate) provinces: Vec<Province>,
     /// Sampling table for a province of residence, by population.
@@ -134,8 +134,8 @@ pub(crate) struct Model {
     old_ids: Permutation,
 }
 
-impl Model {
-    pub(crate) fn new(seed: u64) -> Model {
+impl Demography {
+    pub(crate) fn new(seed: u64) -> Demography {
         // The CCCD prefixes are fixed by Circular 07/2016: always the built-in table.
         let table = ProvinceTable::builtin();
         let provinces: Vec<Province> = table
@@ -170,7 +170,7 @@ impl Model {
                 }
             }
         }
-        Model {
+        Demography {
             seed,
             provinces,
             residence,
@@ -190,7 +190,7 @@ impl Model {
         (cell / YEARS / 2, female, year)
     }
 
-    /// A province drawn by population (index into [`Model::provinces`]).
+    /// A province drawn by population (index into [`Demography::provinces`]).
     pub(crate) fn sample_province(&self, rng: &mut Rng) -> usize {
         let r = rng.below(*self.residence.last().expect("provinces"));
         self.residence.partition_point(|&c| c <= r)
@@ -223,7 +223,7 @@ pub(crate) enum Population {
     Absent,
 }
 
-/// A population of `n` persons over the model's cells.
+/// A population of `n` persons over the demography's cells.
 #[derive(Debug)]
 pub(crate) struct Universe {
     pub(crate) n: u64,
@@ -237,9 +237,9 @@ pub(crate) struct Universe {
 }
 
 impl Universe {
-    pub(crate) fn new(model: &Model, n: u64, population: Population) -> Universe {
-        let total = *model.cell_cumulative.last().expect("cells");
-        let bounds = model
+    pub(crate) fn new(demography: &Demography, n: u64, population: Population) -> Universe {
+        let total = *demography.cell_cumulative.last().expect("cells");
+        let bounds = demography
             .cell_cumulative
             .iter()
             .map(|&c| (n as u128 * c / total) as u64)
@@ -249,11 +249,11 @@ impl Universe {
             population,
             placement: Permutation::new(
                 n,
-                key(&[model.seed, stream::PLACEMENT, population as u64]),
+                key(&[demography.seed, stream::PLACEMENT, population as u64]),
             ),
             households: Permutation::new(
                 n,
-                key(&[model.seed, stream::HOUSEHOLD, population as u64]),
+                key(&[demography.seed, stream::HOUSEHOLD, population as u64]),
             ),
             bounds,
         }
@@ -265,8 +265,8 @@ impl Universe {
 
     /// The largest number of persons the two universes put in one cell together; IDs are
     /// unique while it is at most 10^6.
-    pub(crate) fn max_shared_cell(model: &Model, a: &Universe, b: &Universe) -> u64 {
-        (0..model.cells())
+    pub(crate) fn max_shared_cell(demography: &Demography, a: &Universe, b: &Universe) -> u64 {
+        (0..demography.cells())
             .map(|c| a.cell_size(c) + b.cell_size(c))
             .max()
             .unwrap_or(0)
@@ -313,7 +313,7 @@ pub(crate) struct Person {
     /// 0 when the register knows only the year.
     pub(crate) month: u8,
     pub(crate) day: u8,
-    /// Index into [`Model::provinces`] of the province of residence.
+    /// Index into [`Demography::provinces`] of the province of residence.
     pub(crate) residence: usize,
     pub(crate) deceased: bool,
     pub(crate) family: u16,
@@ -325,25 +325,33 @@ pub(crate) struct Person {
 
 impl Person {
     /// Person `index` of a universe.
-    pub(crate) fn generate(model: &Model, universe: &Universe, index: u64) -> Person {
+    pub(crate) fn generate(demography: &Demography, universe: &Universe, index: u64) -> Person {
         debug_assert!(index < universe.n);
         let rank = universe.placement.apply(index);
         let cell = universe.bounds.partition_point(|&b| b <= rank) - 1;
-        let (province, female, year) = model.decode_cell(cell);
+        let (province, female, year) = demography.decode_cell(cell);
         let within = rank - universe.bounds[cell];
         let slot = match universe.population {
             Population::Register => within,
             Population::Absent => SUFFIXES - 1 - within,
         };
-        let suffix =
-            Permutation::new(SUFFIXES, key(&[model.seed, stream::SUFFIX, cell as u64])).apply(slot);
+        let suffix = Permutation::new(
+            SUFFIXES,
+            key(&[demography.seed, stream::SUFFIX, cell as u64]),
+        )
+        .apply(slot);
         let century_gender = (year as u64 / 100 - 19) * 2 + female as u64;
-        let id = model.provinces[province].code as u64 * 1_000_000_000
+        let id = demography.provinces[province].code as u64 * 1_000_000_000
             + century_gender * 100_000_000
             + (year as u64 % 100) * 1_000_000
             + suffix;
 
-        let mut rng = Rng::new(key(&[model.seed, stream::PERSON, universe.stream(), index]));
+        let mut rng = Rng::new(key(&[
+            demography.seed,
+            stream::PERSON,
+            universe.stream(),
+            index,
+        ]));
         // Old ID cards were issued from the age of 14 until 2021: an adult today had one.
         let age = NOW.saturating_sub(year);
         let year_only_share = match year {
@@ -371,18 +379,18 @@ impl Person {
         };
         let deceased = universe.population == Population::Register && rng.chance(deceased_share);
         let old_id = (universe.population == Population::Register && age >= 18 && rng.chance(0.75))
-            .then(|| model.old_ids.apply(index) as u32);
+            .then(|| demography.old_ids.apply(index) as u32);
         let residence = if rng.chance(0.85) {
             province
         } else {
-            model.sample_province(&mut rng)
+            demography.sample_province(&mut rng)
         };
 
         let names = Names::get();
         let g = if female { FEMALE } else { MALE };
         // The members of a household share their family name.
         let household_key = key(&[
-            model.seed,
+            demography.seed,
             stream::HOUSEHOLD,
             universe.stream(),
             universe.household_of(index),

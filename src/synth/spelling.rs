@@ -54,7 +54,7 @@ fn letters(syllable: &[char]) -> Vec<(usize, usize)> {
 /// The syllable with its tone mark moved to the other vowel of a final `oa`, `oe` or `uy`
 /// (`hòa` ↔ `hoà`), or `None` when the syllable has a single placement: closed syllables
 /// (`hoàng`), `qu` + `y` (`quý`), a vowel before the pair (`khoái`), shape marks on the pair, or
-/// no tone at all. The same rule as the canonical form of SPEC section 2.
+/// no tone at all. The same rule as the canonical form of names (`crate::normalize::name`).
 pub(crate) fn toggle_syllable(syllable: &str) -> Option<String> {
     let chars: Vec<char> = syllable.nfd().collect();
     let letters = letters(&chars);

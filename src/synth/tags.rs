@@ -31,7 +31,7 @@ pub(crate) enum Tag {
 /// The tag of a row with no injected error.
 pub(crate) const CLEAN: &str = "clean";
 
-/// Tags whose injected change is erased by the normalization of SPEC section 2 (case, Unicode
+/// Tags whose injected change is erased by normalization (case, Unicode
 /// form, tone-mark placement, white space, date format): a row carrying only these (and
 /// [`FLAG_TAGS`]) is still truly in sync with the register.
 pub(crate) const FORMAT_ONLY_TAGS: &[&str] = &[
@@ -44,7 +44,7 @@ pub(crate) const FORMAT_ONLY_TAGS: &[&str] = &[
 
 /// Tags that describe the row without changing any of its fields: `duplicate_person` marks
 /// each insurance code of a person who has more than one. Such a row is in sync or not on its
-/// own merits (each code is compared with the register by itself, as SPEC section 3 does: the
+/// own merits (each code is compared with the register by itself, as matching does: the
 /// duplicate is a flag next to the status, not a status).
 pub(crate) const FLAG_TAGS: &[&str] = &["duplicate_person"];
 

@@ -66,11 +66,16 @@ impl ColumnSource {
     }
 }
 
+/// Reads a TOML file into `T`; an unknown key or a wrong value is an error naming the file,
+/// the line and the key.
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))
+}
+
 impl FileConfig {
     pub(crate) fn load(path: &Path) -> Result<FileConfig> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let config: FileConfig =
-            toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))?;
+        let config: FileConfig = read_toml(path)?;
         config
             .participants
             .check(path, "participants", &PARTICIPANTS)?;

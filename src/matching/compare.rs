@@ -242,31 +242,37 @@ pub(crate) struct NameIds {
 
 impl NameIds {
     pub(crate) fn of(name: &NameForms, syllables: &Syllables) -> NameIds {
-        let mut ids = NameIds {
-            canonical: [UNSEEN; MAX_SYLLABLES],
-            folded: [UNSEEN; MAX_SYLLABLES],
-            canonical_len: 0,
-            folded_len: 0,
-            usable: true,
-        };
-        for (i, token) in tokens(&name.canonical).enumerate() {
-            if i == MAX_SYLLABLES {
-                ids.usable = false;
-                return ids;
-            }
-            ids.canonical[i] = syllables.canonical_id(token).unwrap_or(UNSEEN);
-            ids.canonical_len += 1;
+        let canonical = intern(&name.canonical, |t| syllables.canonical_id(t));
+        let folded = intern(&name.folded, |t| syllables.folded_id(t));
+        match (canonical, folded) {
+            (Some((canonical, canonical_len)), Some((folded, folded_len))) => NameIds {
+                canonical,
+                folded,
+                canonical_len,
+                folded_len,
+                usable: true,
+            },
+            _ => NameIds {
+                canonical: [UNSEEN; MAX_SYLLABLES],
+                folded: [UNSEEN; MAX_SYLLABLES],
+                canonical_len: 0,
+                folded_len: 0,
+                usable: false,
+            },
         }
-        for (i, token) in tokens(&name.folded).enumerate() {
-            if i == MAX_SYLLABLES {
-                ids.usable = false;
-                return ids;
-            }
-            ids.folded[i] = syllables.folded_id(token).unwrap_or(UNSEEN);
-            ids.folded_len += 1;
-        }
-        ids
     }
+}
+
+/// The interned index of every syllable of `form` (`UNSEEN` for one the register lacks), and
+/// how many there are; `None` for a name of more than [`MAX_SYLLABLES`].
+fn intern(form: &str, id_of: impl Fn(&str) -> Option<u32>) -> Option<([u32; MAX_SYLLABLES], u8)> {
+    let mut ids = [UNSEEN; MAX_SYLLABLES];
+    let mut len = 0u8;
+    for token in tokens(form) {
+        *ids.get_mut(len as usize)? = id_of(token).unwrap_or(UNSEEN);
+        len += 1;
+    }
+    Some((ids, len))
 }
 
 /// [`compare_names`] of a participant's name with register person `person`'s, deciding on the
@@ -586,22 +592,19 @@ mod tests {
 
     #[test]
     fn gender_levels() {
-        assert_eq!(
-            compare_genders(Gender::Unknown, Gender::Unknown),
-            GenderLevel::Equal
-        );
-        assert_eq!(
-            compare_genders(Gender::Male, Gender::Male),
-            GenderLevel::Equal
-        );
-        assert_eq!(
-            compare_genders(Gender::Male, Gender::Female),
-            GenderLevel::Differs
-        );
-        assert_eq!(
-            compare_genders(Gender::Unknown, Gender::Female),
-            GenderLevel::Missing
-        );
+        use Gender::{Female, Male, Unknown};
+        for (given, register, level) in [
+            (Unknown, Unknown, GenderLevel::Equal),
+            (Male, Male, GenderLevel::Equal),
+            (Male, Female, GenderLevel::Differs),
+            (Unknown, Female, GenderLevel::Missing),
+        ] {
+            assert_eq!(
+                compare_genders(given, register),
+                level,
+                "{given:?} {register:?}"
+            );
+        }
     }
 
     #[test]

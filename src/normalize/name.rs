@@ -288,26 +288,36 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
+/// The letters of a syllable in NFD as `(start, end)` ranges of `syllable`: a base character
+/// and the combining marks after it.
+pub(crate) fn letters_of(syllable: &[char]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let start = i;
+        if start == syllable.len() {
+            return None;
+        }
+        i += 1;
+        while i < syllable.len() && canonical_combining_class(syllable[i]) != 0 {
+            i += 1;
+        }
+        Some((start, i))
+    })
+}
+
 /// Moves the tone mark of a syllable ending in `oa`, `oe` or `uy` onto the first vowel (the
 /// "old" placement: `hòa`, `khỏe`, `thủy`), so both conventions in use give one canonical form.
 /// Works on one lowercase syllable in NFD, where a letter is a base character followed by its
 /// combining marks. Closed syllables (`hoàng`) and `qu` + `y` (`quý`) place the mark the same way
 /// in both conventions and are left alone.
 fn unify_tone_placement(syllable: &mut Vec<char>) {
-    // Split into letters: (start, end) ranges of base + marks.
     let mut letters: [(usize, usize); 8] = [(0, 0); 8];
     let mut count = 0;
-    let mut i = 0;
-    while i < syllable.len() {
-        let start = i;
-        i += 1;
-        while i < syllable.len() && canonical_combining_class(syllable[i]) != 0 {
-            i += 1;
-        }
+    for letter in letters_of(syllable) {
         if count == letters.len() {
             return; // Not a Vietnamese syllable; nothing to unify.
         }
-        letters[count] = (start, i);
+        letters[count] = letter;
         count += 1;
     }
     if count < 2 {

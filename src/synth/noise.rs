@@ -18,6 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::spelling::{self, TONE_MARKS};
 use super::tags::Tag;
+use crate::config::read_toml;
 use crate::error::{Error, Result};
 use crate::normalize::date::PartialDate;
 use crate::normalize::name::folded;
@@ -129,9 +130,7 @@ const GROUPS: [(&str, &[Tag]); 5] = [
 impl NoiseProfile {
     /// Reads and checks a profile file.
     pub(crate) fn load(path: &Path) -> Result<NoiseProfile> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let profile: NoiseProfile =
-            toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))?;
+        let profile: NoiseProfile = read_toml(path)?;
         profile
             .check()
             .map_err(|message| Error::config(path, message))?;

@@ -7,6 +7,8 @@
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::normalize::name::letters_of;
+
 /// The five tone marks as combining characters: huyền, sắc, ngã, hỏi, nặng.
 pub(crate) const TONE_MARKS: [char; 5] =
     ['\u{0300}', '\u{0301}', '\u{0303}', '\u{0309}', '\u{0323}'];
@@ -36,28 +38,13 @@ pub(crate) fn upper(name: &str) -> String {
     name.chars().flat_map(char::to_uppercase).nfc().collect()
 }
 
-/// Letters of an NFD syllable as `(start, end)` ranges: a base and its marks.
-fn letters(syllable: &[char]) -> Vec<(usize, usize)> {
-    let mut letters = Vec::with_capacity(syllable.len());
-    let mut i = 0;
-    while i < syllable.len() {
-        let start = i;
-        i += 1;
-        while i < syllable.len() && canonical_combining_class(syllable[i]) != 0 {
-            i += 1;
-        }
-        letters.push((start, i));
-    }
-    letters
-}
-
 /// The syllable with its tone mark moved to the other vowel of a final `oa`, `oe` or `uy`
 /// (`hòa` ↔ `hoà`), or `None` when the syllable has a single placement: closed syllables
 /// (`hoàng`), `qu` + `y` (`quý`), a vowel before the pair (`khoái`), shape marks on the pair, or
 /// no tone at all. The same rule as the canonical form of names (`crate::normalize::name`).
 pub(crate) fn toggle_syllable(syllable: &str) -> Option<String> {
     let chars: Vec<char> = syllable.nfd().collect();
-    let letters = letters(&chars);
+    let letters: Vec<(usize, usize)> = letters_of(&chars).collect();
     let count = letters.len();
     if count < 2 {
         return None;
@@ -126,7 +113,7 @@ pub(crate) fn has_tone(name: &str) -> bool {
 pub(crate) fn with_tone(syllable: &str, tone: Option<char>) -> String {
     let chars: Vec<char> = syllable.nfd().collect();
     let mut out = Vec::with_capacity(chars.len() + 1);
-    for (start, end) in letters(&chars) {
+    for (start, end) in letters_of(&chars) {
         let marks = &chars[start + 1..end];
         out.push(chars[start]);
         out.extend(marks.iter().copied().filter(|&c| !is_tone(c)));

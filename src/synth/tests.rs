@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::noise::{ID_ERRORS, NAME_CONTENT_ERRORS, NAME_FORM_ERRORS};
 use super::participant::SCHEMES;
 use super::tags::is_truly_in_sync;
 use super::{
@@ -339,16 +340,8 @@ fn check_truth(n: u64, m: u64, seed: u64) {
         assert_eq!(has(Tag::DuplicatePerson), links[&t[1]] > 1, "{context}");
 
         // IDs.
-        let id_tags = [
-            Tag::IdMissing,
-            Tag::IdTypoSub,
-            Tag::IdTypoTranspose,
-            Tag::IdZerosLost,
-            Tag::OldId,
-            Tag::IdOtherPerson,
-        ];
         assert!(
-            id_tags.iter().filter(|t| has(**t)).count() <= 1,
+            ID_ERRORS.iter().filter(|t| has(**t)).count() <= 1,
             "{context}"
         );
         if has(Tag::IdMissing) {
@@ -394,19 +387,7 @@ fn check_truth(n: u64, m: u64, seed: u64) {
 
         // Names: the content errors checked through the folded and canonical forms, which no
         // form error changes.
-        let content = [
-            Tag::NameNoDiacritics,
-            Tag::NameWrongAccent,
-            Tag::NameTypo,
-            Tag::NameMissingMiddle,
-            Tag::NameOrder,
-        ];
-        let form = [
-            Tag::NameUpper,
-            Tag::NameNfd,
-            Tag::NameTonePlacement,
-            Tag::NameExtraSpaces,
-        ];
+        let (content, form) = (NAME_CONTENT_ERRORS, NAME_FORM_ERRORS);
         assert!(
             content.iter().filter(|t| has(**t)).count() <= 1,
             "{context}"

@@ -229,12 +229,9 @@ fn process_rows(
                 (ReadRow::Read(..), None) => unreachable!("every read row is matched"),
             }
         }
-        let (results, mismatches, stats) = formatted.finish();
         TaskOutput {
-            results,
-            mismatches,
+            rows: formatted.finish(),
             rejects,
-            stats,
             log,
             deferred,
         }

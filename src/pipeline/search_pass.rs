@@ -19,7 +19,7 @@ use crate::report::finalize::PassRows;
 use crate::report::links::{LinkLog, NO_PERSON};
 use crate::report::mismatches::RowContext;
 use crate::report::output::OutputDir;
-use crate::report::rows::FormattedRows;
+use crate::report::rows::{FinishedRows, FormattedRows};
 use crate::report::stats::Stats;
 use crate::timings::{Stage, Timings};
 
@@ -92,7 +92,7 @@ fn search(
         mismatches.as_file().try_clone().map_err(write_err)?,
     );
     for batch in deferred.batches(BATCH_ROWS) {
-        let tasks: Vec<(FormattedRows, Vec<Option<PersonIdx>>)> = batch
+        let tasks: Vec<(FinishedRows, Vec<Option<PersonIdx>>)> = batch
             .par_chunks(ROWS_PER_TASK / 8)
             .map(|rows: &[DeferredRow]| {
                 let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
@@ -104,21 +104,23 @@ fn search(
                     for (d, outcome) in rows.iter().zip(&outcomes) {
                         formatted.decided(&context, d.index, &d.row(), outcome, "");
                     }
-                    (formatted, outcomes.iter().map(|o| o.person).collect())
+                    let persons = outcomes.iter().map(|o| o.person).collect();
+                    (formatted.finish(), persons)
                 })
             })
             .collect();
         let merging = Instant::now();
         let mut rows = batch.iter();
-        for (formatted, persons) in tasks {
-            let (results, mismatches, task_stats) = formatted.finish();
-            results_w.write_all(&results).map_err(write_err)?;
-            mismatches_w.write_all(&mismatches).map_err(write_err)?;
+        for (rows_out, persons) in tasks {
+            results_w.write_all(&rows_out.results).map_err(write_err)?;
+            mismatches_w
+                .write_all(&rows_out.mismatches)
+                .map_err(write_err)?;
             // The task's persons lead the zip: it stops at their end without taking a row.
             for (person, d) in persons.into_iter().zip(rows.by_ref()) {
                 log.links[d.index as usize] = person.unwrap_or(NO_PERSON);
             }
-            stats.merge(task_stats);
+            stats.merge(rows_out.stats);
         }
         timings.add(Stage::Write, merging.elapsed());
     }

@@ -15,17 +15,16 @@ use crate::matching::deferred::{DeferredRow, DeferredRows};
 use crate::report::links::LinkLog;
 use crate::report::output::OutputDir;
 use crate::report::rejects::RejectsFile;
+use crate::report::rows::FinishedRows;
 use crate::report::stats::Stats;
 use crate::timings::{Stage, Timings};
 
 /// What one task made of a run of consecutive rows.
 pub(crate) struct TaskOutput {
-    /// results.csv rows (placeholders for the rows left to the search).
-    pub(crate) results: Vec<u8>,
-    /// mismatches.csv rows, each led by its row index.
-    pub(crate) mismatches: Vec<u8>,
+    /// The decided rows' output and counts (and placeholders for the rows left to the
+    /// search).
+    pub(crate) rows: FinishedRows,
     pub(crate) rejects: Vec<Reject>,
-    pub(crate) stats: Stats,
     pub(crate) log: LinkLog,
     pub(crate) deferred: Vec<DeferredRow>,
 }
@@ -74,14 +73,14 @@ pub(crate) fn write_chunks(
         let writing = Instant::now();
         for task in chunk.tasks {
             results_w
-                .write_all(&task.results)
+                .write_all(&task.rows.results)
                 .map_err(|e| write_err("results.csv", e))?;
             mismatches_w
-                .write_all(&task.mismatches)
+                .write_all(&task.rows.mismatches)
                 .map_err(|e| write_err("mismatches.csv", e))?;
             gathered.rejected += task.rejects.len() as u64;
             rejects.append(&task.rejects)?;
-            gathered.stats.merge(task.stats);
+            gathered.stats.merge(task.rows.stats);
             gathered.log.extend(task.log);
             gathered.deferred.append(task.deferred);
         }

@@ -10,6 +10,15 @@ use crate::report::mismatches::{MismatchRows, RowContext};
 use crate::report::results::ResultRows;
 use crate::report::stats::{ExampleRow, Stats};
 
+/// A task's rows as text, and their counts.
+pub(crate) struct FinishedRows {
+    /// results.csv rows.
+    pub(crate) results: Vec<u8>,
+    /// mismatches.csv rows, each led by its row index.
+    pub(crate) mismatches: Vec<u8>,
+    pub(crate) stats: Stats,
+}
+
 /// Rows formatted in memory, and their counts.
 pub(crate) struct FormattedRows {
     results: ResultRows,
@@ -85,13 +94,12 @@ impl FormattedRows {
         self.results.write(row, &placeholder, context.register);
     }
 
-    /// The results.csv text, the mismatches.csv text (each row led by its index) and the
-    /// counts.
-    pub(crate) fn finish(self) -> (Vec<u8>, Vec<u8>, Stats) {
-        (
-            self.results.into_bytes(),
-            self.mismatches.into_bytes(),
-            self.stats,
-        )
+    /// The rows' text and counts.
+    pub(crate) fn finish(self) -> FinishedRows {
+        FinishedRows {
+            results: self.results.into_bytes(),
+            mismatches: self.mismatches.into_bytes(),
+            stats: self.stats,
+        }
     }
 }

@@ -66,8 +66,8 @@ impl ColumnSource {
     }
 }
 
-/// Reads a TOML file into `T`; an unknown key or a wrong value is an error naming the file,
-/// the line and the key.
+/// Reads a TOML file into `T`; a file that does not read as `T` is an error naming the file,
+/// with the parser's message (which says the line and the key).
 pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))

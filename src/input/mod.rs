@@ -8,6 +8,7 @@
 //! [`FieldError`] naming the column, which the caller turns into a row in rejects.csv. No row is
 //! ever skipped: a row that cannot be read is still yielded, and rows in = rows out.
 
+pub(crate) mod bounds;
 pub(crate) mod encoding;
 pub(crate) mod lines;
 pub(crate) mod participant;
@@ -22,6 +23,7 @@ use std::thread;
 
 use csv::ByteRecord;
 
+use bounds::BoundedRows;
 use encoding::{DecodingReader, Detection, Encoding};
 use lines::LineCounter;
 
@@ -39,8 +41,8 @@ pub(crate) struct InputFile {
     reader: CsvReader,
 }
 
-/// The CSV parser over a file, with exact line numbers underneath.
-type CsvReader = csv::Reader<LineCounter<Box<dyn Read + Send>>>;
+/// The CSV parser over a file, with exact line numbers and rows of bounded size underneath.
+type CsvReader = csv::Reader<LineCounter<BoundedRows<Box<dyn Read + Send>>>>;
 
 /// Where each canonical column comes from.
 #[derive(Debug, Clone)]
@@ -85,6 +87,16 @@ impl InputFile {
                 std::io::Error::other("is a directory, not a CSV file"),
             ));
         }
+        if !metadata.is_file() {
+            // Checked before opening: opening a pipe without a writer would wait forever.
+            return Err(Error::io(
+                path,
+                std::io::Error::other(
+                    "is not a regular file (a pipe, a device or a socket): popsync reads each \
+                     input more than once, so write the data to a file and give that",
+                ),
+            ));
+        }
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let encoding = sniff_encoding(path, options.encoding)?;
         let file: Box<dyn Read + Send> = match encoding {
@@ -98,7 +110,7 @@ impl InputFile {
             // its line number instead of an error that ends the run.
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(LineCounter::new(file));
+            .from_reader(LineCounter::new(BoundedRows::new(file, delimiter)));
         let header = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?
@@ -232,6 +244,64 @@ fn sniff_encoding(path: &Path, given: Option<Encoding>) -> Result<Encoding> {
     }
 }
 
+/// The header as an error message may show it. A file without a header row has data on its
+/// first line, and data is never shown, so only what cannot be personal data is: a cell that is
+/// a plain column name (ASCII letters, digits, `_`, `-`, `.`, no space: `MA_SO_BHXH`, `dob`).
+/// Any other cell (`Họ và tên` in a header, or `Nguyễn Văn An` on a first line of data) is
+/// shown by its position only. A line with a number or a date in it is data: then only its
+/// field count and a hint. A single field holding another delimiter gets a hint about it.
+pub(crate) fn describe_header<S: AsRef<str>>(header: &[S]) -> String {
+    // A name has no date and no long number in it; a data row has both (a code, a date of
+    // birth, an ID).
+    let looks_like_data = |cell: &str| {
+        let digits = cell.bytes().filter(u8::is_ascii_digit).count();
+        let numeric = cell
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b" /-.:".contains(&b));
+        let longest_run = cell
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        (digits >= 4 && numeric) || longest_run >= 5 || cell.chars().count() > 64
+    };
+    if let Some(at) = header.iter().position(|h| looks_like_data(h.as_ref())) {
+        return format!(
+            "{} fields, and the first line looks like data, not column names (field {} holds a \
+             number or a date): does the file have a header row?",
+            header.len(),
+            at + 1
+        );
+    }
+    let plain_name = |cell: &str| {
+        cell.bytes().any(|b| b.is_ascii_alphabetic())
+            && cell
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
+    };
+    if let [only] = header {
+        let only = only.as_ref();
+        let other = [(';', "`;`"), ('\t', "a tab"), ('|', "`|`"), (',', "`,`")]
+            .into_iter()
+            .find(|(d, _)| only.contains(*d));
+        if let Some((_, delimiter)) = other {
+            return format!(
+                "1 field, which holds {delimiter}: is the file delimited by it? (--delimiter)"
+            );
+        }
+    }
+    header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match h.as_ref() {
+            "" => format!("column {} (empty)", i + 1),
+            name if plain_name(name) => name.to_string(),
+            _ => format!("column {} (not shown: not a plain column name)", i + 1),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn find(header: &[String], name: &str) -> Vec<usize> {
     header
         .iter()
@@ -291,7 +361,7 @@ fn map_columns(
                                 format!("{} (mapped from `{name}`)", column.name)
                             },
                             hint: String::new(),
-                            found: header.join(", "),
+                            found: describe_header(header),
                         }
                         .into());
                     }
@@ -483,6 +553,13 @@ pub(crate) fn expected_rows(rows: usize, bytes_read: u64, file_size: u64) -> usi
 /// this leaves room for longer names and extra columns; a longer row grows its record as needed.
 const RECORD_BYTES: usize = 128;
 
+/// A chunk ends at its row count or at this many bytes of fields, whichever comes first: rows
+/// can be long (up to [`bounds::ROW_BYTES`]), and the chunks in flight must stay small.
+const CHUNK_BYTES: usize = 32 << 20;
+
+/// A reused record that held more than this is replaced by a fresh one (see the reader).
+const LARGE_RECORD: usize = 1 << 20;
+
 /// Streams an input file in chunks from a reader thread. Chunks arrive in file order; a read
 /// error (an I/O fault, not a bad row) ends the stream and is returned by [`ChunkReader::finish`].
 pub(crate) struct ChunkReader {
@@ -515,8 +592,8 @@ impl ChunkReader {
                     });
                     let started = std::time::Instant::now();
                     chunk.lines.clear();
-                    let mut filled = 0;
-                    while filled < chunk_rows {
+                    let (mut filled, mut bytes, mut end) = (0, 0, false);
+                    while filled < chunk_rows && bytes < CHUNK_BYTES {
                         if chunk.records.len() == filled {
                             // Sized for a typical row at once: from empty, the parser grows a
                             // record's buffers by doubling, 7 zeroed reallocations for a 64-byte
@@ -524,14 +601,20 @@ impl ChunkReader {
                             chunk
                                 .records
                                 .push(ByteRecord::with_capacity(RECORD_BYTES, width));
+                        } else if chunk.records[filled].as_slice().len() > LARGE_RECORD {
+                            // A record keeps what it grew to: one that held a huge row is
+                            // replaced, so reused chunks do not keep the memory.
+                            chunk.records[filled] = ByteRecord::with_capacity(RECORD_BYTES, width);
                         }
                         let record = &mut chunk.records[filled];
                         let more = reader
                             .read_byte_record(record)
                             .map_err(|e| csv_error(&path, e))?;
                         if !more {
+                            end = true;
                             break;
                         }
+                        bytes += record.as_slice().len();
                         let offset = record.position().map_or(0, |p| p.byte());
                         let line = reader.get_ref().line_of(offset);
                         if swallowed_lines(record, width, delimiter) {
@@ -553,11 +636,10 @@ impl ChunkReader {
                     chunk.bytes_read = reader.position().byte();
                     chunk.parse_time = started.elapsed();
                     rows += filled as u64;
-                    let done = filled < chunk_rows;
                     if filled > 0 && sender.send(chunk).is_err() {
                         break; // The consumer stopped early (it failed); nothing to report here.
                     }
-                    if done {
+                    if end {
                         break;
                     }
                 }
@@ -643,6 +725,49 @@ impl Reject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_that_looks_like_data_is_never_shown() {
+        let data = [
+            "1047219298",
+            "Nguyễn Bảo Mỹ",
+            "06/02/1941",
+            "Nữ",
+            "048141142547",
+        ];
+        let shown = describe_header(&data);
+        assert!(
+            shown.starts_with("5 fields, and the first line looks like data"),
+            "{shown}"
+        );
+        for value in data {
+            assert!(!shown.contains(value), "{shown}");
+        }
+        let names = ["MA_SO_BHXH", "HO_TEN", "NGAY_SINH", "dob"];
+        assert_eq!(
+            describe_header(&names),
+            "MA_SO_BHXH, HO_TEN, NGAY_SINH, dob"
+        );
+    }
+
+    #[test]
+    fn a_cell_that_could_be_a_name_is_shown_by_position_only() {
+        // A first line of data without a number or a date in it.
+        let shown = describe_header(&["", "Nguyễn Văn Khải", "", "NGUYEN VAN KHAI", "Nam"]);
+        assert_eq!(
+            shown,
+            "column 1 (empty), column 2 (not shown: not a plain column name), column 3 (empty), \
+             column 4 (not shown: not a plain column name), Nam"
+        );
+    }
+
+    #[test]
+    fn one_field_holding_another_delimiter_gets_a_hint() {
+        assert_eq!(
+            describe_header(&["MA_SO_BHXH;HO_TEN;NGAY_SINH"]),
+            "1 field, which holds `;`: is the file delimited by it? (--delimiter)"
+        );
+    }
 
     #[test]
     fn expected_rows_extrapolates_the_first_chunk_with_room_to_spare() {

@@ -17,6 +17,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::input::bounds::BoundedRows;
+use crate::input::describe_header;
 use crate::synth::tags::is_truly_in_sync;
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq)]
@@ -89,9 +91,11 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
-fn open(path: &Path) -> Result<csv::Reader<std::fs::File>> {
+fn open(path: &Path) -> Result<csv::Reader<BoundedRows<std::fs::File>>> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    Ok(csv::ReaderBuilder::new().flexible(true).from_reader(file))
+    Ok(csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(BoundedRows::new(file, b',')))
 }
 
 fn column(path: &Path, headers: &csv::StringRecord, name: &str) -> Result<usize> {
@@ -103,7 +107,7 @@ fn column(path: &Path, headers: &csv::StringRecord, name: &str) -> Result<usize>
                 file: path.to_path_buf(),
                 column: name.into(),
                 hint: String::new(),
-                found: headers.iter().collect::<Vec<_>>().join(", "),
+                found: describe_header(&headers.iter().collect::<Vec<_>>()),
             }
             .into()
         })

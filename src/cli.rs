@@ -95,10 +95,20 @@ pub(crate) struct ReconcileArgs {
     #[arg(long)]
     pub(crate) timings: bool,
 
-    /// The previous run's output folder: changes.csv lists the rows whose status changed, and
-    /// summary.json and report.html show the deltas.
-    #[arg(long, value_name = "DIR")]
+    /// The previous run's output folder (default: the set published in --out). changes.csv
+    /// lists the rows whose status changed, and summary.json and report.html show the deltas;
+    /// a previous set that is incomplete or from other data is not used, and the run says why.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_previous")]
     pub(crate) previous: Option<PathBuf>,
+
+    /// Report no changes since a previous run.
+    #[arg(long)]
+    pub(crate) no_previous: bool,
+
+    /// Earlier sets kept beside the output folder, in OUT.history/ (each run replaces the
+    /// published set as a whole).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub(crate) keep: usize,
 
     /// Show only the last 4 digits of personal IDs in mismatches.csv, duplicates.csv and
     /// report.html.
@@ -156,6 +166,8 @@ impl ReconcileArgs {
             quiet: self.quiet,
             timings: self.timings,
             previous: self.previous,
+            no_previous: self.no_previous,
+            keep: self.keep,
             mask_ids: self.mask_ids,
             output_mode: self.output_mode,
             memory_limit: self.memory_limit,

@@ -20,11 +20,12 @@ use crate::normalize::IdFormat;
 use crate::province::ProvinceTable;
 use crate::register::load::LoadOptions;
 use crate::register::Register;
-use crate::report::changes::PreviousRun;
+use crate::report::changes::Previous;
 use crate::report::finalize::Style;
 use crate::report::mismatches::RowContext;
 use crate::report::output::OutputDir;
 use crate::report::summary::RunSettings;
+use crate::report::RECONCILE_FILES;
 use crate::resources;
 
 /// The config file as written (every key optional).
@@ -69,7 +70,7 @@ impl ColumnSource {
 /// Reads a TOML file into `T`; a file that does not read as `T` is an error naming the file,
 /// with the parser's message (which says the line and the key).
 pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::small_file::read_text(path).map_err(|e| Error::io(path, e))?;
     toml::from_str(&text).map_err(|e| Error::config(path, e.to_string().trim_end()))
 }
 
@@ -151,8 +152,12 @@ pub(crate) struct ReconcileConfig {
     pub(crate) quiet: bool,
     /// Print the time per stage on standard error.
     pub(crate) timings: bool,
-    /// The previous run's output folder.
+    /// The previous run's output folder (`None`: the set published in `out`).
     pub(crate) previous: Option<PathBuf>,
+    /// Report no changes since a previous run.
+    pub(crate) no_previous: bool,
+    /// Earlier sets kept in the history.
+    pub(crate) keep: usize,
     /// Personal IDs shown by their last 4 digits in auditor-facing files.
     pub(crate) mask_ids: bool,
     /// Unix permissions of the output files.
@@ -196,14 +201,25 @@ impl ReconcileConfig {
         }
     }
 
-    /// The output folder, created if missing and proved writable.
+    /// The output folder, locked for this run, with the run's work folder beside it.
     pub(crate) fn output_dir(&self) -> Result<OutputDir> {
-        OutputDir::prepare(&self.out, self.output_mode)
+        OutputDir::prepare(&self.out, self.output_mode, self.keep, &RECONCILE_FILES)
     }
 
-    /// The previous run's statuses (`--previous`), if one is given.
-    pub(crate) fn previous_run(&self) -> Result<Option<PreviousRun>> {
-        self.previous.as_deref().map(PreviousRun::load).transpose()
+    /// The previous run, checked (see [`Previous::load`]): the one `--previous` names, or the
+    /// set published in the output folder `published`.
+    pub(crate) fn previous_run(&self, published: &Path) -> Previous {
+        if self.no_previous {
+            return Previous::None("--no-previous".into());
+        }
+        let code = PARTICIPANTS
+            .index_of("insurance_code")
+            .expect("a canonical column");
+        let code_sources = &self.participant_sources[code];
+        match &self.previous {
+            Some(dir) => Previous::load(dir, true, code_sources),
+            None => Previous::load(published, false, code_sources),
+        }
     }
 
     /// The worker threads.
@@ -214,12 +230,19 @@ impl ReconcileConfig {
             .map_err(|e| Error::other(format!("cannot start worker threads: {e}")))
     }
 
-    /// Fails before any work when the run would need more memory than it may use.
-    pub(crate) fn check_memory(&self, register_bytes: u64, participants_bytes: u64) -> Result<()> {
+    /// Fails before any work when the run would need more memory than it may use; the
+    /// previous run's results.csv (`previous_bytes`) is held as statuses by code.
+    pub(crate) fn check_memory(
+        &self,
+        register_bytes: u64,
+        participants_bytes: u64,
+        previous_bytes: u64,
+    ) -> Result<()> {
         let Some(limit) = self.memory_limit.or_else(resources::available_memory) else {
             return Ok(());
         };
-        let needed = resources::estimate_peak(register_bytes, participants_bytes);
+        let needed = resources::estimate_peak(register_bytes, participants_bytes)
+            .saturating_add(previous_bytes);
         if needed <= limit {
             return Ok(());
         }

@@ -61,6 +61,12 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// Another run holds the output folder: this one did nothing.
+    #[error("{}: another popsync run is writing this output folder; this run stopped before doing anything (run it again once the other is done)", folder.display())]
+    Busy {
+        /// The output folder.
+        folder: PathBuf,
+    },
     /// The command line is wrong.
     #[error("{0}")]
     Usage(String),
@@ -103,6 +109,7 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match *self.kind {
             ErrorKind::Usage(_) => ExitCode::Usage,
+            ErrorKind::Busy { .. } => ExitCode::Busy,
             _ => ExitCode::Failed,
         }
     }

@@ -1,4 +1,5 @@
-//! Process exit codes (docs/exit-codes.md), in one place so schedulers can rely on them.
+//! Process exit codes (docs/exit-codes.md), in one place so schedulers can rely on them. A run
+//! stopped by SIGTERM, SIGINT or SIGHUP exits with 128 + the signal's number (`crate::stop`).
 
 /// What the process tells its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,6 +12,8 @@ pub enum ExitCode {
     Usage = 2,
     /// The run completed, but the synchronization rate is below `--min-sync-rate`.
     BelowMinSyncRate = 3,
+    /// The run did nothing: another run holds the output folder.
+    Busy = 4,
 }
 
 impl ExitCode {

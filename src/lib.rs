@@ -15,6 +15,7 @@ mod commands;
 mod config;
 mod error;
 mod exit;
+mod fault;
 mod input;
 mod log;
 mod matching;
@@ -26,6 +27,8 @@ mod register;
 mod report;
 mod resources;
 mod rng;
+mod small_file;
+mod stop;
 mod synth;
 mod timings;
 

@@ -22,7 +22,11 @@ pub(crate) fn line(format: LogFormat, level: &str, event: &str, message: &str, f
         LogFormat::Text => writeln!(
             w,
             "popsync: {}{message}",
-            if level == "error" { "error: " } else { "" }
+            match level {
+                "error" => "error: ",
+                "warn" => "warning: ",
+                _ => "",
+            }
         ),
         LogFormat::Json => {
             let mut record = json!({

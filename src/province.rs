@@ -82,7 +82,7 @@ impl ProvinceTable {
 
     /// Reads a replacement table (`--provinces FILE`).
     pub(crate) fn load(path: &Path) -> Result<ProvinceTable> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = crate::small_file::read_text(path).map_err(|e| Error::io(path, e))?;
         ProvinceTable::parse(&text, path)
     }
 

@@ -849,7 +849,7 @@ fn the_blocks_the_search_skips_change_no_result() {
         env.run(&[
             "synth",
             "--out",
-            ".",
+            "data",
             "--register",
             "30000",
             "--participants",
@@ -861,7 +861,12 @@ fn the_blocks_the_search_skips_change_no_result() {
             "--quiet",
         ])
         .expect_code(0);
-        std::fs::rename(env.join("population.csv"), env.join("register.csv")).unwrap();
+        std::fs::rename(env.join("data/population.csv"), env.join("register.csv")).unwrap();
+        std::fs::rename(
+            env.join("data/participants.csv"),
+            env.join("participants.csv"),
+        )
+        .unwrap();
         let grid = append_close_calls(&env);
         let with_config = ["--config", "config.toml"];
         env.reconcile_into("skipping", &with_config).expect_code(0);

@@ -111,7 +111,7 @@ fn chromium_renders_the_report_a_real_run_writes() {
     // Tuyên Quang absorbed Hà Giang in 2025: the former province has a row of its own.
     assert!(dom.contains("Tuyên Quang"), "no merged province row");
     assert!(dom.contains("Hà Giang"), "no former province row");
-    assert!(dom.contains("There is no previous run to compare with"));
+    assert!(dom.contains("No changes are shown: there is no previous set in"));
     assert!(dom.contains("Nguyễn"), "no Vietnamese name");
     assert!(
         dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),

@@ -12,36 +12,80 @@ use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::log;
+use crate::stop;
 
-/// Parses the command line, runs the command, prints any error, and returns the exit code.
+/// Parses the command line, runs the command, logs any error, and returns the exit code.
 pub fn main_with<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            // Help and version are not errors; anything else is a usage error (exit 2).
+        Err(e) if !e.use_stderr() => {
+            // Help and version are not errors.
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::Usage.code()
-            } else {
-                ExitCode::Done.code()
-            };
+            return ExitCode::Done.code();
+        }
+        Err(e) => {
+            // The flags could not be read, so the log format is looked up by hand: a JSON log
+            // gets a JSON line for a usage error too.
+            let code = ExitCode::Usage.code();
+            match log_format_in(&args) {
+                log::LogFormat::Text => {
+                    let _ = e.print();
+                }
+                json => log::line(
+                    json,
+                    "error",
+                    "usage",
+                    e.render().to_string().trim_end(),
+                    serde_json::json!({ "exit_code": code }),
+                ),
+            }
+            return code;
         }
     };
     let log_format = cli.log_format;
     match dispatch(cli) {
         Ok(code) => code.code(),
         Err(e) if e.is_broken_pipe() => ExitCode::Done.code(),
+        Err(_) if stop::stopping() => {
+            // A stop is under way: its thread logs the signal and ends the process.
+            loop {
+                std::thread::park();
+            }
+        }
         Err(e) => {
-            let code = e.exit_code().code();
+            let code = e.exit_code();
+            let (level, event) = match code {
+                ExitCode::Busy => ("warn", "busy"),
+                ExitCode::Usage => ("error", "usage"),
+                _ => ("error", "failed"),
+            };
             log::line(
                 log_format,
-                "error",
-                "failed",
+                level,
+                event,
                 &e.to_string(),
-                serde_json::json!({ "exit_code": code }),
+                serde_json::json!({ "exit_code": code.code() }),
             );
-            code
+            code.code()
         }
+    }
+}
+
+/// `--log-format json` among arguments clap could not read.
+fn log_format_in(args: &[OsString]) -> log::LogFormat {
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let json = args.iter().enumerate().any(|(i, a)| {
+        a == "--log-format=json"
+            || (a == "--log-format" && args.get(i + 1).is_some_and(|v| v == "json"))
+    });
+    if json {
+        log::LogFormat::Json
+    } else {
+        log::LogFormat::Text
     }
 }
 
@@ -55,6 +99,11 @@ pub fn run<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>) -> Resu
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     let log_format = cli.log_format;
+    if matches!(cli.command, Command::Reconcile(_) | Command::Synth(_)) {
+        // The commands that write an output folder stop cleanly on a signal.
+        stop::watch(log_format)
+            .map_err(|e| Error::other(format!("cannot watch for signals: {e}")))?;
+    }
     match cli.command {
         Command::Reconcile(args) => reconcile::run(args, log_format),
         Command::Synth(args) => synth::run(args),

@@ -6,24 +6,23 @@
 //!    checked, before any work;
 //! 2. the register loaded and indexed, the weights estimated;
 //! 3. the participants' pass, then the search pass;
-//! 4. the final files written and renamed into place; the summary printed, the exit code chosen.
+//! 4. the final files written into the new set, the summary printed, the set published as
+//!    one, and the run's last log line, which gives its exit code.
 
 use std::time::{Instant, SystemTime};
 
 use crate::cli::ReconcileArgs;
 use crate::config::ReconcileConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit::ExitCode;
-use crate::log::{self, LogFormat};
+use crate::log::LogFormat;
 use crate::pipeline::id_pass;
 use crate::pipeline::model::OwnedModel;
 use crate::pipeline::outputs::{self, Passes, RunClock};
 use crate::pipeline::search_pass;
-use crate::report::format::thousands;
 use crate::report::manifest;
 use crate::report::rejects::RejectsFile;
-use crate::report::stats::Stats;
-use crate::report::terminal;
+use crate::report::{run_log, terminal};
 use crate::timings::Timings;
 
 pub(crate) fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
@@ -37,14 +36,20 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let started = SystemTime::now();
     let clock = Instant::now();
     let timings = Timings::default();
-    let out = config.output_dir()?;
-    let previous = config.previous_run()?;
+    let format = config.log_format;
+    let mut out = config.output_dir()?;
+    run_log::warnings(format, out.take_warnings());
+    let previous = config.previous_run(out.path());
     let hashing = manifest::hash_inputs([config.participants.clone(), config.register.clone()]);
     let (register_input, participants_input) =
         (config.register_input(), config.participants_input());
     let register_file = register_input.open()?;
     let participants_file = participants_input.open()?;
-    config.check_memory(register_file.size, participants_file.size)?;
+    config.check_memory(
+        register_file.size,
+        participants_file.size,
+        previous.results_bytes(),
+    )?;
     let pool = config.thread_pool()?;
     let threads = pool.current_num_threads();
     pool.install(|| -> Result<ExitCode> {
@@ -88,65 +93,37 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             clock,
             threads,
         };
-        let stats = outputs::write(
-            config,
-            &out,
-            previous.as_ref(),
-            hashing,
-            passes,
-            &run,
-            &timings,
-        )?;
-        if config.timings {
-            let stderr = std::io::stderr();
-            timings
-                .print(&mut stderr.lock(), clock.elapsed())
-                .map_err(|e| Error::io("<standard error>", e))?;
+        let written = outputs::write(config, &out, &previous, hashing, passes, &run, &timings)?;
+        run_log::previous(
+            format,
+            &previous,
+            written.previous_unused.as_deref(),
+            config.no_previous,
+        );
+        // Standard output is written before the set is published: a run whose summary cannot
+        // be written fails and publishes nothing.
+        if !config.quiet && format == LogFormat::Text {
+            let elapsed = clock.elapsed().as_secs_f64();
+            terminal::print_to_stdout(&written.stats, out.path(), elapsed)?;
         }
-        announce(config, &stats, rejected, clock)?;
-        let below = config
-            .min_sync_rate
-            .is_some_and(|min| stats.total.sync_rate().unwrap_or(0.0) < min);
-        Ok(if below {
-            ExitCode::BelowMinSyncRate
-        } else {
-            ExitCode::Done
+        let folder = out.path().to_path_buf();
+        run_log::warnings(format, out.publish(written.files)?);
+        if config.timings {
+            run_log::timings(format, &timings, clock.elapsed())?;
+        }
+        let sync_rate = written.stats.total.sync_rate();
+        let below = (config.min_sync_rate).filter(|&min| sync_rate.unwrap_or(0.0) < min);
+        run_log::end(
+            format,
+            &written.stats,
+            rejected,
+            &folder,
+            below,
+            clock.elapsed(),
+        );
+        Ok(match below {
+            Some(_) => ExitCode::BelowMinSyncRate,
+            None => ExitCode::Done,
         })
     })
-}
-
-/// Says what was done: the summary table on standard output for people (unless `--quiet`), or
-/// one `done` log line for log collectors (`--log-format json`).
-fn announce(config: &ReconcileConfig, stats: &Stats, rejected: u64, clock: Instant) -> Result<()> {
-    let total = stats.total;
-    if config.log_format == LogFormat::Json {
-        log::line(
-            config.log_format,
-            "info",
-            "done",
-            &format!(
-                "{} of {} participants synchronized ({}); outputs in {}",
-                thousands(total.synced),
-                thousands(total.participants),
-                terminal::percent(total.sync_rate()),
-                config.out.display()
-            ),
-            serde_json::json!({
-                "participants": total.participants,
-                "synced": total.synced,
-                "sync_rate": total.sync_rate(),
-                "linked": total.linked,
-                "rejected": rejected,
-                "elapsed_seconds": clock.elapsed().as_secs_f64(),
-                "out": config.out.display().to_string(),
-            }),
-        );
-    }
-    if !config.quiet && config.log_format == LogFormat::Text {
-        let stdout = std::io::stdout();
-        let mut lock = stdout.lock();
-        terminal::print(&mut lock, stats, &config.out, clock.elapsed().as_secs_f64())
-            .map_err(|e| Error::io("<standard output>", e))?;
-    }
-    Ok(())
 }

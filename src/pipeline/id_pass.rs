@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
+use crate::fault;
 use crate::input::schema::participant as col;
 use crate::input::{InputFile, InputInfo};
 use crate::matching::deferred::{DeferredRow, DeferredRows};
@@ -84,6 +85,7 @@ pub(crate) fn run(
         rows: config.row_context(model.register),
         timings,
     };
+    fault::point("run:participants").map_err(|e| Error::io(out.path(), e))?;
     let progress = Progress::bytes(!config.quiet, size, "participants");
     let mut results = out.scratch()?;
     let mismatches = out.scratch()?;

@@ -1,20 +1,21 @@
 //! The end of a run: the finalize pass (phase `outputs`: results.csv, mismatches.csv,
 //! duplicates.csv, changes.csv), then rejects.csv, summary.json, manifest.json and report.html,
-//! and every file renamed into place together.
+//! all in the run's new set, ready to be published as one ([`OutputDir::publish`]).
 
 use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime};
 
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
+use crate::fault;
 use crate::pipeline::id_pass::IdPass;
 use crate::pipeline::model::OwnedModel;
 use crate::pipeline::search_pass::SearchPass;
-use crate::report::changes::PreviousRun;
+use crate::report::changes::{Changes, Previous};
 use crate::report::finalize::{self, ScratchRows};
 use crate::report::html::{self, HtmlInput};
 use crate::report::manifest;
-use crate::report::output::OutputDir;
+use crate::report::output::{FinishedFile, OutputDir};
 use crate::report::rejects::RejectsFile;
 use crate::report::stats::Stats;
 use crate::report::summary::{self, SummaryInput};
@@ -39,16 +40,30 @@ pub(crate) struct Passes<'a> {
 /// The input files' sizes and SHA-256, computed on a thread of their own.
 pub(crate) type Hashing = JoinHandle<Result<Vec<(u64, String)>>>;
 
-/// Writes every output file and renames them into place; returns the run's counts.
+/// The new set, written: its files and the run's counts.
+pub(crate) struct Written {
+    pub(crate) files: Vec<FinishedFile>,
+    pub(crate) stats: Stats,
+    /// Why a previous set that checked out was still not used (its codes are mostly not
+    /// tonight's), found only once the rows were compared.
+    pub(crate) previous_unused: Option<String>,
+}
+
+/// Writes every output file into the new set.
 pub(crate) fn write(
     config: &ReconcileConfig,
     out: &OutputDir,
-    previous: Option<&PreviousRun>,
+    previous: &Previous,
     hashing: Hashing,
     passes: Passes<'_>,
     run: &RunClock,
     timings: &Timings,
-) -> Result<Stats> {
+) -> Result<Written> {
+    fault::point("run:outputs").map_err(|e| Error::io(out.path(), e))?;
+    let previous_run = match previous {
+        Previous::Usable(run) => Some(run),
+        Previous::None(_) | Previous::Skipped(_) => None,
+    };
     let Passes {
         model,
         first,
@@ -70,7 +85,7 @@ pub(crate) fn write(
                 &first.log,
                 &model.register,
                 &mut stats,
-                previous,
+                previous_run,
             )
         })
     })?;
@@ -92,9 +107,18 @@ pub(crate) fn write(
         linked: &searched.linked,
         thresholds: &model.thresholds,
     });
-    if let (Some(previous), Some(changes)) = (previous, changes) {
-        summary["changes"] = summary::changes_json(&summary, previous.summary.as_ref(), &changes);
-    }
+    let compared = match (previous, &changes) {
+        (Previous::Usable(run), Some(Changes::Counted(counts))) => {
+            summary["changes"] = summary::changes_json(&summary, &run.summary, counts);
+            Some(&run.summary)
+        }
+        (_, Some(Changes::Skipped(reason)))
+        | (Previous::Skipped(reason) | Previous::None(reason), _) => {
+            summary["changes"] = summary::skipped_changes_json(reason);
+            None
+        }
+        (Previous::Usable(_), None) => None,
+    };
     timings.add(Stage::Write, writing_reports.elapsed());
     summary["timings"] = timings.to_json(run.clock.elapsed());
     let writing_reports = Instant::now();
@@ -107,10 +131,17 @@ pub(crate) fn write(
     let page = html::render(&HtmlInput {
         summary: &summary,
         examples: &stats.examples,
-        previous: previous.and_then(|p| p.summary.as_ref()),
+        previous: compared,
     });
     finished.push(out.write_file("report.html", page.as_bytes())?);
-    out.commit(finished)?;
     timings.add(Stage::Write, writing_reports.elapsed());
-    Ok(stats)
+    let previous_unused = match changes {
+        Some(Changes::Skipped(reason)) => Some(reason),
+        _ => None,
+    };
+    Ok(Written {
+        files: finished,
+        stats,
+        previous_unused,
+    })
 }

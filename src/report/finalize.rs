@@ -13,7 +13,7 @@ use tempfile::NamedTempFile;
 use crate::error::{Error, Result};
 use crate::matching::Status;
 use crate::register::Register;
-use crate::report::changes::{ChangeCounts, ChangesFile, PreviousRun};
+use crate::report::changes::{Changes, ChangesFile, PreviousRun};
 use crate::report::duplicates::DuplicateRows;
 use crate::report::links::{Flags, LinkLog};
 use crate::report::mismatches;
@@ -58,7 +58,7 @@ pub(crate) fn write_final(
     register: &Register,
     stats: &mut Stats,
     previous: Option<&PreviousRun>,
-) -> Result<(Vec<FinishedFile>, Option<ChangeCounts>)> {
+) -> Result<(Vec<FinishedFile>, Option<Changes>)> {
     let flags = log.flags();
     // The two copies are independent: one per core.
     let (results, mismatches) = rayon::join(
@@ -91,7 +91,7 @@ fn write_results(
     register: &Register,
     flags: &Flags,
     previous: Option<&PreviousRun>,
-) -> Result<(Vec<FinishedFile>, Stats, Option<ChangeCounts>)> {
+) -> Result<(Vec<FinishedFile>, Stats, Option<Changes>)> {
     let mut results = out.create_csv("results.csv", style.excel, &results::HEADER)?;
     let mut changes = previous
         .map(|previous| ChangesFile::create(out, style.excel, previous))
@@ -128,9 +128,9 @@ fn write_results(
     let mut finished = vec![results.finish()?];
     let change_counts = match changes {
         Some(changes) => {
-            let (file, counts) = changes.finish()?;
-            finished.push(file);
-            Some(counts)
+            let (file, changes) = changes.finish(out)?;
+            finished.extend(file);
+            Some(changes)
         }
         None => None,
     };

@@ -497,9 +497,13 @@ fn schemes(out: &mut String, s: &Value) {
 fn changes(out: &mut String, s: &Value, previous: Option<&Value>) {
     out.push_str("<section id=\"changes\">\n<h2>Changes since the previous run</h2>\n");
     let Some(prev) = previous else {
-        out.push_str(
-            "<p>There is no previous run to compare with (run with <code>--previous DIR</code> \
-             to see the changes).</p>\n</section>\n",
+        let reason = s["changes"]["skipped"]
+            .as_str()
+            .unwrap_or("there is no previous run to compare with");
+        let _ = writeln!(
+            out,
+            "<p>No changes are shown: {}.</p>\n</section>",
+            escape(reason)
         );
         return;
     };
@@ -975,11 +979,18 @@ mod tests {
     }
 
     #[test]
-    fn no_previous_run_is_said() {
+    fn no_previous_run_is_said_with_the_reason() {
         let html = page(&summary(2378, 388), None);
-        assert!(html.contains("There is no previous run to compare with"));
+        assert!(html.contains("No changes are shown: there is no previous run to compare with."));
         assert!(!html.contains(" pp"));
         assert!(!html.contains("changes.csv"));
+        let mut skipped = summary(2378, 388);
+        skipped["changes"] = json!({ "previous_run": null, "skipped": "<b>a</b> reason" });
+        let html = page(&skipped, None);
+        assert!(
+            html.contains("No changes are shown: &lt;b&gt;a&lt;/b&gt; reason."),
+            "{html}"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub(crate) mod cell;
 pub(crate) mod changes;
 pub(crate) mod duplicates;
 pub(crate) mod finalize;
+pub(crate) mod folder;
 pub(crate) mod format;
 pub(crate) mod html;
 pub(crate) mod links;
@@ -28,6 +29,20 @@ pub(crate) mod raw;
 pub(crate) mod rejects;
 pub(crate) mod results;
 pub(crate) mod rows;
+pub(crate) mod run_log;
 pub(crate) mod stats;
 pub(crate) mod summary;
 pub(crate) mod terminal;
+
+/// The files `popsync reconcile` writes into its output folder (changes.csv only when a previous
+/// run is used).
+pub(crate) const RECONCILE_FILES: [&str; 8] = [
+    "results.csv",
+    "mismatches.csv",
+    "duplicates.csv",
+    "rejects.csv",
+    "summary.json",
+    "manifest.json",
+    "report.html",
+    "changes.csv",
+];

@@ -1,5 +1,6 @@
-//! The output folder: files written under temporary names, renamed into place together at the
-//! end of a successful run.
+//! The output folder, as a run writes it: the new set is written into the run's own work
+//! folder beside the published one, then published as one set ([`OutputDir::publish`]); see
+//! [`crate::report::folder`] for the layout and why.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -8,55 +9,97 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
+use crate::fault;
+use crate::report::folder::{self, Folder, FolderLock};
+use crate::stop::{self, OnStop};
 
 /// The UTF-8 byte-order mark spreadsheet programs need to read a CSV file as UTF-8.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// An output folder that has been checked to be writable.
+/// The output folder of a run that holds its lock: files are written into the run's work
+/// folder until [`OutputDir::publish`].
 pub(crate) struct OutputDir {
-    dir: PathBuf,
-    /// Unix permissions every output file gets.
+    folder: Folder,
+    /// The run's work folder: the new set (`set`) and scratch files.
+    work: PathBuf,
+    /// The new set, while it is written.
+    set: PathBuf,
+    /// Unix permissions every output file gets, and the folders (with search bits).
     mode: u32,
+    /// Earlier sets kept in the history.
+    keep: usize,
+    /// What could not be done but does not fail the run (leftovers of a killed run), to log.
+    warnings: Vec<String>,
+    _lock: FolderLock,
+    _on_stop: OnStop,
 }
 
 impl OutputDir {
     /// The default mode of output files: they hold personal data.
     pub(crate) const OWNER_ONLY: u32 = 0o600;
 
-    /// Creates the folder if needed and proves it is writable, before any work starts. Files
-    /// will get the Unix permissions `mode`.
-    pub(crate) fn prepare(dir: &Path, mode: u32) -> Result<OutputDir> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        if !dir.is_dir() {
-            return Err(Error::io(dir, io::Error::other("is not a directory")));
+    /// Locks the output folder `dir` for this run, before any work starts: it must be missing
+    /// or hold only files `names` (what the command writes). Cleans what a killed run left,
+    /// and makes the run's work folder. Files will get the Unix permissions `mode`, folders the
+    /// same with search bits; `keep` earlier sets stay in the history.
+    pub(crate) fn prepare(dir: &Path, mode: u32, keep: usize, names: &[&str]) -> Result<OutputDir> {
+        let dir_mode = folder_mode(mode);
+        let folder = Folder::of(dir, dir_mode)?;
+        folder::check_target(&folder, names)?;
+        let lock = FolderLock::acquire(&folder)?;
+        fault::point("run:locked").map_err(|e| Error::io(&folder.target, e))?;
+        let warnings = folder::clean_leftovers(&folder, names, keep);
+        let work = folder.new_work();
+        let on_stop = stop::remove_on_stop(work.clone());
+        let set = work.join("set");
+        for dir in [&work, &set] {
+            folder::create_dirs(dir, dir_mode).map_err(|e| {
+                Error::io(
+                    &folder.target,
+                    io::Error::other(format!("cannot write beside the output folder: {e}")),
+                )
+            })?;
+            set_mode(&File::open(dir).map_err(|e| Error::io(dir, e))?, dir_mode)
+                .map_err(|e| Error::io(dir, e))?;
         }
-        let probe = NamedTempFile::with_prefix_in(".popsync-", dir).map_err(|e| {
-            Error::io(
-                dir,
-                io::Error::new(e.kind(), format!("cannot write to the output folder: {e}")),
-            )
-        })?;
-        drop(probe);
         Ok(OutputDir {
-            dir: dir.to_path_buf(),
+            folder,
+            work,
+            set,
             mode,
+            keep,
+            warnings,
+            _lock: lock,
+            _on_stop: on_stop,
         })
     }
 
+    /// The output folder (the published set's path).
     pub(crate) fn path(&self) -> &Path {
-        &self.dir
+        &self.folder.target
     }
 
-    /// A new file that will become `name` when committed. Temporary files are created with mode
-    /// 0600 (owner only): the outputs hold personal data.
+    /// What could not be done so far but does not fail the run, to log.
+    pub(crate) fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// A new file of the set, `name`. It is created owner-only (the outputs hold personal
+    /// data) and gets the set's mode when finished.
     pub(crate) fn create(&self, name: &'static str) -> Result<PendingFile> {
-        let temp = NamedTempFile::with_prefix_in(format!(".{name}."), &self.dir)
-            .map_err(|e| Error::io(self.dir.join(name), e))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.folder.target.join(name);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(self.set.join(name))
+            .map_err(|e| Error::io(&path, e))?;
         Ok(PendingFile {
             name,
             mode: self.mode,
-            path: self.dir.join(name),
-            writer: BufWriter::with_capacity(1 << 20, temp),
+            path,
+            writer: BufWriter::with_capacity(1 << 20, file),
         })
     }
 
@@ -84,7 +127,7 @@ impl OutputDir {
         Ok(file)
     }
 
-    /// Writes the whole file `name` (to its temporary name).
+    /// Writes the whole file `name`.
     pub(crate) fn write_file(&self, name: &'static str, bytes: &[u8]) -> Result<FinishedFile> {
         let mut file = self.create(name)?;
         file.write_all(bytes)
@@ -99,63 +142,127 @@ impl OutputDir {
         value: &serde_json::Value,
     ) -> Result<FinishedFile> {
         let mut text = serde_json::to_vec_pretty(value)
-            .map_err(|e| Error::io(self.dir.join(name), e.into()))?;
+            .map_err(|e| Error::io(self.folder.target.join(name), e.into()))?;
         text.push(b'\n');
         self.write_file(name, &text)
     }
 
-    /// A scratch file deleted when dropped (intermediate data between passes).
+    /// A scratch file in the run's work folder, deleted when dropped (intermediate data between
+    /// passes).
     pub(crate) fn scratch(&self) -> Result<NamedTempFile> {
-        NamedTempFile::with_prefix_in(".popsync-scratch.", &self.dir)
-            .map_err(|e| Error::io(&self.dir, e))
+        NamedTempFile::with_prefix_in(".scratch.", &self.work).map_err(|e| Error::io(&self.work, e))
     }
 
-    /// Renames every finished file into place. Called only once all of them are complete.
-    pub(crate) fn commit(&self, files: Vec<FinishedFile>) -> Result<()> {
-        for file in files {
-            let target = self.dir.join(file.name);
-            file.temp
-                .persist(&target)
-                .map_err(|e| Error::io(&target, e.error))?;
+    /// Publishes the new set, `files` and nothing else, in one step: it replaces the published
+    /// set as a whole, and the replaced set goes to the history. Until the swap, a failure
+    /// leaves the published set as it was and fails the run; after it the new set is published
+    /// whatever follows, so what follows (archiving, pruning the history, removing the work
+    /// folder) only warns. Returns those warnings.
+    pub(crate) fn publish(self, files: Vec<FinishedFile>) -> Result<Vec<String>> {
+        let target = self.folder.target.clone();
+        let fail = |e: io::Error| {
+            Error::io(
+                &target,
+                io::Error::new(e.kind(), format!("nothing was published: {e}")),
+            )
+        };
+        let mut expected: Vec<&str> = files.iter().map(|f| f.name).collect();
+        expected.sort_unstable();
+        let mut written: Vec<String> = std::fs::read_dir(&self.set)
+            .map_err(fail)?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<io::Result<_>>()
+            .map_err(fail)?;
+        written.sort_unstable();
+        if written != expected {
+            return Err(Error::other(format!(
+                "internal error: the new set holds {written:?}, not {expected:?}; nothing was published"
+            )));
         }
-        Ok(())
+        folder::sync_dir(&self.set).map_err(fail)?;
+        fault::point("publish:staged").map_err(fail)?;
+        let mut warnings = Vec::new();
+        {
+            // A stop waits for the swap and the archiving: never half of either.
+            let _held = stop::hold();
+            if std::fs::symlink_metadata(&target).is_ok() {
+                folder::exchange(&self.set, &target).map_err(fail)?;
+            } else {
+                std::fs::rename(&self.set, &target).map_err(fail)?;
+            }
+            stop::published();
+            // Each step after the swap is tried whatever became of the one before.
+            let mut after = |step: &str, done: io::Result<()>| {
+                if let Err(e) = done.and_then(|()| fault::point(step)) {
+                    warnings.push(format!("{}: {e}", target.display()));
+                }
+            };
+            after("publish:exchanged", folder::sync_dir(self.folder.parent()));
+            // The displaced set, if there was one, is now at the work folder's `set`.
+            let archived = if self.keep > 0 && folder::started_of(&self.set).is_some() {
+                folder::archive(&self.folder, &self.set)
+            } else {
+                Ok(())
+            };
+            after("publish:archived", archived);
+            after("publish:pruned", folder::prune(&self.folder, self.keep));
+        }
+        // Dropping `self` removes the work folder (scratch files, and a displaced set that was
+        // not archived).
+        Ok(warnings)
     }
 }
 
-/// A file being written under a temporary name.
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.work);
+    }
+}
+
+/// A folder's permissions for files of `mode`: the same, with search where there is read
+/// (0600 → 0700, 0640 → 0750).
+fn folder_mode(mode: u32) -> u32 {
+    mode | (mode & 0o444) >> 2
+}
+
+/// A file of the new set while it is written.
 pub(crate) struct PendingFile {
     name: &'static str,
     mode: u32,
+    /// Where it will be once published (for messages).
     path: PathBuf,
-    writer: BufWriter<NamedTempFile>,
+    writer: BufWriter<File>,
 }
 
-/// A completely written file waiting to be renamed into place.
+/// A completely written file of the new set.
 pub(crate) struct FinishedFile {
     name: &'static str,
-    temp: NamedTempFile,
 }
 
 impl PendingFile {
-    /// Where the file will be once committed (for messages).
+    /// Where the file will be once published (for messages).
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Drops the file from the new set: it will not be published.
+    pub(crate) fn discard(self, out: &OutputDir) -> Result<()> {
+        drop(self.writer);
+        let written = out.set.join(self.name);
+        std::fs::remove_file(&written).map_err(|e| Error::io(&self.path, e))
     }
 
     /// Flushes and syncs the file to disk: a rename of an unsynced file can survive a crash
     /// that its content does not.
     pub(crate) fn finish(self) -> Result<FinishedFile> {
         let path = self.path;
-        let temp = self
+        let file = self
             .writer
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
-        set_mode(temp.as_file(), self.mode).map_err(|e| Error::io(&path, e))?;
-        temp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
-        Ok(FinishedFile {
-            name: self.name,
-            temp,
-        })
+        set_mode(&file, self.mode).map_err(|e| Error::io(&path, e))?;
+        file.sync_all().map_err(|e| Error::io(&path, e))?;
+        Ok(FinishedFile { name: self.name })
     }
 }
 
@@ -183,13 +290,7 @@ pub(crate) fn reopen(temp: &NamedTempFile) -> Result<File> {
     temp.reopen().map_err(|e| Error::io(temp.path(), e))
 }
 
-#[cfg(unix)]
 fn set_mode(file: &File, mode: u32) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(std::fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_file: &File, _mode: u32) -> io::Result<()> {
-    Ok(())
 }

@@ -147,6 +147,7 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
             "finished": humantime::format_rfc3339_seconds(input.finished).to_string(),
             "elapsed_seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
             "threads": input.threads,
+            "process": std::process::id(),
         },
         "inputs": {
             "participants": input.participants,
@@ -197,24 +198,28 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
     })
 }
 
+/// summary.json's `changes` when no changes are reported: why not.
+pub(crate) fn skipped_changes_json(reason: &str) -> Value {
+    json!({
+        "previous_run": null,
+        "skipped": reason,
+    })
+}
+
 /// The changes since the previous run, for summary.json and report.html: the rate then and now,
 /// the delta in percentage points, per-status count deltas, and the rows that changed.
-pub(crate) fn changes_json(
-    summary: &Value,
-    previous: Option<&Value>,
-    rows: &ChangeCounts,
-) -> Value {
+pub(crate) fn changes_json(summary: &Value, previous: &Value, rows: &ChangeCounts) -> Value {
     let rate = |s: &Value| s["totals"]["sync_rate"].as_f64();
-    let (now, before) = (rate(summary), previous.and_then(rate));
+    let (now, before) = (rate(summary), rate(previous));
     let mut statuses = Map::new();
     for status in Status::ALL {
         let count = |s: &Value| s["statuses"][status.as_str()].as_i64();
-        if let (Some(a), Some(b)) = (count(summary), previous.and_then(count)) {
+        if let (Some(a), Some(b)) = (count(summary), count(previous)) {
             statuses.insert(status.as_str().into(), json!(a - b));
         }
     }
     json!({
-        "previous_run": previous.map(|p| p["run"]["started"].clone()),
+        "previous_run": previous["run"]["started"].clone(),
         "sync_rate_previous": before,
         "sync_rate_delta_points": now.zip(before).map(|(a, b)| ((a - b) * 100.0 * 1e6).round() / 1e6),
         "statuses_delta": statuses,

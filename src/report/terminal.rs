@@ -57,3 +57,21 @@ pub(crate) fn print(
     )?;
     Ok(())
 }
+
+/// Prints the table on standard output and flushes it. A closed pipe (`popsync … | head`) is
+/// not a failure: the table is for people, the files are the run's output.
+pub(crate) fn print_to_stdout(
+    stats: &Stats,
+    out_dir: &std::path::Path,
+    elapsed_secs: f64,
+) -> crate::error::Result<()> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    let written = print(&mut lock, stats, out_dir, elapsed_secs).and_then(|()| lock.flush());
+    match written {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(crate::error::Error::io("<standard output>", e))
+        }
+        _ => Ok(()),
+    }
+}

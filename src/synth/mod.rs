@@ -309,7 +309,9 @@ fn write_blocks<const K: usize>(
 /// three files appear together at the end, or not at all.
 pub(crate) fn generate(params: SynthParams, dir: &Path) -> Result<TagCounts> {
     let generator = Generator::new(params)?;
-    let out = OutputDir::prepare(dir, OutputDir::OWNER_ONLY)?;
+    let files = [POPULATION_FILE, PARTICIPANTS_FILE, TRUTH_FILE];
+    // No history: a generated dataset is made again from its seed.
+    let out = OutputDir::prepare(dir, OutputDir::OWNER_ONLY, 0, &files)?;
     let mut population = out.create(POPULATION_FILE)?;
     generator
         .write_population(&mut population)
@@ -321,10 +323,12 @@ pub(crate) fn generate(params: SynthParams, dir: &Path) -> Result<TagCounts> {
         Err((0, e)) => return Err(Error::io(participants.path(), e)),
         Err((_, e)) => return Err(Error::io(truth.path(), e)),
     };
-    out.commit(vec![
+    let finished = vec![
         population.finish()?,
         participants.finish()?,
         truth.finish()?,
-    ])?;
+    ];
+    // Nothing is left to warn about once a dataset is published: no history is kept.
+    let _ = out.publish(finished)?;
     Ok(counts)
 }

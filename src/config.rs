@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
 use serde::{Deserialize, Serialize};
 
@@ -206,20 +207,36 @@ impl ReconcileConfig {
         OutputDir::prepare(&self.out, self.output_mode, self.keep, &RECONCILE_FILES)
     }
 
-    /// The previous run, checked (see [`Previous::load`]): the one `--previous` names, or the
-    /// set published in the output folder `published`.
-    pub(crate) fn previous_run(&self, published: &Path) -> Previous {
+    /// The previous run's folder: the one `--previous` names (`true`), or the set published in
+    /// the output folder `published`; `None` with `--no-previous`.
+    fn previous_dir(&self, published: &Path) -> Option<(PathBuf, bool)> {
         if self.no_previous {
-            return Previous::None("--no-previous".into());
+            return None;
         }
+        Some(match &self.previous {
+            Some(dir) => (dir.clone(), true),
+            None => (published.to_path_buf(), false),
+        })
+    }
+
+    /// The previous run's results.csv's size in bytes, for the memory estimate (0 when none).
+    pub(crate) fn previous_bytes(&self, published: &Path) -> u64 {
+        self.previous_dir(published)
+            .and_then(|(dir, _)| std::fs::metadata(dir.join("results.csv")).ok())
+            .map_or(0, |m| m.len())
+    }
+
+    /// The previous run, read and checked on a thread of its own (see [`Previous::load`]).
+    pub(crate) fn previous_run(&self, published: &Path) -> JoinHandle<Previous> {
+        let dir = self.previous_dir(published);
         let code = PARTICIPANTS
             .index_of("insurance_code")
             .expect("a canonical column");
-        let code_sources = &self.participant_sources[code];
-        match &self.previous {
-            Some(dir) => Previous::load(dir, true, code_sources),
-            None => Previous::load(published, false, code_sources),
-        }
+        let code_sources = self.participant_sources[code].clone();
+        std::thread::spawn(move || match dir {
+            None => Previous::None("--no-previous".into()),
+            Some((dir, named)) => Previous::load(&dir, named, &code_sources),
+        })
     }
 
     /// The worker threads.

@@ -13,7 +13,7 @@ use std::time::{Instant, SystemTime};
 
 use crate::cli::ReconcileArgs;
 use crate::config::ReconcileConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::log::LogFormat;
 use crate::pipeline::id_pass;
@@ -48,7 +48,7 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     config.check_memory(
         register_file.size,
         participants_file.size,
-        previous.results_bytes(),
+        config.previous_bytes(out.path()),
     )?;
     let pool = config.thread_pool()?;
     let threads = pool.current_num_threads();
@@ -93,6 +93,9 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             clock,
             threads,
         };
+        let previous = previous
+            .join()
+            .map_err(|_| Error::other("the thread reading the previous run panicked"))?;
         let written = outputs::write(config, &out, &previous, hashing, passes, &run, &timings)?;
         run_log::previous(
             format,

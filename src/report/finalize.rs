@@ -60,6 +60,7 @@ pub(crate) fn write_final(
     previous: Option<&PreviousRun>,
 ) -> Result<(Vec<FinishedFile>, Option<Changes>)> {
     let flags = log.flags();
+    let previous = previous.map(|run| (run, run.statuses_of(&log.keys)));
     // The two copies are independent: one per core.
     let (results, mismatches) = rayon::join(
         || write_results(out, style, rows, log, register, &flags, previous),
@@ -90,11 +91,11 @@ fn write_results(
     log: &LinkLog,
     register: &Register,
     flags: &Flags,
-    previous: Option<&PreviousRun>,
+    previous: Option<(&PreviousRun, Vec<Option<Status>>)>,
 ) -> Result<(Vec<FinishedFile>, Stats, Option<Changes>)> {
     let mut results = out.create_csv("results.csv", style.excel, &results::HEADER)?;
     let mut changes = previous
-        .map(|previous| ChangesFile::create(out, style.excel, previous))
+        .map(|(previous, before)| ChangesFile::create(out, style.excel, previous, before))
         .transpose()?;
     let mut duplicates = DuplicateRows::default();
     let mut counted = Stats::default();
@@ -112,7 +113,10 @@ fn write_results(
             .map_err(|e| Error::io(results.path(), e))?;
         let text = |i: usize| String::from_utf8_lossy(&raw::field(&record, i)).into_owned();
         if let Some(changes) = changes.as_mut() {
-            changes.add(&text(0), Status::parse(&text(1)), log.keys[row])?;
+            let status = std::str::from_utf8(&raw::field(&record, 1))
+                .ok()
+                .and_then(Status::parse);
+            changes.add(row, status, || text(0))?;
         }
         if flags.duplicate_person[row] {
             duplicates.add(log.links[row], row as u64, text(0), text(1));

@@ -55,7 +55,9 @@ for size in "${sizes[@]}"; do
   [ "$size" = 100m ] && runs=${RUNS_100M:-1}
   for _ in $(seq "$runs"); do
     plain_times+=("$("$plain" "${files[@]}" | awk '/rows in/ {print $4}')")
-    /usr/bin/time -f "%e %M" -o "$data/time.txt" "$bin" reconcile -q \
+    # As a night runs: diffed against the set the run before published. One earlier set kept,
+    # not three: at 100m a set is ~10 GB of disk.
+    /usr/bin/time -f "%e %M" -o "$data/time.txt" "$bin" reconcile -q --keep 1 \
       --participants "$data/participants.csv" --register "$data/population.csv" --out "$data/out"
     read -r wall rss <"$data/time.txt"
     run_times+=("$wall")

@@ -17,7 +17,6 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use sha2::{Digest, Sha256};
 
 const BIN: &str = env!("CARGO_BIN_EXE_popsync");
 
@@ -103,14 +102,7 @@ impl Ran {
     /// Standard error as JSON lines (`--log-format json`): every line must be one.
     #[track_caller]
     fn json_lines(&self) -> Vec<serde_json::Value> {
-        self.stderr
-            .lines()
-            .map(|l| {
-                serde_json::from_str(l).unwrap_or_else(|e| {
-                    panic!("a stderr line is not JSON ({e}): {l:?}\n{}", self.show())
-                })
-            })
-            .collect()
+        json_lines(&self.stderr)
     }
 }
 
@@ -246,13 +238,6 @@ impl Drop for Running {
 
 // ---------------------------------------------------------------------------------------------
 // What is on disk
-
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -6,14 +6,6 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 
 use common::*;
-use sha2::{Digest, Sha256};
-
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
 
 /// Two persons, two participants: one SYNCED, one DIFF (a wrong accent).
 fn small() -> (TestEnv, String, String) {

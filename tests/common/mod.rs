@@ -84,6 +84,15 @@ pub const CSV_OUTPUTS: [&str; 4] = [
     "rejects.csv",
 ];
 
+/// The SHA-256 of `bytes` in lower-case hex, as manifest.json writes it.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -261,6 +270,27 @@ impl Run {
         );
         self
     }
+}
+
+/// Every line of a JSON-mode (`--log-format json`) standard error, parsed; fails the test on a
+/// line that is not a JSON object with `time`, `level`, `event` and `message`.
+#[track_caller]
+pub fn json_lines(stderr: &str) -> Vec<serde_json::Value> {
+    stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("a log line is not JSON ({e}): {line:?}\n{stderr}"));
+            for key in ["time", "level", "event", "message"] {
+                assert!(
+                    value.get(key).is_some_and(serde_json::Value::is_string),
+                    "log line without a string `{key}`: {line}"
+                );
+            }
+            value
+        })
+        .collect()
 }
 
 /// One row of results.csv.

@@ -1,4 +1,4 @@
-//! Legacy Vietnamese encodings: detection and decoding to NFC UTF-8.
+//! Input encodings other than UTF-8: detection and decoding to NFC UTF-8.
 //!
 //! Exports from old systems arrive in one of three 8-bit encodings instead of UTF-8:
 //!
@@ -13,10 +13,17 @@
 //!   bytes. Capital letters take the mark byte 0x20 lower (0xC3 for ~^).
 //!
 //! [`detect`] tells them apart from a sample of the file by decoding it with each and counting
-//! the words that are valid Vietnamese syllables; [`decode`] (whole buffers) and
-//! [`DecodingReader`] (streams, for the CSV reader) convert to NFC UTF-8. Bytes below 0x80 are
-//! ASCII in every encoding, so line breaks, delimiters and quotes are untouched and line numbers
-//! stay those of the file.
+//! the words that are valid Vietnamese syllables. Bytes below 0x80 are ASCII in all three, so
+//! line breaks, delimiters and quotes are untouched and line numbers stay those of the file.
+//!
+//! Excel's "Unicode text" export and some database tools write **UTF-16** instead, little- or
+//! big-endian, with or without a byte-order mark. [`utf16`] recognises it from the mark or from
+//! where the zero bytes fall, and [`detect`] reports it before anything else, since UTF-16 bytes
+//! read as an 8-bit encoding give syllable-shaped noise. Every UTF-16 code unit decodes on its
+//! own or as one surrogate pair, so line breaks stay line breaks there too.
+//!
+//! [`decode`] (whole buffers) and [`DecodingReader`] (streams, for the CSV reader) convert any
+//! of them to NFC UTF-8.
 
 use std::fmt;
 use std::io::{self, Read};
@@ -28,6 +35,8 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Encoding {
     Utf8,
+    Utf16Le,
+    Utf16Be,
     Windows1258,
     Tcvn3,
     Vni,
@@ -36,13 +45,15 @@ pub(crate) enum Encoding {
 impl Encoding {
     #[cfg(test)]
     /// Every encoding, UTF-8 first.
-    pub(crate) const ALL: [Encoding; 4] = [
+    pub(crate) const ALL: [Encoding; 6] = [
         Encoding::Utf8,
+        Encoding::Utf16Le,
+        Encoding::Utf16Be,
         Encoding::Windows1258,
         Encoding::Tcvn3,
         Encoding::Vni,
     ];
-    /// The legacy ones, in the order [`Evidence::shares`] lists them.
+    /// The 8-bit legacy ones [`evidence`] scores, in the order [`Evidence::shares`] lists them.
     pub(crate) const LEGACY: [Encoding; 3] =
         [Encoding::Windows1258, Encoding::Tcvn3, Encoding::Vni];
 
@@ -50,6 +61,8 @@ impl Encoding {
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
             Encoding::Windows1258 => "windows-1258",
             Encoding::Tcvn3 => "tcvn3",
             Encoding::Vni => "vni",
@@ -71,7 +84,7 @@ impl fmt::Display for UnknownEncoding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "unknown encoding `{}`: expected utf-8, windows-1258, tcvn3 or vni",
+            "unknown encoding `{}`: expected utf-8, utf-16le, utf-16be, windows-1258, tcvn3 or vni",
             self.0
         )
     }
@@ -82,7 +95,10 @@ impl std::error::Error for UnknownEncoding {}
 impl FromStr for Encoding {
     type Err = UnknownEncoding;
 
-    /// The flag values, any case; also the usual aliases (`utf8`, `cp1258`, `abc`, `vni-windows`…).
+    /// The flag values, any case and with or without `-`, `_` or spaces; also the usual aliases
+    /// (`utf8`, `utf16le`, `utf-16-be`, `cp1258`, `abc`, `vni-windows`…). `utf-16` alone is
+    /// little-endian, the order Windows writes; a file that starts with a byte-order mark is read
+    /// in the mark's order either way (see [`DecodingReader`]).
     fn from_str(s: &str) -> Result<Encoding, UnknownEncoding> {
         let key: String = s
             .trim()
@@ -92,6 +108,8 @@ impl FromStr for Encoding {
             .collect();
         match key.as_str() {
             "utf8" => Ok(Encoding::Utf8),
+            "utf16le" | "utf16" | "ucs2le" | "ucs2" => Ok(Encoding::Utf16Le),
+            "utf16be" | "ucs2be" => Ok(Encoding::Utf16Be),
             "windows1258" | "cp1258" | "win1258" => Ok(Encoding::Windows1258),
             "tcvn3" | "tcvn" | "abc" | "tcvn5712" => Ok(Encoding::Tcvn3),
             "vni" | "vniwindows" | "vniwin" => Ok(Encoding::Vni),
@@ -103,9 +121,9 @@ impl FromStr for Encoding {
 /// What [`detect`] concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Detection {
-    /// Strong evidence: valid UTF-8 (or pure ASCII), or a legacy encoding under which nearly all
-    /// of at least [`SURE_MIN_WORDS`] non-ASCII words are Vietnamese syllables, far ahead of the
-    /// others.
+    /// Strong evidence: UTF-16 by [`utf16`], valid UTF-8 (or pure ASCII), or a legacy encoding
+    /// under which nearly all of at least [`SURE_MIN_WORDS`] non-ASCII words are Vietnamese
+    /// syllables, far ahead of the others.
     Sure(Encoding),
     /// The best guess, on weaker evidence (few words, or a smaller lead).
     Likely(Encoding),
@@ -134,18 +152,83 @@ pub(crate) struct Evidence {
     pub(crate) shares: [(Encoding, f64); 3],
 }
 
+/// UTF-8's byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// UTF-16's byte-order marks: U+FEFF in each order.
+const BOM_16LE: &[u8] = b"\xFF\xFE";
+const BOM_16BE: &[u8] = b"\xFE\xFF";
+/// UTF-32LE's byte-order mark, which begins with UTF-16LE's.
+const BOM_32LE: &[u8] = b"\xFF\xFE\x00\x00";
+
+/// Bytes [`utf16`] needs to recognise UTF-16 without a byte-order mark.
+pub(crate) const UTF16_MIN_BYTES: usize = 16;
+
+/// Whether a file is UTF-16, from its first bytes (only the first [`SAMPLE_BYTES`] are looked at;
+/// pass the start of the file), and in which byte order.
+///
+/// - A UTF-16 byte-order mark decides: FF FE is little-endian, FE FF big-endian. FF FE 00 00 is
+///   UTF-32LE's mark instead (not supported), and a sample that starts with UTF-8's mark
+///   EF BB BF is UTF-8: both are `None`.
+/// - Without a mark, at least [`UTF16_MIN_BYTES`] bytes are needed. The sample is read as 16-bit
+///   code units, and it is UTF-16LE when more than half of them have a zero high (odd-position)
+///   byte while fewer than a quarter as many have a zero low (even-position) byte; the mirror
+///   image is UTF-16BE. Text in the files this tool reads is mostly ASCII (digits, delimiters,
+///   Latin letters) and the rest mostly U+00C0-U+01B0 or U+1EA0-U+1EF9, so its high bytes are
+///   largely zero (even a line of toned Vietnamese words has about three in four), and its low
+///   bytes are zero only for U+0000, U+0100, U+0300 (the combining grave of decomposed text)
+///   and U+1E00. Text in an 8-bit encoding or UTF-8 has no zero bytes at all, binary data has
+///   them in both positions alike, and UTF-32 has zero bytes in at least half the positions of
+///   each parity: none of them qualifies.
+///
+/// [`detect`] applies this first, so callers that call `detect` need not call this; a caller
+/// that decides UTF-8 on its own (pure ASCII bytes, say) must ask here before: UTF-16 text
+/// without a mark is ASCII bytes and zeros, which is also valid UTF-8.
+pub(crate) fn utf16(sample: &[u8]) -> Option<Encoding> {
+    let sample = &sample[..sample.len().min(SAMPLE_BYTES)];
+    if sample.starts_with(BOM) || sample.starts_with(BOM_32LE) {
+        return None;
+    }
+    if sample.starts_with(BOM_16LE) {
+        return Some(Encoding::Utf16Le);
+    }
+    if sample.starts_with(BOM_16BE) {
+        return Some(Encoding::Utf16Be);
+    }
+    if sample.len() < UTF16_MIN_BYTES {
+        return None;
+    }
+    let units = sample.len() / 2;
+    let (mut even_zeros, mut odd_zeros) = (0usize, 0usize);
+    for unit in sample.chunks_exact(2) {
+        even_zeros += usize::from(unit[0] == 0);
+        odd_zeros += usize::from(unit[1] == 0);
+    }
+    // `high`: zero bytes where the order puts the high byte; `low`: where it puts the low one.
+    let clear = |high: usize, low: usize| high * 2 > units && low * 4 < high;
+    if clear(odd_zeros, even_zeros) {
+        Some(Encoding::Utf16Le)
+    } else if clear(even_zeros, odd_zeros) {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
 
 /// Detects the encoding of a file from its first bytes (only the first [`SAMPLE_BYTES`] are
 /// read; pass the start of the file).
 ///
-/// Valid UTF-8 (after an optional byte-order mark; a character cut at the end of the sample is
-/// allowed) is `Sure(Utf8)`. Otherwise the sample is decoded with each legacy encoding and scored
-/// by [`evidence`]: `Sure` when the best share is above [`SURE_MIN_SHARE`] over at least
+/// UTF-16 comes first: when [`utf16`] recognises the sample, that is `Sure(Utf16Le)` or
+/// `Sure(Utf16Be)`, and no legacy encoding is ever named for it. Then valid UTF-8 (after an
+/// optional byte-order mark; a character cut at the end of the sample is allowed) is
+/// `Sure(Utf8)`. Otherwise the sample is decoded with each legacy encoding and scored by
+/// [`evidence`]: `Sure` when the best share is above [`SURE_MIN_SHARE`] over at least
 /// [`SURE_MIN_WORDS`] words and leads the others by [`SURE_MIN_LEAD`]; `Likely` when it is at
 /// least [`LIKELY_MIN_SHARE`] and strictly ahead; `Unknown` otherwise.
 pub(crate) fn detect(sample: &[u8]) -> Detection {
     let sample = &sample[..sample.len().min(SAMPLE_BYTES)];
+    if let Some(found) = utf16(sample) {
+        return Detection::Sure(found);
+    }
     let body = sample.strip_prefix(BOM).unwrap_or(sample);
     if is_utf8_prefix(body) {
         return Detection::Sure(Encoding::Utf8);
@@ -188,8 +271,16 @@ fn is_utf8_prefix(bytes: &[u8]) -> bool {
 /// letters and marks there, so the split is the same for all three); only words with a byte
 /// ≥ 0x80 count, since ASCII words read the same in every encoding. A word scores when its
 /// decoding, NFC and lowercased, is a Vietnamese syllable ([`is_syllable`]).
+///
+/// A sample [`utf16`] recognises is no evidence for any legacy encoding: it has no words and
+/// every share is zero.
 pub(crate) fn evidence(sample: &[u8]) -> Evidence {
     let sample = &sample[..sample.len().min(SAMPLE_BYTES)];
+    let sample = if utf16(sample).is_some() {
+        &[][..]
+    } else {
+        sample
+    };
     let mut words = 0usize;
     let mut valid = [0usize; 3];
     let mut lower = String::new();
@@ -225,10 +316,18 @@ pub(crate) fn evidence(sample: &[u8]) -> Evidence {
 
 /// Decodes `bytes` to NFC UTF-8. UTF-8 loses a leading byte-order mark and has invalid
 /// sequences replaced by U+FFFD; bytes a legacy encoding leaves undefined become U+FFFD.
+/// UTF-16 is read as [`DecodingReader`] reads it: in the order of a leading byte-order mark,
+/// which is dropped, and with U+FFFD for an unpaired surrogate or an odd last byte.
 pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> String {
     let raw: String = match encoding {
         Encoding::Utf8 => {
             String::from_utf8_lossy(bytes.strip_prefix(BOM).unwrap_or(bytes)).into_owned()
+        }
+        Encoding::Utf16Le | Encoding::Utf16Be => {
+            let (big_endian, bom) = utf16_order(bytes, encoding == Encoding::Utf16Be);
+            let mut out = String::with_capacity(bytes.len());
+            decode_utf16(&bytes[bom..], big_endian, true, &mut out);
+            out
         }
         Encoding::Windows1258 => bytes.iter().map(|&b| cp1258(b)).collect(),
         Encoding::Tcvn3 => bytes.iter().map(|&b| tcvn3(b)).collect(),
@@ -239,6 +338,65 @@ pub(crate) fn decode(bytes: &[u8], encoding: Encoding) -> String {
     } else {
         raw.nfc().collect()
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// UTF-16
+
+/// The byte order to read UTF-16 `bytes` in, and the length of the byte-order mark to skip: a
+/// leading mark's order whichever was asked (a reversed mark, U+FFFE, is a noncharacter and
+/// never text), otherwise `big_endian` with nothing to skip.
+fn utf16_order(bytes: &[u8], big_endian: bool) -> (bool, usize) {
+    if bytes.starts_with(BOM_16LE) {
+        (false, BOM_16LE.len())
+    } else if bytes.starts_with(BOM_16BE) {
+        (true, BOM_16BE.len())
+    } else {
+        (big_endian, 0)
+    }
+}
+
+/// Appends the UTF-16 code units at the start of `bytes` to `out`, and returns how many bytes it
+/// used. An unpaired surrogate becomes U+FFFD. Unless `end` (no more bytes follow), a last odd
+/// byte and a last lead surrogate are left unused, for the caller to pass again with the bytes
+/// that complete them; at the end each becomes U+FFFD instead.
+fn decode_utf16(bytes: &[u8], big_endian: bool, end: bool, out: &mut String) -> usize {
+    let unit = |i: usize| {
+        let pair = [bytes[i], bytes[i + 1]];
+        if big_endian {
+            u16::from_be_bytes(pair)
+        } else {
+            u16::from_le_bytes(pair)
+        }
+    };
+    let mut i = 0;
+    while i + 2 <= bytes.len() {
+        let first = unit(i);
+        let c = match first {
+            0xD800..=0xDBFF if i + 4 <= bytes.len() => {
+                let second = unit(i + 2);
+                if (0xDC00..=0xDFFF).contains(&second) {
+                    i += 2;
+                    let scalar = 0x10000
+                        + ((u32::from(first) - 0xD800) << 10)
+                        + (u32::from(second) - 0xDC00);
+                    char::from_u32(scalar).unwrap_or(char::REPLACEMENT_CHARACTER)
+                } else {
+                    char::REPLACEMENT_CHARACTER // `second` is decoded on its own next
+                }
+            }
+            0xD800..=0xDBFF if !end => return i, // its trail surrogate is still to come
+            0xD800..=0xDFFF => char::REPLACEMENT_CHARACTER,
+            _ => char::from_u32(u32::from(first)).unwrap_or(char::REPLACEMENT_CHARACTER),
+        };
+        out.push(c);
+        i += 2;
+    }
+    if end && i < bytes.len() {
+        out.push(char::REPLACEMENT_CHARACTER); // half a code unit
+        i = bytes.len();
+    }
+    i
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,11 +723,24 @@ fn rhyme_ok(initial: &str, rhyme: &str, tone: Option<char>) -> bool {
 /// view of them) are never split across reads; a line longer than the buffer is decoded at the
 /// buffer's end. A UTF-8 `inner` is passed through unchanged but for a leading byte-order mark
 /// (the CSV reader reports invalid UTF-8 per field).
+///
+/// UTF-16 is decoded code unit by code unit as bytes arrive, so a unit or a surrogate pair cut
+/// between two reads of `inner` is joined first; the text is then made NFC up to its last line
+/// break, like the legacy encodings' (a line longer than the buffer is cut before its last
+/// ASCII character, which composes with nothing before it). A leading byte-order mark is
+/// dropped and decides the byte order, whichever of [`Encoding::Utf16Le`] and
+/// [`Encoding::Utf16Be`] was asked for. An unpaired surrogate, and an odd byte at the very end,
+/// become U+FFFD. Each U+000A is one `\n` byte out, so line numbers stay those of the file.
 pub(crate) struct DecodingReader<R> {
     inner: R,
     encoding: Encoding,
-    /// Raw bytes read but not yet decoded (the tail after the last line break).
+    /// Raw bytes read but not yet decoded (the tail after the last line break; for UTF-16, an
+    /// odd byte or a lead surrogate waiting for the rest).
     pending: Vec<u8>,
+    /// UTF-16 only: text decoded but not yet made NFC (the tail after the last line break).
+    text: String,
+    /// UTF-16 only: the byte order, once a byte-order mark has been looked for.
+    big_endian: bool,
     /// Decoded bytes not yet handed out, from `out_pos`.
     out: Vec<u8>,
     out_pos: usize,
@@ -585,6 +756,8 @@ impl<R: Read> DecodingReader<R> {
             inner,
             encoding,
             pending: Vec::new(),
+            text: String::new(),
+            big_endian: encoding == Encoding::Utf16Be,
             out: Vec::new(),
             out_pos: 0,
             eof: false,
@@ -594,6 +767,9 @@ impl<R: Read> DecodingReader<R> {
 
     /// Reads and decodes until there is output or the input ends.
     fn fill(&mut self) -> io::Result<()> {
+        if matches!(self.encoding, Encoding::Utf16Le | Encoding::Utf16Be) {
+            return self.fill_utf16();
+        }
         let mut buf = vec![0u8; READ_CHUNK];
         while self.out_pos == self.out.len() && !(self.eof && self.pending.is_empty()) {
             if !self.eof {
@@ -633,6 +809,64 @@ impl<R: Read> DecodingReader<R> {
                 self.out.extend_from_slice(text.as_bytes());
                 self.pending.drain(..cut);
             }
+        }
+        Ok(())
+    }
+
+    /// [`DecodingReader::fill`] for UTF-16.
+    fn fill_utf16(&mut self) -> io::Result<()> {
+        let mut buf = vec![0u8; READ_CHUNK];
+        while self.out_pos == self.out.len()
+            && !(self.eof && self.pending.is_empty() && self.text.is_empty())
+        {
+            if !self.eof {
+                let n = self.inner.read(&mut buf)?;
+                if n == 0 {
+                    self.eof = true;
+                } else {
+                    self.pending.extend_from_slice(&buf[..n]);
+                }
+            }
+            if !self.started {
+                // Wait for enough bytes to see a whole byte-order mark.
+                if self.pending.len() < BOM_16LE.len() && !self.eof {
+                    continue;
+                }
+                self.started = true;
+                let (big_endian, bom) = utf16_order(&self.pending, self.big_endian);
+                self.big_endian = big_endian;
+                self.pending.drain(..bom);
+            }
+            let used = decode_utf16(&self.pending, self.big_endian, self.eof, &mut self.text);
+            self.pending.drain(..used);
+            let cut = if self.eof {
+                self.text.len()
+            } else if let Some(i) = self.text.rfind('\n') {
+                i + 1
+            } else if self.text.len() >= 4 * READ_CHUNK {
+                // A very long line. No canonical composition has an ASCII second character and
+                // ASCII characters are starters, so the NFC of the text on each side of a cut
+                // before one, put together, is the NFC of the whole.
+                match self.text.rfind(|c: char| c.is_ascii()) {
+                    Some(i) if i > 0 => i,
+                    _ => self.text.len(),
+                }
+            } else {
+                continue;
+            };
+            self.out.clear();
+            self.out_pos = 0;
+            let part = &self.text[..cut];
+            if part.is_ascii() {
+                self.out.extend_from_slice(part.as_bytes());
+            } else {
+                let mut utf8 = [0u8; 4];
+                for c in part.nfc() {
+                    self.out
+                        .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                }
+            }
+            self.text.drain(..cut);
         }
         Ok(())
     }
@@ -688,8 +922,13 @@ mod tests {
         (base, tone)
     }
 
-    /// Test-only encoders, inverting the decoders' own tables.
+    /// Test-only encoders, inverting the decoders' own tables (UTF-16 without a byte-order mark).
     fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
+        match encoding {
+            Encoding::Utf16Le => return utf16_bytes(text, false, false),
+            Encoding::Utf16Be => return utf16_bytes(text, true, false),
+            _ => {}
+        }
         let mut out = Vec::new();
         for c in text.nfc() {
             if c.is_ascii() {
@@ -698,6 +937,7 @@ mod tests {
             }
             match encoding {
                 Encoding::Utf8 => out.extend(c.to_string().as_bytes()),
+                Encoding::Utf16Le | Encoding::Utf16Be => unreachable!(),
                 Encoding::Windows1258 => {
                     let byte = |c: char| (0u8..=0xFF).find(|&b| cp1258(b) == c);
                     if let Some(b) = byte(c) {
@@ -758,6 +998,48 @@ mod tests {
         out
     }
 
+    /// `text` as UTF-16 in the given order, with a byte-order mark first when `bom`.
+    fn utf16_bytes(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let units = bom.then_some(0xFEFF).into_iter().chain(text.encode_utf16());
+        units
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    /// An inner reader that hands out at most `.1` bytes per read.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// Everything a [`DecodingReader`] over `bytes` gives, read `inner_step` bytes at a time from
+    /// the inner reader and `outer_step` bytes at a time from the decoding reader.
+    fn read_all(bytes: &[u8], encoding: Encoding, inner_step: usize, outer_step: usize) -> String {
+        let mut reader = DecodingReader::new(Trickle(bytes, inner_step), encoding);
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; outer_step];
+        loop {
+            let n = reader.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8(out).expect("the reader writes UTF-8")
+    }
+
     fn fixture(name: &str) -> Vec<u8> {
         let path: PathBuf = [
             env!("CARGO_MANIFEST_DIR"),
@@ -783,8 +1065,16 @@ mod tests {
         assert_eq!("UTF8".parse(), Ok(Encoding::Utf8));
         assert_eq!("CP1258".parse(), Ok(Encoding::Windows1258));
         assert_eq!("TCVN3".parse(), Ok(Encoding::Tcvn3));
+        for le in ["UTF-16LE", "utf16le", "utf-16-le", "Utf_16_Le", "utf-16"] {
+            assert_eq!(le.parse(), Ok(Encoding::Utf16Le), "{le}");
+        }
+        for be in ["UTF-16BE", "utf16be", "utf-16-be", "UTF 16 BE"] {
+            assert_eq!(be.parse(), Ok(Encoding::Utf16Be), "{be}");
+        }
         let err = "latin1".parse::<Encoding>().unwrap_err();
-        assert!(err.to_string().contains("windows-1258, tcvn3 or vni"));
+        assert!(err
+            .to_string()
+            .contains("utf-16le, utf-16be, windows-1258, tcvn3 or vni"));
     }
 
     #[test]
@@ -1017,15 +1307,6 @@ mod tests {
 
     #[test]
     fn reader_matches_decode_whatever_the_read_sizes() {
-        struct Trickle<'a>(&'a [u8], usize);
-        impl Read for Trickle<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                let n = self.1.min(buf.len()).min(self.0.len());
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
         let text = fixture_text();
         for encoding in Encoding::ALL {
             let bytes = encode(&text, encoding);
@@ -1044,5 +1325,172 @@ mod tests {
             .read_to_string(&mut out)
             .unwrap();
         assert_eq!(out, text);
+    }
+
+    /// A short Vietnamese CSV with a character outside the BMP (a surrogate pair in UTF-16).
+    const SMALL_CSV: &str =
+        "insurance_code,full_name\n1,Nguyễn Thị Hoà\n2,Trần Văn Đức 😀\n3,Lê 𠀀 Anh\r\n";
+
+    #[test]
+    fn utf16_reads_back_whatever_the_split() {
+        for text in [SMALL_CSV.to_string(), fixture_text()] {
+            for (big_endian, bom, encoding) in [
+                (false, true, Encoding::Utf16Le),
+                (true, true, Encoding::Utf16Be),
+                (false, false, Encoding::Utf16Le),
+                (true, false, Encoding::Utf16Be),
+            ] {
+                let bytes = utf16_bytes(&text, big_endian, bom);
+                let case = format!("{encoding} bom={bom}");
+                assert_eq!(utf16(&bytes), Some(encoding), "{case}");
+                assert_eq!(detect(&bytes), Detection::Sure(encoding), "{case}");
+                assert_eq!(decode(&bytes, encoding), text, "{case}");
+                // The text itself, so the same line breaks: line numbers are those of the file.
+                for inner in [1, 2, 3, 5, 1 << 20] {
+                    for outer in [1, 3, 4096] {
+                        let out = read_all(&bytes, encoding, inner, outer);
+                        assert_eq!(out, text, "{case} inner {inner} outer {outer}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_byte_order_mark_decides_the_order() {
+        // A file with a mark reads right whichever order was asked for.
+        for big_endian in [false, true] {
+            let bytes = utf16_bytes(SMALL_CSV, big_endian, true);
+            for asked in [Encoding::Utf16Le, Encoding::Utf16Be] {
+                assert_eq!(read_all(&bytes, asked, 1, 5), SMALL_CSV, "{asked}");
+                assert_eq!(decode(&bytes, asked), SMALL_CSV, "{asked}");
+            }
+        }
+        // Only a leading U+FEFF is a mark; one later is text, kept.
+        let bytes = utf16_bytes("\u{FEFF}a\u{FEFF}b", false, false);
+        assert_eq!(read_all(&bytes, Encoding::Utf16Le, 1, 1), "a\u{FEFF}b");
+        // Empty inputs, with and without a mark.
+        assert_eq!(read_all(b"", Encoding::Utf16Le, 1, 1), "");
+        assert_eq!(read_all(b"\xFE\xFF", Encoding::Utf16Le, 1, 1), "");
+    }
+
+    #[test]
+    fn utf16_damage_becomes_replacement_characters() {
+        let le =
+            |units: &[u16]| -> Vec<u8> { units.iter().flat_map(|u| u.to_le_bytes()).collect() };
+        let cases: [(Vec<u8>, &str); 6] = [
+            // A lead surrogate before a letter, a trail surrogate alone.
+            (
+                le(&[0x61, 0xD83D, 0x62, 0xDE00, 0x0A]),
+                "a\u{FFFD}b\u{FFFD}\n",
+            ),
+            // Two leads, then a pair: the first lead is unpaired.
+            (le(&[0xD83D, 0xD83D, 0xDE00]), "\u{FFFD}😀"),
+            // A lead surrogate at the end of the input.
+            (le(&[0x61, 0xD83D]), "a\u{FFFD}"),
+            // An odd last byte: half a code unit.
+            ([le(&[0x61, 0x62]), vec![0x63]].concat(), "ab\u{FFFD}"),
+            // A lead surrogate and then half a code unit.
+            ([le(&[0xD83D]), vec![0x00]].concat(), "\u{FFFD}\u{FFFD}"),
+            // Nothing but an odd byte.
+            (vec![0x41], "\u{FFFD}"),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(decode(&bytes, Encoding::Utf16Le), expected, "{bytes:x?}");
+            for inner in [1, 2, 3, 64] {
+                let out = read_all(&bytes, Encoding::Utf16Le, inner, 1);
+                assert_eq!(out, expected, "{bytes:x?} inner {inner}");
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_output_is_nfc() {
+        let nfc = "Nguyễn Thị Hoà\nTrường\n";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfd, nfc);
+        let bytes = utf16_bytes(&nfd, false, true);
+        for inner in [1, 3, 1 << 20] {
+            assert_eq!(read_all(&bytes, Encoding::Utf16Le, inner, 2), nfc);
+        }
+        assert_eq!(decode(&bytes, Encoding::Utf16Le), nfc);
+    }
+
+    #[test]
+    fn utf16_long_line_is_cut_where_nfc_holds() {
+        // Longer than the reader holds back for a line break, in decomposed letters (`aê`
+        // as a, e, combining circumflex), read in chunks of 30 000, 30 001 and 30 002 code
+        // units: the read that takes the line past that length ends after an `a`, after an
+        // `e` (its mark still to come) and after a mark, one each.
+        let line: String = "ae\u{302}".repeat(100_000);
+        let bytes = utf16_bytes(&line, false, false);
+        for inner in [60_000, 60_002, 60_004] {
+            let out = read_all(&bytes, Encoding::Utf16Le, inner, 1 << 16);
+            assert_eq!(out, "aê".repeat(100_000), "inner {inner}");
+        }
+    }
+
+    #[test]
+    fn utf16_is_recognised_only_when_unmistakable() {
+        assert_eq!(utf16(b"\xFF\xFE"), Some(Encoding::Utf16Le));
+        assert_eq!(utf16(b"\xFE\xFFx"), Some(Encoding::Utf16Be));
+        // UTF-8 (with or without its mark), ASCII and the legacy encodings are not UTF-16.
+        let text = fixture_text();
+        let mut with_bom = BOM.to_vec();
+        with_bom.extend_from_slice(text.as_bytes());
+        assert_eq!(utf16(&with_bom), None);
+        assert_eq!(utf16(text.as_bytes()), None);
+        assert_eq!(utf16(b"insurance_code,full_name\n1,Nguyen Van A\n"), None);
+        assert_eq!(utf16(b""), None);
+        for file in ["windows1258.csv", "tcvn3.csv", "vni.csv", "utf8.csv"] {
+            assert_eq!(utf16(&fixture(file)), None, "{file}");
+        }
+        for encoding in Encoding::LEGACY {
+            assert_eq!(utf16(&encode(&text, encoding)), None, "{encoding}");
+        }
+        // Too short to tell without a mark.
+        assert_eq!(utf16(&utf16_bytes("id,name", false, false)), None);
+        // UTF-32, with or without its mark, is not UTF-16.
+        let utf32: Vec<u8> = "\u{FEFF}id,name\n1,An\n"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        assert_eq!(utf16(&utf32), None);
+        assert_eq!(utf16(&utf32[4..]), None);
+        // A sample cut after an odd number of bytes, as the first megabyte of a file may be.
+        let bytes = utf16_bytes(&text, false, false);
+        assert_eq!(utf16(&bytes[..bytes.len() - 1]), Some(Encoding::Utf16Le));
+        // Decomposed Vietnamese: the combining grave U+0300 puts zeros in the low bytes.
+        let nfd: String = "Hoàng Hồ Đằng Thành Huyền Hùng\n"
+            .repeat(10)
+            .nfd()
+            .collect();
+        for (big_endian, encoding) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
+            let bytes = utf16_bytes(&nfd, big_endian, false);
+            assert_eq!(utf16(&bytes), Some(encoding));
+        }
+    }
+
+    #[test]
+    fn utf16_is_never_taken_for_a_legacy_encoding() {
+        let text = fixture_text();
+        for sample in [SMALL_CSV, text.as_str()] {
+            for big_endian in [false, true] {
+                for bom in [false, true] {
+                    let bytes = utf16_bytes(sample, big_endian, bom);
+                    let found = detect(&bytes);
+                    assert!(
+                        matches!(
+                            found,
+                            Detection::Sure(Encoding::Utf16Le | Encoding::Utf16Be)
+                        ),
+                        "{found:?}"
+                    );
+                    let ev = evidence(&bytes);
+                    assert_eq!(ev.words, 0);
+                    assert!(ev.shares.iter().all(|&(_, share)| share == 0.0));
+                }
+            }
+        }
     }
 }

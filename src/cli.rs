@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{parse_delimiter, parse_mode, parse_rate, FileConfig, ReconcileConfig};
+use crate::config::{
+    parse_delimiter, parse_mode, parse_rate, FileConfig, ReconcileConfig, DEFAULT_MAX_UNREADABLE,
+};
 use crate::error::Result;
 use crate::input::schema::{PARTICIPANTS, REGISTER};
 use crate::normalize::IdFormat;
@@ -41,11 +43,13 @@ pub(crate) enum Command {
 
 #[derive(Debug, Args)]
 pub(crate) struct ReconcileArgs {
-    /// The participants CSV file (insurance side).
+    /// The participants CSV file (insurance side); `-` reads standard input. Gzip and zstd
+    /// files are read as they are.
     #[arg(long, value_name = "FILE")]
     pub(crate) participants: PathBuf,
 
-    /// The register CSV file (National Population Database).
+    /// The register CSV file (National Population Database); `-` reads standard input (one of
+    /// the two files at most).
     #[arg(long, value_name = "FILE")]
     pub(crate) register: PathBuf,
 
@@ -53,18 +57,27 @@ pub(crate) struct ReconcileArgs {
     #[arg(long, value_name = "DIR")]
     pub(crate) out: PathBuf,
 
-    /// TOML file mapping source columns to canonical ones (see docs/input.md).
+    /// TOML file: how each input is read (delimiter, encoding, header, date order), its column
+    /// mapping and value codes, thresholds and gates (see docs/input.md).
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
 
-    /// Field delimiter of both input files: one character, or `tab`.
-    #[arg(long, value_name = "CHAR", default_value = ",", value_parser = parse_delimiter)]
-    pub(crate) delimiter: u8,
+    /// Field delimiter of both input files: one character, or `tab` (overrides the config;
+    /// default: detected from each file's header line).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub(crate) delimiter: Option<u8>,
 
-    /// Encoding of an input file that is not UTF-8: windows-1258, tcvn3 or vni (default: the one
-    /// detection is sure of; a likely one is named in the error).
+    /// Encoding of an input file that is not UTF-8: windows-1258, tcvn3, vni, utf-16le or
+    /// utf-16be (overrides the config; default: the one detection is sure of; a likely one is
+    /// named in the error).
     #[arg(long, value_name = "ENCODING")]
     pub(crate) encoding: Option<crate::input::encoding::Encoding>,
+
+    /// The largest share of a column's non-empty values that may be unreadable (a gender coded
+    /// 1/0 with no value mapping, dates in another order); above it the run stops (exit 1):
+    /// a fraction or a percentage [default: 20%]
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub(crate) max_unreadable: Option<f64>,
 
     /// How personal IDs are read (overrides the config file's `id_format`).
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -142,6 +155,13 @@ impl ReconcileArgs {
             Some(path) => FileConfig::load(path)?,
             None => FileConfig::default(),
         };
+        if crate::input::source::is_stdin(&self.participants)
+            && crate::input::source::is_stdin(&self.register)
+        {
+            return Err(crate::error::Error::usage(
+                "--participants and --register cannot both be `-`: standard input holds one file",
+            ));
+        }
         let provinces = match &self.provinces {
             Some(path) => ProvinceTable::load(path)?,
             None => ProvinceTable::builtin().clone(),
@@ -149,12 +169,25 @@ impl ReconcileArgs {
         Ok(ReconcileConfig {
             participant_sources: file.participants.sources(&PARTICIPANTS),
             register_sources: file.register.sources(&REGISTER),
+            participant_mapped: file.participants.mapped(&PARTICIPANTS),
+            register_mapped: file.register.mapped(&REGISTER),
+            participant_values: file.participants.value_maps(&PARTICIPANTS),
+            register_values: file.register.value_maps(&REGISTER),
+            participants_read: file
+                .participants
+                .read_options(self.delimiter, self.encoding),
+            register_read: file.register.read_options(self.delimiter, self.encoding),
+            participants_dates: file.participants.date_order(),
+            register_dates: file.register.date_order(),
+            max_unreadable: self
+                .max_unreadable
+                .or(file.max_unreadable())
+                .unwrap_or(DEFAULT_MAX_UNREADABLE),
             id_format: self.id_format.or(file.id_format).unwrap_or_default(),
             participants: self.participants,
             register: self.register,
             out: self.out,
             config_file: self.config,
-            delimiter: self.delimiter,
             provinces,
             thresholds: file.thresholds,
             provinces_file: self.provinces,
@@ -171,7 +204,6 @@ impl ReconcileArgs {
             mask_ids: self.mask_ids,
             output_mode: self.output_mode,
             memory_limit: self.memory_limit,
-            encoding: self.encoding,
             log_format: crate::log::LogFormat::Text,
         })
     }

@@ -14,9 +14,11 @@ use std::thread::JoinHandle;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::encoding::Encoding;
 use crate::input::schema::{Schema, PARTICIPANTS, REGISTER};
-use crate::input::{InputSpec, ReadOptions};
+use crate::input::{InputSpec, ReadOptions, ValueMap};
 use crate::matching::Thresholds;
+use crate::normalize::date::DateOrder;
 use crate::normalize::IdFormat;
 use crate::province::ProvinceTable;
 use crate::register::load::LoadOptions;
@@ -41,26 +43,90 @@ pub(crate) struct FileConfig {
     /// Decision thresholds (bits of evidence); see [`Thresholds`] for the defaults.
     #[serde(default)]
     pub(crate) thresholds: Thresholds,
+    /// The data-quality gates.
+    #[serde(default)]
+    pub(crate) quality: QualityConfig,
 }
 
-/// The `[participants]` or `[register]` table.
+/// The `[quality]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct QualityConfig {
+    /// The largest share of a column's non-empty values that may be unreadable before the run
+    /// stops (a fraction or a percentage, as `--max-unreadable`).
+    pub(crate) max_unreadable: Option<RateValue>,
+}
+
+/// A rate as the config writes it: `0.2` or `"20%"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RateValue {
+    Number(f64),
+    Text(String),
+}
+
+impl RateValue {
+    fn parse(&self) -> Result<f64, String> {
+        match self {
+            RateValue::Number(n) => parse_rate(&n.to_string()),
+            RateValue::Text(t) => parse_rate(t),
+        }
+    }
+}
+
+/// The `[participants]` or `[register]` table: how the file is read and which source column
+/// each canonical column comes from.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SideConfig {
+    /// One ASCII character or `tab`; detected from the header line when absent.
+    pub(crate) delimiter: Option<String>,
+    /// The encoding when the file is not UTF-8 (as `--encoding`).
+    pub(crate) encoding: Option<String>,
+    /// `false`: the file has no header row, and columns are mapped by their numbers from 1.
+    pub(crate) header: Option<bool>,
+    /// How a three-part date is ordered when its year is last: `dd/mm/yyyy` (the default) or
+    /// `mm/dd/yyyy`.
+    pub(crate) date_format: Option<String>,
     #[serde(default)]
     pub(crate) columns: BTreeMap<String, ColumnSource>,
+    /// Per canonical column: the export's codes and what they stand for.
+    #[serde(default)]
+    pub(crate) values: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-/// A canonical column's source: one column, or several joined with a space.
+/// A canonical column's source: one column, or several joined with a space; by name, or by
+/// number from 1 in a file without a header row.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub(crate) enum ColumnSource {
-    One(String),
-    Joined(Vec<String>),
+    One(ColumnName),
+    Joined(Vec<ColumnName>),
+}
+
+/// A source column: its name in the header, or its number.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub(crate) enum ColumnName {
+    Name(String),
+    Number(i64),
+}
+
+impl ColumnName {
+    fn text(&self) -> String {
+        match self {
+            ColumnName::Name(name) => name.clone(),
+            ColumnName::Number(n) => n.to_string(),
+        }
+    }
 }
 
 impl ColumnSource {
     pub(crate) fn names(&self) -> Vec<String> {
+        self.parts().iter().map(ColumnName::text).collect()
+    }
+
+    fn parts(&self) -> Vec<ColumnName> {
         match self {
             ColumnSource::One(name) => vec![name.clone()],
             ColumnSource::Joined(names) => names.clone(),
@@ -82,28 +148,173 @@ impl FileConfig {
             .participants
             .check(path, "participants", &PARTICIPANTS)?;
         config.register.check(path, "register", &REGISTER)?;
+        check_thresholds(&config.thresholds).map_err(|e| Error::config(path, e))?;
+        if let Some(rate) = &config.quality.max_unreadable {
+            rate.parse()
+                .map_err(|e| Error::config(path, format!("[quality] max_unreadable: {e}")))?;
+        }
         Ok(config)
     }
+
+    /// `[quality] max_unreadable`, checked by [`FileConfig::load`].
+    pub(crate) fn max_unreadable(&self) -> Option<f64> {
+        self.quality
+            .max_unreadable
+            .as_ref()
+            .and_then(|r| r.parse().ok())
+    }
+}
+
+/// Each threshold is a finite number in its range (bits of evidence: a score is a sum of a few
+/// fields' weights, each well within ±30 bits): a NaN or an infinity would silently decide
+/// every row one way.
+pub(crate) fn check_thresholds(t: &Thresholds) -> Result<(), String> {
+    let check = |key: &str, value: f64, range: std::ops::RangeInclusive<f64>| {
+        if value.is_finite() && range.contains(&value) {
+            Ok(())
+        } else {
+            Err(format!(
+                "[thresholds] {key} = {value} is not a finite number between {} and {}",
+                range.start(),
+                range.end()
+            ))
+        }
+    };
+    check("verify", t.verify, -50.0..=50.0)?;
+    check("suggest", t.suggest, 0.0..=100.0)?;
+    check("margin", t.margin, 0.0..=50.0)?;
+    check("possible", t.possible, 0.0..=100.0)?;
+    if t.possible > t.suggest {
+        return Err(format!(
+            "[thresholds] possible = {} is above suggest = {}: a candidate is AMBIGUOUS below \
+             `suggest` only when it reaches `possible`",
+            t.possible, t.suggest
+        ));
+    }
+    if t.block_cap == 0 {
+        return Err("[thresholds] block_cap = 0: no block could be searched".into());
+    }
+    Ok(())
 }
 
 impl SideConfig {
     fn check(&self, path: &Path, side: &str, schema: &Schema) -> Result<()> {
+        let known = || {
+            schema
+                .columns
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let header = self.header.unwrap_or(true);
         for (column, source) in &self.columns {
             if schema.index_of(column).is_none() {
-                let known: Vec<&str> = schema.columns.iter().map(|c| c.name).collect();
                 return Err(Error::config(
                     path,
                     format!(
                         "[{side}.columns] has no canonical column `{column}` (known: {})",
-                        known.join(", ")
+                        known()
                     ),
                 ));
             }
-            if source.names().is_empty() || source.names().iter().any(|n| n.trim().is_empty()) {
+            let parts = source.parts();
+            if parts.is_empty() || source.names().iter().any(|n| n.trim().is_empty()) {
                 return Err(Error::config(
                     path,
                     format!("[{side}.columns] `{column}` names an empty source column"),
                 ));
+            }
+            for part in parts {
+                match (part, header) {
+                    (ColumnName::Number(n), false) if n >= 1 => {}
+                    (ColumnName::Number(n), false) => {
+                        return Err(Error::config(
+                            path,
+                            format!("[{side}.columns] `{column}` = {n}: columns are numbered from 1"),
+                        ))
+                    }
+                    (ColumnName::Name(name), false) if name.trim().parse::<u64>().is_ok_and(|n| n >= 1) => {}
+                    (ColumnName::Name(name), false) => {
+                        return Err(Error::config(
+                            path,
+                            format!(
+                                "[{side}.columns] `{column}` = \"{name}\": the file has no header row \
+                                 (`header = false`), so its columns are named by number, from 1"
+                            ),
+                        ))
+                    }
+                    (ColumnName::Number(n), true) => {
+                        return Err(Error::config(
+                            path,
+                            format!(
+                                "[{side}.columns] `{column}` = {n}: a column number is only for a file \
+                                 without a header row (`header = false`); name the column as the header does"
+                            ),
+                        ))
+                    }
+                    (ColumnName::Name(_), true) => {}
+                }
+            }
+        }
+        if !header {
+            for c in schema.columns.iter().filter(|c| c.required) {
+                if !self.columns.contains_key(c.name) {
+                    return Err(Error::config(
+                        path,
+                        format!(
+                            "[{side}] has `header = false`, so `[{side}.columns]` must give the number \
+                             of the column `{}` comes from",
+                            c.name
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(raw) = &self.delimiter {
+            parse_delimiter(raw)
+                .map_err(|e| Error::config(path, format!("[{side}] delimiter: {e}")))?;
+        }
+        if let Some(raw) = &self.encoding {
+            raw.parse::<Encoding>()
+                .map_err(|e| Error::config(path, format!("[{side}] encoding: {e}")))?;
+        }
+        if let Some(raw) = &self.date_format {
+            parse_date_order(raw)
+                .map_err(|e| Error::config(path, format!("[{side}] date_format: {e}")))?;
+        }
+        for (column, codes) in &self.values {
+            if schema.index_of(column).is_none() {
+                return Err(Error::config(
+                    path,
+                    format!(
+                        "[{side}.values] has no canonical column `{column}` (known: {})",
+                        known()
+                    ),
+                ));
+            }
+            for (code, value) in codes {
+                if let Err(expected) = value_is_readable(column, value) {
+                    return Err(Error::config(
+                        path,
+                        format!(
+                            "[{side}.values.{column}] \"{code}\" = \"{value}\": `{column}` is read as {expected}"
+                        ),
+                    ));
+                }
+            }
+            let mut seen = std::collections::HashSet::new();
+            for code in codes.keys() {
+                if !seen.insert(code.trim().to_lowercase()) {
+                    return Err(Error::config(
+                        path,
+                        format!(
+                            "[{side}.values.{column}] gives the code \"{}\" twice (codes are compared \
+                             without regard to case and surrounding spaces)",
+                            code.trim()
+                        ),
+                    ));
+                }
             }
         }
         Ok(())
@@ -121,7 +332,89 @@ impl SideConfig {
             })
             .collect()
     }
+
+    /// Per canonical column of `schema`: whether the config maps it.
+    pub(crate) fn mapped(&self, schema: &Schema) -> Vec<bool> {
+        schema
+            .columns
+            .iter()
+            .map(|c| self.columns.contains_key(c.name))
+            .collect()
+    }
+
+    /// Per canonical column of `schema`: the value codes the config gives.
+    pub(crate) fn value_maps(&self, schema: &Schema) -> Vec<Option<ValueMap>> {
+        schema
+            .columns
+            .iter()
+            .map(|c| {
+                self.values
+                    .get(c.name)
+                    .map(|codes| ValueMap::new(codes.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
+            })
+            .collect()
+    }
+
+    /// How the file is read, with the flags (`--delimiter`, `--encoding`) over the config.
+    pub(crate) fn read_options(
+        &self,
+        delimiter: Option<u8>,
+        encoding: Option<Encoding>,
+    ) -> ReadOptions {
+        ReadOptions {
+            delimiter: delimiter.or_else(|| {
+                self.delimiter
+                    .as_deref()
+                    .and_then(|d| parse_delimiter(d).ok())
+            }),
+            encoding: encoding.or_else(|| self.encoding.as_deref().and_then(|e| e.parse().ok())),
+            header: self.header.unwrap_or(true),
+        }
+    }
+
+    /// How three-part dates are ordered, checked by [`FileConfig::load`].
+    pub(crate) fn date_order(&self) -> DateOrder {
+        self.date_format
+            .as_deref()
+            .and_then(|d| parse_date_order(d).ok())
+            .unwrap_or_default()
+    }
 }
+
+/// Whether a value mapping's target is a value the column reads: a gender for `gender`, a
+/// status for `status`; any text for the other columns. `Err` says what the column reads.
+fn value_is_readable(column: &str, value: &str) -> Result<(), &'static str> {
+    match column {
+        "gender"
+            if !crate::normalize::Gender::parse(value).is_known() && !value.trim().is_empty() =>
+        {
+            Err("a gender: male, female, Nam, Nữ, M or F (or \"\" for unknown)")
+        }
+        "status"
+            if crate::normalize::status::LifeStatus::parse(value)
+                == crate::normalize::status::LifeStatus::Unreadable =>
+        {
+            Err("a status: alive or deceased (or \"\" for unknown)")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Reads `date_format`.
+pub(crate) fn parse_date_order(raw: &str) -> Result<DateOrder, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "dd/mm/yyyy" | "dd-mm-yyyy" | "dd.mm.yyyy" | "dmy" => Ok(DateOrder::DayFirst),
+        "mm/dd/yyyy" | "mm-dd-yyyy" | "mm.dd.yyyy" | "mdy" => Ok(DateOrder::MonthFirst),
+        _ => Err(format!(
+            "`{raw}` is not a date order popsync reads: \"dd/mm/yyyy\" (the default) or \"mm/dd/yyyy\" \
+             (year-first dates, yyyy-mm-dd, are read either way)"
+        )),
+    }
+}
+
+/// The default data-quality gate: a column with more than this share of its non-empty values
+/// unreadable stops the run.
+pub(crate) const DEFAULT_MAX_UNREADABLE: f64 = 0.2;
 
 /// Everything `popsync reconcile` needs, validated.
 #[derive(Debug, Clone)]
@@ -130,12 +423,29 @@ pub(crate) struct ReconcileConfig {
     pub(crate) register: PathBuf,
     pub(crate) out: PathBuf,
     pub(crate) config_file: Option<PathBuf>,
-    pub(crate) delimiter: u8,
     pub(crate) id_format: IdFormat,
+    /// How the participants file is read (the flags over its config table).
+    pub(crate) participants_read: ReadOptions,
+    /// How the register file is read.
+    pub(crate) register_read: ReadOptions,
+    /// How the participants' three-part dates are ordered.
+    pub(crate) participants_dates: DateOrder,
+    /// How the register's three-part dates are ordered.
+    pub(crate) register_dates: DateOrder,
     /// Source columns per canonical participants column (see [`PARTICIPANTS`]).
     pub(crate) participant_sources: Vec<Vec<String>>,
     /// Source columns per canonical register column (see [`REGISTER`]).
     pub(crate) register_sources: Vec<Vec<String>>,
+    /// Per canonical participants column: whether the config maps it.
+    pub(crate) participant_mapped: Vec<bool>,
+    /// Per canonical register column: whether the config maps it.
+    pub(crate) register_mapped: Vec<bool>,
+    /// Per canonical participants column: the config's value codes.
+    pub(crate) participant_values: Vec<Option<ValueMap>>,
+    /// Per canonical register column: the config's value codes.
+    pub(crate) register_values: Vec<Option<ValueMap>>,
+    /// A column whose non-empty values are unreadable in a larger share stops the run.
+    pub(crate) max_unreadable: f64,
     pub(crate) provinces: ProvinceTable,
     pub(crate) thresholds: Thresholds,
     pub(crate) provinces_file: Option<PathBuf>,
@@ -163,8 +473,6 @@ pub(crate) struct ReconcileConfig {
     pub(crate) mask_ids: bool,
     /// Unix permissions of the output files.
     pub(crate) output_mode: u32,
-    /// The inputs' encoding (`None`: detect).
-    pub(crate) encoding: Option<crate::input::encoding::Encoding>,
     /// Memory the run may use (`None`: what the system has available).
     pub(crate) memory_limit: Option<u64>,
     /// How log lines on standard error are written.
@@ -172,22 +480,26 @@ pub(crate) struct ReconcileConfig {
 }
 
 impl ReconcileConfig {
-    /// How both input files are read.
-    fn read_options(&self) -> ReadOptions {
-        ReadOptions {
-            delimiter: self.delimiter,
-            encoding: self.encoding,
-        }
+    /// True when the config maps a column of either file: the mapping says which column is
+    /// which, and two files given the wrong way round are not guessed at.
+    fn mapped(&self) -> bool {
+        self.participant_mapped
+            .iter()
+            .chain(&self.register_mapped)
+            .any(|&m| m)
     }
 
     /// The participants file.
     pub(crate) fn participants_input(&self) -> InputSpec {
         InputSpec {
             path: self.participants.clone(),
-            options: self.read_options(),
+            options: self.participants_read,
             schema: &PARTICIPANTS,
             sources: self.participant_sources.clone(),
-            other: (&REGISTER, self.register_sources.clone()),
+            mapped: self.participant_mapped.clone(),
+            values: self.participant_values.clone(),
+            config_file: self.config_file.clone(),
+            other: (!self.mapped()).then(|| (&REGISTER, self.register_sources.clone())),
         }
     }
 
@@ -195,10 +507,13 @@ impl ReconcileConfig {
     pub(crate) fn register_input(&self) -> InputSpec {
         InputSpec {
             path: self.register.clone(),
-            options: self.read_options(),
+            options: self.register_read,
             schema: &REGISTER,
             sources: self.register_sources.clone(),
-            other: (&PARTICIPANTS, self.participant_sources.clone()),
+            mapped: self.register_mapped.clone(),
+            values: self.register_values.clone(),
+            config_file: self.config_file.clone(),
+            other: (!self.mapped()).then(|| (&PARTICIPANTS, self.participant_sources.clone())),
         }
     }
 
@@ -248,13 +563,17 @@ impl ReconcileConfig {
     }
 
     /// Fails before any work when the run would need more memory than it may use; the
-    /// previous run's results.csv (`previous_bytes`) is held as statuses by code.
+    /// previous run's results.csv (`previous_bytes`) is held as statuses by code. An input
+    /// whose size is not known in advance (a stream, a compressed file) counts for its size
+    /// on disk, or nothing: the check then holds for what is known.
     pub(crate) fn check_memory(
         &self,
-        register_bytes: u64,
-        participants_bytes: u64,
+        register_bytes: Option<u64>,
+        participants_bytes: Option<u64>,
         previous_bytes: u64,
     ) -> Result<()> {
+        let register_bytes = register_bytes.unwrap_or(0);
+        let participants_bytes = participants_bytes.unwrap_or(0);
         let Some(limit) = self.memory_limit.or_else(resources::available_memory) else {
             return Ok(());
         };
@@ -283,6 +602,7 @@ impl ReconcileConfig {
             id_format: self.id_format,
             provinces: &self.provinces,
             chunk_rows: self.chunk_rows,
+            dates: self.register_dates,
         }
     }
 
@@ -308,11 +628,11 @@ impl ReconcileConfig {
         RunSettings {
             config_file: self.config_file.as_deref(),
             id_format: self.id_format,
-            delimiter: self.delimiter,
             provinces_file: self.provinces_file.as_deref(),
             participant_sources: &self.participant_sources,
             register_sources: &self.register_sources,
             min_sync_rate: self.min_sync_rate,
+            max_unreadable: self.max_unreadable,
             thresholds: &self.thresholds,
             provinces: &self.provinces,
         }

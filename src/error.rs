@@ -53,12 +53,36 @@ pub enum ErrorKind {
         /// What is wrong, and what to do.
         message: String,
     },
+    /// A column the config maps is not in the input file's header.
+    #[error("{}: the header has no column `{source_column}`, which `[{role}.columns]` maps to `{column}`{config} (columns found: {found})", file.display())]
+    MappedColumnMissing {
+        /// The input file.
+        file: PathBuf,
+        /// `participants` or `register`.
+        role: &'static str,
+        /// The canonical column (the config's key).
+        column: &'static str,
+        /// The source column the config names.
+        source_column: String,
+        /// " in FILE": the config file, or empty.
+        config: String,
+        /// The header's columns, as found.
+        found: String,
+    },
     /// A configuration file (the column mapping, the province table) is wrong.
     #[error("{}: {message}", file.display())]
     Config {
         /// The file.
         file: PathBuf,
         /// What is wrong.
+        message: String,
+    },
+    /// An input's column is mostly unreadable: the figures made from it would be wrong.
+    #[error("{}: {message}", file.display())]
+    Unreadable {
+        /// The input file.
+        file: PathBuf,
+        /// The column, the share, and what to do.
         message: String,
     },
     /// Another run holds the output folder: this one did nothing.

@@ -10,18 +10,21 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    /// A bar over `total` bytes labelled `label`, shown only when `enabled` and on a terminal.
-    pub(crate) fn bytes(enabled: bool, total: u64, label: &str) -> Progress {
+    /// A bar over `total` bytes labelled `label` (`None`: a stream, whose end is not known:
+    /// the bytes so far), shown only when `enabled` and on a terminal.
+    pub(crate) fn bytes(enabled: bool, total: Option<u64>, label: &str) -> Progress {
         if !enabled || !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr());
+        let template = match total {
+            Some(_) => "{msg:>14} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            None => "{msg:>14} {spinner} {bytes} {bytes_per_sec}",
+        };
         bar.set_style(
-            ProgressStyle::with_template(
-                "{msg:>14} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-            )
-            .expect("a valid template")
-            .progress_chars("=> "),
+            ProgressStyle::with_template(template)
+                .expect("a valid template")
+                .progress_chars("=> "),
         );
         bar.set_message(label.to_string());
         Progress { bar: Some(bar) }

@@ -90,7 +90,7 @@ fn a_mapped_column_missing_from_the_file_is_named() {
     );
     env.write(
         "register.csv",
-        "SO_DINH_DANH;SO_CMND;HO;TEN_DEM;TEN;NGAY_SINH\n001085012345;;Nguyễn;Văn;An;12/03/1985\n",
+        "SO_DINH_DANH;SO_CMND;HO;TEN_DEM;TEN;NGAY_SINH;GIOI_TINH\n001085012345;;Nguyễn;Văn;An;12/03/1985;Nam\n",
     );
     let run = env.reconcile(&["--config", "mapping.toml", "--delimiter", ";"]);
     run.expect_code(1);

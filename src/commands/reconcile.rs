@@ -19,8 +19,8 @@ use crate::log::LogFormat;
 use crate::pipeline::id_pass;
 use crate::pipeline::model::OwnedModel;
 use crate::pipeline::outputs::{self, Passes, RunClock};
+use crate::pipeline::quality::{self, Quality};
 use crate::pipeline::search_pass;
-use crate::report::manifest;
 use crate::report::rejects::RejectsFile;
 use crate::report::{run_log, terminal};
 use crate::timings::Timings;
@@ -40,11 +40,9 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let mut out = config.output_dir()?;
     run_log::warnings(format, out.take_warnings());
     let previous = config.previous_run(out.path());
-    let hashing = manifest::hash_inputs([config.participants.clone(), config.register.clone()]);
-    let (register_input, participants_input) =
-        (config.register_input(), config.participants_input());
+    let register_input = config.register_input();
     let register_file = register_input.open()?;
-    let participants_file = participants_input.open()?;
+    let participants_file = config.participants_input().open()?;
     config.check_memory(
         register_file.size,
         participants_file.size,
@@ -53,23 +51,29 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let pool = config.thread_pool()?;
     let threads = pool.current_num_threads();
     pool.install(|| -> Result<ExitCode> {
+        let mut participants = participants_file.into_chunks(config.chunk_rows);
         let owned = OwnedModel::build(
             config,
             &register_input,
             register_file,
-            &participants_input,
+            &mut participants,
             &timings,
+        )?;
+        let register_quality = quality::gate(
+            &owned.register_profile,
+            &register_input.path,
+            "register",
+            config.max_unreadable,
         )?;
         let model = owned.model(config.exhaustive_search);
         let mut rejects = RejectsFile::create(&out, config.excel)?;
         rejects.append(&owned.register_rejects)?;
-        let mut first = id_pass::run(
-            participants_file,
-            config,
-            &model,
-            &out,
-            &mut rejects,
-            &timings,
+        let mut first = id_pass::run(participants, config, &model, &out, &mut rejects, &timings)?;
+        let participants_quality = quality::gate(
+            &first.profile,
+            &config.participants,
+            "participants",
+            config.max_unreadable,
         )?;
         let searched = search_pass::run(
             std::mem::take(&mut first.deferred),
@@ -96,7 +100,12 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let previous = previous
             .join()
             .map_err(|_| Error::other("the thread reading the previous run panicked"))?;
-        let written = outputs::write(config, &out, &previous, hashing, passes, &run, &timings)?;
+        let quality = Quality {
+            participants: participants_quality,
+            register: register_quality,
+        };
+        run_log::warnings(format, quality.warnings(config.max_unreadable));
+        let written = outputs::write(config, &out, &previous, &quality, passes, &run, &timings)?;
         run_log::previous(
             format,
             &previous,

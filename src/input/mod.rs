@@ -13,11 +13,12 @@ pub(crate) mod encoding;
 pub(crate) mod lines;
 pub(crate) mod participant;
 pub(crate) mod schema;
+pub(crate) mod source;
 
 use std::borrow::Cow;
-use std::fs::File;
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::thread;
 
@@ -26,22 +27,29 @@ use csv::ByteRecord;
 use bounds::BoundedRows;
 use encoding::{DecodingReader, Detection, Encoding};
 use lines::LineCounter;
+use source::{Compression, SourceDigest, SourceHandle};
 
 use crate::error::{Error, ErrorKind, Result};
 use schema::Schema;
 
 /// An opened input file with its header mapped.
 pub(crate) struct InputFile {
+    /// The path as given (`-`: standard input).
     pub(crate) path: PathBuf,
-    /// The encoding the file is read in (legacy ones are converted to UTF-8 as it is read).
+    /// How the file is named in messages.
+    pub(crate) label: PathBuf,
+    /// The encoding the file is read in (others are converted to UTF-8 as it is read).
     pub(crate) encoding: Encoding,
     pub(crate) delimiter: u8,
-    pub(crate) size: u64,
+    /// The size of the text to parse, when it is known before reading it (a regular file that
+    /// is not compressed): it plans the whole-file arrays and the memory check.
+    pub(crate) size: Option<u64>,
     pub(crate) mapping: Mapping,
     reader: CsvReader,
+    source: SourceHandle,
 }
 
-/// The CSV parser over a file, with exact line numbers and rows of bounded size underneath.
+/// The CSV parser over a source, with exact line numbers and rows of bounded size underneath.
 type CsvReader = csv::Reader<LineCounter<BoundedRows<Box<dyn Read + Send>>>>;
 
 /// Where each canonical column comes from.
@@ -50,13 +58,60 @@ pub(crate) struct Mapping {
     /// Per canonical column: the source column indexes (several are joined with a space);
     /// empty when an optional column is absent.
     pub(crate) sources: Vec<Vec<usize>>,
+    /// Per canonical column: the codes its values are translated from (`[*.values.*]`).
+    pub(crate) values: Vec<Option<ValueMap>>,
     /// The canonical column names, for messages.
     pub(crate) names: Vec<&'static str>,
+    /// The source column names (or numbers, for a file without a header row), per canonical
+    /// column, for messages and the data-quality profile.
+    pub(crate) source_names: Vec<String>,
     /// How many fields the header has; a row with another count is ragged.
     pub(crate) width: usize,
 }
 
-impl Mapping {}
+impl Mapping {
+    /// Each canonical column `names` read from the field at its own position, as it is named.
+    #[cfg(test)]
+    pub(crate) fn identity(names: Vec<&'static str>) -> Mapping {
+        Mapping {
+            sources: (0..names.len()).map(|i| vec![i]).collect(),
+            values: vec![None; names.len()],
+            source_names: names.iter().map(|n| n.to_string()).collect(),
+            width: names.len(),
+            names,
+        }
+    }
+}
+
+/// A column's value codes: the export's code (trimmed, compared without regard to case) and
+/// the value popsync reads instead. Values that are not codes are read as they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ValueMap {
+    codes: std::collections::HashMap<String, String>,
+}
+
+impl ValueMap {
+    pub(crate) fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> ValueMap {
+        ValueMap {
+            codes: pairs
+                .into_iter()
+                .map(|(code, value)| (code.trim().to_lowercase(), value.to_string()))
+                .collect(),
+        }
+    }
+
+    /// The value `raw` stands for, when it is one of the codes.
+    fn get(&self, raw: &str) -> Option<&str> {
+        let raw = raw.trim();
+        match self.codes.get(raw) {
+            Some(value) => Some(value),
+            None if raw.chars().any(char::is_uppercase) => {
+                self.codes.get(&raw.to_lowercase()).map(String::as_str)
+            }
+            None => None,
+        }
+    }
+}
 
 /// Why one field of one row could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,90 +122,90 @@ pub(crate) struct FieldError {
 }
 
 impl InputFile {
-    /// Opens the file `spec` names, reads its header and maps the schema's columns through the
-    /// spec's sources; the other input's columns recognise two files given the wrong way round.
+    /// Opens the source `spec` names, reads its first megabyte to tell its encoding and its
+    /// delimiter, reads its header and maps the schema's columns through the spec's sources.
+    /// Nothing is read twice: what was looked at is read again from memory.
     pub(crate) fn open(spec: &InputSpec) -> Result<InputFile> {
-        let InputSpec {
-            path,
-            options,
-            schema,
-            sources,
-            other,
-        } = spec;
-        let (path, schema) = (path.as_path(), *schema);
-        let other = (other.0, other.1.as_slice());
-        let delimiter = options.delimiter;
-        let metadata = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if metadata.is_dir() {
-            return Err(Error::io(
-                path,
-                std::io::Error::other("is a directory, not a CSV file"),
-            ));
+        let InputSpec { path, options, .. } = spec;
+        let label = source::label(path);
+        let (mut blocks, source) = source::open(path)?;
+        let mut sample = Vec::with_capacity(encoding::SAMPLE_BYTES);
+        (&mut blocks)
+            .take(encoding::SAMPLE_BYTES as u64)
+            .read_to_end(&mut sample)
+            .map_err(|e| Error::io(&label, e))?;
+        if sample.starts_with(b"\xef\xbb\xbf") {
+            // A UTF-8 byte-order mark is not part of the first field (with or without a header).
+            sample.drain(..3);
         }
-        if !metadata.is_file() {
-            // Checked before opening: opening a pipe without a writer would wait forever.
-            return Err(Error::io(
-                path,
-                std::io::Error::other(
-                    "is not a regular file (a pipe, a device or a socket): popsync reads each \
-                     input more than once, so write the data to a file and give that",
-                ),
-            ));
-        }
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let encoding = sniff_encoding(path, options.encoding)?;
-        let file: Box<dyn Read + Send> = match encoding {
-            Encoding::Utf8 => Box::new(file),
-            legacy => Box::new(DecodingReader::new(file, legacy)),
+        let encoding = sniff_encoding(&label, &sample, options.encoding)?;
+        let delimiter = match options.delimiter {
+            Some(delimiter) => delimiter,
+            None => detect_delimiter(&first_line(&sample, encoding)),
+        };
+        let size = match source.compression() {
+            Compression::None => source.size,
+            _ => None,
+        };
+        let text = Cursor::new(sample).chain(blocks);
+        let text: Box<dyn Read + Send> = match encoding {
+            Encoding::Utf8 => Box::new(text),
+            other => Box::new(DecodingReader::new(text, other)),
         };
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
-            .has_headers(true)
+            .has_headers(options.header)
             // Row width is checked here, per row, so that a ragged row becomes a reject with
             // its line number instead of an error that ends the run.
             .flexible(true)
             .buffer_capacity(1 << 20)
-            .from_reader(LineCounter::new(BoundedRows::new(file, delimiter)));
-        let header = reader
+            .from_reader(LineCounter::new(BoundedRows::new(text, delimiter)));
+        let first = reader
             .byte_headers()
-            .map_err(|e| csv_error(path, e))?
+            .map_err(|e| csv_error(&label, e))?
             .clone();
-        let header: Vec<String> = header
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim_start_matches('\u{feff}')
-                    .trim()
-                    .to_string()
-            })
-            .collect();
-        if header.len() <= 1 && header.first().is_none_or(|h| h.is_empty()) {
+        if first.len() <= 1 && first.get(0).is_none_or(|h| h.is_empty()) {
             return Err(Error::from(ErrorKind::Input {
-                file: path.to_path_buf(),
+                file: label,
                 line: 1,
                 column: None,
-                message: "the file is empty: expected a header row".into(),
+                message: if options.header {
+                    "the file is empty: expected a header row".into()
+                } else {
+                    "the file is empty".into()
+                },
             }));
         }
-        let mapping = map_columns(path, schema, sources, &header, other)?;
+        // Without a header row, columns are known by their numbers, from 1.
+        let header: Vec<String> = if options.header {
+            first
+                .iter()
+                .map(|h| {
+                    String::from_utf8_lossy(h)
+                        .trim_start_matches('\u{feff}')
+                        .trim()
+                        .to_string()
+                })
+                .collect()
+        } else {
+            (1..=first.len()).map(|i| i.to_string()).collect()
+        };
+        let mapping = map_columns(&label, spec, delimiter, &header)?;
         Ok(InputFile {
-            path: path.to_path_buf(),
+            path: path.clone(),
+            label,
             encoding,
             delimiter,
-            size: metadata.len(),
+            size,
             mapping,
             reader,
+            source,
         })
     }
 
     /// Streams the rows in chunks of `chunk_rows` on a reader thread.
     pub(crate) fn into_chunks(self, chunk_rows: usize) -> ChunkReader {
-        ChunkReader::spawn(
-            self.path,
-            self.reader,
-            chunk_rows.max(1),
-            (self.mapping.width, self.delimiter),
-        )
+        ChunkReader::spawn(self, chunk_rows.max(1))
     }
 }
 
@@ -158,13 +213,22 @@ impl InputFile {
 /// columns each canonical column comes from.
 #[derive(Debug, Clone)]
 pub(crate) struct InputSpec {
+    /// The file, or `-` for standard input.
     pub(crate) path: PathBuf,
     pub(crate) options: ReadOptions,
     pub(crate) schema: &'static Schema,
     /// Per canonical column of `schema`: its source columns (several are joined with a space).
     pub(crate) sources: Vec<Vec<String>>,
-    /// The other input's schema and sources, to recognise two files given the wrong way round.
-    pub(crate) other: (&'static Schema, Vec<Vec<String>>),
+    /// Per canonical column of `schema`: whether the config maps it (a mapped column must be in
+    /// the header, even an optional one).
+    pub(crate) mapped: Vec<bool>,
+    /// Per canonical column of `schema`: the value codes the config gives for it.
+    pub(crate) values: Vec<Option<ValueMap>>,
+    /// Where the config is, for messages about its mappings.
+    pub(crate) config_file: Option<PathBuf>,
+    /// The other input's schema and sources, to recognise two files given the wrong way round;
+    /// `None` when a mapping says which column is which, and nothing is guessed.
+    pub(crate) other: Option<(&'static Schema, Vec<Vec<String>>)>,
 }
 
 impl InputSpec {
@@ -174,51 +238,95 @@ impl InputSpec {
     }
 }
 
-/// What was read of an input file, for summary.json.
+/// What was read of an input, for summary.json and manifest.json.
 #[derive(Debug, Clone, serde::Serialize)]
 pub(crate) struct InputInfo {
+    /// The path as given (`-`: standard input).
     pub(crate) path: String,
+    /// The bytes read from the source (before decompression).
     pub(crate) bytes: u64,
     pub(crate) rows: u64,
     /// The encoding the file was read in.
     pub(crate) encoding: &'static str,
+    pub(crate) compression: Compression,
+    /// The delimiter the file was read with.
+    pub(crate) delimiter: String,
+    /// The SHA-256 of the bytes read from the source.
+    pub(crate) sha256: String,
 }
 
-impl InputFile {
-    /// What summary.json says of this file once `rows` rows were read from it.
-    pub(crate) fn info(&self, rows: u64) -> InputInfo {
-        InputInfo {
-            path: self.path.display().to_string(),
-            bytes: self.size,
-            rows,
-            encoding: self.encoding.as_str(),
+/// How an input file is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReadOptions {
+    /// `None`: detected from the header line.
+    pub(crate) delimiter: Option<u8>,
+    /// `None`: detect (UTF-8, UTF-16, or a Vietnamese legacy encoding when the evidence is
+    /// sure).
+    pub(crate) encoding: Option<Encoding>,
+    /// The first row names the columns (`false`: every row is data, and columns are known by
+    /// their numbers from 1).
+    pub(crate) header: bool,
+}
+
+/// The delimiters a header line is searched for, in order of preference on a tie.
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// The delimiter of a file whose first line is `line`: the one of `,` `;` tab `|` found most
+/// often outside quotes; a comma when none is (a one-column file).
+pub(crate) fn detect_delimiter(line: &[u8]) -> u8 {
+    let mut counts = [0usize; DELIMITERS.len()];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
         }
+    }
+    let best = (0..DELIMITERS.len())
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .expect("four delimiters");
+    if counts[best] == 0 {
+        b','
+    } else {
+        DELIMITERS[best]
     }
 }
 
-/// How input files are read.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct ReadOptions {
-    pub(crate) delimiter: u8,
-    /// `None`: detect (UTF-8, or a Vietnamese legacy encoding when the evidence is sure).
-    pub(crate) encoding: Option<Encoding>,
+/// The first line of a sample, as UTF-8 bytes (delimiters are ASCII in every 8-bit encoding,
+/// not in UTF-16).
+fn first_line(sample: &[u8], encoding: Encoding) -> Vec<u8> {
+    const MOST: u64 = 64 << 10;
+    let mut text = Vec::new();
+    let read = match encoding {
+        Encoding::Utf8 => Cursor::new(sample).take(MOST).read_to_end(&mut text),
+        other => DecodingReader::new(Cursor::new(sample), other)
+            .take(MOST)
+            .read_to_end(&mut text),
+    };
+    if read.is_err() {
+        text.clear();
+    }
+    text
 }
 
-/// Which encoding a file is in, from its first megabyte: UTF-8 when it holds UTF-8 text (a few
+/// Which encoding a file is in, from its first megabyte `sample`: UTF-16 when it starts with
+/// a UTF-16 byte-order mark or is unmistakably UTF-16; UTF-8 when it holds UTF-8 text (a few
 /// damaged bytes are rejected row by row); otherwise `given` (`--encoding`, which therefore
 /// never turns a UTF-8 register into mojibake when only the participants file is legacy), or a
 /// Vietnamese legacy encoding (Windows-1258, TCVN3, VNI) when detection is sure of it; an error
 /// naming the likely encoding when there is real evidence for one but not enough to convert
 /// unasked.
-fn sniff_encoding(path: &Path, given: Option<Encoding>) -> Result<Encoding> {
-    let mut sample = Vec::with_capacity(encoding::SAMPLE_BYTES);
-    File::open(path)
-        .and_then(|f| {
-            f.take(encoding::SAMPLE_BYTES as u64)
-                .read_to_end(&mut sample)
-        })
-        .map_err(|e| Error::io(path, e))?;
-    let has_utf8_letters = String::from_utf8_lossy(&sample)
+fn sniff_encoding(label: &Path, sample: &[u8], given: Option<Encoding>) -> Result<Encoding> {
+    if let Some(utf16) = encoding::utf16(sample) {
+        return Ok(utf16);
+    }
+    let has_utf8_letters = String::from_utf8_lossy(sample)
         .chars()
         .any(|c| !c.is_ascii() && c != '\u{fffd}');
     if has_utf8_letters || sample.is_ascii() {
@@ -227,11 +335,11 @@ fn sniff_encoding(path: &Path, given: Option<Encoding>) -> Result<Encoding> {
     if let Some(given) = given {
         return Ok(given);
     }
-    match encoding::detect(&sample) {
+    match encoding::detect(sample) {
         Detection::Sure(found) => Ok(found),
-        Detection::Likely(found) if encoding::evidence(&sample).words >= encoding::SURE_MIN_WORDS => {
+        Detection::Likely(found) if encoding::evidence(sample).words >= encoding::SURE_MIN_WORDS => {
             Err(ErrorKind::Input {
-                file: path.to_path_buf(),
+                file: label.to_path_buf(),
                 line: 1,
                 column: None,
                 message: format!(
@@ -249,8 +357,9 @@ fn sniff_encoding(path: &Path, given: Option<Encoding>) -> Result<Encoding> {
 /// a plain column name (ASCII letters, digits, `_`, `-`, `.`, no space: `MA_SO_BHXH`, `dob`).
 /// Any other cell (`Họ và tên` in a header, or `Nguyễn Văn An` on a first line of data) is
 /// shown by its position only. A line with a number or a date in it is data: then only its
-/// field count and a hint. A single field holding another delimiter gets a hint about it.
-pub(crate) fn describe_header<S: AsRef<str>>(header: &[S]) -> String {
+/// field count and a hint. A field holding another delimiter than `delimiter` gets a hint
+/// about it instead.
+pub(crate) fn describe_header<S: AsRef<str>>(header: &[S], delimiter: u8) -> String {
     // A name has no date and no long number in it; a data row has both (a code, a date of
     // birth, an ID).
     let looks_like_data = |cell: &str| {
@@ -279,16 +388,23 @@ pub(crate) fn describe_header<S: AsRef<str>>(header: &[S]) -> String {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
     };
-    if let [only] = header {
-        let only = only.as_ref();
-        let other = [(';', "`;`"), ('\t', "a tab"), ('|', "`|`"), (',', "`,`")]
-            .into_iter()
-            .find(|(d, _)| only.contains(*d));
-        if let Some((_, delimiter)) = other {
-            return format!(
-                "1 field, which holds {delimiter}: is the file delimited by it? (--delimiter)"
-            );
-        }
+    // A field holding another delimiter: the file is probably delimited by it.
+    let other = [
+        (b';', "`;`"),
+        (b'\t', "a tab"),
+        (b'|', "`|`"),
+        (b',', "`,`"),
+    ]
+    .into_iter()
+    .filter(|&(d, _)| d != delimiter)
+    .find(|&(d, _)| header.iter().any(|h| h.as_ref().contains(d as char)));
+    if let Some((_, name)) = other {
+        return format!(
+            "{} field{}, and the header holds {name}: is the file delimited by it? (set `delimiter` \
+             for this file in the config, or --delimiter)",
+            header.len(),
+            if header.len() == 1 { "" } else { "s" }
+        );
     }
     header
         .iter()
@@ -311,68 +427,69 @@ fn find(header: &[String], name: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Maps the schema's canonical columns of `spec` onto `header`. Strict: a column the config
+/// maps must be in the header (an optional one too), a required one must be there under its
+/// name or its mapping, and no source column may be read as two canonical columns.
 fn map_columns(
-    path: &Path,
-    schema: &'static Schema,
-    sources: &[Vec<String>],
+    label: &Path,
+    spec: &InputSpec,
+    delimiter: u8,
     header: &[String],
-    (other_schema, other_sources): (&'static Schema, &[Vec<String>]),
 ) -> Result<Mapping> {
-    // A file that has the other side's distinguishing columns and lacks ours was given the wrong
-    // way round; say so rather than reconcile the wrong files.
-    let distinctive = |s: &Schema, srcs: &[Vec<String>], theirs: &Schema| -> Vec<String> {
-        s.columns
-            .iter()
-            .zip(srcs)
-            .filter(|(c, _)| theirs.index_of(c.name).is_none())
-            .flat_map(|(_, names)| names.clone())
-            .collect()
-    };
-    let mine = distinctive(schema, sources, other_schema);
-    let theirs = distinctive(other_schema, other_sources, schema);
-    let has = |names: &[String]| names.iter().any(|n| !find(header, n).is_empty());
-    let swapped = has(&theirs) && !has(&mine);
-    if swapped {
-        return Err(Error::from(ErrorKind::Input {
-            file: path.to_path_buf(),
-            line: 1,
-            column: None,
-            message: format!(
-                "this looks like the {} file, not the {} file (it has {} columns): were --participants and --register swapped?",
-                other_schema.role,
-                schema.role,
-                theirs.iter().filter(|n| !find(header, n).is_empty()).cloned().collect::<Vec<_>>().join(", "),
-            ),
-        }));
+    let schema = spec.schema;
+    if let Some((other_schema, other_sources)) = &spec.other {
+        check_not_swapped(
+            label,
+            schema,
+            &spec.sources,
+            header,
+            other_schema,
+            other_sources,
+        )?;
     }
-
+    let table = format!("[{}.columns]", schema.role);
+    let in_config = || match &spec.config_file {
+        Some(file) => format!(" in {}", file.display()),
+        None => String::new(),
+    };
     let mut mapped = Vec::with_capacity(schema.columns.len());
-    for (column, names) in schema.columns.iter().zip(sources) {
+    let mut source_names = Vec::with_capacity(schema.columns.len());
+    // Which canonical column each header field is read as, to find one read as two.
+    let mut taken: Vec<Option<&'static str>> = vec![None; header.len()];
+    for (c, (column, names)) in schema.columns.iter().zip(&spec.sources).enumerate() {
+        let explicit = spec.mapped.get(c).copied().unwrap_or(false);
         let mut indexes = Vec::with_capacity(names.len());
         for name in names {
             match find(header, name).as_slice() {
-                [] => {
-                    if column.required {
-                        return Err(ErrorKind::MissingColumn {
-                            file: path.to_path_buf(),
-                            column: if name == column.name {
-                                column.name.to_string()
-                            } else {
-                                format!("{} (mapped from `{name}`)", column.name)
-                            },
-                            hint: String::new(),
-                            found: describe_header(header),
-                        }
-                        .into());
+                [] if column.required && !explicit => {
+                    return Err(ErrorKind::MissingColumn {
+                        file: label.to_path_buf(),
+                        column: column.name.to_string(),
+                        hint: String::new(),
+                        found: describe_header(header, delimiter),
                     }
-                    // An optional column mapped from several sources is absent as a whole.
+                    .into());
+                }
+                [] if explicit => {
+                    return Err(ErrorKind::MappedColumnMissing {
+                        file: label.to_path_buf(),
+                        role: schema.role,
+                        column: column.name,
+                        source_column: name.clone(),
+                        config: in_config(),
+                        found: describe_header(header, delimiter),
+                    }
+                    .into());
+                }
+                [] => {
+                    // An optional column the config does not map, and the file does not have.
                     indexes.clear();
                     break;
                 }
                 [one] => indexes.push(*one),
                 many => {
                     return Err(Error::from(ErrorKind::Input {
-                        file: path.to_path_buf(),
+                        file: label.to_path_buf(),
                         line: 1,
                         column: Some(name.clone()),
                         message: format!(
@@ -384,13 +501,79 @@ fn map_columns(
                 }
             }
         }
+        for &i in &indexes {
+            if let Some(first) = taken[i].replace(column.name) {
+                return Err(Error::from(ErrorKind::Input {
+                    file: label.to_path_buf(),
+                    line: 1,
+                    column: Some(header[i].clone()),
+                    message: format!(
+                        "column `{}` would be read both as `{first}` and as `{}`: map each canonical \
+                         column to its own source column (`{table}`{})",
+                        header[i],
+                        column.name,
+                        in_config()
+                    ),
+                }));
+            }
+        }
+        source_names.push(
+            indexes
+                .iter()
+                .map(|&i| header[i].clone())
+                .collect::<Vec<_>>()
+                .join(" + "),
+        );
         mapped.push(indexes);
     }
     Ok(Mapping {
         sources: mapped,
+        values: spec.values.clone(),
         names: schema.columns.iter().map(|c| c.name).collect(),
+        source_names,
         width: header.len(),
     })
+}
+
+/// A file that has the other side's distinguishing columns and lacks ours was given the wrong
+/// way round; say so rather than reconcile the wrong files. Asked only when no mapping says
+/// which column is which.
+fn check_not_swapped(
+    label: &Path,
+    schema: &Schema,
+    sources: &[Vec<String>],
+    header: &[String],
+    other_schema: &Schema,
+    other_sources: &[Vec<String>],
+) -> Result<()> {
+    let distinctive = |s: &Schema, srcs: &[Vec<String>], theirs: &Schema| -> Vec<String> {
+        s.columns
+            .iter()
+            .zip(srcs)
+            .filter(|(c, _)| theirs.index_of(c.name).is_none())
+            .flat_map(|(_, names)| names.clone())
+            .collect()
+    };
+    let mine = distinctive(schema, sources, other_schema);
+    let theirs = distinctive(other_schema, other_sources, schema);
+    let has = |names: &[String]| names.iter().any(|n| !find(header, n).is_empty());
+    if !has(&theirs) || has(&mine) {
+        return Ok(());
+    }
+    Err(Error::from(ErrorKind::Input {
+        file: label.to_path_buf(),
+        line: 1,
+        column: None,
+        message: format!(
+            "this looks like the {} file, not the {} file (it has {} columns): were --participants and \
+             --register swapped? If not, say which column is which in a config file's `[{}.columns]`, \
+             and the files are read as mapped",
+            other_schema.role,
+            schema.role,
+            theirs.iter().filter(|n| !find(header, n).is_empty()).cloned().collect::<Vec<_>>().join(", "),
+            schema.role,
+        ),
+    }))
 }
 
 fn csv_error(path: &Path, e: csv::Error) -> Error {
@@ -477,9 +660,9 @@ impl<'a> Row<'a> {
                 ),
             })
         };
-        match sources.as_slice() {
-            [] => Ok(Cow::Borrowed("")),
-            [one] => text(*one).map(Cow::Borrowed),
+        let value = match sources.as_slice() {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(text(*one)?),
             many => {
                 let mut joined = String::new();
                 for &i in many {
@@ -491,8 +674,16 @@ impl<'a> Row<'a> {
                         joined.push_str(part);
                     }
                 }
-                Ok(Cow::Owned(joined))
+                Cow::Owned(joined)
             }
+        };
+        let mapping: &'a Mapping = self.mapping;
+        match &mapping.values[column] {
+            Some(codes) => match codes.get(&value) {
+                Some(decoded) => Ok(Cow::Borrowed(decoded)),
+                None => Ok(value),
+            },
+            None => Ok(value),
         }
     }
 
@@ -532,21 +723,25 @@ impl<'a> Row<'a> {
 pub(crate) struct Chunk {
     pub(crate) records: Vec<ByteRecord>,
     pub(crate) lines: Vec<u64>,
-    /// Bytes of the file read so far, for progress.
+    /// Bytes of text parsed so far (after decompression and decoding).
     pub(crate) bytes_read: u64,
+    /// Bytes read from the source so far (as on disk), for progress.
+    pub(crate) source_read: u64,
     /// Time the reader thread spent parsing this chunk (for [`crate::timings`]).
     pub(crate) parse_time: std::time::Duration,
 }
 
-/// The rows a file of `file_size` bytes holds, extrapolated from `rows` found in its first
+/// The rows a text of `size` bytes holds, extrapolated from `rows` found in its first
 /// `bytes_read` bytes, with 2 % to spare: the whole-file arrays reserve this once after the
 /// first chunk instead of growing by doubling (each doubling copies everything into freshly
-/// zeroed pages: gigabytes at 100M rows).
-pub(crate) fn expected_rows(rows: usize, bytes_read: u64, file_size: u64) -> usize {
+/// zeroed pages: gigabytes at 100M rows). `None` when the size is not known in advance (a
+/// stream, a compressed file): the arrays then grow as the rows come.
+pub(crate) fn expected_rows(rows: usize, bytes_read: u64, size: Option<u64>) -> Option<usize> {
+    let size = size?;
     if bytes_read == 0 {
-        return rows;
+        return Some(rows);
     }
-    (rows as f64 * file_size as f64 / bytes_read as f64 * 1.02) as usize
+    Some((rows as f64 * size as f64 / bytes_read as f64 * 1.02) as usize)
 }
 
 /// The bytes a fresh record is allocated with: the synthetic files' rows are 64-70 bytes, and
@@ -562,32 +757,65 @@ const LARGE_RECORD: usize = 1 << 20;
 
 /// Streams an input file in chunks from a reader thread. Chunks arrive in file order; a read
 /// error (an I/O fault, not a bad row) ends the stream and is returned by [`ChunkReader::finish`].
+/// Chunks read ahead ([`ChunkReader::read_ahead`]) are held and come again from
+/// [`ChunkReader::next_chunk`], so a look at the first rows never reads the file twice.
 pub(crate) struct ChunkReader {
     receiver: mpsc::Receiver<Chunk>,
     recycle: mpsc::SyncSender<Chunk>,
-    handle: Option<thread::JoinHandle<Result<u64>>>,
+    /// Chunks read ahead, not yet taken.
+    ahead: std::collections::VecDeque<Chunk>,
+    handle: Option<thread::JoinHandle<Result<(u64, SourceDigest)>>>,
+    info: InputInfo,
+    mapping: Mapping,
+    /// The text's size, when known in advance (see [`InputFile::size`]).
+    size: Option<u64>,
+    /// The source's size on disk, when it has one.
+    source_size: Option<u64>,
+    delimiter: u8,
 }
 
 impl ChunkReader {
-    fn spawn(
-        path: PathBuf,
-        mut reader: CsvReader,
-        chunk_rows: usize,
-        (width, delimiter): (usize, u8),
-    ) -> ChunkReader {
+    fn spawn(file: InputFile, chunk_rows: usize) -> ChunkReader {
+        let InputFile {
+            path,
+            label,
+            encoding,
+            delimiter,
+            mapping,
+            mut reader,
+            source,
+            size,
+        } = file;
+        let source_size = source.size;
+        let info = InputInfo {
+            path: path.display().to_string(),
+            bytes: 0,
+            rows: 0,
+            encoding: encoding.as_str(),
+            compression: source.compression(),
+            delimiter: match delimiter {
+                b'\t' => "tab".to_string(),
+                d => (d as char).to_string(),
+            },
+            sha256: String::new(),
+        };
+        let width = mapping.width;
+        let source_read = source.bytes_read();
+        let thread_label = label;
         // Two chunks in flight: one being matched while the next is parsed. More would only
         // hold memory; fewer would stall one of the two cores.
         let (sender, receiver) = mpsc::sync_channel::<Chunk>(2);
         let (recycle, recycled) = mpsc::sync_channel::<Chunk>(4);
         let handle = thread::Builder::new()
             .name("csv-reader".into())
-            .spawn(move || -> Result<u64> {
+            .spawn(move || -> Result<(u64, SourceDigest)> {
                 let mut rows = 0u64;
                 loop {
                     let mut chunk = recycled.try_recv().unwrap_or_else(|_| Chunk {
                         records: Vec::new(),
                         lines: Vec::with_capacity(chunk_rows),
                         bytes_read: 0,
+                        source_read: 0,
                         parse_time: std::time::Duration::ZERO,
                     });
                     let started = std::time::Instant::now();
@@ -609,7 +837,7 @@ impl ChunkReader {
                         let record = &mut chunk.records[filled];
                         let more = reader
                             .read_byte_record(record)
-                            .map_err(|e| csv_error(&path, e))?;
+                            .map_err(|e| csv_error(&thread_label, e))?;
                         if !more {
                             end = true;
                             break;
@@ -619,7 +847,7 @@ impl ChunkReader {
                         let line = reader.get_ref().line_of(offset);
                         if swallowed_lines(record, width, delimiter) {
                             return Err(ErrorKind::Input {
-                                file: path.clone(),
+                                file: thread_label.clone(),
                                 line,
                                 column: None,
                                 message: "a quote opened in this row is not closed where the row ends, so the \
@@ -634,28 +862,74 @@ impl ChunkReader {
                     }
                     chunk.records.truncate(filled);
                     chunk.bytes_read = reader.position().byte();
+                    chunk.source_read = source_read.load(Ordering::Relaxed);
                     chunk.parse_time = started.elapsed();
                     rows += filled as u64;
                     if filled > 0 && sender.send(chunk).is_err() {
-                        break; // The consumer stopped early (it failed); nothing to report here.
+                        // The consumer stopped early (it failed); nothing to report here.
+                        return Err(Error::other("the rows were not all read"));
                     }
                     if end {
                         break;
                     }
                 }
-                Ok(rows)
+                drop(reader);
+                let digest = source.finish().map_err(|e| Error::io(&thread_label, e))?;
+                Ok((rows, digest))
             })
             .expect("spawning the reader thread");
         ChunkReader {
             receiver,
             recycle,
+            ahead: std::collections::VecDeque::new(),
             handle: Some(handle),
+            info,
+            mapping,
+            size,
+            source_size,
+            delimiter,
         }
+    }
+
+    /// Where each canonical column comes from.
+    pub(crate) fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
+    /// The text's size when known in advance (a regular file, not compressed).
+    pub(crate) fn size(&self) -> Option<u64> {
+        self.size
+    }
+
+    /// The source's size on disk (`None` for a stream), against which
+    /// [`Chunk::source_read`] shows progress.
+    pub(crate) fn source_size(&self) -> Option<u64> {
+        self.source_size
+    }
+
+    pub(crate) fn delimiter(&self) -> u8 {
+        self.delimiter
     }
 
     /// The next chunk, or `None` at the end of the file (or after a read error).
     pub(crate) fn next_chunk(&mut self) -> Option<Chunk> {
-        self.receiver.recv().ok()
+        self.ahead.pop_front().or_else(|| self.receiver.recv().ok())
+    }
+
+    /// Reads ahead until the chunks held have at least `rows` rows or the file ends, and
+    /// gives them; [`ChunkReader::next_chunk`] then gives them again, first.
+    pub(crate) fn read_ahead(&mut self, rows: usize) -> &[Chunk] {
+        let mut held: usize = self.ahead.iter().map(|c| c.records.len()).sum();
+        while held < rows {
+            match self.receiver.recv() {
+                Ok(chunk) => {
+                    held += chunk.records.len();
+                    self.ahead.push_back(chunk);
+                }
+                Err(_) => break,
+            }
+        }
+        self.ahead.make_contiguous()
     }
 
     /// Gives a chunk's buffers back for reuse, so steady state allocates nothing per row.
@@ -663,17 +937,31 @@ impl ChunkReader {
         let _ = self.recycle.try_send(chunk);
     }
 
-    /// Waits for the reader thread; the number of rows read, or the error that stopped it.
-    pub(crate) fn finish(mut self) -> Result<u64> {
+    /// Waits for the reader thread: what was read (rows, bytes, hash), or the error that
+    /// stopped it.
+    pub(crate) fn finish(mut self) -> Result<InputInfo> {
         drop(std::mem::replace(
             &mut self.receiver,
             mpsc::sync_channel(0).1,
         ));
-        match self.handle.take().map(|h| h.join()) {
-            Some(Ok(result)) => result,
-            Some(Err(_)) => Err(Error::other("the CSV reader thread panicked")),
-            None => Ok(0),
-        }
+        self.ahead.clear();
+        let (rows, digest) = match self.handle.take().map(|h| h.join()) {
+            Some(Ok(result)) => result?,
+            Some(Err(_)) => return Err(Error::other("the CSV reader thread panicked")),
+            None => (
+                0,
+                SourceDigest {
+                    bytes: 0,
+                    sha256: String::new(),
+                },
+            ),
+        };
+        Ok(InputInfo {
+            rows,
+            bytes: digest.bytes,
+            sha256: digest.sha256,
+            ..self.info
+        })
     }
 }
 
@@ -735,7 +1023,7 @@ mod tests {
             "Nữ",
             "048141142547",
         ];
-        let shown = describe_header(&data);
+        let shown = describe_header(&data, b',');
         assert!(
             shown.starts_with("5 fields, and the first line looks like data"),
             "{shown}"
@@ -745,7 +1033,7 @@ mod tests {
         }
         let names = ["MA_SO_BHXH", "HO_TEN", "NGAY_SINH", "dob"];
         assert_eq!(
-            describe_header(&names),
+            describe_header(&names, b','),
             "MA_SO_BHXH, HO_TEN, NGAY_SINH, dob"
         );
     }
@@ -753,7 +1041,7 @@ mod tests {
     #[test]
     fn a_cell_that_could_be_a_name_is_shown_by_position_only() {
         // A first line of data without a number or a date in it.
-        let shown = describe_header(&["", "Nguyễn Văn Khải", "", "NGUYEN VAN KHAI", "Nam"]);
+        let shown = describe_header(&["", "Nguyễn Văn Khải", "", "NGUYEN VAN KHAI", "Nam"], b',');
         assert_eq!(
             shown,
             "column 1 (empty), column 2 (not shown: not a plain column name), column 3 (empty), \
@@ -764,24 +1052,34 @@ mod tests {
     #[test]
     fn one_field_holding_another_delimiter_gets_a_hint() {
         assert_eq!(
-            describe_header(&["MA_SO_BHXH;HO_TEN;NGAY_SINH"]),
-            "1 field, which holds `;`: is the file delimited by it? (--delimiter)"
+            describe_header(&["MA_SO_BHXH;HO_TEN;NGAY_SINH"], b','),
+            "1 field, and the header holds `;`: is the file delimited by it? (set `delimiter` for \
+             this file in the config, or --delimiter)"
+        );
+        assert_eq!(
+            describe_header(&["MA_SO_BHXH;HO_TEN", "NGAY_SINH;GIOI_TINH"], b','),
+            "2 fields, and the header holds `;`: is the file delimited by it? (set `delimiter` for \
+             this file in the config, or --delimiter)"
+        );
+        assert_eq!(
+            describe_header(&["a;b"], b';'),
+            "column 1 (not shown: not a plain column name)"
         );
     }
 
     #[test]
     fn expected_rows_extrapolates_the_first_chunk_with_room_to_spare() {
         // 1,000 rows in the first 100 kB of a 10 MB file: about 100,000 rows, and 2 % to spare.
-        assert_eq!(expected_rows(1_000, 100_000, 10_000_000), 102_000);
-        assert_eq!(expected_rows(7, 0, 10_000_000), 7);
+        assert_eq!(
+            expected_rows(1_000, 100_000, Some(10_000_000)),
+            Some(102_000)
+        );
+        assert_eq!(expected_rows(7, 0, Some(10_000_000)), Some(7));
+        assert_eq!(expected_rows(1_000, 100_000, None), None);
     }
 
     fn mapping(width: usize) -> Mapping {
-        Mapping {
-            sources: (0..width).map(|i| vec![i]).collect(),
-            names: vec!["column"; width],
-            width,
-        }
+        Mapping::identity(vec!["column"; width])
     }
 
     #[test]

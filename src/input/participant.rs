@@ -110,11 +110,7 @@ mod tests {
 
     #[test]
     fn a_packed_row_unpacks_to_the_same_fields() {
-        let mapping = Mapping {
-            sources: (0..FIELDS).map(|i| vec![i]).collect(),
-            names: PARTICIPANTS.columns.iter().map(|c| c.name).collect(),
-            width: FIELDS,
-        };
+        let mapping = Mapping::identity(PARTICIPANTS.columns.iter().map(|c| c.name).collect());
         let record = csv::ByteRecord::from(vec![
             "0123456789",
             "Nguyễn Thị Hoà",
@@ -137,11 +133,7 @@ mod tests {
 
     #[test]
     fn a_row_without_an_insurance_code_cannot_be_read() {
-        let mapping = Mapping {
-            sources: (0..FIELDS).map(|i| vec![i]).collect(),
-            names: PARTICIPANTS.columns.iter().map(|c| c.name).collect(),
-            width: FIELDS,
-        };
+        let mapping = Mapping::identity(PARTICIPANTS.columns.iter().map(|c| c.name).collect());
         let record = csv::ByteRecord::from(vec![" ", "An", "1990", "", "", "", ""]);
         let error = ParticipantRow::read(&Row::new(2, &record, &mapping))
             .err()

@@ -48,13 +48,28 @@ pub enum DateField {
     Known(PartialDate),
 }
 
+/// How a three-part date with its year last is ordered: `dd/mm/yyyy` in Vietnam, `mm/dd/yyyy`
+/// in an export that fixes the American order (the config's `date_format`). Dates with the
+/// year first (`yyyy-mm-dd`) are the same either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum DateOrder {
+    #[default]
+    DayFirst,
+    MonthFirst,
+}
+
 impl DateField {
     /// Reads a date field: empty, a date, or why it is not one.
     pub fn parse(raw: &str) -> DateField {
+        DateField::parse_in(raw, DateOrder::DayFirst)
+    }
+
+    /// Reads a date field whose three-part dates are in `order`.
+    pub(crate) fn parse_in(raw: &str, order: DateOrder) -> DateField {
         if raw.trim().is_empty() {
             return DateField::Missing;
         }
-        match PartialDate::parse(raw) {
+        match PartialDate::parse_in(raw, order) {
             Ok(date) => DateField::Known(date),
             Err(problem) => DateField::Invalid(problem),
         }
@@ -135,6 +150,11 @@ impl PartialDate {
     /// assert!(PartialDate::parse("31/02/1990").is_err());
     /// ```
     pub fn parse(raw: &str) -> Result<PartialDate, DateProblem> {
+        PartialDate::parse_in(raw, DateOrder::DayFirst)
+    }
+
+    /// Reads a date in any accepted format, its three-part dates in `order`.
+    pub(crate) fn parse_in(raw: &str, order: DateOrder) -> Result<PartialDate, DateProblem> {
         let s = strip_midnight(raw.trim());
         let bytes = s.as_bytes();
         if bytes.is_empty() {
@@ -166,7 +186,11 @@ impl PartialDate {
                 from_parts(number(parts[0]), number(parts[1]), number(parts[2]))
             }
             (3, _, 4) if short(parts[0]) && short(parts[1]) => {
-                from_parts(number(parts[2]), number(parts[1]), number(parts[0]))
+                let (day, month) = match order {
+                    DateOrder::DayFirst => (parts[0], parts[1]),
+                    DateOrder::MonthFirst => (parts[1], parts[0]),
+                };
+                from_parts(number(parts[2]), number(month), number(day))
             }
             (2, _, 4) if short(parts[0]) => from_parts(number(parts[1]), number(parts[0]), 0),
             (2, 4, _) if short(parts[1]) => from_parts(number(parts[0]), number(parts[1]), 0),
@@ -313,5 +337,17 @@ mod tests {
         }
         assert!(a.pack() < b.pack() && b.pack() < c.pack());
         assert_eq!(PartialDate::unpack(0), None);
+    }
+
+    #[test]
+    fn an_export_in_month_first_order_is_read_in_it() {
+        let us = |raw| PartialDate::parse_in(raw, DateOrder::MonthFirst);
+        assert_eq!(us("02/06/1990"), PartialDate::parse("06/02/1990"));
+        assert_eq!(us("12/31/1990"), PartialDate::parse("31/12/1990"));
+        assert_eq!(us("31/12/1990"), Err(DateProblem::Impossible));
+        // Year-first dates and partial dates read the same either way.
+        assert_eq!(us("1990-06-02"), PartialDate::parse("1990-06-02"));
+        assert_eq!(us("03/1950"), PartialDate::parse("03/1950"));
+        assert_eq!(us("00/00/1950"), PartialDate::parse("1950"));
     }
 }

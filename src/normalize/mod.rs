@@ -6,12 +6,16 @@
 //! - [`date`]: dates of birth with their precision ([`date::PartialDate`]).
 //! - [`gender`]: the gender spellings found in real exports.
 //! - [`id`]: personal ID numbers, old ID card numbers, lost leading zeros, CCCD structure.
+//! - [`status`]: the register's alive / deceased.
+//! - [`profile`]: how many of each column's values read, and the gate on the unreadable.
 
 pub(crate) mod date;
 pub(crate) mod gender;
 pub(crate) mod id;
 pub(crate) mod name;
 pub(crate) mod participant;
+pub(crate) mod profile;
+pub(crate) mod status;
 
 pub(crate) use date::DateField;
 pub(crate) use gender::Gender;

@@ -2,7 +2,7 @@
 
 use crate::input::participant::ParticipantRow;
 use crate::input::schema::participant as col;
-use crate::normalize::date::DateField;
+use crate::normalize::date::{DateField, DateOrder};
 use crate::normalize::gender::Gender;
 use crate::normalize::id::{IdFormat, ParsedId};
 use crate::normalize::name::NameForms;
@@ -25,16 +25,17 @@ pub struct Participant {
 
 impl Participant {
     /// Normalizes a participant row's fields: IDs read in `id_format`, province codes through
-    /// `provinces`.
+    /// `provinces`, three-part dates in the order `dates`.
     pub(crate) fn normalize(
         row: &ParticipantRow<'_>,
         id_format: IdFormat,
         provinces: &ProvinceTable,
+        dates: DateOrder,
     ) -> Participant {
         Participant {
             id: ParsedId::parse(row.get(col::PERSON_ID), id_format),
             name: NameForms::new(row.get(col::FULL_NAME)),
-            dob: DateField::parse(row.get(col::DOB)),
+            dob: DateField::parse_in(row.get(col::DOB), dates),
             gender: Gender::parse(row.get(col::GENDER)),
             province: provinces.place_of(provinces.classify(row.get(col::PROVINCE_CODE))),
         }

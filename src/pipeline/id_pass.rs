@@ -13,10 +13,11 @@ use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::fault;
 use crate::input::schema::participant as col;
-use crate::input::{InputFile, InputInfo};
+use crate::input::{ChunkReader, InputInfo};
 use crate::matching::deferred::{DeferredRow, DeferredRows};
 use crate::matching::{match_by_id, ByIdOutcome, Model, NameBuffers, Outcome};
-use crate::pipeline::read::{ParticipantReader, ReadRow};
+use crate::normalize::profile::Profile;
+use crate::pipeline::read::{self, ParticipantReader, ReadRow};
 use crate::pipeline::writer::{self, Gathered, MatchedChunk, TaskOutput};
 use crate::progress::Progress;
 use crate::report::finalize::PassRows;
@@ -50,6 +51,8 @@ pub(crate) struct IdPass {
     /// mismatches.csv rows.
     pub(crate) rows: PassRows,
     pub(crate) info: InputInfo,
+    /// The data-quality counts of the participants file.
+    pub(crate) profile: Profile,
 }
 
 /// What every task reads, shared.
@@ -64,50 +67,50 @@ struct TaskContext<'a> {
 /// Streams the participants file through the ID path, writing the decided rows and
 /// placeholders to scratch files and the rejected ones to `rejects`.
 pub(crate) fn run(
-    file: InputFile,
+    mut chunks: ChunkReader,
     config: &ReconcileConfig,
     model: &Model<'_>,
     out: &OutputDir,
     rejects: &mut RejectsFile,
     timings: &Timings,
 ) -> Result<IdPass> {
-    let mapping = file.mapping.clone();
-    let size = file.size;
-    let mut info = file.info(0);
+    let mapping = chunks.mapping().clone();
+    let size = chunks.size();
     let context = TaskContext {
         reader: ParticipantReader {
             mapping: &mapping,
             id_format: config.id_format,
             provinces: &config.provinces,
-            delimiter: file.delimiter,
+            delimiter: chunks.delimiter(),
+            dates: config.participants_dates,
         },
         model,
         rows: config.row_context(model.register),
         timings,
     };
     fault::point("run:participants").map_err(|e| Error::io(out.path(), e))?;
-    let progress = Progress::bytes(!config.quiet, size, "participants");
+    let progress = Progress::bytes(!config.quiet, chunks.source_size(), "participants");
     let mut results = out.scratch()?;
     let mismatches = out.scratch()?;
     let mismatches_file =
         (mismatches.as_file().try_clone()).map_err(|e| Error::io(out.path(), e))?;
     let mut rows = 0u64;
-    let mut chunks = file.into_chunks(config.chunk_rows);
+    let profile = Profile::new(&mapping.names, &mapping.source_names);
     let (to_writer, matched) = std::sync::mpsc::sync_channel::<MatchedChunk>(1);
     let results_file = results.as_file_mut();
     let gathered = std::thread::scope(|scope| {
         let writer = scope.spawn(move || {
             writer::write_chunks(
                 matched,
-                results_file,
-                mismatches_file,
+                (results_file, mismatches_file),
                 rejects,
                 out,
                 size,
+                profile,
                 timings,
             )
         });
-        timings.phase("participants", || -> Result<Gathered> {
+        timings.phase("participants", || -> Result<(Gathered, InputInfo)> {
             while let Some(chunk) = chunks.next_chunk() {
                 timings.add(Stage::Read, chunk.parse_time);
                 let tasks = process_chunk(&context, &chunk.records, &chunk.lines, rows);
@@ -117,7 +120,7 @@ pub(crate) fn run(
                     rows,
                     bytes_read: chunk.bytes_read,
                 };
-                progress.set(chunk.bytes_read);
+                progress.set(chunk.source_read);
                 chunks.recycle(chunk);
                 if to_writer.send(matched).is_err() {
                     break; // the writer failed: its error is reported below
@@ -127,17 +130,19 @@ pub(crate) fn run(
             let gathered = writer
                 .join()
                 .map_err(|_| Error::other("the output writer stopped unexpectedly"))??;
-            chunks.finish()?;
-            Ok(gathered)
+            let info = chunks.finish()?;
+            Ok((gathered, info))
         })
     })?;
+    let (gathered, info) = gathered;
     progress.finish();
-    info.rows = rows;
+    debug_assert_eq!(info.rows, rows);
     Ok(IdPass {
         stats: gathered.stats,
         log: gathered.log,
         rejected: gathered.rejected,
         deferred: gathered.deferred,
+        profile: gathered.profile,
         rows: PassRows {
             results,
             mismatches,
@@ -201,6 +206,13 @@ fn process_rows(
             })
             .collect()
     });
+    let mapping = context.reader.mapping;
+    let mut profile = Profile::new(&mapping.names, &mapping.source_names);
+    for row in &read {
+        if let ReadRow::Read(fields, participant) = row {
+            read::profile_row(&mut profile, fields, participant);
+        }
+    }
     timings.time(Stage::Write, || {
         let mut formatted = FormattedRows::with_capacity(records.len());
         let searched = (matched.iter())
@@ -236,6 +248,7 @@ fn process_rows(
             rejects,
             log,
             deferred,
+            profile,
         }
     })
 }

@@ -2,15 +2,16 @@
 //! and the weights estimated (phase `index`), and the ID evidence's counts taken from the
 //! weights' sample: everything a [`Model`] borrows.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::config::ReconcileConfig;
 use crate::error::Result;
-use crate::input::{InputFile, InputInfo, InputSpec, Reject};
+use crate::input::{ChunkReader, InputFile, InputInfo, InputSpec, Reject};
 use crate::matching::id_evidence::IdTally;
 use crate::matching::weights::{self, Weights};
 use crate::matching::{Model, RegisterIndexes, Thresholds};
 use crate::normalize::participant::Participant;
+use crate::normalize::profile::Profile;
 use crate::pipeline::read::{ParticipantReader, ReadRow};
 use crate::progress::Progress;
 use crate::register::{self, Register};
@@ -22,6 +23,8 @@ pub(crate) struct OwnedModel {
     /// The register rows that could not be read, in line order.
     pub(crate) register_rejects: Vec<Reject>,
     pub(crate) register_info: InputInfo,
+    /// The data-quality counts of the register's columns.
+    pub(crate) register_profile: Profile,
     indexes: RegisterIndexes,
     /// The weights, before the ID evidence of the searched rows is known.
     pub(crate) weights: Weights,
@@ -33,27 +36,30 @@ pub(crate) struct OwnedModel {
 
 impl OwnedModel {
     /// Loads the register from `register_file` (opened from `register`), builds its indexes,
-    /// and estimates the weights from the first rows of the participants file `participants`.
+    /// and estimates the weights from the first rows of the participants, read ahead from
+    /// `participants` (which gives them again to the participants' pass).
     pub(crate) fn build(
         config: &ReconcileConfig,
         register: &InputSpec,
         register_file: InputFile,
-        participants: &InputSpec,
+        participants: &mut ChunkReader,
         timings: &Timings,
     ) -> Result<OwnedModel> {
-        let progress = Progress::bytes(!config.quiet, register_file.size, "register");
-        let (register, register_rejects, register_info) = timings.phase("register", || {
+        let chunks = register_file.into_chunks(config.chunk_rows);
+        let progress = Progress::bytes(!config.quiet, chunks.source_size(), "register");
+        let loaded = timings.phase("register", || {
             let options = config.load_options();
-            register::load::load(register, register_file, &options, &progress, timings)
+            register::load::load(register, chunks, &options, &progress, timings)
         })?;
         progress.finish();
+        let register = loaded.register;
         let (indexes, weights) = timings.phase("index", || {
             rayon::join(
                 || timings.time(Stage::Index, || RegisterIndexes::build(&register)),
                 || estimate_weights(config, participants, &register, timings),
             )
         });
-        let (weights, sample) = weights?;
+        let (weights, sample) = weights;
         let thresholds = config.thresholds.for_register(register.len());
         // What a searched row's ID says needs the blocking index (see `IdEvidence`); it is
         // estimated before the search, from these counts and those of the searched rows.
@@ -62,8 +68,9 @@ impl OwnedModel {
         });
         Ok(OwnedModel {
             register,
-            register_rejects,
-            register_info,
+            register_rejects: loaded.rejects,
+            register_info: loaded.info,
+            register_profile: loaded.profile,
             indexes,
             weights,
             thresholds,
@@ -83,46 +90,41 @@ impl OwnedModel {
     }
 }
 
-/// Estimates the model's weights: `m` from the first participants (read once more, up to
-/// [`weights::M_SAMPLE_ROWS`]), `u` and the ID-typo share from the register. The sample is
-/// returned for the ID evidence's counts, which need the blocking index.
+/// Estimates the model's weights: `m` from the first participants (up to
+/// [`weights::M_SAMPLE_ROWS`], read ahead from `participants` and so read once), `u` and the
+/// ID-typo share from the register. The sample is returned for the ID evidence's counts, which
+/// need the blocking index.
 fn estimate_weights(
     config: &ReconcileConfig,
-    participants: &InputSpec,
+    participants: &mut ChunkReader,
     register: &Register,
     timings: &Timings,
-) -> Result<(Weights, Vec<Participant>)> {
+) -> (Weights, Vec<Participant>) {
     let started = Instant::now();
-    let mut parsing = Duration::ZERO;
-    let file = participants.open()?;
-    let mapping = file.mapping.clone();
+    let mapping = participants.mapping().clone();
     let reader = ParticipantReader {
         mapping: &mapping,
         id_format: config.id_format,
         provinces: &config.provinces,
-        delimiter: file.delimiter,
+        delimiter: participants.delimiter(),
+        dates: config.participants_dates,
     };
-    let mut chunks = file.into_chunks(weights::M_SAMPLE_ROWS.min(config.chunk_rows.max(1024)));
-    let mut sample: Vec<Participant> = Vec::new();
-    while let Some(chunk) = chunks.next_chunk() {
-        parsing += chunk.parse_time;
+    let ahead = participants.read_ahead(weights::M_SAMPLE_ROWS);
+    // Waiting for the rows is reading; normalizing and counting them is building the model.
+    let reading = started.elapsed();
+    let mut sample: Vec<Participant> = Vec::with_capacity(weights::M_SAMPLE_ROWS);
+    'chunks: for chunk in ahead {
         for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
             if sample.len() == weights::M_SAMPLE_ROWS {
-                break;
+                break 'chunks;
             }
             if let ReadRow::Read(_, participant) = reader.read(record, line) {
                 sample.push(participant);
             }
         }
-        chunks.recycle(chunk);
-        if sample.len() == weights::M_SAMPLE_ROWS {
-            break;
-        }
     }
-    drop(chunks); // Stops the reader thread: the rest of the file is not needed.
     let weights = Weights::estimate_from(&sample, register);
-    // The sample's parsing is reading; normalizing and counting it is building the model.
-    timings.add(Stage::Read, parsing);
-    timings.add(Stage::Index, started.elapsed().saturating_sub(parsing));
-    Ok((weights, sample))
+    timings.add(Stage::Read, reading);
+    timings.add(Stage::Index, started.elapsed().saturating_sub(reading));
+    (weights, sample)
 }

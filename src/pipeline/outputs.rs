@@ -2,7 +2,6 @@
 //! duplicates.csv, changes.csv), then rejects.csv, summary.json, manifest.json and report.html,
 //! all in the run's new set, ready to be published as one ([`OutputDir::publish`]).
 
-use std::thread::JoinHandle;
 use std::time::{Instant, SystemTime};
 
 use crate::config::ReconcileConfig;
@@ -10,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::fault;
 use crate::pipeline::id_pass::IdPass;
 use crate::pipeline::model::OwnedModel;
+use crate::pipeline::quality::Quality;
 use crate::pipeline::search_pass::SearchPass;
 use crate::report::changes::{Changes, Previous};
 use crate::report::finalize::{self, ScratchRows};
@@ -37,9 +37,6 @@ pub(crate) struct Passes<'a> {
     pub(crate) rejects: RejectsFile,
 }
 
-/// The input files' sizes and SHA-256, computed on a thread of their own.
-pub(crate) type Hashing = JoinHandle<Result<Vec<(u64, String)>>>;
-
 /// The new set, written: its files and the run's counts.
 pub(crate) struct Written {
     pub(crate) files: Vec<FinishedFile>,
@@ -54,7 +51,7 @@ pub(crate) fn write(
     config: &ReconcileConfig,
     out: &OutputDir,
     previous: &Previous,
-    hashing: Hashing,
+    quality: &Quality,
     passes: Passes<'_>,
     run: &RunClock,
     timings: &Timings,
@@ -106,6 +103,7 @@ pub(crate) fn write(
         weights: &searched.weights,
         linked: &searched.linked,
         thresholds: &model.thresholds,
+        quality,
     });
     let compared = match (previous, &changes) {
         (Previous::Usable(run), Some(Changes::Counted(counts))) => {
@@ -122,12 +120,9 @@ pub(crate) fn write(
     timings.add(Stage::Write, writing_reports.elapsed());
     summary["timings"] = timings.to_json(run.clock.elapsed());
     let writing_reports = Instant::now();
-    let hashes = hashing
-        .join()
-        .map_err(|_| Error::other("the input hashing thread panicked"))??;
     finished.push(out.write_json("summary.json", &summary)?);
-    let inputs = [config.participants.as_path(), config.register.as_path()];
-    finished.push(out.write_json("manifest.json", &manifest::build(inputs, &hashes, &summary))?);
+    let inputs = [&first.info, &model.register_info];
+    finished.push(out.write_json("manifest.json", &manifest::build(inputs, &summary))?);
     let page = html::render(&HtmlInput {
         summary: &summary,
         examples: &stats.examples,

@@ -6,8 +6,10 @@ use csv::ByteRecord;
 use crate::input::participant::ParticipantRow;
 use crate::input::schema::PARTICIPANTS;
 use crate::input::{Mapping, Reject, Row};
+use crate::normalize::date::DateOrder;
 use crate::normalize::participant::Participant;
-use crate::normalize::IdFormat;
+use crate::normalize::profile::Profile;
+use crate::normalize::{IdFormat, ParsedId};
 use crate::province::ProvinceTable;
 
 /// What reading a participants record needs.
@@ -18,6 +20,8 @@ pub(crate) struct ParticipantReader<'a> {
     pub(crate) provinces: &'a ProvinceTable,
     /// The file's delimiter, to show a rejected row's text as it was.
     pub(crate) delimiter: u8,
+    /// How three-part dates are ordered.
+    pub(crate) dates: DateOrder,
 }
 
 /// A participants record, read.
@@ -37,7 +41,8 @@ impl<'a> ParticipantReader<'a> {
         let row = Row::new(line, record, self.mapping);
         match ParticipantRow::read(&row) {
             Ok(fields) => {
-                let participant = Participant::normalize(&fields, self.id_format, self.provinces);
+                let participant =
+                    Participant::normalize(&fields, self.id_format, self.provinces, self.dates);
                 ReadRow::Read(fields, participant)
             }
             Err(error) => ReadRow::Rejected(
@@ -46,4 +51,31 @@ impl<'a> ParticipantReader<'a> {
             ),
         }
     }
+}
+
+/// Counts a read row's values in the participants' profile: each canonical column as
+/// normalization read it.
+pub(crate) fn profile_row(profile: &mut Profile, row: &ParticipantRow<'_>, read: &Participant) {
+    use crate::input::schema::participant as col;
+    use crate::normalize::DateField;
+    let name = row.get(col::FULL_NAME);
+    profile.record_read(col::INSURANCE_CODE, row.get(col::INSURANCE_CODE), true);
+    profile.record_read(col::FULL_NAME, name, name.chars().any(char::is_alphabetic));
+    profile.record_read(
+        col::DOB,
+        row.get(col::DOB),
+        matches!(read.dob, DateField::Known(_)),
+    );
+    profile.record_read(col::GENDER, row.get(col::GENDER), read.gender.is_known());
+    profile.record_read(
+        col::PERSON_ID,
+        row.get(col::PERSON_ID),
+        read.id != ParsedId::Malformed,
+    );
+    profile.record_read(
+        col::PROVINCE_CODE,
+        row.get(col::PROVINCE_CODE),
+        read.province.is_some(),
+    );
+    profile.record_read(col::SCHEME, row.get(col::SCHEME), true);
 }

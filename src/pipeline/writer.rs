@@ -12,6 +12,7 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::input::Reject;
 use crate::matching::deferred::{DeferredRow, DeferredRows};
+use crate::normalize::profile::Profile;
 use crate::report::links::LinkLog;
 use crate::report::output::OutputDir;
 use crate::report::rejects::RejectsFile;
@@ -27,6 +28,8 @@ pub(crate) struct TaskOutput {
     pub(crate) rejects: Vec<Reject>,
     pub(crate) log: LinkLog,
     pub(crate) deferred: Vec<DeferredRow>,
+    /// The data-quality counts of the task's rows.
+    pub(crate) profile: Profile,
 }
 
 /// A chunk's task outputs, in row order, on their way to the writer thread.
@@ -45,18 +48,20 @@ pub(crate) struct Gathered {
     /// Participant rows that could not be read.
     pub(crate) rejected: u64,
     pub(crate) deferred: DeferredRows,
+    /// The data-quality counts of every row, added up in row order.
+    pub(crate) profile: Profile,
 }
 
 /// Writes the tasks of each chunk, in the order they come, until the channel closes. `size` is
-/// the participants file's, to reserve the whole-file link log once the first chunk tells the
-/// bytes per row.
+/// the participants text's when known, to reserve the whole-file link log once the first chunk
+/// tells the bytes per row; `profile` is the empty profile the tasks' counts are added to.
 pub(crate) fn write_chunks(
     chunks: Receiver<MatchedChunk>,
-    results_file: &mut File,
-    mismatches_file: File,
+    (results_file, mismatches_file): (&mut File, File),
     rejects: &mut RejectsFile,
     out: &OutputDir,
-    size: u64,
+    size: Option<u64>,
+    profile: Profile,
     timings: &Timings,
 ) -> Result<Gathered> {
     let mut results_w = BufWriter::with_capacity(1 << 20, results_file);
@@ -66,6 +71,7 @@ pub(crate) fn write_chunks(
         log: LinkLog::default(),
         rejected: 0,
         deferred: DeferredRows::default(),
+        profile,
     };
     let write_err = |name: &str, e: std::io::Error| Error::io(out.path().join(name), e);
     let mut first_chunk = true;
@@ -83,18 +89,20 @@ pub(crate) fn write_chunks(
             gathered.stats.merge(task.rows.stats);
             gathered.log.extend(task.log);
             gathered.deferred.append(task.deferred);
+            gathered.profile.merge(task.profile);
         }
         if std::mem::take(&mut first_chunk) {
             // The first chunk tells the bytes per row, and the share of rows left to the
             // search. Reserving leaves the pages untouched until written, so room to spare
             // for a share that grows later in the file costs address space, not memory.
             let rows = chunk.rows as usize;
-            let expected = crate::input::expected_rows(rows, chunk.bytes_read, size);
-            let log = &mut gathered.log;
-            log.reserve(expected.saturating_sub(log.links.len()));
-            let deferred = &mut gathered.deferred;
-            let share = deferred.len() as f64 / rows.max(1) as f64;
-            deferred.reserve((expected as f64 * share * 1.5) as usize + 1024);
+            if let Some(expected) = crate::input::expected_rows(rows, chunk.bytes_read, size) {
+                let log = &mut gathered.log;
+                log.reserve(expected.saturating_sub(log.links.len()));
+                let deferred = &mut gathered.deferred;
+                let share = deferred.len() as f64 / rows.max(1) as f64;
+                deferred.reserve((expected as f64 * share * 1.5) as usize + 1024);
+            }
         }
         timings.add(Stage::Write, writing.elapsed());
     }

@@ -6,9 +6,11 @@ use super::build::{NewPerson, RegisterBuilder, RegisterId};
 use super::Register;
 use crate::error::Result;
 use crate::input::schema::{register as col, REGISTER};
-use crate::input::{FieldError, InputFile, InputInfo, InputSpec, Reject, Row};
-use crate::normalize::date::DateField;
+use crate::input::{ChunkReader, FieldError, InputFile, InputInfo, InputSpec, Reject, Row};
+use crate::normalize::date::{DateField, DateOrder};
 use crate::normalize::id::{digits_of, parse_old_id, parse_register_cccd};
+use crate::normalize::profile::Profile;
+use crate::normalize::status::LifeStatus;
 use crate::normalize::{name, Gender, IdFormat};
 use crate::progress::Progress;
 use crate::province::ProvinceTable;
@@ -17,8 +19,12 @@ use crate::timings::{Stage, Timings};
 /// Rows per parallel normalization task: enough that timing a task costs nothing.
 const ROWS_PER_TASK: usize = 1024;
 
-/// A chunk's rows, normalized: a person or a reject each, in file order.
-type Parsed = Vec<std::result::Result<(NewPerson, RowNotes), Reject>>;
+/// A chunk's rows, normalized: a person or a reject each, in file order, and the data-quality
+/// counts of each task's rows.
+type Parsed = (
+    Vec<std::result::Result<(NewPerson, RowNotes), Reject>>,
+    Vec<Profile>,
+);
 
 /// How register rows become persons.
 pub(crate) struct LoadOptions<'a> {
@@ -26,51 +32,74 @@ pub(crate) struct LoadOptions<'a> {
     pub(crate) provinces: &'a ProvinceTable,
     /// Rows per chunk read from the file.
     pub(crate) chunk_rows: usize,
+    /// How three-part dates are ordered.
+    pub(crate) dates: DateOrder,
 }
 
-/// Reads every row of the register file `file`, opened from `spec`. Rows whose ID cannot be
-/// read, or whose ID an earlier row holds, are returned as rejects; every other row becomes a
-/// person.
+/// What loading the register gives besides the register.
+pub(crate) struct Loaded {
+    pub(crate) register: Register,
+    /// The rows that could not be read, in line order.
+    pub(crate) rejects: Vec<Reject>,
+    pub(crate) info: InputInfo,
+    /// The data-quality counts of the register's columns.
+    pub(crate) profile: Profile,
+}
+
+/// Reads every row of the register from `chunks` (opened from `spec`). Rows whose ID cannot
+/// be read, or whose ID an earlier row holds, are returned as rejects; every other row becomes
+/// a person.
 pub(crate) fn load(
     spec: &InputSpec,
-    file: InputFile,
+    mut chunks: ChunkReader,
     options: &LoadOptions<'_>,
     progress: &Progress,
     timings: &Timings,
-) -> Result<(Register, Vec<Reject>, InputInfo)> {
-    let mapping = file.mapping.clone();
-    let size = file.size;
-    let delimiter = file.delimiter;
-    let mut info = file.info(0);
-    let mut chunks = file.into_chunks(options.chunk_rows);
+) -> Result<Loaded> {
+    let mapping = chunks.mapping().clone();
+    let size = chunks.size();
+    let delimiter = chunks.delimiter();
+    let mut profile = Profile::new(&mapping.names, &mapping.source_names);
     let mut builder = RegisterBuilder::new();
     let mut rejects = Vec::new();
     let mut rows = 0u64;
     let mut ignored_old_ids = 0u64;
     let mut invalid_dob = 0u64;
     let parse = |chunk: &crate::input::Chunk| -> Parsed {
-        chunk
+        let tasks: Vec<(Vec<_>, Profile)> = chunk
             .records
             .par_chunks(ROWS_PER_TASK)
             .zip(chunk.lines.par_chunks(ROWS_PER_TASK))
-            .flat_map_iter(|(records, lines)| {
+            .map(|(records, lines)| {
                 timings.time(Stage::Normalize, || {
-                    records
+                    let mut profile = Profile::new(&mapping.names, &mapping.source_names);
+                    let persons = records
                         .iter()
                         .zip(lines)
                         .map(|(record, &line)| {
                             let row = Row::new(line, record, &mapping);
-                            read_person(&row, options.id_format, options.provinces)
+                            read_person(&row, options, &mut profile)
                                 .map_err(|e| Reject::new(REGISTER.role, &row, e, delimiter))
                         })
-                        .collect::<Vec<_>>()
+                        .collect::<Vec<_>>();
+                    (persons, profile)
                 })
             })
-            .collect()
+            .collect();
+        let mut persons = Vec::with_capacity(chunk.records.len());
+        let mut profiles = Vec::with_capacity(tasks.len());
+        for (task, profile) in tasks {
+            persons.extend(task);
+            profiles.push(profile);
+        }
+        (persons, profiles)
     };
-    let mut store = |builder: &mut RegisterBuilder, parsed: Parsed| {
+    let mut store = |builder: &mut RegisterBuilder, (parsed, profiles): Parsed| {
         let storing = std::time::Instant::now();
         rows += parsed.len() as u64;
+        for task in profiles {
+            profile.merge(task);
+        }
         for result in parsed {
             match result {
                 Ok((person, notes)) => {
@@ -110,20 +139,22 @@ pub(crate) fn load(
         if let (false, Some(bytes)) = (reserved, stored_bytes.filter(|&b| b > 0)) {
             // The first stored chunk tells the bytes per person and the syllables per name.
             reserved = true;
-            builder.reserve_total(crate::input::expected_rows(builder.len(), bytes, size));
+            if let Some(expected) = crate::input::expected_rows(builder.len(), bytes, size) {
+                builder.reserve_total(expected);
+            }
         }
         pending = Some((parsed, chunk.bytes_read));
-        progress.set(chunk.bytes_read);
+        progress.set(chunk.source_read);
         chunks.recycle(chunk);
     }
-    chunks.finish()?;
+    let info = chunks.finish()?;
     builder.stats.rows = rows;
     builder.stats.rejected = rejects.len() as u64;
     builder.stats.ignored_old_ids = ignored_old_ids;
     builder.stats.invalid_dob = invalid_dob;
     let (register, duplicates) = timings.time(Stage::Index, || builder.finish());
-    let raw = if duplicates.is_empty() {
-        Vec::new()
+    let raw = if duplicates.is_empty() || !rereadable(&spec.path) {
+        vec![String::new(); duplicates.len()]
     } else {
         let lines: Vec<u64> = duplicates.iter().map(|d| d.line).collect();
         raw_text_of(spec.open()?, options.chunk_rows, &lines)?
@@ -141,17 +172,29 @@ pub(crate) fn load(
         });
     }
     rejects.sort_by_key(|r| r.line);
-    info.rows = rows;
-    Ok((register, rejects, info))
+    debug_assert_eq!(info.rows, rows);
+    Ok(Loaded {
+        register,
+        rejects,
+        info,
+        profile,
+    })
+}
+
+/// Whether the register can be read again for the text of its rows that repeat an ID: a
+/// regular file can, a stream cannot (its rows are in rejects.csv with their line, without
+/// their text).
+fn rereadable(path: &std::path::Path) -> bool {
+    !crate::input::source::is_stdin(path) && std::fs::metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// The raw text of the rows at `lines` (ascending). A repeated ID is only seen once the whole
 /// register is sorted, when the rows are gone; reading the file again costs one plain read, and
 /// only in the rare run whose register repeats IDs.
 fn raw_text_of(file: InputFile, chunk_rows: usize, lines: &[u64]) -> Result<Vec<String>> {
-    let mapping = file.mapping.clone();
-    let delimiter = file.delimiter;
     let mut chunks = file.into_chunks(chunk_rows);
+    let mapping = chunks.mapping().clone();
+    let delimiter = chunks.delimiter();
     let mut wanted = lines.iter().peekable();
     let mut texts = Vec::with_capacity(lines.len());
     while let Some(chunk) = chunks.next_chunk() {
@@ -174,17 +217,22 @@ struct RowNotes {
     invalid_dob: bool,
 }
 
+/// Reads a register row, counting its values in `profile`.
 fn read_person(
     row: &Row<'_>,
-    format: IdFormat,
-    provinces: &ProvinceTable,
+    options: &LoadOptions<'_>,
+    profile: &mut Profile,
 ) -> Result<(NewPerson, RowNotes), FieldError> {
+    let (format, provinces) = (options.id_format, options.provinces);
     row.check_width()?;
     let mut notes = RowNotes::default();
     let raw_id = row.field(col::PERSON_ID)?;
-    let bad_id = |message: String| FieldError {
-        column: Some("person_id"),
-        message,
+    let mut bad_id = |message: String| {
+        profile.record_read(col::PERSON_ID, &raw_id, false);
+        FieldError {
+            column: Some("person_id"),
+            message,
+        }
     };
     let id = match format {
         _ if raw_id.trim().is_empty() => return Err(bad_id("person_id is empty".into())),
@@ -199,6 +247,7 @@ fn read_person(
         },
         IdFormat::Any => RegisterId::Text(raw_id.trim().into()),
     };
+    profile.record_read(col::PERSON_ID, &raw_id, true);
     let raw_old = row.field(col::OLD_ID)?;
     let old_id = match format {
         _ if raw_old.trim().is_empty() => None,
@@ -212,17 +261,33 @@ fn read_person(
         }
         IdFormat::Any => Some(RegisterId::Text(raw_old.trim().into())),
     };
-    let full_name = name::tidy(&row.field(col::FULL_NAME)?);
-    let dob = match DateField::parse(&row.field(col::DOB)?) {
+    profile.record_read(col::OLD_ID, &raw_old, !notes.ignored_old_id);
+    let raw_name = row.field(col::FULL_NAME)?;
+    profile.record_read(
+        col::FULL_NAME,
+        &raw_name,
+        raw_name.chars().any(char::is_alphabetic),
+    );
+    let full_name = name::tidy(&raw_name);
+    let raw_dob = row.field(col::DOB)?;
+    let dob = match DateField::parse_in(&raw_dob, options.dates) {
         DateField::Known(d) => Some(d),
         _ => {
             notes.invalid_dob = true;
             None
         }
     };
-    let gender = Gender::parse(&row.field(col::GENDER)?);
-    let deceased = is_deceased(&row.field(col::STATUS)?);
-    let province = provinces.place_of(provinces.classify(&row.field(col::PROVINCE_CODE)?));
+    profile.record_read(col::DOB, &raw_dob, dob.is_some());
+    let raw_gender = row.field(col::GENDER)?;
+    let gender = Gender::parse(&raw_gender);
+    profile.record_read(col::GENDER, &raw_gender, gender.is_known());
+    let raw_status = row.field(col::STATUS)?;
+    let status = LifeStatus::parse(&raw_status);
+    profile.record_read(col::STATUS, &raw_status, status != LifeStatus::Unreadable);
+    let deceased = status.is_deceased();
+    let raw_province = row.field(col::PROVINCE_CODE)?;
+    let province = provinces.place_of(provinces.classify(&raw_province));
+    profile.record_read(col::PROVINCE_CODE, &raw_province, province.is_some());
     Ok((
         NewPerson {
             line: row.line,
@@ -236,49 +301,4 @@ fn read_person(
         },
         notes,
     ))
-}
-
-/// The register's `status`: `deceased` (or its usual Vietnamese spellings) marks a death.
-fn is_deceased(raw: &str) -> bool {
-    let raw = raw.trim();
-    // Nearly every row says `alive` (or nothing): decided without normalizing a string.
-    if raw.is_ascii() && !raw.contains(|c: char| c.is_ascii_whitespace()) {
-        return raw.eq_ignore_ascii_case("deceased") || raw.eq_ignore_ascii_case("dead");
-    }
-    let status = name::canonical(raw);
-    matches!(
-        status.as_str(),
-        "deceased" | "dead" | "đã mất" | "đã chết" | "chết" | "mất" | "tử vong"
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_status_marks_a_death_in_any_case_and_spelling() {
-        for dead in [
-            "deceased",
-            "Deceased",
-            " DEAD ",
-            "Đã mất",
-            "đã  chết",
-            "TỬ VONG",
-            "Ðã mất",
-        ] {
-            assert!(is_deceased(dead), "{dead:?}");
-        }
-        for alive in [
-            "",
-            "alive",
-            "Alive",
-            "song",
-            "tu vong",
-            "deceased?",
-            "not dead",
-        ] {
-            assert!(!is_deceased(alive), "{alive:?}");
-        }
-    }
 }

@@ -9,6 +9,7 @@ use crate::input::schema::{PARTICIPANTS, REGISTER};
 use crate::input::InputInfo;
 use crate::matching::weights::{LinkedElsewhere, Weights};
 use crate::matching::{Reason, Status, Thresholds};
+use crate::normalize::profile::Quality;
 use crate::normalize::IdFormat;
 use crate::province::{ProvinceKey, ProvinceTable};
 use crate::register::RegisterStats;
@@ -19,11 +20,11 @@ use crate::report::stats::{Counts, Stats};
 pub(crate) struct RunSettings<'a> {
     pub(crate) config_file: Option<&'a Path>,
     pub(crate) id_format: IdFormat,
-    pub(crate) delimiter: u8,
     pub(crate) provinces_file: Option<&'a Path>,
     pub(crate) participant_sources: &'a [Vec<String>],
     pub(crate) register_sources: &'a [Vec<String>],
     pub(crate) min_sync_rate: Option<f64>,
+    pub(crate) max_unreadable: f64,
     /// The thresholds as configured.
     pub(crate) thresholds: &'a Thresholds,
     pub(crate) provinces: &'a ProvinceTable,
@@ -44,6 +45,8 @@ pub(crate) struct SummaryInput<'a> {
     pub(crate) linked: &'a LinkedElsewhere,
     /// The thresholds as applied to this register's size.
     pub(crate) thresholds: &'a Thresholds,
+    /// The inputs' column profiles.
+    pub(crate) quality: &'a Quality,
 }
 
 fn counts_json(counts: &Counts) -> Map<String, Value> {
@@ -156,6 +159,9 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
                 "bytes": input.register.bytes,
                 "rows": input.register.rows,
                 "encoding": input.register.encoding,
+                "compression": input.register.compression,
+                "delimiter": input.register.delimiter,
+                "sha256": input.register.sha256,
                 "persons": input.register_stats.persons,
                 "rejected": input.register_stats.rejected,
                 "invalid_dob": input.register_stats.invalid_dob,
@@ -166,13 +172,13 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
         "config": {
             "config_file": config.config_file.map(|p| p.display().to_string()),
             "id_format": config.id_format,
-            "delimiter": (config.delimiter as char).to_string(),
             "provinces_file": config.provinces_file.map(|p| p.display().to_string()),
             "participants_columns": columns(&PARTICIPANTS, config.participant_sources),
             "register_columns": columns(&REGISTER, config.register_sources),
         },
         "thresholds": {
             "min_sync_rate": config.min_sync_rate,
+            "max_unreadable": config.max_unreadable,
             "verify": config.thresholds.verify,
             "suggest": config.thresholds.suggest,
             "margin": config.thresholds.margin,
@@ -195,6 +201,11 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
         "reasons": Value::Object(reasons),
         "provinces": provinces_json(config.provinces, stats),
         "schemes": schemes,
+        "quality": {
+            "max_unreadable": config.max_unreadable,
+            "participants": input.quality.participants,
+            "register": input.quality.register,
+        },
     })
 }
 

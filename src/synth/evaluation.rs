@@ -107,7 +107,7 @@ fn column(path: &Path, headers: &csv::StringRecord, name: &str) -> Result<usize>
                 file: path.to_path_buf(),
                 column: name.into(),
                 hint: String::new(),
-                found: describe_header(&headers.iter().collect::<Vec<_>>()),
+                found: describe_header(&headers.iter().collect::<Vec<_>>(), b','),
             }
             .into()
         })

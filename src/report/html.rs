@@ -55,10 +55,12 @@ pub(crate) fn render(input: &HtmlInput<'_>) -> String {
     out.push_str(CSS);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");
     headline(&mut out, s);
+    quality_warnings(&mut out, s);
     provinces(&mut out, s);
     statuses(&mut out, s);
     reasons(&mut out, s);
     schemes(&mut out, s);
+    quality(&mut out, s);
     changes(&mut out, s, input.previous);
     examples(&mut out, s, input.examples, input.previous.is_some());
     run_info(&mut out, s);
@@ -203,6 +205,103 @@ fn headline(out: &mut String, s: &Value) {
         text(&run["finished"]),
         text(&s["tool"]["version"]),
     );
+}
+
+/// The inputs' columns whose values are partly unreadable or all empty, under the headline:
+/// the figures below are made from them.
+fn quality_warnings(out: &mut String, s: &Value) {
+    let mut warned = Vec::new();
+    for (role, label) in [
+        ("participants", "participants file"),
+        ("register", "register file"),
+    ] {
+        for c in array(&s["quality"][role]) {
+            if matches!(c["gate"].as_str(), Some("warn" | "empty")) {
+                warned.push(format!(
+                    "{label}: <code>{}</code> {}",
+                    text(&c["source"]),
+                    match c["gate"].as_str() {
+                        Some("empty") => "is empty on every row".to_string(),
+                        _ => format!(
+                            "has {} of its values unreadable",
+                            pct(num(&c["unreadable_share"]))
+                        ),
+                    }
+                ));
+            }
+        }
+    }
+    if warned.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<div class=\"warning\" role=\"note\"><strong>Data-quality warning.</strong> The figures \
+         below are made from columns that are partly unreadable or empty: {}. See \
+         <a href=\"#quality\">Data quality of the inputs</a>.</div>",
+        warned.join("; ")
+    );
+}
+
+/// Every input column popsync read: how many values were empty, readable and unreadable, and
+/// for code columns the most common unreadable codes.
+fn quality(out: &mut String, s: &Value) {
+    let q = &s["quality"];
+    if q.is_null() {
+        return;
+    }
+    out.push_str("<section id=\"quality\">\n<h2>Data quality of the inputs</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"what\">Each column as popsync read it. A column with more than {} of its \
+         non-empty values unreadable stops the run; one with more than a quarter of that is \
+         reported here and in the log.</p>",
+        pct(num(&q["max_unreadable"]))
+    );
+    for (role, title) in [
+        ("participants", "Participants file"),
+        ("register", "Register file"),
+    ] {
+        let columns = array(&q[role]);
+        if columns.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<h3>{title}</h3>\n<table>\n<thead><tr><th>Column</th><th>Read as</th>\
+             <th class=\"num\">Values</th><th class=\"num\">Empty</th>\
+             <th class=\"num\">Unreadable</th><th>Most common unreadable</th><th>Verdict</th>\
+             </tr></thead>\n<tbody>"
+        );
+        for c in columns {
+            let values = int(&c["values"]);
+            let common: Vec<String> = array(&c["common_unreadable"])
+                .iter()
+                .map(|pair| format!("<code>{}</code> ({})", text(&pair[0]), count(int(&pair[1]))))
+                .collect();
+            let verdict = match c["gate"].as_str() {
+                Some("warn") => "<span class=\"bad\">partly unreadable</span>",
+                Some("empty") => "<span class=\"bad\">empty</span>",
+                Some("stop") => "<span class=\"bad\">unreadable</span>",
+                _ => "read",
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
+                 <td class=\"num\">{}</td><td class=\"num\">{} ({})</td><td>{}</td><td>{}</td></tr>",
+                text(&c["source"]),
+                text(&c["column"]),
+                count(values),
+                pct(Some(share(int(&c["empty"]), values))),
+                count(int(&c["unreadable"])),
+                pct(num(&c["unreadable_share"])),
+                common.join(", "),
+                verdict,
+            );
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    out.push_str("</section>\n");
 }
 
 /// Bar colour for a rate compared with the national rate: red more than 5 points below it,
@@ -742,6 +841,8 @@ h3 { font-size: 1.05rem; margin: 22px 0 6px; }
 .card .label { color: var(--muted); font-size: 0.9rem; }
 .meta, .note, .what { color: var(--muted); font-size: 0.9rem; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0.88em; }
+.warning { background: #fff4e5; border: 1px solid var(--below); border-radius: 6px; padding: 10px 14px; margin: 10px 0 6px; }
+.bad { color: var(--low); font-weight: 600; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 0.93rem; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: baseline; }
 table.samples { table-layout: fixed; }
@@ -1002,5 +1103,38 @@ mod tests {
         });
         assert!(html.contains("0 of 0 participants synchronized: —"));
         assert!(html.ends_with("</html>\n"));
+    }
+
+    #[test]
+    fn a_partly_unreadable_column_is_warned_under_the_headline_and_profiled() {
+        let mut s = summary(90, 10);
+        s["quality"] = json!({
+            "max_unreadable": 0.2,
+            "participants": [
+                { "column": "gender", "source": "GIOI_TINH", "values": 100, "empty": 0,
+                  "readable": 90, "unreadable": 10, "unreadable_share": 0.1,
+                  "common_unreadable": [["<X>", 10]], "gate": "warn" },
+                { "column": "dob", "source": "NGAY_SINH", "values": 100, "empty": 0,
+                  "readable": 100, "unreadable": 0, "unreadable_share": 0.0, "gate": "ok" },
+            ],
+            "register": [],
+        });
+        let html = page(&s, None);
+        let warning = html.find("Data-quality warning").expect("a warning");
+        assert!(
+            warning < html.find("id=\"provinces\"").unwrap(),
+            "under the headline"
+        );
+        assert!(html.contains("<code>GIOI_TINH</code> has 10.00% of its values unreadable"));
+        assert!(html.contains("<section id=\"quality\">"));
+        assert!(
+            html.contains("<code>&lt;X&gt;</code> (10)"),
+            "codes escaped"
+        );
+        // Clean data: the section, no warning.
+        s["quality"]["participants"][0]["gate"] = json!("ok");
+        let html = page(&s, None);
+        assert!(!html.contains("Data-quality warning"));
+        assert!(html.contains("<section id=\"quality\">"));
     }
 }

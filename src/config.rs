@@ -564,8 +564,8 @@ impl ReconcileConfig {
 
     /// Fails before any work when the run would need more memory than it may use; the
     /// previous run's results.csv (`previous_bytes`) is held as statuses by code. An input
-    /// whose size is not known in advance (a stream, a compressed file) counts for its size
-    /// on disk, or nothing: the check then holds for what is known.
+    /// whose size is not known in advance counts for what is known of it (see
+    /// [`crate::input::InputFile::size_estimate`]): a stream for nothing.
     pub(crate) fn check_memory(
         &self,
         register_bytes: Option<u64>,

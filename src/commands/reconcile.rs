@@ -44,8 +44,8 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let register_file = register_input.open()?;
     let participants_file = config.participants_input().open()?;
     config.check_memory(
-        register_file.size,
-        participants_file.size,
+        register_file.size_estimate,
+        participants_file.size_estimate,
         config.previous_bytes(out.path()),
     )?;
     let pool = config.thread_pool()?;

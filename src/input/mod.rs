@@ -18,7 +18,6 @@ pub(crate) mod source;
 use std::borrow::Cow;
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::thread;
 
@@ -739,6 +738,9 @@ pub(crate) struct Chunk {
     pub(crate) bytes_read: u64,
     /// Bytes read from the source so far (as on disk), for progress.
     pub(crate) source_read: u64,
+    /// The size of the file's whole text: known for a plain regular file, estimated from the
+    /// bytes read so far for a compressed one, `None` for a stream.
+    pub(crate) text_size: Option<u64>,
     /// Time the reader thread spent parsing this chunk (for [`crate::timings`]).
     pub(crate) parse_time: std::time::Duration,
 }
@@ -746,8 +748,8 @@ pub(crate) struct Chunk {
 /// The rows a text of `size` bytes holds, extrapolated from `rows` found in its first
 /// `bytes_read` bytes, with 2 % to spare: the whole-file arrays reserve this once after the
 /// first chunk instead of growing by doubling (each doubling copies everything into freshly
-/// zeroed pages: gigabytes at 100M rows). `None` when the size is not known in advance (a
-/// stream, a compressed file): the arrays then grow as the rows come.
+/// zeroed pages: gigabytes at 100M rows). `None` when the size is not known (a stream): the
+/// arrays then grow as the rows come.
 pub(crate) fn expected_rows(rows: usize, bytes_read: u64, size: Option<u64>) -> Option<usize> {
     let size = size?;
     if bytes_read == 0 {
@@ -779,8 +781,6 @@ pub(crate) struct ChunkReader {
     handle: Option<thread::JoinHandle<Result<(u64, SourceDigest)>>>,
     info: InputInfo,
     mapping: Mapping,
-    /// The text's size, when known in advance (see [`InputFile::size`]).
-    size: Option<u64>,
     /// The source's size on disk, when it has one.
     source_size: Option<u64>,
     delimiter: u8,
@@ -813,7 +813,15 @@ impl ChunkReader {
             sha256: String::new(),
         };
         let width = mapping.width;
-        let source_read = source.bytes_read();
+        let progress = source.progress();
+        let compressed = source.compression() != Compression::None;
+        // What the whole-file arrays are planned by: see `Chunk::text_size`.
+        let text_size = move || match (size, source_size) {
+            (Some(size), _) => Some(size),
+            (None, Some(on_disk)) if compressed => progress.text_estimate(on_disk),
+            _ => None,
+        };
+        let source_progress = source.progress();
         let thread_label = label;
         // Two chunks in flight: one being matched while the next is parsed. More would only
         // hold memory; fewer would stall one of the two cores.
@@ -829,6 +837,7 @@ impl ChunkReader {
                         lines: Vec::with_capacity(chunk_rows),
                         bytes_read: 0,
                         source_read: 0,
+                        text_size: None,
                         parse_time: std::time::Duration::ZERO,
                     });
                     let started = std::time::Instant::now();
@@ -875,7 +884,8 @@ impl ChunkReader {
                     }
                     chunk.records.truncate(filled);
                     chunk.bytes_read = reader.position().byte();
-                    chunk.source_read = source_read.load(Ordering::Relaxed);
+                    chunk.source_read = source_progress.read();
+                    chunk.text_size = text_size();
                     chunk.parse_time = started.elapsed();
                     rows += filled as u64;
                     if filled > 0 && sender.send(chunk).is_err() {
@@ -898,7 +908,6 @@ impl ChunkReader {
             handle: Some(handle),
             info,
             mapping,
-            size,
             source_size,
             delimiter,
         }
@@ -907,11 +916,6 @@ impl ChunkReader {
     /// Where each canonical column comes from.
     pub(crate) fn mapping(&self) -> &Mapping {
         &self.mapping
-    }
-
-    /// The text's size when known in advance (a regular file, not compressed).
-    pub(crate) fn size(&self) -> Option<u64> {
-        self.size
     }
 
     /// The source's size on disk (`None` for a stream), against which

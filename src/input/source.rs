@@ -67,6 +67,32 @@ pub(crate) fn label(path: &Path) -> PathBuf {
     }
 }
 
+/// How far a source's reading has come: the bytes read from it, and the bytes of text they
+/// gave (the same unless it is compressed).
+#[derive(Debug, Default)]
+pub(crate) struct SourceProgress {
+    read: AtomicU64,
+    decoded: AtomicU64,
+}
+
+impl SourceProgress {
+    /// Bytes read from the source so far (before decompression).
+    pub(crate) fn read(&self) -> u64 {
+        self.read.load(Ordering::Relaxed)
+    }
+
+    /// The size of the whole text of a compressed source of `size` bytes on disk, extrapolated
+    /// from the text its bytes read so far gave, with a quarter to spare (compression varies
+    /// along a file; what is reserved and not used costs address space, not memory).
+    pub(crate) fn text_estimate(&self, size: u64) -> Option<u64> {
+        let (read, decoded) = (
+            self.read.load(Ordering::Relaxed),
+            self.decoded.load(Ordering::Relaxed),
+        );
+        (read > 0).then(|| (size as f64 * decoded as f64 / read as f64 * 1.25) as u64)
+    }
+}
+
 /// What reading a source found, once it is read to its end: the bytes as they came (before
 /// decompression) and their SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,16 +105,16 @@ pub(crate) struct SourceDigest {
 pub(crate) struct SourceHandle {
     /// Size on disk of a regular file; `None` for a pipe, a FIFO or a device.
     pub(crate) size: Option<u64>,
-    /// Bytes read from the source so far (before decompression), for progress.
-    read: Arc<AtomicU64>,
+    /// How far the reading has come, for progress and for estimating a compressed file's text.
+    progress: Arc<SourceProgress>,
     compression: Arc<OnceLock<Compression>>,
     thread: JoinHandle<io::Result<SourceDigest>>,
 }
 
 impl SourceHandle {
-    /// Bytes read from the source so far.
-    pub(crate) fn bytes_read(&self) -> Arc<AtomicU64> {
-        Arc::clone(&self.read)
+    /// How far the reading has come.
+    pub(crate) fn progress(&self) -> Arc<SourceProgress> {
+        Arc::clone(&self.progress)
     }
 
     /// The compression found, once the first block has come through (`None` before).
@@ -140,19 +166,19 @@ pub(crate) fn open(path: &Path) -> Result<(Blocks, SourceHandle)> {
         Ok(m) if m.is_file() => Some(m.len()),
         _ => None,
     };
-    let read = Arc::new(AtomicU64::new(0));
+    let progress = Arc::new(SourceProgress::default());
     let compression = Arc::new(OnceLock::new());
     let (sender, receiver) = mpsc::sync_channel(BLOCKS_IN_FLIGHT);
     let (recycle, recycled) = mpsc::sync_channel(BLOCKS_IN_FLIGHT + 1);
     let thread = {
-        let (read, compression) = (Arc::clone(&read), Arc::clone(&compression));
+        let (progress, compression) = (Arc::clone(&progress), Arc::clone(&compression));
         std::thread::Builder::new()
             .name("input-source".into())
             .spawn(move || {
                 let reading = Reading {
                     sender,
                     recycled,
-                    read,
+                    progress,
                     compression,
                 };
                 reading.run(file, fifo)
@@ -168,7 +194,7 @@ pub(crate) fn open(path: &Path) -> Result<(Blocks, SourceHandle)> {
         },
         SourceHandle {
             size,
-            read,
+            progress,
             compression,
             thread,
         },
@@ -217,7 +243,7 @@ fn open_file(path: &Path) -> io::Result<(File, bool)> {
 struct Reading {
     sender: SyncSender<io::Result<Vec<u8>>>,
     recycled: Receiver<Vec<u8>>,
-    read: Arc<AtomicU64>,
+    progress: Arc<SourceProgress>,
     compression: Arc<OnceLock<Compression>>,
 }
 
@@ -242,7 +268,7 @@ impl Reading {
             inner: file,
             hasher: Sha256::new(),
             bytes: 0,
-            read: &self.read,
+            read: &self.progress.read,
         };
         let mut head = Vec::with_capacity(4);
         (&mut hashed).take(4).read_to_end(&mut head)?;
@@ -281,6 +307,7 @@ impl Reading {
             if block.is_empty() {
                 return Ok(());
             }
+            (self.progress.decoded).fetch_add(block.len() as u64, Ordering::Relaxed);
             if self.sender.send(Ok(block)).is_err() {
                 // The parser stopped early (the run failed): nothing more is wanted.
                 return Ok(());

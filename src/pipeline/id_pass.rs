@@ -75,7 +75,6 @@ pub(crate) fn run(
     timings: &Timings,
 ) -> Result<IdPass> {
     let mapping = chunks.mapping().clone();
-    let size = chunks.size();
     let context = TaskContext {
         reader: ParticipantReader {
             mapping: &mapping,
@@ -105,7 +104,6 @@ pub(crate) fn run(
                 (results_file, mismatches_file),
                 rejects,
                 out,
-                size,
                 profile,
                 timings,
             )
@@ -119,6 +117,7 @@ pub(crate) fn run(
                     tasks,
                     rows,
                     bytes_read: chunk.bytes_read,
+                    text_size: chunk.text_size,
                 };
                 progress.set(chunk.source_read);
                 chunks.recycle(chunk);

@@ -37,8 +37,11 @@ pub(crate) struct MatchedChunk {
     pub(crate) tasks: Vec<TaskOutput>,
     /// Rows read so far, this chunk's included.
     pub(crate) rows: u64,
-    /// Bytes of the file read so far.
+    /// Bytes of the file's text read so far.
     pub(crate) bytes_read: u64,
+    /// The size of the file's whole text, when known or estimated (see
+    /// [`crate::input::Chunk::text_size`]).
+    pub(crate) text_size: Option<u64>,
 }
 
 /// What the writer thread gathered from every task.
@@ -52,15 +55,14 @@ pub(crate) struct Gathered {
     pub(crate) profile: Profile,
 }
 
-/// Writes the tasks of each chunk, in the order they come, until the channel closes. `size` is
-/// the participants text's when known, to reserve the whole-file link log once the first chunk
-/// tells the bytes per row; `profile` is the empty profile the tasks' counts are added to.
+/// Writes the tasks of each chunk, in the order they come, until the channel closes. The whole-
+/// file link log is reserved once the first chunk tells the bytes per row (when the text's size
+/// is known); `profile` is the empty profile the tasks' counts are added to.
 pub(crate) fn write_chunks(
     chunks: Receiver<MatchedChunk>,
     (results_file, mismatches_file): (&mut File, File),
     rejects: &mut RejectsFile,
     out: &OutputDir,
-    size: Option<u64>,
     profile: Profile,
     timings: &Timings,
 ) -> Result<Gathered> {
@@ -96,7 +98,7 @@ pub(crate) fn write_chunks(
             // search. Reserving leaves the pages untouched until written, so room to spare
             // for a share that grows later in the file costs address space, not memory.
             let rows = chunk.rows as usize;
-            if let Some(expected) = crate::input::expected_rows(rows, chunk.bytes_read, size) {
+            if let Some(expected) = crate::input::expected_rows(rows, chunk.bytes_read, chunk.text_size) {
                 let log = &mut gathered.log;
                 log.reserve(expected.saturating_sub(log.links.len()));
                 let deferred = &mut gathered.deferred;

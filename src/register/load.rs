@@ -57,7 +57,6 @@ pub(crate) fn load(
     timings: &Timings,
 ) -> Result<Loaded> {
     let mapping = chunks.mapping().clone();
-    let size = chunks.size();
     let delimiter = chunks.delimiter();
     let mut profile = Profile::new(&mapping.names, &mapping.source_names);
     let mut builder = RegisterBuilder::new();
@@ -115,8 +114,8 @@ pub(crate) fn load(
     // Normalizing is the costly part and is independent per row: it runs in parallel. Storing
     // is serial in file order (interning must see rows in one order to be deterministic), so it
     // overlaps with normalizing the next chunk instead of leaving a core idle.
-    // The parsed chunk not stored yet, and the file's bytes read up to its end.
-    let mut pending: Option<(Parsed, u64)> = None;
+    // The parsed chunk not stored yet, the text's bytes read up to its end, and the text's size.
+    let mut pending: Option<(Parsed, (u64, Option<u64>))> = None;
     let mut reserved = false;
     loop {
         let chunk = chunks.next_chunk();
@@ -136,14 +135,14 @@ pub(crate) fn load(
             },
             || parse(&chunk),
         );
-        if let (false, Some(bytes)) = (reserved, stored_bytes.filter(|&b| b > 0)) {
+        if let (false, Some((bytes, size))) = (reserved, stored_bytes.filter(|&(b, _)| b > 0)) {
             // The first stored chunk tells the bytes per person and the syllables per name.
             reserved = true;
             if let Some(expected) = crate::input::expected_rows(builder.len(), bytes, size) {
                 builder.reserve_total(expected);
             }
         }
-        pending = Some((parsed, chunk.bytes_read));
+        pending = Some((parsed, (chunk.bytes_read, chunk.text_size)));
         progress.set(chunk.source_read);
         chunks.recycle(chunk);
     }

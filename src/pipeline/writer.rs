@@ -98,7 +98,9 @@ pub(crate) fn write_chunks(
             // search. Reserving leaves the pages untouched until written, so room to spare
             // for a share that grows later in the file costs address space, not memory.
             let rows = chunk.rows as usize;
-            if let Some(expected) = crate::input::expected_rows(rows, chunk.bytes_read, chunk.text_size) {
+            if let Some(expected) =
+                crate::input::expected_rows(rows, chunk.bytes_read, chunk.text_size)
+            {
                 let log = &mut gathered.log;
                 log.reserve(expected.saturating_sub(log.links.len()));
                 let deferred = &mut gathered.deferred;

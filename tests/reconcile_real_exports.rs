@@ -220,20 +220,7 @@ fn reconcile_with_stdin(
     out: &str,
     stdin: Stdio,
 ) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_popsync"))
-        .args(reconcile_args(participants, register, out, &[]))
-        .current_dir(env.path())
-        .stdin(stdin)
-        .output()
-        .expect("running popsync");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("popsync was killed by a signal"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    env.run_with_stdin(&reconcile_args(participants, register, out, &[]), stdin)
 }
 
 /// Asserts that the files `names` of the output folder `actual` are byte for byte those of

@@ -460,9 +460,20 @@ impl TestEnv {
 
     /// Runs `popsync` with `args`, in the temporary folder.
     pub fn run<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Run {
+        self.run_with_stdin(args, std::process::Stdio::null())
+    }
+
+    /// Runs `popsync` with `args`, in the temporary folder, with `stdin` as its standard input
+    /// (a file, a pipe from another process).
+    pub fn run_with_stdin<S: AsRef<std::ffi::OsStr>>(
+        &self,
+        args: &[S],
+        stdin: std::process::Stdio,
+    ) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_popsync"))
             .args(args)
             .current_dir(self.path())
+            .stdin(stdin)
             .output()
             .expect("running popsync");
         Run::from(output)

@@ -99,6 +99,11 @@ pub(crate) struct ReconcileArgs {
     #[arg(long)]
     pub(crate) excel: bool,
 
+    /// Also write mismatches.xlsx: the mismatch list as a workbook, IDs kept as text with their
+    /// leading zeros, dates as dates, header frozen and filtered (give auditors this file)
+    #[arg(long)]
+    pub(crate) xlsx: bool,
+
     /// No summary table and no progress bars.
     #[arg(short, long)]
     pub(crate) quiet: bool,
@@ -146,6 +151,12 @@ pub(crate) struct ReconcileArgs {
     /// result: slower, the same output (for checking that on real data).
     #[arg(long, hide = true)]
     pub(crate) exhaustive_search: bool,
+
+    /// Rows a worksheet of the workbooks holds, its header included (Excel's limit; lower in
+    /// tests, to see a list continue on the next sheet).
+    #[arg(long, value_name = "ROWS", default_value_t = crate::report::workbook::SHEET_ROWS, hide = true,
+          value_parser = clap::value_parser!(u32).range(2..=crate::report::workbook::SHEET_ROWS as i64))]
+    pub(crate) xlsx_sheet_rows: u32,
 }
 
 impl ReconcileArgs {
@@ -196,6 +207,8 @@ impl ReconcileArgs {
             exhaustive_search: self.exhaustive_search,
             min_sync_rate: self.min_sync_rate,
             excel: self.excel,
+            xlsx: self.xlsx,
+            xlsx_sheet_rows: self.xlsx_sheet_rows,
             quiet: self.quiet,
             timings: self.timings,
             previous: self.previous,

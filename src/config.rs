@@ -459,6 +459,10 @@ pub(crate) struct ReconcileConfig {
     pub(crate) min_sync_rate: Option<f64>,
     /// Write CSV files with a UTF-8 byte-order mark for spreadsheet programs.
     pub(crate) excel: bool,
+    /// Write mismatches.xlsx, the mismatch list as a workbook.
+    pub(crate) xlsx: bool,
+    /// Rows a worksheet holds, its header included.
+    pub(crate) xlsx_sheet_rows: u32,
     /// No terminal summary, no progress bars.
     pub(crate) quiet: bool,
     /// Print the time per stage on standard error.

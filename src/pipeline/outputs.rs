@@ -19,6 +19,7 @@ use crate::report::output::{FinishedFile, OutputDir};
 use crate::report::rejects::RejectsFile;
 use crate::report::stats::Stats;
 use crate::report::summary::{self, SummaryInput};
+use crate::report::workbook;
 use crate::timings::{Stage, Timings};
 
 /// When the run started, and on how many threads, for summary.json.
@@ -88,6 +89,12 @@ pub(crate) fn write(
     })?;
     drop(scratch);
     let writing_reports = Instant::now();
+    if config.xlsx {
+        let csv = out.in_set("mismatches.csv");
+        finished.push(timings.time(Stage::Write, || {
+            workbook::write(out, &csv, config.xlsx_sheet_rows)
+        })?);
+    }
     finished.push(rejects.finish()?);
     let settings = config.run_settings();
     let mut summary = summary::build(&SummaryInput {

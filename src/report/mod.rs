@@ -33,12 +33,14 @@ pub(crate) mod run_log;
 pub(crate) mod stats;
 pub(crate) mod summary;
 pub(crate) mod terminal;
+pub(crate) mod workbook;
 
 /// The files `popsync reconcile` writes into its output folder (changes.csv only when a previous
 /// run is used).
-pub(crate) const RECONCILE_FILES: [&str; 8] = [
+pub(crate) const RECONCILE_FILES: [&str; 9] = [
     "results.csv",
     "mismatches.csv",
+    workbook::MISMATCHES_XLSX,
     "duplicates.csv",
     "rejects.csv",
     "summary.json",

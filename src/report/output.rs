@@ -147,6 +147,17 @@ impl OutputDir {
         self.write_file(name, &text)
     }
 
+    /// The run's work folder: where temporary files go, removed with it on any exit.
+    pub(crate) fn work_dir(&self) -> &Path {
+        &self.work
+    }
+
+    /// Where the file `name` of the new set is while the run writes it (to read back a file
+    /// already finished).
+    pub(crate) fn in_set(&self, name: &str) -> PathBuf {
+        self.set.join(name)
+    }
+
     /// A scratch file in the run's work folder, deleted when dropped (intermediate data between
     /// passes).
     pub(crate) fn scratch(&self) -> Result<NamedTempFile> {
@@ -243,6 +254,12 @@ impl PendingFile {
     /// Where the file will be once published (for messages).
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The file itself, for a writer that seeks (a workbook); nothing is buffered before it
+    /// is used.
+    pub(crate) fn file_mut(&mut self) -> &mut File {
+        self.writer.get_mut()
     }
 
     /// Drops the file from the new set: it will not be published.

@@ -1,0 +1,303 @@
+//! mismatches.xlsx: the mismatch list as an auditor opens it in a spreadsheet program.
+//!
+//! A CSV file leaves every cell's type to the program that opens it, which reads a CCCD
+//! (`048141142547`) as the number 48141142547 and `06/02/1941` as 2 June under an English
+//! locale. A workbook says each cell's type: every ID, code and insurance code is text, a full
+//! date of birth is a date shown `dd/mm/yyyy` (a partial or unreadable one is text, exactly as
+//! given), scores and weights are numbers. No cell is ever a formula: text is written as text,
+//! whatever it starts with. The person-facing columns come first (status, reasons and what
+//! they mean, the record as given beside the register's, the suggested or candidate persons);
+//! the model's levels and weights are at the far right. The header is frozen and filtered.
+//!
+//! The workbook is made from mismatches.csv once that is written, row by row into
+//! constant-memory worksheets (a temp file per sheet in the run's work folder), so its memory
+//! does not grow with the list. A sheet holds at most [`SHEET_ROWS`] rows with its header; a
+//! longer list continues on further sheets, never cut.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use crate::error::{Error, Result};
+use crate::normalize::date::{PartialDate, Precision};
+use crate::report::output::{FinishedFile, OutputDir};
+
+/// The workbook's file name in the set.
+pub(crate) const MISMATCHES_XLSX: &str = "mismatches.xlsx";
+
+/// The rows a worksheet holds, its header included (Excel's limit).
+pub(crate) const SHEET_ROWS: u32 = 1_048_576;
+
+/// How a column's cells are written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Text as it is (IDs, codes, names): never a number, never a formula.
+    Text,
+    /// A date of birth: a date when it is a full one, its text otherwise.
+    Date,
+    /// A number popsync computed (line, score, weights); text if it does not read as one.
+    Number,
+    /// The reason codes' meanings, made from the `reasons` column.
+    Meaning,
+}
+
+/// The workbook's columns, in order: a mismatches.csv column (or the meaning of the reasons),
+/// its kind, and its width in characters.
+const COLUMNS: [(&str, Kind, f64); 32] = [
+    ("status", Kind::Text, 12.0),
+    ("reasons", Kind::Text, 28.0),
+    ("reasons_meaning", Kind::Meaning, 60.0),
+    ("insurance_code", Kind::Text, 14.0),
+    ("line", Kind::Number, 9.0),
+    ("id_given", Kind::Text, 15.0),
+    ("person_id", Kind::Text, 15.0),
+    ("name_given", Kind::Text, 26.0),
+    ("name_register", Kind::Text, 26.0),
+    ("dob_given", Kind::Date, 12.0),
+    ("dob_register", Kind::Date, 12.0),
+    ("gender_given", Kind::Text, 8.0),
+    ("gender_register", Kind::Text, 8.0),
+    ("province_code", Kind::Text, 9.0),
+    ("province", Kind::Text, 24.0),
+    ("province_register", Kind::Text, 24.0),
+    ("scheme", Kind::Text, 14.0),
+    ("candidates", Kind::Text, 40.0),
+    ("detail", Kind::Text, 30.0),
+    ("score", Kind::Number, 8.0),
+    ("method", Kind::Text, 10.0),
+    ("compared_person_id", Kind::Text, 15.0),
+    ("name_level", Kind::Text, 10.0),
+    ("dob_level", Kind::Text, 10.0),
+    ("gender_level", Kind::Text, 10.0),
+    ("province_level", Kind::Text, 10.0),
+    ("name_weight", Kind::Number, 9.0),
+    ("dob_weight", Kind::Number, 9.0),
+    ("gender_weight", Kind::Number, 9.0),
+    ("province_weight", Kind::Number, 9.0),
+    ("id_weight", Kind::Number, 9.0),
+    ("linked_weight", Kind::Number, 9.0),
+];
+
+/// What a reason code means, in the words of docs/statuses-and-reasons.md.
+pub(crate) fn reason_meaning(code: &str) -> &'static str {
+    match code {
+        "id_missing" => "no ID on file",
+        "id_malformed" => "the ID on file is not a readable ID number",
+        "id_not_found" => "no register person has this ID",
+        "id_other_person" => "the ID belongs to someone else in the register",
+        "id_structure" => "the ID's digits contradict the gender or birth year on file",
+        "id_zeros_restored" => "found only after restoring the ID's lost leading zeros",
+        "old_id" => "found through the old 9-digit ID card number",
+        "id_typo" => "the suggested person's ID is one keystroke from the one on file",
+        "name_diacritics" => "names differ only in their accents",
+        "name_typo" => "names differ by a small typing error",
+        "name_order" => "the same names in another order",
+        "name_middle" => "the middle name is missing, extra or different",
+        "name_differs" => "the names differ",
+        "dob_partial" => "one date is less precise (a year, a month) and agrees",
+        "dob_day_month_swapped" => "day and month swapped",
+        "dob_year_off" => "the birth year is off by one",
+        "dob_typo" => "the dates differ by one digit",
+        "dob_differs" => "the dates of birth differ",
+        "dob_invalid" => "the date of birth on file is missing or unreadable",
+        "gender_differs" => "the genders differ",
+        "gender_missing" => "the gender is known on one side only",
+        "deceased" => "the register marks this person deceased",
+        "duplicate_person" => "another insurance code is linked to the same person",
+        "duplicate_code" => "this insurance code appears more than once",
+        _ => "",
+    }
+}
+
+/// The meanings of a `;`-joined list of reason codes, one per line of the cell.
+fn meanings(reasons: &str) -> String {
+    reasons
+        .split(';')
+        .filter(|code| !code.is_empty())
+        .map(|code| match reason_meaning(code) {
+            "" => code.to_string(),
+            meaning => format!("{code}: {meaning}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A cell of mismatches.csv as it was given: the CSV's guard against formulas (a leading `'`
+/// before `=`, `+`, `-`, `@`, a tab or a carriage return) is not needed in a workbook, whose
+/// text cells are never formulas.
+fn unguarded(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [b'\'', b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r', ..] => &cell[1..],
+        _ => cell,
+    }
+}
+
+/// Writes mismatches.xlsx into the new set from `csv`, the set's mismatches.csv (with or
+/// without a byte-order mark); `rows_per_sheet` is [`SHEET_ROWS`] but in tests.
+pub(crate) fn write(out: &OutputDir, csv: &Path, rows_per_sheet: u32) -> Result<FinishedFile> {
+    let mut file = out.create(MISMATCHES_XLSX)?;
+    let shown = file.path().to_path_buf();
+    let xlsx = |e: XlsxError| Error::io(&shown, std::io::Error::other(e.to_string()));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(csv)
+        .map_err(|e| Error::other(format!("reading {}: {e}", csv.display())))?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::other(format!("reading {}: {e}", csv.display())))?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let source: Vec<Option<usize>> = COLUMNS
+        .iter()
+        .map(|(name, kind, _)| {
+            let name = if *kind == Kind::Meaning {
+                "reasons"
+            } else {
+                name
+            };
+            header.iter().position(|h| h == name)
+        })
+        .collect();
+    let mut workbook = Workbook::new();
+    workbook.set_tempdir(out.work_dir()).map_err(xlsx)?;
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    let mut sheet_index = 0u32;
+    let mut row_in_sheet = 0u32;
+    let mut sheet: Option<&mut Worksheet> = None;
+    let mut record = csv::StringRecord::new();
+    let data_rows = rows_per_sheet.max(2) - 1;
+    loop {
+        let more = reader
+            .read_record(&mut record)
+            .map_err(|e| Error::other(format!("reading {}: {e}", csv.display())))?;
+        if sheet.is_none() || (more && row_in_sheet == data_rows) {
+            if let Some(done) = sheet.take() {
+                finish_sheet(done, row_in_sheet).map_err(xlsx)?;
+            }
+            sheet_index += 1;
+            let next = workbook.add_worksheet_with_constant_memory();
+            start_sheet(next, sheet_index, &bold).map_err(xlsx)?;
+            sheet = Some(next);
+            row_in_sheet = 0;
+        }
+        if !more {
+            break;
+        }
+        let ws = sheet.as_deref_mut().expect("a sheet is open");
+        row_in_sheet += 1;
+        for (col, ((_, kind, _), from)) in COLUMNS.iter().zip(&source).enumerate() {
+            let raw = from.and_then(|i| record.get(i)).unwrap_or("");
+            let text = unguarded(raw);
+            let col = col as u16;
+            match kind {
+                _ if text.is_empty() => {}
+                Kind::Text => {
+                    ws.write_string(row_in_sheet, col, text).map_err(xlsx)?;
+                }
+                Kind::Meaning => {
+                    ws.write_string_with_format(row_in_sheet, col, meanings(text), &wrap)
+                        .map_err(xlsx)?;
+                }
+                Kind::Number => match text.parse::<f64>() {
+                    Ok(n) if n.is_finite() => {
+                        ws.write_number(row_in_sheet, col, n).map_err(xlsx)?;
+                    }
+                    _ => {
+                        ws.write_string(row_in_sheet, col, text).map_err(xlsx)?;
+                    }
+                },
+                Kind::Date => match full_date(text) {
+                    Some(day) => {
+                        ws.write_datetime_with_format(row_in_sheet, col, &day, &date)
+                            .map_err(xlsx)?;
+                    }
+                    None => {
+                        ws.write_string(row_in_sheet, col, text).map_err(xlsx)?;
+                    }
+                },
+            }
+        }
+    }
+    if let Some(done) = sheet.take() {
+        finish_sheet(done, row_in_sheet).map_err(xlsx)?;
+    }
+    workbook.save_to_writer(file.file_mut()).map_err(xlsx)?;
+    file.finish()
+}
+
+/// A date written `dd/mm/yyyy` (as mismatches.csv writes a full date) as an Excel date; `None`
+/// for anything else, which stays text exactly as given.
+fn full_date(text: &str) -> Option<ExcelDateTime> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[2] != b'/' || bytes[5] != b'/' {
+        return None;
+    }
+    let date = PartialDate::parse(text).ok()?;
+    if date.precision() != Precision::Day {
+        return None;
+    }
+    ExcelDateTime::from_ymd(date.year(), date.month()?, date.day()?).ok()
+}
+
+/// Names a new sheet (`mismatches`, then `mismatches 2`, …) and writes its header.
+fn start_sheet(ws: &mut Worksheet, index: u32, bold: &Format) -> Result<(), XlsxError> {
+    let name = match index {
+        1 => "mismatches".to_string(),
+        n => format!("mismatches {n}"),
+    };
+    ws.set_name(name)?;
+    for (col, (name, _, width)) in COLUMNS.iter().enumerate() {
+        ws.set_column_width(col as u16, *width)?;
+        ws.write_string_with_format(0, col as u16, *name, bold)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Filters a sheet's header over its `rows` data rows.
+fn finish_sheet(ws: &mut Worksheet, rows: u32) -> Result<(), XlsxError> {
+    ws.autofilter(0, 0, rows.max(1), (COLUMNS.len() - 1) as u16)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_has_a_meaning() {
+        for reason in crate::matching::Reason::ALL.iter() {
+            assert!(!reason_meaning(reason.as_str()).is_empty(), "{reason:?}");
+        }
+        assert_eq!(
+            meanings("id_missing;deceased"),
+            "id_missing: no ID on file\ndeceased: the register marks this person deceased"
+        );
+    }
+
+    #[test]
+    fn only_the_csv_guard_is_taken_off() {
+        assert_eq!(unguarded("'=1+1"), "=1+1");
+        assert_eq!(unguarded("'-5"), "-5");
+        assert_eq!(unguarded("'already"), "'already");
+        assert_eq!(unguarded("048141142547"), "048141142547");
+    }
+
+    #[test]
+    fn only_full_dates_become_dates() {
+        assert!(full_date("06/02/1941").is_some());
+        for text in [
+            "02/1941",
+            "1941",
+            "31/02/1990",
+            "1941-02-06",
+            "6/2/1941",
+            "",
+        ] {
+            assert!(full_date(text).is_none(), "{text}");
+        }
+    }
+}

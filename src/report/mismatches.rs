@@ -21,7 +21,7 @@ use crate::report::output::{reopen, FinishedFile, OutputDir};
 use crate::report::raw::{self, write_flagged, RawRecords};
 
 /// Columns of mismatches.csv: the row as given and as in the register, side by side.
-pub(crate) const HEADER: [&str; 31] = [
+pub(crate) const HEADER: [&str; 32] = [
     "line",
     "insurance_code",
     "status",
@@ -53,6 +53,9 @@ pub(crate) const HEADER: [&str; 31] = [
     "province_register",
     "scheme",
     "detail",
+    // Last, so that every other column keeps its place: the current province the row is
+    // counted under (see `province`), a code to filter a province's rows on.
+    "current_province_code",
 ];
 
 /// Where `reasons` is in a mismatches.csv row: the whole-file flags are added to it.
@@ -136,6 +139,9 @@ impl MismatchRows {
                 ]
             })
             .unwrap_or([""; 4]);
+        let current_code = provinces
+            .current_of(province)
+            .map_or("", |c| provinces.current[c].code.as_str());
         if let Some(c) = provinces.current_of(province) {
             let current = &provinces.current[c];
             province_name.push_str(&current.name);
@@ -207,6 +213,7 @@ impl MismatchRows {
                 register_province,
                 &safe(row.get(col::SCHEME)),
                 &safe(detail),
+                current_code,
             ])
             .expect("writing to memory");
     }

@@ -43,7 +43,7 @@ enum Kind {
 
 /// The workbook's columns, in order: a mismatches.csv column (or the meaning of the reasons),
 /// its kind, and its width in characters.
-const COLUMNS: [(&str, Kind, f64); 32] = [
+const COLUMNS: [(&str, Kind, f64); 33] = [
     ("status", Kind::Text, 12.0),
     ("reasons", Kind::Text, 28.0),
     ("reasons_meaning", Kind::Meaning, 60.0),
@@ -58,6 +58,7 @@ const COLUMNS: [(&str, Kind, f64); 32] = [
     ("gender_given", Kind::Text, 8.0),
     ("gender_register", Kind::Text, 8.0),
     ("province_code", Kind::Text, 9.0),
+    ("current_province_code", Kind::Text, 9.0),
     ("province", Kind::Text, 24.0),
     ("province_register", Kind::Text, 24.0),
     ("scheme", Kind::Text, 14.0),

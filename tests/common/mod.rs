@@ -40,7 +40,7 @@ pub const RESULTS_HEADER: [&str; 6] = [
     "reasons",
 ];
 
-pub const MISMATCHES_HEADER: [&str; 31] = [
+pub const MISMATCHES_HEADER: [&str; 32] = [
     "line",
     "insurance_code",
     "status",
@@ -72,6 +72,7 @@ pub const MISMATCHES_HEADER: [&str; 31] = [
     "province_register",
     "scheme",
     "detail",
+    "current_province_code",
 ];
 
 pub const REJECTS_HEADER: [&str; 5] = ["file", "line", "column", "error", "raw"];

@@ -104,6 +104,12 @@ pub(crate) struct ReconcileArgs {
     #[arg(long)]
     pub(crate) xlsx: bool,
 
+    /// Also write one workbook per current province (the 34, and the unknown province) into
+    /// the output's provinces/ folder, for the agencies that each review their own rows
+    /// (implies --xlsx)
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub(crate) split_by: Option<SplitBy>,
+
     /// No summary table and no progress bars.
     #[arg(short, long)]
     pub(crate) quiet: bool,
@@ -207,7 +213,8 @@ impl ReconcileArgs {
             exhaustive_search: self.exhaustive_search,
             min_sync_rate: self.min_sync_rate,
             excel: self.excel,
-            xlsx: self.xlsx,
+            xlsx: self.xlsx || self.split_by.is_some(),
+            split_by_province: self.split_by == Some(SplitBy::Province),
             xlsx_sheet_rows: self.xlsx_sheet_rows,
             quiet: self.quiet,
             timings: self.timings,
@@ -223,6 +230,13 @@ impl ReconcileArgs {
 }
 
 /// Writes population.csv (the register), participants.csv and truth.csv into a folder.
+/// How the workbooks are split (`--split-by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SplitBy {
+    /// One workbook per current province.
+    Province,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct SynthArgs {
     /// Output folder (created if missing); the three files appear together when done.

@@ -463,6 +463,8 @@ pub(crate) struct ReconcileConfig {
     pub(crate) xlsx: bool,
     /// Rows a worksheet holds, its header included.
     pub(crate) xlsx_sheet_rows: u32,
+    /// Also write one workbook per current province.
+    pub(crate) split_by_province: bool,
     /// No terminal summary, no progress bars.
     pub(crate) quiet: bool,
     /// Print the time per stage on standard error.

@@ -91,8 +91,9 @@ pub(crate) fn write(
     let writing_reports = Instant::now();
     if config.xlsx {
         let csv = out.in_set("mismatches.csv");
-        finished.push(timings.time(Stage::Write, || {
-            workbook::write(out, &csv, config.xlsx_sheet_rows)
+        let provinces = config.split_by_province.then_some(&config.provinces);
+        finished.extend(timings.time(Stage::Write, || {
+            workbook::write(out, &csv, config.xlsx_sheet_rows, provinces)
         })?);
     }
     finished.push(rejects.finish()?);

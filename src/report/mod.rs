@@ -37,10 +37,11 @@ pub(crate) mod workbook;
 
 /// The files `popsync reconcile` writes into its output folder (changes.csv only when a previous
 /// run is used).
-pub(crate) const RECONCILE_FILES: [&str; 9] = [
+pub(crate) const RECONCILE_FILES: [&str; 10] = [
     "results.csv",
     "mismatches.csv",
     workbook::MISMATCHES_XLSX,
+    workbook::PROVINCES_FOLDER,
     "duplicates.csv",
     "rejects.csv",
     "summary.json",

@@ -158,6 +158,38 @@ impl OutputDir {
         self.set.join(name)
     }
 
+    /// A folder of the new set, `name`, for files of their own ([`OutputDir::create_in`]); it is
+    /// published with the rest (as one entry of the set).
+    pub(crate) fn create_folder(&self, name: &'static str) -> Result<FinishedFile> {
+        use std::os::unix::fs::DirBuilderExt;
+        let path = self.set.join(name);
+        std::fs::DirBuilder::new()
+            .mode(folder_mode(self.mode))
+            .create(&path)
+            .map_err(|e| Error::io(self.folder.target.join(name), e))?;
+        Ok(FinishedFile { name })
+    }
+
+    /// A new file `name` in the set's folder `folder` (made by [`OutputDir::create_folder`]);
+    /// as [`OutputDir::create`] otherwise. The folder is what is published as an entry of the
+    /// set, so the file's own [`FinishedFile`] is not listed.
+    pub(crate) fn create_in(&self, folder: &'static str, name: &str) -> Result<PendingFile> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.folder.target.join(folder).join(name);
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(self.set.join(folder).join(name))
+            .map_err(|e| Error::io(&path, e))?;
+        Ok(PendingFile {
+            name: folder,
+            mode: self.mode,
+            path,
+            writer: BufWriter::with_capacity(1 << 20, file),
+        })
+    }
+
     /// A scratch file in the run's work folder, deleted when dropped (intermediate data between
     /// passes).
     pub(crate) fn scratch(&self) -> Result<NamedTempFile> {
@@ -238,6 +270,7 @@ fn folder_mode(mode: u32) -> u32 {
 
 /// A file of the new set while it is written.
 pub(crate) struct PendingFile {
+    /// The entry of the set it is published as: its name, or the folder it is in.
     name: &'static str,
     mode: u32,
     /// Where it will be once published (for messages).

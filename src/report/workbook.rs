@@ -12,15 +12,18 @@
 //! The workbook is made from mismatches.csv once that is written, row by row into
 //! constant-memory worksheets (a temp file per sheet in the run's work folder), so its memory
 //! does not grow with the list. A sheet holds at most [`SHEET_ROWS`] rows with its header; a
-//! longer list continues on further sheets, never cut.
+//! longer list continues on further sheets, never cut. With `--split-by province` the same
+//! pass writes one workbook per current province, for the agencies that each review their own
+//! participants.
 
 use std::path::Path;
 
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::error::{Error, Result};
 use crate::normalize::date::{PartialDate, Precision};
-use crate::report::output::{FinishedFile, OutputDir};
+use crate::province::{CurrentProvince, ProvinceTable};
+use crate::report::output::{FinishedFile, OutputDir, PendingFile};
 
 /// The workbook's file name in the set.
 pub(crate) const MISMATCHES_XLSX: &str = "mismatches.xlsx";
@@ -133,100 +136,216 @@ fn unguarded(cell: &str) -> &str {
     }
 }
 
-/// Writes mismatches.xlsx into the new set from `csv`, the set's mismatches.csv (with or
-/// without a byte-order mark); `rows_per_sheet` is [`SHEET_ROWS`] but in tests.
-pub(crate) fn write(out: &OutputDir, csv: &Path, rows_per_sheet: u32) -> Result<FinishedFile> {
-    let mut file = out.create(MISMATCHES_XLSX)?;
-    let shown = file.path().to_path_buf();
-    let xlsx = |e: XlsxError| Error::io(&shown, std::io::Error::other(e.to_string()));
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_path(csv)
-        .map_err(|e| Error::other(format!("reading {}: {e}", csv.display())))?;
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::other(format!("reading {}: {e}", csv.display())))?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let source: Vec<Option<usize>> = COLUMNS
-        .iter()
-        .map(|(name, kind, _)| {
-            let name = if *kind == Kind::Meaning {
-                "reasons"
-            } else {
-                name
-            };
-            header.iter().position(|h| h == name)
+/// A workbook being written, row by row: its sheets, the row in the current one.
+struct Sheets {
+    workbook: Workbook,
+    /// The sheet being written, by its index in the workbook.
+    current: Option<usize>,
+    sheets: usize,
+    row: u32,
+    /// Data rows a sheet holds (its header aside).
+    data_rows: u32,
+    date: Format,
+    bold: Format,
+    wrap: Format,
+}
+
+impl Sheets {
+    fn new(out: &OutputDir, rows_per_sheet: u32) -> Result<Sheets, XlsxError> {
+        let mut workbook = Workbook::new();
+        workbook.set_tempdir(out.work_dir())?;
+        Ok(Sheets {
+            workbook,
+            current: None,
+            sheets: 0,
+            row: 0,
+            data_rows: rows_per_sheet.max(2) - 1,
+            date: Format::new().set_num_format("dd/mm/yyyy"),
+            bold: Format::new().set_bold(),
+            wrap: Format::new().set_text_wrap(),
         })
-        .collect();
-    let mut workbook = Workbook::new();
-    workbook.set_tempdir(out.work_dir()).map_err(xlsx)?;
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    let bold = Format::new().set_bold();
-    let wrap = Format::new().set_text_wrap();
-    let mut sheet_index = 0u32;
-    let mut row_in_sheet = 0u32;
-    let mut sheet: Option<&mut Worksheet> = None;
-    let mut record = csv::StringRecord::new();
-    let data_rows = rows_per_sheet.max(2) - 1;
-    loop {
-        let more = reader
-            .read_record(&mut record)
-            .map_err(|e| Error::other(format!("reading {}: {e}", csv.display())))?;
-        if sheet.is_none() || (more && row_in_sheet == data_rows) {
-            if let Some(done) = sheet.take() {
-                finish_sheet(done, row_in_sheet).map_err(xlsx)?;
-            }
-            sheet_index += 1;
-            let next = workbook.add_worksheet_with_constant_memory();
-            start_sheet(next, sheet_index, &bold).map_err(xlsx)?;
-            sheet = Some(next);
-            row_in_sheet = 0;
+    }
+
+    /// A new sheet, named `mismatches`, then `mismatches 2`, …, with the header.
+    fn next_sheet(&mut self) -> Result<(), XlsxError> {
+        self.finish_sheet()?;
+        self.sheets += 1;
+        let bold = &self.bold;
+        let ws = self.workbook.add_worksheet_with_constant_memory();
+        ws.set_name(match self.sheets {
+            1 => "mismatches".to_string(),
+            n => format!("mismatches {n}"),
+        })?;
+        for (col, (name, _, width)) in COLUMNS.iter().enumerate() {
+            ws.set_column_width(col as u16, *width)?;
+            ws.write_string_with_format(0, col as u16, *name, bold)?;
         }
-        if !more {
-            break;
+        ws.set_freeze_panes(1, 0)?;
+        self.current = Some(self.sheets - 1);
+        self.row = 0;
+        Ok(())
+    }
+
+    /// Filters the current sheet's header over its rows.
+    fn finish_sheet(&mut self) -> Result<(), XlsxError> {
+        if let Some(i) = self.current.take() {
+            let ws = self.workbook.worksheet_from_index(i)?;
+            ws.autofilter(0, 0, self.row.max(1), (COLUMNS.len() - 1) as u16)?;
         }
-        let ws = sheet.as_deref_mut().expect("a sheet is open");
-        row_in_sheet += 1;
-        for (col, ((_, kind, _), from)) in COLUMNS.iter().zip(&source).enumerate() {
-            let raw = from.and_then(|i| record.get(i)).unwrap_or("");
-            let text = unguarded(raw);
+        Ok(())
+    }
+
+    /// Appends a mismatches.csv record, whose columns are at `source` (per workbook column).
+    fn push(
+        &mut self,
+        record: &csv::StringRecord,
+        source: &[Option<usize>],
+    ) -> Result<(), XlsxError> {
+        if self.current.is_none() || self.row == self.data_rows {
+            self.next_sheet()?;
+        }
+        self.row += 1;
+        let row = self.row;
+        let (date, wrap) = (&self.date, &self.wrap);
+        let ws = self
+            .workbook
+            .worksheet_from_index(self.current.expect("a sheet is open"))?;
+        for (col, ((_, kind, _), from)) in COLUMNS.iter().zip(source).enumerate() {
+            let text = unguarded(from.and_then(|i| record.get(i)).unwrap_or(""));
             let col = col as u16;
             match kind {
                 _ if text.is_empty() => {}
                 Kind::Text => {
-                    ws.write_string(row_in_sheet, col, text).map_err(xlsx)?;
+                    ws.write_string(row, col, text)?;
                 }
                 Kind::Meaning => {
-                    ws.write_string_with_format(row_in_sheet, col, meanings(text), &wrap)
-                        .map_err(xlsx)?;
+                    ws.write_string_with_format(row, col, meanings(text), wrap)?;
                 }
                 Kind::Number => match text.parse::<f64>() {
                     Ok(n) if n.is_finite() => {
-                        ws.write_number(row_in_sheet, col, n).map_err(xlsx)?;
+                        ws.write_number(row, col, n)?;
                     }
                     _ => {
-                        ws.write_string(row_in_sheet, col, text).map_err(xlsx)?;
+                        ws.write_string(row, col, text)?;
                     }
                 },
                 Kind::Date => match full_date(text) {
                     Some(day) => {
-                        ws.write_datetime_with_format(row_in_sheet, col, &day, &date)
-                            .map_err(xlsx)?;
+                        ws.write_datetime_with_format(row, col, &day, date)?;
                     }
                     None => {
-                        ws.write_string(row_in_sheet, col, text).map_err(xlsx)?;
+                        ws.write_string(row, col, text)?;
                     }
                 },
             }
         }
+        Ok(())
     }
-    if let Some(done) = sheet.take() {
-        finish_sheet(done, row_in_sheet).map_err(xlsx)?;
+
+    /// Saves the workbook into `file` (an empty list still has its header sheet).
+    fn save(mut self, mut file: PendingFile) -> Result<FinishedFile> {
+        let shown = file.path().to_path_buf();
+        let xlsx = |e: XlsxError| Error::io(&shown, std::io::Error::other(e.to_string()));
+        if self.sheets == 0 {
+            self.next_sheet().map_err(xlsx)?;
+        }
+        self.finish_sheet().map_err(xlsx)?;
+        self.workbook
+            .save_to_writer(file.file_mut())
+            .map_err(xlsx)?;
+        file.finish()
     }
-    workbook.save_to_writer(file.file_mut()).map_err(xlsx)?;
-    file.finish()
+}
+
+/// The folder of the province workbooks, in the set.
+pub(crate) const PROVINCES_FOLDER: &str = "provinces";
+
+/// The file name of a current province's workbook: its code and its name without diacritics,
+/// stable from night to night (`01-ha-noi.xlsx`); `unknown-province.xlsx` for the rows whose
+/// province is unknown.
+pub(crate) fn province_file_name(province: Option<&CurrentProvince>) -> String {
+    match province {
+        None => "unknown-province.xlsx".to_string(),
+        Some(p) => {
+            let slug: Vec<String> = crate::normalize::name::folded(&p.name)
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            format!("{}-{}.xlsx", p.code, slug.join("-"))
+        }
+    }
+}
+
+/// Writes mismatches.xlsx into the new set from `csv`, the set's mismatches.csv (with or
+/// without a byte-order mark), and with `provinces`, one workbook per current province of the
+/// table and one for the unknown province in the set's `provinces/` folder, their rows adding
+/// up to the whole list. `rows_per_sheet` is [`SHEET_ROWS`] but in tests.
+pub(crate) fn write(
+    out: &OutputDir,
+    csv: &Path,
+    rows_per_sheet: u32,
+    provinces: Option<&ProvinceTable>,
+) -> Result<Vec<FinishedFile>> {
+    let read = |e: csv::Error| Error::other(format!("reading {}: {e}", csv.display()));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(csv)
+        .map_err(read)?;
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(read)?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let position = |name: &str| header.iter().position(|h| h == name);
+    let source: Vec<Option<usize>> = COLUMNS
+        .iter()
+        .map(|(name, kind, _)| {
+            position(if *kind == Kind::Meaning {
+                "reasons"
+            } else {
+                name
+            })
+        })
+        .collect();
+    let xlsx = |e: XlsxError| Error::other(format!("writing a workbook: {e}"));
+    let mut whole = Sheets::new(out, rows_per_sheet).map_err(xlsx)?;
+    // Per current province (in table order), then the unknown province.
+    let mut split: Vec<Sheets> = match provinces {
+        Some(table) => (0..=table.current.len())
+            .map(|_| Sheets::new(out, rows_per_sheet))
+            .collect::<Result<_, _>>()
+            .map_err(xlsx)?,
+        None => Vec::new(),
+    };
+    let code_column = position("current_province_code");
+    let unknown = split.len().saturating_sub(1);
+    let index_of = |code: &str| -> usize {
+        provinces
+            .and_then(|t| t.current.iter().position(|p| p.code == code))
+            .unwrap_or(unknown)
+    };
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(read)? {
+        whole.push(&record, &source).map_err(xlsx)?;
+        if !split.is_empty() {
+            let code = code_column.and_then(|i| record.get(i)).unwrap_or("");
+            let i = index_of(code);
+            split[i].push(&record, &source).map_err(xlsx)?;
+        }
+    }
+    let mut finished = vec![whole.save(out.create(MISMATCHES_XLSX)?)?];
+    if let Some(table) = provinces {
+        finished.push(out.create_folder(PROVINCES_FOLDER)?);
+        for (i, sheets) in split.into_iter().enumerate() {
+            let name = province_file_name(table.current.get(i));
+            sheets.save(out.create_in(PROVINCES_FOLDER, &name)?)?;
+        }
+        crate::report::folder::sync_dir(&out.in_set(PROVINCES_FOLDER))
+            .map_err(|e| Error::io(out.path().join(PROVINCES_FOLDER), e))?;
+    }
+    Ok(finished)
 }
 
 /// A date written `dd/mm/yyyy` (as mismatches.csv writes a full date) as an Excel date; `None`
@@ -241,27 +360,6 @@ fn full_date(text: &str) -> Option<ExcelDateTime> {
         return None;
     }
     ExcelDateTime::from_ymd(date.year(), date.month()?, date.day()?).ok()
-}
-
-/// Names a new sheet (`mismatches`, then `mismatches 2`, …) and writes its header.
-fn start_sheet(ws: &mut Worksheet, index: u32, bold: &Format) -> Result<(), XlsxError> {
-    let name = match index {
-        1 => "mismatches".to_string(),
-        n => format!("mismatches {n}"),
-    };
-    ws.set_name(name)?;
-    for (col, (name, _, width)) in COLUMNS.iter().enumerate() {
-        ws.set_column_width(col as u16, *width)?;
-        ws.write_string_with_format(0, col as u16, *name, bold)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// Filters a sheet's header over its `rows` data rows.
-fn finish_sheet(ws: &mut Worksheet, rows: u32) -> Result<(), XlsxError> {
-    ws.autofilter(0, 0, rows.max(1), (COLUMNS.len() - 1) as u16)?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -285,6 +383,23 @@ mod tests {
         assert_eq!(unguarded("'-5"), "-5");
         assert_eq!(unguarded("'already"), "'already");
         assert_eq!(unguarded("048141142547"), "048141142547");
+    }
+
+    #[test]
+    fn province_files_are_named_by_code_and_name_without_diacritics() {
+        let table = crate::province::ProvinceTable::builtin();
+        let names: Vec<String> = (0..=table.current.len())
+            .map(|i| province_file_name(table.current.get(i)))
+            .collect();
+        assert!(names.contains(&"01-ha-noi.xlsx".to_string()), "{names:?}");
+        assert!(
+            names.iter().any(|n| n.ends_with("-ho-chi-minh.xlsx")),
+            "{names:?}"
+        );
+        assert_eq!(names.last().unwrap(), "unknown-province.xlsx");
+        let unique: std::collections::BTreeSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len());
+        assert!(names.iter().all(|n| n.is_ascii() && !n.contains(' ')));
     }
 
     #[test]

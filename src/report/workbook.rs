@@ -18,6 +18,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::error::{Error, Result};
@@ -30,6 +31,24 @@ pub(crate) const MISMATCHES_XLSX: &str = "mismatches.xlsx";
 
 /// The rows a worksheet holds, its header included (Excel's limit).
 pub(crate) const SHEET_ROWS: u32 = 1_048_576;
+
+/// The characters a cell holds (Excel's limit): a longer value is cut, ending in `…`;
+/// mismatches.csv keeps it whole.
+pub(crate) const CELL_CHARS: usize = 32_767;
+
+/// `text`, cut to what a cell holds.
+fn fitted(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(CELL_CHARS) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(_) => {
+            let cut = text
+                .char_indices()
+                .nth(CELL_CHARS - 1)
+                .map_or(text.len(), |(at, _)| at);
+            std::borrow::Cow::Owned(format!("{}…", &text[..cut]))
+        }
+    }
+}
 
 /// How a column's cells are written.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -211,7 +230,8 @@ impl Sheets {
             .workbook
             .worksheet_from_index(self.current.expect("a sheet is open"))?;
         for (col, ((_, kind, _), from)) in COLUMNS.iter().zip(source).enumerate() {
-            let text = unguarded(from.and_then(|i| record.get(i)).unwrap_or(""));
+            let text = fitted(unguarded(from.and_then(|i| record.get(i)).unwrap_or("")));
+            let text = text.as_ref();
             let col = col as u16;
             match kind {
                 _ if text.is_empty() => {}
@@ -219,7 +239,7 @@ impl Sheets {
                     ws.write_string(row, col, text)?;
                 }
                 Kind::Meaning => {
-                    ws.write_string_with_format(row, col, meanings(text), wrap)?;
+                    ws.write_string_with_format(row, col, fitted(&meanings(text)), wrap)?;
                 }
                 Kind::Number => match text.parse::<f64>() {
                     Ok(n) if n.is_finite() => {
@@ -335,17 +355,31 @@ pub(crate) fn write(
             split[i].push(&record, &source).map_err(xlsx)?;
         }
     }
-    let mut finished = vec![whole.save(out.create(MISMATCHES_XLSX)?)?];
+    // Saving compresses each workbook (most of the cost): the workbooks are saved on every
+    // core at once.
+    let whole_file = out.create(MISMATCHES_XLSX)?;
+    let mut parts = Vec::with_capacity(split.len());
     if let Some(table) = provinces {
-        finished.push(out.create_folder(PROVINCES_FOLDER)?);
+        let folder = out.create_folder(PROVINCES_FOLDER)?;
         for (i, sheets) in split.into_iter().enumerate() {
             let name = province_file_name(table.current.get(i));
-            sheets.save(out.create_in(PROVINCES_FOLDER, &name)?)?;
+            parts.push((sheets, out.create_in(PROVINCES_FOLDER, &name)?));
         }
+        let (whole, parts) = rayon::join(
+            || whole.save(whole_file),
+            || {
+                parts
+                    .into_par_iter()
+                    .map(|(sheets, file)| sheets.save(file).map(drop))
+                    .collect::<Result<Vec<()>>>()
+            },
+        );
+        parts?;
         crate::report::folder::sync_dir(&out.in_set(PROVINCES_FOLDER))
             .map_err(|e| Error::io(out.path().join(PROVINCES_FOLDER), e))?;
+        return Ok(vec![whole?, folder]);
     }
-    Ok(finished)
+    Ok(vec![whole.save(whole_file)?])
 }
 
 /// A date written `dd/mm/yyyy` (as mismatches.csv writes a full date) as an Excel date; `None`
@@ -375,6 +409,16 @@ mod tests {
             meanings("id_missing;deceased"),
             "id_missing: no ID on file\ndeceased: the register marks this person deceased"
         );
+    }
+
+    #[test]
+    fn a_value_longer_than_a_cell_is_cut_to_fit() {
+        let long = "ạ".repeat(CELL_CHARS + 5);
+        let cut = fitted(&long);
+        assert_eq!(cut.chars().count(), CELL_CHARS);
+        assert!(cut.ends_with('…') && cut.starts_with("ạạ"));
+        let exact = "a".repeat(CELL_CHARS);
+        assert_eq!(fitted(&exact), exact);
     }
 
     #[test]

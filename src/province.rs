@@ -45,6 +45,27 @@ pub(crate) enum ProvinceKey {
     Unknown,
 }
 
+impl ProvinceKey {
+    /// The key in 16 bits, for what is kept per row for the whole file: a former province's
+    /// index, a current one's with the top bit set, `u16::MAX` for unknown.
+    pub(crate) fn pack(self) -> u16 {
+        match self {
+            ProvinceKey::Former(i) => i & 0x7fff,
+            ProvinceKey::Current(i) => 0x8000 | (i & 0x7fff),
+            ProvinceKey::Unknown => u16::MAX,
+        }
+    }
+
+    /// Inverse of [`ProvinceKey::pack`].
+    pub(crate) fn unpack(packed: u16) -> ProvinceKey {
+        match packed {
+            u16::MAX => ProvinceKey::Unknown,
+            p if p & 0x8000 != 0 => ProvinceKey::Current(p & 0x7fff),
+            p => ProvinceKey::Former(p),
+        }
+    }
+}
+
 /// Where a province code places a person, for comparing two of them: the current province,
 /// and the former one when the code was a former 3-digit code. The former province is the
 /// finer evidence: since the 2025 merger, two persons in one current province may still have
@@ -292,5 +313,18 @@ mod tests {
     fn replacement_tables_are_validated() {
         let err = ProvinceTable::parse("h\n01,A,1,B\n", Path::new("p.csv")).unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn a_province_key_packs_into_16_bits_and_back() {
+        for key in [
+            ProvinceKey::Former(0),
+            ProvinceKey::Former(62),
+            ProvinceKey::Current(0),
+            ProvinceKey::Current(33),
+            ProvinceKey::Unknown,
+        ] {
+            assert_eq!(ProvinceKey::unpack(key.pack()), key);
+        }
     }
 }

@@ -627,6 +627,59 @@ fn the_province_workbooks_hold_each_province_s_rows_and_add_up_to_the_whole_list
     assert!(!folder.exists());
 }
 
+#[test]
+fn each_province_s_statuses_and_reasons_add_up_and_its_report_row_links_its_workbook() {
+    let (env, _) = run_fixture(&["--split-by", "province"]);
+    let summary = env.summary();
+    let provinces = summary["provinces"].as_array().unwrap();
+    let mut statuses = std::collections::BTreeMap::<String, u64>::new();
+    let mut reasons = std::collections::BTreeMap::<String, u64>::new();
+    for p in provinces {
+        for (k, v) in p["statuses"].as_object().unwrap() {
+            *statuses.entry(k.clone()).or_default() += v.as_u64().unwrap();
+        }
+        for (k, v) in p["reasons"].as_object().unwrap() {
+            *reasons.entry(k.clone()).or_default() += v.as_u64().unwrap();
+        }
+        // A province's statuses add up to its participants.
+        let own: u64 = p["statuses"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        assert_eq!(own, p["participants"].as_u64().unwrap(), "{}", p["name"]);
+    }
+    // Every status and every reason, the whole-file flags included, is counted under a province.
+    for (k, v) in summary["statuses"].as_object().unwrap() {
+        assert_eq!(
+            statuses.get(k).copied().unwrap_or(0),
+            v.as_u64().unwrap(),
+            "status {k}"
+        );
+    }
+    for (k, v) in summary["reasons"].as_object().unwrap() {
+        assert_eq!(
+            reasons.get(k).copied().unwrap_or(0),
+            v.as_u64().unwrap(),
+            "reason {k}"
+        );
+    }
+    // The report's row of each province with rows links to that province's workbook.
+    let page = String::from_utf8(env.read_out("report.html")).unwrap();
+    for p in provinces {
+        let code = p["code"].as_str().unwrap_or("unknown");
+        let workbook = summary["workbooks"]["provinces"][code].as_str().unwrap();
+        assert!(env.out().join(workbook).is_file(), "{workbook}");
+        let row = page
+            .split(&format!("<tr id=\"province-{code}\">"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no report row for province {code}"));
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains(&format!("href=\"{workbook}\"")), "{row}");
+    }
+}
+
 // A text longer than a cell holds
 
 /// Excel's limit on the characters of one cell.

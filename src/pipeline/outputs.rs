@@ -113,6 +113,10 @@ pub(crate) fn write(
         thresholds: &model.thresholds,
         quality,
     });
+    if config.xlsx {
+        summary["workbooks"] =
+            workbook::listing(config.split_by_province.then_some(&config.provinces));
+    }
     let compared = match (previous, &changes) {
         (Previous::Usable(run), Some(Changes::Counted(counts))) => {
             summary["changes"] = summary::changes_json(&summary, &run.summary, counts);

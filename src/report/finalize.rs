@@ -12,6 +12,7 @@ use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 use crate::matching::Status;
+use crate::province::ProvinceKey;
 use crate::register::Register;
 use crate::report::changes::{Changes, ChangesFile, PreviousRun};
 use crate::report::duplicates::DuplicateRows;
@@ -108,7 +109,7 @@ fn write_results(
     let mut written = 0;
     while let Some(row) = records.next(&mut record)? {
         let row_flags = flags.of(row);
-        counted.add_reasons(row_flags);
+        counted.add_flags(row_flags, ProvinceKey::unpack(log.provinces[row]));
         write_flagged(&mut results, &record, results::REASONS, row_flags)
             .map_err(|e| Error::io(results.path(), e))?;
         let text = |i: usize| String::from_utf8_lossy(&raw::field(&record, i)).into_owned();

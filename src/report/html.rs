@@ -10,6 +10,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::report::format::thousands;
+use crate::report::meaning::reason_meaning;
 use crate::report::stats::ExampleRow;
 
 /// What the page is made from.
@@ -59,6 +60,7 @@ pub(crate) fn render(input: &HtmlInput<'_>) -> String {
     provinces(&mut out, s);
     statuses(&mut out, s);
     reasons(&mut out, s);
+    province_details(&mut out, s);
     schemes(&mut out, s);
     quality(&mut out, s);
     changes(&mut out, s, input.previous);
@@ -241,6 +243,67 @@ fn quality_warnings(out: &mut String, s: &Value) {
          <a href=\"#quality\">Data quality of the inputs</a>.</div>",
         warned.join("; ")
     );
+}
+
+/// Each current province's rows per status and its most common reasons, with a link to its
+/// workbook when the run wrote one per province (`--split-by province`): where a provincial
+/// agency finds its part of the night.
+fn province_details(out: &mut String, s: &Value) {
+    let provinces = array(&s["provinces"]);
+    if provinces.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"province-details\">\n<h2>Each province: statuses and reasons</h2>\n\
+         <table class=\"details\">\n<thead><tr><th>Province</th>",
+    );
+    for status in crate::matching::Status::ALL {
+        let _ = write!(out, "<th class=\"num\">{}</th>", status.as_str());
+    }
+    out.push_str("<th>Most common reasons</th><th>Rows to review</th></tr></thead>\n<tbody>\n");
+    for p in provinces {
+        let code = p["code"].as_str();
+        let anchor = code.unwrap_or("unknown");
+        let _ = write!(
+            out,
+            "<tr id=\"province-{}\"><td>{}{}</td>",
+            escape(anchor),
+            code.map(|c| format!("<code>{}</code> ", escape(c)))
+                .unwrap_or_default(),
+            text(&p["name"]),
+        );
+        for status in crate::matching::Status::ALL {
+            let _ = write!(
+                out,
+                "<td class=\"num\">{}</td>",
+                count(int(&p["statuses"][status.as_str()]))
+            );
+        }
+        let mut reasons: Vec<(&str, u64)> = p["reasons"]
+            .as_object()
+            .map(|m| m.iter().map(|(k, v)| (k.as_str(), int(v))).collect())
+            .unwrap_or_default();
+        reasons.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let top: Vec<String> = reasons
+            .iter()
+            .take(3)
+            .map(|(r, n)| {
+                format!(
+                    "<span title=\"{}\"><code>{}</code> {}</span>",
+                    escape(reason_meaning(r)),
+                    escape(r),
+                    count(*n)
+                )
+            })
+            .collect();
+        let workbook = s["workbooks"]["provinces"][anchor].as_str();
+        let link = match workbook {
+            Some(path) => format!("<a href=\"{}\">{}</a>", escape(path), escape(path)),
+            None => "mismatches.csv, <code>current_province_code</code>".to_string(),
+        };
+        let _ = writeln!(out, "<td>{}</td><td>{link}</td></tr>", top.join(" · "));
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 /// Every input column popsync read: how many values were empty, readable and unreadable, and
@@ -538,15 +601,17 @@ fn reasons(out: &mut String, s: &Value) {
     let max = rows[0].1;
     out.push_str(
         "<p class=\"note\">A row can have several reasons; reasons that no row has are not \
-         listed.</p>\n<table>\n<thead><tr><th>Reason</th><th class=\"num\">Rows</th>\
-         <th class=\"num\">Share of participants</th><th></th></tr></thead>\n<tbody>\n",
+         listed.</p>\n<table>\n<thead><tr><th>Reason</th><th>What it means</th>\
+         <th class=\"num\">Rows</th><th class=\"num\">Share of participants</th><th></th></tr>\
+         </thead>\n<tbody>\n",
     );
     for (reason, n) in rows {
         let _ = writeln!(
             out,
-            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             <td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
+             <td class=\"num\">{}</td><td>{}</td></tr>",
             escape(reason),
+            escape(reason_meaning(reason)),
             count(n),
             pct(Some(share(n, total))),
             mini_bar(share(n, max), "bar below"),
@@ -821,6 +886,7 @@ fn run_info(out: &mut String, s: &Value) {
 }
 
 const CSS: &str = r#"
+@page { size: A4; margin: 14mm 12mm; }
 :root { --ink: #1c2430; --muted: #5b6573; --line: #d9dee5; --bg: #ffffff; --soft: #f4f6f9;
   --good: #2f6fb3; --below: #e08a1e; --low: #c2412d; --unknown: #8a94a3; }
 * { box-sizing: border-box; }

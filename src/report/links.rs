@@ -9,6 +9,7 @@
 use rayon::prelude::*;
 
 use crate::matching::{Reason, ReasonSet};
+use crate::province::ProvinceKey;
 use crate::register::PersonIdx;
 
 /// No person linked.
@@ -21,23 +22,33 @@ pub(crate) struct LinkLog {
     pub(crate) links: Vec<PersonIdx>,
     /// [`code_key`] of the insurance code.
     pub(crate) keys: Vec<u128>,
+    /// The row's province ([`ProvinceKey::pack`]), to count its whole-file flags under it.
+    pub(crate) provinces: Vec<u16>,
 }
 
 impl LinkLog {
     pub(crate) fn reserve(&mut self, rows: usize) {
         self.links.reserve(rows);
         self.keys.reserve(rows);
+        self.provinces.reserve(rows);
     }
 
     pub(crate) fn extend(&mut self, other: LinkLog) {
         self.links.extend(other.links);
         self.keys.extend(other.keys);
+        self.provinces.extend(other.provinces);
     }
 
-    /// Appends a row: its insurance code and the person it links to, if any.
-    pub(crate) fn push(&mut self, insurance_code: &str, person: Option<PersonIdx>) {
+    /// Appends a row: its insurance code, the person it links to, if any, and its province.
+    pub(crate) fn push(
+        &mut self,
+        insurance_code: &str,
+        person: Option<PersonIdx>,
+        province: ProvinceKey,
+    ) {
         self.links.push(person.unwrap_or(NO_PERSON));
         self.keys.push(code_key(insurance_code));
+        self.provinces.push(province.pack());
     }
 }
 
@@ -157,6 +168,7 @@ mod tests {
                 code_key("C"),
                 code_key(""),
             ],
+            provinces: vec![ProvinceKey::Unknown.pack(); 6],
         };
         let f = log.flags();
         assert_eq!(

@@ -23,6 +23,7 @@ pub(crate) mod format;
 pub(crate) mod html;
 pub(crate) mod links;
 pub(crate) mod manifest;
+pub(crate) mod meaning;
 pub(crate) mod mismatches;
 pub(crate) mod output;
 pub(crate) mod raw;

@@ -41,12 +41,47 @@ impl Counts {
 }
 
 /// Everything counted over the participant rows.
+/// Rows per status and per reason, of one group of rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Breakdown {
+    pub(crate) statuses: [u64; Status::ALL.len()],
+    pub(crate) reasons: [u64; 32],
+}
+
+impl Default for Breakdown {
+    fn default() -> Breakdown {
+        Breakdown {
+            statuses: [0; Status::ALL.len()],
+            reasons: [0; 32],
+        }
+    }
+}
+
+impl Breakdown {
+    fn add_reasons(&mut self, reasons: ReasonSet) {
+        for reason in reasons.iter() {
+            self.reasons[reason as usize] += 1;
+        }
+    }
+
+    pub(crate) fn merge(&mut self, other: &Breakdown) {
+        for (a, b) in self.statuses.iter_mut().zip(other.statuses) {
+            *a += b;
+        }
+        for (a, b) in self.reasons.iter_mut().zip(other.reasons) {
+            *a += b;
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Stats {
     pub(crate) total: Counts,
     pub(crate) statuses: [u64; Status::ALL.len()],
     pub(crate) reasons: [u64; 32],
     pub(crate) provinces: BTreeMap<ProvinceKey, Counts>,
+    /// Per province code: rows per status and per reason (the whole-file flags included).
+    pub(crate) province_breakdown: BTreeMap<ProvinceKey, Breakdown>,
     /// Keyed by the scheme as written (trimmed); "" for none.
     pub(crate) schemes: BTreeMap<String, Counts>,
     /// Blocks the candidate search skipped as larger than the cap, and the rows that met one.
@@ -82,6 +117,9 @@ impl Stats {
         self.statuses[status as usize] += 1;
         self.add_reasons(reasons);
         self.provinces.entry(province).or_default().add(status);
+        let breakdown = self.province_breakdown.entry(province).or_default();
+        breakdown.statuses[status as usize] += 1;
+        breakdown.add_reasons(reasons);
         match self.schemes.get_mut(scheme) {
             Some(counts) => counts.add(status),
             None => self
@@ -96,6 +134,18 @@ impl Stats {
         for reason in reasons.iter() {
             self.reasons[reason as usize] += 1;
         }
+    }
+
+    /// Counts the whole-file flags `flags` of a row of `province`.
+    pub(crate) fn add_flags(&mut self, flags: ReasonSet, province: ProvinceKey) {
+        if flags.is_empty() {
+            return;
+        }
+        self.add_reasons(flags);
+        self.province_breakdown
+            .entry(province)
+            .or_default()
+            .add_reasons(flags);
     }
 
     /// Keeps the example row `example` makes if its status has fewer than
@@ -136,6 +186,12 @@ impl Stats {
         }
         for (key, counts) in other.provinces {
             self.provinces.entry(key).or_default().merge(&counts);
+        }
+        for (key, breakdown) in other.province_breakdown {
+            self.province_breakdown
+                .entry(key)
+                .or_default()
+                .merge(&breakdown);
         }
         for (key, counts) in other.schemes {
             self.schemes.entry(key).or_default().merge(&counts);

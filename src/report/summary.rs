@@ -14,7 +14,7 @@ use crate::normalize::IdFormat;
 use crate::province::{ProvinceKey, ProvinceTable};
 use crate::register::RegisterStats;
 use crate::report::changes::ChangeCounts;
-use crate::report::stats::{Counts, Stats};
+use crate::report::stats::{Breakdown, Counts, Stats};
 
 /// The settings a run was made with, as summary.json records them.
 pub(crate) struct RunSettings<'a> {
@@ -67,42 +67,84 @@ fn group(code: Option<&str>, name: &str, counts: &Counts) -> Value {
     Value::Object(m)
 }
 
+/// A province's rows per status (every status) and per reason (those with rows), added to its
+/// entry.
+fn with_breakdown(mut entry: Value, breakdown: &Breakdown) -> Value {
+    let mut statuses = Map::new();
+    for status in Status::ALL {
+        statuses.insert(
+            status.as_str().into(),
+            json!(breakdown.statuses[status as usize]),
+        );
+    }
+    let mut reasons = Map::new();
+    for &reason in Reason::ALL {
+        let n = breakdown.reasons[reason as usize];
+        if n > 0 {
+            reasons.insert(reason.as_str().into(), json!(n));
+        }
+    }
+    entry["statuses"] = Value::Object(statuses);
+    entry["reasons"] = Value::Object(reasons);
+    entry
+}
+
 /// Per current province (docs/provinces.md), each with the former provinces it absorbed; then one
 /// row for empty or unknown codes. Only provinces with participants are listed, by code.
 pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
     let mut rows = Vec::new();
+    let breakdown = |key: &ProvinceKey| {
+        stats
+            .province_breakdown
+            .get(key)
+            .copied()
+            .unwrap_or_default()
+    };
     for (c, current) in table.current.iter().enumerate() {
         let mut total = Counts::default();
+        let mut total_breakdown = Breakdown::default();
         let mut former_rows = Vec::new();
         for &f in &current.former {
-            if let Some(counts) = stats.provinces.get(&ProvinceKey::Former(f as u16)) {
+            let key = ProvinceKey::Former(f as u16);
+            if let Some(counts) = stats.provinces.get(&key) {
                 total.merge(counts);
-                former_rows.push(group(
-                    Some(&table.former[f].code),
-                    &table.former[f].name,
-                    counts,
+                total_breakdown.merge(&breakdown(&key));
+                former_rows.push(with_breakdown(
+                    group(Some(&table.former[f].code), &table.former[f].name, counts),
+                    &breakdown(&key),
                 ));
             }
         }
-        if let Some(counts) = stats.provinces.get(&ProvinceKey::Current(c as u16)) {
+        let key = ProvinceKey::Current(c as u16);
+        if let Some(counts) = stats.provinces.get(&key) {
             total.merge(counts);
-            former_rows.push(group(
-                Some(&current.code),
-                &format!("{} (current code)", current.name),
-                counts,
+            total_breakdown.merge(&breakdown(&key));
+            former_rows.push(with_breakdown(
+                group(
+                    Some(&current.code),
+                    &format!("{} (current code)", current.name),
+                    counts,
+                ),
+                &breakdown(&key),
             ));
         }
         if total.participants == 0 {
             continue;
         }
-        let mut row = group(Some(&current.code), &current.name, &total);
+        let mut row = with_breakdown(
+            group(Some(&current.code), &current.name, &total),
+            &total_breakdown,
+        );
         row["former"] = Value::Array(former_rows);
         rows.push((current.code.clone(), row));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let mut rows: Vec<Value> = rows.into_iter().map(|(_, r)| r).collect();
     if let Some(counts) = stats.provinces.get(&ProvinceKey::Unknown) {
-        let mut row = group(None, "unknown province", counts);
+        let mut row = with_breakdown(
+            group(None, "unknown province", counts),
+            &breakdown(&ProvinceKey::Unknown),
+        );
         row["former"] = json!([]);
         rows.push(row);
     }

@@ -24,6 +24,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use crate::error::{Error, Result};
 use crate::normalize::date::{PartialDate, Precision};
 use crate::province::{CurrentProvince, ProvinceTable};
+use crate::report::meaning::reason_meaning;
 use crate::report::output::{FinishedFile, OutputDir, PendingFile};
 
 /// The workbook's file name in the set.
@@ -100,37 +101,6 @@ const COLUMNS: [(&str, Kind, f64); 33] = [
     ("id_weight", Kind::Number, 9.0),
     ("linked_weight", Kind::Number, 9.0),
 ];
-
-/// What a reason code means, in the words of docs/statuses-and-reasons.md.
-pub(crate) fn reason_meaning(code: &str) -> &'static str {
-    match code {
-        "id_missing" => "no ID on file",
-        "id_malformed" => "the ID on file is not a readable ID number",
-        "id_not_found" => "no register person has this ID",
-        "id_other_person" => "the ID belongs to someone else in the register",
-        "id_structure" => "the ID's digits contradict the gender or birth year on file",
-        "id_zeros_restored" => "found only after restoring the ID's lost leading zeros",
-        "old_id" => "found through the old 9-digit ID card number",
-        "id_typo" => "the suggested person's ID is one keystroke from the one on file",
-        "name_diacritics" => "names differ only in their accents",
-        "name_typo" => "names differ by a small typing error",
-        "name_order" => "the same names in another order",
-        "name_middle" => "the middle name is missing, extra or different",
-        "name_differs" => "the names differ",
-        "dob_partial" => "one date is less precise (a year, a month) and agrees",
-        "dob_day_month_swapped" => "day and month swapped",
-        "dob_year_off" => "the birth year is off by one",
-        "dob_typo" => "the dates differ by one digit",
-        "dob_differs" => "the dates of birth differ",
-        "dob_invalid" => "the date of birth on file is missing or unreadable",
-        "gender_differs" => "the genders differ",
-        "gender_missing" => "the gender is known on one side only",
-        "deceased" => "the register marks this person deceased",
-        "duplicate_person" => "another insurance code is linked to the same person",
-        "duplicate_code" => "this insurance code appears more than once",
-        _ => "",
-    }
-}
 
 /// The meanings of a `;`-joined list of reason codes, one per line of the cell.
 fn meanings(reasons: &str) -> String {
@@ -297,6 +267,23 @@ pub(crate) fn province_file_name(province: Option<&CurrentProvince>) -> String {
     }
 }
 
+/// summary.json's `workbooks`: the whole list's workbook, and with `provinces` each current
+/// province's by its code (`unknown` for the unknown province), as paths in the set.
+pub(crate) fn listing(provinces: Option<&ProvinceTable>) -> serde_json::Value {
+    let mut listing = serde_json::json!({ "mismatches": MISMATCHES_XLSX });
+    if let Some(table) = provinces {
+        let mut by_code = serde_json::Map::new();
+        for i in 0..=table.current.len() {
+            let province = table.current.get(i);
+            let code = province.map_or("unknown", |p| p.code.as_str());
+            let path = format!("{PROVINCES_FOLDER}/{}", province_file_name(province));
+            by_code.insert(code.to_string(), serde_json::Value::String(path));
+        }
+        listing["provinces"] = serde_json::Value::Object(by_code);
+    }
+    listing
+}
+
 /// Writes mismatches.xlsx into the new set from `csv`, the set's mismatches.csv (with or
 /// without a byte-order mark), and with `provinces`, one workbook per current province of the
 /// table and one for the unknown province in the set's `provinces/` folder, their rows adding
@@ -401,10 +388,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_reason_has_a_meaning() {
-        for reason in crate::matching::Reason::ALL.iter() {
-            assert!(!reason_meaning(reason.as_str()).is_empty(), "{reason:?}");
-        }
+    fn each_reason_is_listed_with_its_meaning() {
         assert_eq!(
             meanings("id_missing;deceased"),
             "id_missing: no ID on file\ndeceased: the register marks this person deceased"

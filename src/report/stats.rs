@@ -79,9 +79,9 @@ pub(crate) struct Stats {
     pub(crate) total: Counts,
     pub(crate) statuses: [u64; Status::ALL.len()],
     pub(crate) reasons: [u64; 32],
-    pub(crate) provinces: BTreeMap<ProvinceKey, Counts>,
-    /// Per province code: rows per status and per reason (the whole-file flags included).
-    pub(crate) province_breakdown: BTreeMap<ProvinceKey, Breakdown>,
+    /// Per province code: its counts, and its rows per status and per reason (the whole-file
+    /// flags included); one map, so a row costs one lookup.
+    pub(crate) provinces: BTreeMap<ProvinceKey, (Counts, Breakdown)>,
     /// Keyed by the scheme as written (trimmed); "" for none.
     pub(crate) schemes: BTreeMap<String, Counts>,
     /// Blocks the candidate search skipped as larger than the cap, and the rows that met one.
@@ -116,8 +116,8 @@ impl Stats {
         self.total.add(status);
         self.statuses[status as usize] += 1;
         self.add_reasons(reasons);
-        self.provinces.entry(province).or_default().add(status);
-        let breakdown = self.province_breakdown.entry(province).or_default();
+        let (counts, breakdown) = self.provinces.entry(province).or_default();
+        counts.add(status);
         breakdown.statuses[status as usize] += 1;
         breakdown.add_reasons(reasons);
         match self.schemes.get_mut(scheme) {
@@ -142,9 +142,10 @@ impl Stats {
             return;
         }
         self.add_reasons(flags);
-        self.province_breakdown
+        self.provinces
             .entry(province)
             .or_default()
+            .1
             .add_reasons(flags);
     }
 
@@ -184,14 +185,10 @@ impl Stats {
         for (a, b) in self.reasons.iter_mut().zip(other.reasons) {
             *a += b;
         }
-        for (key, counts) in other.provinces {
-            self.provinces.entry(key).or_default().merge(&counts);
-        }
-        for (key, breakdown) in other.province_breakdown {
-            self.province_breakdown
-                .entry(key)
-                .or_default()
-                .merge(&breakdown);
+        for (key, (counts, breakdown)) in other.provinces {
+            let (mine, my_breakdown) = self.provinces.entry(key).or_default();
+            mine.merge(&counts);
+            my_breakdown.merge(&breakdown);
         }
         for (key, counts) in other.schemes {
             self.schemes.entry(key).or_default().merge(&counts);

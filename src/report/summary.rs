@@ -95,9 +95,9 @@ pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
     let mut rows = Vec::new();
     let breakdown = |key: &ProvinceKey| {
         stats
-            .province_breakdown
+            .provinces
             .get(key)
-            .copied()
+            .map(|(_, b)| *b)
             .unwrap_or_default()
     };
     for (c, current) in table.current.iter().enumerate() {
@@ -106,7 +106,7 @@ pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
         let mut former_rows = Vec::new();
         for &f in &current.former {
             let key = ProvinceKey::Former(f as u16);
-            if let Some(counts) = stats.provinces.get(&key) {
+            if let Some((counts, _)) = stats.provinces.get(&key) {
                 total.merge(counts);
                 total_breakdown.merge(&breakdown(&key));
                 former_rows.push(with_breakdown(
@@ -116,7 +116,7 @@ pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
             }
         }
         let key = ProvinceKey::Current(c as u16);
-        if let Some(counts) = stats.provinces.get(&key) {
+        if let Some((counts, _)) = stats.provinces.get(&key) {
             total.merge(counts);
             total_breakdown.merge(&breakdown(&key));
             former_rows.push(with_breakdown(
@@ -140,7 +140,7 @@ pub(crate) fn provinces_json(table: &ProvinceTable, stats: &Stats) -> Value {
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let mut rows: Vec<Value> = rows.into_iter().map(|(_, r)| r).collect();
-    if let Some(counts) = stats.provinces.get(&ProvinceKey::Unknown) {
+    if let Some((counts, _)) = stats.provinces.get(&ProvinceKey::Unknown) {
         let mut row = with_breakdown(
             group(None, "unknown province", counts),
             &breakdown(&ProvinceKey::Unknown),

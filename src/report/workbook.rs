@@ -257,12 +257,20 @@ pub(crate) fn province_file_name(province: Option<&CurrentProvince>) -> String {
     match province {
         None => "unknown-province.xlsx".to_string(),
         Some(p) => {
-            let slug: Vec<String> = crate::normalize::name::folded(&p.name)
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect();
-            format!("{}-{}.xlsx", p.code, slug.join("-"))
+            // Letters and digits only, from the code too: a table given with --provinces names
+            // files, and no name of it may leave the folder.
+            let words = |text: &str| -> Vec<String> {
+                crate::normalize::name::folded(text)
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            };
+            format!(
+                "{}-{}.xlsx",
+                words(&p.code).join(""),
+                words(&p.name).join("-")
+            )
         }
     }
 }
@@ -428,6 +436,12 @@ mod tests {
         let unique: std::collections::BTreeSet<_> = names.iter().collect();
         assert_eq!(unique.len(), names.len());
         assert!(names.iter().all(|n| n.is_ascii() && !n.contains(' ')));
+        let hostile = CurrentProvince {
+            code: "../../x".into(),
+            name: "../Đà Nẵng/..".into(),
+            former: Vec::new(),
+        };
+        assert_eq!(province_file_name(Some(&hostile)), "x-da-nang.xlsx");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! its own reads the source in blocks, hashes the bytes as they are (manifest.json's SHA-256 is
 //! that of the file on disk, compressed or not), decompresses them, and hands the blocks to the
 //! CSV parser through a bounded channel: reading, hashing and inflating overlap the parsing,
-//! and at most [`BLOCKS_IN_FLIGHT`] blocks are held whatever the source's size.
+//! and a bounded number of blocks is held whatever the source's size: [`BLOCKS_IN_FLIGHT`] on
+//! their way, the one being read, and as many kept for reuse (about 10 MiB at the most).
 //!
 //! A FIFO is opened without waiting for a writer (opening one blocks until a writer comes); the
 //! reader thread then waits for the first data, so the run's other work goes on meanwhile and a

@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::fault;
-use crate::input::participant::ParticipantRow;
 use crate::input::schema::participant as col;
 use crate::input::{ChunkReader, InputInfo};
 use crate::matching::deferred::{DeferredRow, DeferredRows};
@@ -220,26 +219,25 @@ fn process_rows(
             .count();
         let mut deferred = Vec::with_capacity(searched);
         let (mut log, mut rejects) = (LinkLog::default(), Vec::new());
-        let provinces = context.rows.provinces;
-        let province = |row: &ParticipantRow<'_>| provinces.classify(row.get(col::PROVINCE_CODE));
         for (i, (row, matched)) in read.into_iter().zip(matched).enumerate() {
             let index = first_row + i as u64;
             match (row, matched) {
                 (ReadRow::Read(row, _), Some(ByIdOutcome::Linked(outcome))) => {
-                    log.push(row.get(col::INSURANCE_CODE), outcome.person, province(&row));
-                    formatted.decided(&context.rows, index, &row, &outcome, "");
+                    let province = formatted.decided(&context.rows, index, &row, &outcome, "");
+                    log.push(row.get(col::INSURANCE_CODE), outcome.person, province);
                 }
                 (ReadRow::Read(row, participant), Some(ByIdOutcome::Search(pending))) => {
                     // Searched once every ID link is known (the one-to-one evidence): the row
                     // waits, and a placeholder holds its place in results.csv.
-                    log.push(row.get(col::INSURANCE_CODE), None, province(&row));
-                    formatted.placeholder(&context.rows, &row, pending.id_reasons);
+                    let province = formatted.placeholder(&context.rows, &row, pending.id_reasons);
+                    log.push(row.get(col::INSURANCE_CODE), None, province);
                     deferred.push(DeferredRow::new(index, &row, participant, pending));
                 }
                 (ReadRow::Rejected(row, reject), _) => {
-                    log.push(row.get(col::INSURANCE_CODE), None, province(&row));
                     let outcome = Outcome::rejected();
-                    formatted.decided(&context.rows, index, &row, &outcome, &reject.error);
+                    let province =
+                        formatted.decided(&context.rows, index, &row, &outcome, &reject.error);
+                    log.push(row.get(col::INSURANCE_CODE), None, province);
                     rejects.push(reject);
                 }
                 (ReadRow::Read(..), None) => unreachable!("every read row is matched"),

@@ -5,6 +5,7 @@
 use crate::input::participant::ParticipantRow;
 use crate::input::schema::participant as col;
 use crate::matching::{Outcome, ReasonSet, Status};
+use crate::province::ProvinceKey;
 use crate::report::cell::shown_id;
 use crate::report::mismatches::{MismatchRows, RowContext};
 use crate::report::results::ResultRows;
@@ -38,7 +39,7 @@ impl FormattedRows {
 
     /// A decided row (row `index` of the file): counted, its results.csv row, and its
     /// mismatches.csv row when it is not SYNCED. `detail` says why a REJECTED row could not be
-    /// read.
+    /// read. Returns the row's province, which the link log keeps.
     pub(crate) fn decided(
         &mut self,
         context: &RowContext<'_>,
@@ -46,7 +47,7 @@ impl FormattedRows {
         row: &ParticipantRow<'_>,
         outcome: &Outcome,
         detail: &str,
-    ) {
+    ) -> ProvinceKey {
         let province = context.provinces.classify(row.get(col::PROVINCE_CODE));
         let stats = &mut self.stats;
         stats.record_capped(outcome.capped_blocks);
@@ -79,19 +80,22 @@ impl FormattedRows {
             self.mismatches
                 .write(context, index, row, outcome, province, detail);
         }
+        province
     }
 
     /// A row left to the search: a NOT_FOUND placeholder with the ID's reasons holds its place
     /// in results.csv until the search pass's row replaces it (see
-    /// [`crate::report::results`]); it is counted then.
+    /// [`crate::report::results`]); it is counted then. Returns the row's province, which the
+    /// link log keeps.
     pub(crate) fn placeholder(
         &mut self,
         context: &RowContext<'_>,
         row: &ParticipantRow<'_>,
         id_reasons: ReasonSet,
-    ) {
+    ) -> ProvinceKey {
         let placeholder = Outcome::not_found(id_reasons);
         self.results.write(row, &placeholder, context.register);
+        context.provinces.classify(row.get(col::PROVINCE_CODE))
     }
 
     /// The rows' text and counts.

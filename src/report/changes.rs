@@ -313,14 +313,14 @@ impl<'a> ChangesFile<'a> {
 
     /// changes.csv finished; or, when most of this night's codes are not in the previous run
     /// (the results of another participants file), dropped, with the reason.
-    pub(crate) fn finish(self, out: &OutputDir) -> Result<(Option<FinishedFile>, Changes)> {
+    pub(crate) fn finish(self) -> Result<(Option<FinishedFile>, Changes)> {
         let (new, seen) = (self.counts.new, self.seen);
         if new * 2 > seen {
             let file = self
                 .rows
                 .into_inner()
                 .map_err(|e| Error::other(format!("writing output: {}", e.error())))?;
-            file.discard(out)?;
+            file.discard()?;
             return Ok((
                 None,
                 Changes::Skipped(format!(

@@ -133,7 +133,7 @@ fn write_results(
     let mut finished = vec![results.finish()?];
     let change_counts = match changes {
         Some(changes) => {
-            let (file, changes) = changes.finish(out)?;
+            let (file, changes) = changes.finish()?;
             finished.extend(file);
             Some(changes)
         }

@@ -87,18 +87,26 @@ impl OutputDir {
     /// A new file of the set, `name`. It is created owner-only (the outputs hold personal
     /// data) and gets the set's mode when finished.
     pub(crate) fn create(&self, name: &'static str) -> Result<PendingFile> {
+        self.create_at(name, Path::new(name))
+    }
+
+    /// A new file at `relative` in the set, published as the set's entry `entry` (itself, or
+    /// the folder it is in); owner-only until finished.
+    fn create_at(&self, entry: &'static str, relative: &Path) -> Result<PendingFile> {
         use std::os::unix::fs::OpenOptionsExt;
-        let path = self.folder.target.join(name);
+        let path = self.folder.target.join(relative);
+        let written = self.set.join(relative);
         let file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
-            .open(self.set.join(name))
+            .open(&written)
             .map_err(|e| Error::io(&path, e))?;
         Ok(PendingFile {
-            name,
+            name: entry,
             mode: self.mode,
             path,
+            written,
             writer: BufWriter::with_capacity(1 << 20, file),
         })
     }
@@ -174,20 +182,7 @@ impl OutputDir {
     /// as [`OutputDir::create`] otherwise. The folder is what is published as an entry of the
     /// set, so the file's own [`FinishedFile`] is not listed.
     pub(crate) fn create_in(&self, folder: &'static str, name: &str) -> Result<PendingFile> {
-        use std::os::unix::fs::OpenOptionsExt;
-        let path = self.folder.target.join(folder).join(name);
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(self.set.join(folder).join(name))
-            .map_err(|e| Error::io(&path, e))?;
-        Ok(PendingFile {
-            name: folder,
-            mode: self.mode,
-            path,
-            writer: BufWriter::with_capacity(1 << 20, file),
-        })
+        self.create_at(folder, &Path::new(folder).join(name))
     }
 
     /// A scratch file in the run's work folder, deleted when dropped (intermediate data between
@@ -275,6 +270,8 @@ pub(crate) struct PendingFile {
     mode: u32,
     /// Where it will be once published (for messages).
     path: PathBuf,
+    /// Where it is while the run writes it.
+    written: PathBuf,
     writer: BufWriter<File>,
 }
 
@@ -296,10 +293,9 @@ impl PendingFile {
     }
 
     /// Drops the file from the new set: it will not be published.
-    pub(crate) fn discard(self, out: &OutputDir) -> Result<()> {
+    pub(crate) fn discard(self) -> Result<()> {
         drop(self.writer);
-        let written = out.set.join(self.name);
-        std::fs::remove_file(&written).map_err(|e| Error::io(&self.path, e))
+        std::fs::remove_file(&self.written).map_err(|e| Error::io(&self.path, e))
     }
 
     /// Flushes and syncs the file to disk: a rename of an unsynced file can survive a crash

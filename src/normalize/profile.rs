@@ -12,6 +12,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// A name is readable when it has a letter (digits or punctuation alone name nobody): the one
+/// rule for both files' `full_name`.
+pub(crate) fn name_is_readable(raw: &str) -> bool {
+    raw.chars().any(char::is_alphabetic)
+}
+
 /// What one value was, once read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {

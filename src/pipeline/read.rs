@@ -8,7 +8,7 @@ use crate::input::schema::PARTICIPANTS;
 use crate::input::{Mapping, Reject, Row};
 use crate::normalize::date::DateOrder;
 use crate::normalize::participant::Participant;
-use crate::normalize::profile::Profile;
+use crate::normalize::profile::{name_is_readable, Profile};
 use crate::normalize::{IdFormat, ParsedId};
 use crate::province::ProvinceTable;
 
@@ -60,7 +60,7 @@ pub(crate) fn profile_row(profile: &mut Profile, row: &ParticipantRow<'_>, read:
     use crate::normalize::DateField;
     let name = row.get(col::FULL_NAME);
     profile.record_read(col::INSURANCE_CODE, row.get(col::INSURANCE_CODE), true);
-    profile.record_read(col::FULL_NAME, name, name.chars().any(char::is_alphabetic));
+    profile.record_read(col::FULL_NAME, name, name_is_readable(name));
     profile.record_read(
         col::DOB,
         row.get(col::DOB),

@@ -9,7 +9,7 @@ use crate::input::schema::{register as col, REGISTER};
 use crate::input::{ChunkReader, FieldError, InputFile, InputInfo, InputSpec, Reject, Row};
 use crate::normalize::date::{DateField, DateOrder};
 use crate::normalize::id::{digits_of, parse_old_id, parse_register_cccd};
-use crate::normalize::profile::Profile;
+use crate::normalize::profile::{name_is_readable, Profile};
 use crate::normalize::status::LifeStatus;
 use crate::normalize::{name, Gender, IdFormat};
 use crate::progress::Progress;
@@ -262,11 +262,7 @@ fn read_person(
     };
     profile.record_read(col::OLD_ID, &raw_old, !notes.ignored_old_id);
     let raw_name = row.field(col::FULL_NAME)?;
-    profile.record_read(
-        col::FULL_NAME,
-        &raw_name,
-        raw_name.chars().any(char::is_alphabetic),
-    );
+    profile.record_read(col::FULL_NAME, &raw_name, name_is_readable(&raw_name));
     let full_name = name::tidy(&raw_name);
     let raw_dob = row.field(col::DOB)?;
     let dob = match DateField::parse_in(&raw_dob, options.dates) {

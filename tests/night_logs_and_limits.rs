@@ -1186,34 +1186,34 @@ fn an_intact_previous_set_gives_changes() {
     assert_eq!(summary["changes"]["rows"]["new"], 0);
 }
 
+/// Night 1's set copied to `name`, its results.csv replaced by what `damage` makes of it: the
+/// second night skips it with a warning naming results.csv.
+fn assert_damaged_results_skipped(name: &str, damage: impl FnOnce(String) -> String) {
+    let (env, _, _) = two_nights();
+    copy_dir(&env.join("night1"), &env.join(name));
+    let path = env.join(name).join("results.csv");
+    let results = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, damage(results)).unwrap();
+    let reason = assert_skipped(&env, "night2", name, "warn");
+    assert!(reason.contains("results.csv"), "{reason}");
+}
+
 #[test]
 fn a_previous_results_csv_cut_short_is_not_used() {
-    let (env, _, _) = two_nights();
-    copy_dir(&env.join("night1"), &env.join("cut"));
-    let results = std::fs::read_to_string(env.join("cut/results.csv")).unwrap();
-    let lines: Vec<&str> = results.lines().collect();
-    let kept = lines[..lines.len() - 2].join("\n") + "\n";
-    std::fs::write(env.join("cut/results.csv"), kept).unwrap();
-    let reason = assert_skipped(&env, "night2", "cut", "warn");
-    assert!(reason.contains("results.csv"), "{reason}");
+    assert_damaged_results_skipped("cut", |results| {
+        let lines: Vec<&str> = results.lines().collect();
+        lines[..lines.len() - 2].join("\n") + "\n"
+    });
 }
 
 #[test]
 fn an_emptied_previous_results_csv_is_not_used() {
-    let (env, _, _) = two_nights();
-    copy_dir(&env.join("night1"), &env.join("emptied"));
-    std::fs::write(env.join("emptied/results.csv"), "").unwrap();
-    let reason = assert_skipped(&env, "night2", "emptied", "warn");
-    assert!(reason.contains("results.csv"), "{reason}");
+    assert_damaged_results_skipped("emptied", |_| String::new());
 }
 
 #[test]
 fn a_previous_results_csv_of_one_line_of_text_is_not_used() {
-    let (env, _, _) = two_nights();
-    copy_dir(&env.join("night1"), &env.join("texted"));
-    std::fs::write(env.join("texted/results.csv"), "see the other folder\n").unwrap();
-    let reason = assert_skipped(&env, "night2", "texted", "warn");
-    assert!(reason.contains("results.csv"), "{reason}");
+    assert_damaged_results_skipped("texted", |_| "see the other folder\n".to_string());
 }
 
 #[test]

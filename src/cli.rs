@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::input::schema::{PARTICIPANTS, REGISTER};
 use crate::normalize::IdFormat;
 use crate::province::ProvinceTable;
+use crate::report::language::Language;
 
 /// Reconciles insurance participants with the National Population Database.
 #[derive(Debug, Parser)]
@@ -109,6 +110,11 @@ pub(crate) struct ReconcileArgs {
     /// (implies --xlsx)
     #[arg(long, value_enum, value_name = "WHAT")]
     pub(crate) split_by: Option<SplitBy>,
+
+    /// Language of report.html and of the workbooks' headers: numbers, dates and times as its
+    /// readers write them (machine files keep their English keys)
+    #[arg(long, value_enum, value_name = "LANG", default_value = "vi")]
+    pub(crate) lang: Lang,
 
     /// No summary table and no progress bars.
     #[arg(short, long)]
@@ -215,6 +221,10 @@ impl ReconcileArgs {
             excel: self.excel,
             xlsx: self.xlsx || self.split_by.is_some(),
             split_by_province: self.split_by == Some(SplitBy::Province),
+            language: match self.lang {
+                Lang::Vi => Language::Vietnamese,
+                Lang::En => Language::English,
+            },
             xlsx_sheet_rows: self.xlsx_sheet_rows,
             quiet: self.quiet,
             timings: self.timings,
@@ -229,7 +239,6 @@ impl ReconcileArgs {
     }
 }
 
-/// Writes population.csv (the register), participants.csv and truth.csv into a folder.
 /// How the workbooks are split (`--split-by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum SplitBy {
@@ -237,6 +246,16 @@ pub(crate) enum SplitBy {
     Province,
 }
 
+/// The language of the files a person reads (`--lang`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Lang {
+    /// Vietnamese: 66,72%; 12.777; 24/11/2026.
+    Vi,
+    /// English: 66.72%; 12,777; 2026-11-24.
+    En,
+}
+
+/// Writes population.csv (the register), participants.csv and truth.csv into a folder.
 #[derive(Debug, Args)]
 pub(crate) struct SynthArgs {
     /// Output folder (created if missing); the three files appear together when done.

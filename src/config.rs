@@ -25,6 +25,7 @@ use crate::register::load::LoadOptions;
 use crate::register::Register;
 use crate::report::changes::Previous;
 use crate::report::finalize::Style;
+use crate::report::language::Language;
 use crate::report::mismatches::RowContext;
 use crate::report::output::OutputDir;
 use crate::report::summary::RunSettings;
@@ -465,6 +466,8 @@ pub(crate) struct ReconcileConfig {
     pub(crate) xlsx_sheet_rows: u32,
     /// Also write one workbook per current province.
     pub(crate) split_by_province: bool,
+    /// The language of report.html and of the workbooks' headers.
+    pub(crate) language: Language,
     /// No terminal summary, no progress bars.
     pub(crate) quiet: bool,
     /// Print the time per stage on standard error.
@@ -641,6 +644,7 @@ impl ReconcileConfig {
             max_unreadable: self.max_unreadable,
             thresholds: &self.thresholds,
             provinces: &self.provinces,
+            language: self.language,
         }
     }
 }

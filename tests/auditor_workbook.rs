@@ -325,9 +325,12 @@ fn assert_row_matches(mismatches: &Table, csv_row: &[String], row: &[Data], at: 
 }
 
 /// Reconciles the auditors' fixture with `extra` flags and returns it with its mismatches.csv.
+/// The workbooks are in English, whose headers are mismatches.csv's column names.
 fn run_fixture(extra: &[&str]) -> (TestEnv, Table) {
     let env = auditor_fixture();
-    env.reconcile(extra).expect_code(0);
+    let mut args = vec!["--lang", "en"];
+    args.extend_from_slice(extra);
+    env.reconcile(&args).expect_code(0);
     let mismatches = env.mismatches();
     (env, mismatches)
 }
@@ -406,6 +409,49 @@ fn the_workbook_holds_ids_as_text_dates_as_dates_and_no_formula() {
         let found: Vec<&String> = formulas.used_cells().map(|(_, _, f)| f).collect();
         assert!(found.is_empty(), "formulas in sheet {name}: {found:?}");
     }
+}
+
+#[test]
+fn the_vietnamese_workbook_has_vietnamese_headers_over_the_same_cells() {
+    // The default language is Vietnamese: headers, sheet names and the reasons' meanings; every
+    // cell of the rows is the English workbook's (codes, IDs, dates, numbers).
+    let (env, _) = run_fixture(&["--xlsx"]);
+    let english = sheets(&env.out().join("mismatches.xlsx"));
+    env.reconcile_into("vi", &["--xlsx"]).expect_code(0);
+    let vietnamese = sheets(&env.join("vi").join("mismatches.xlsx"));
+    let names: Vec<&str> = vietnamese.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["sai lệch"]);
+    let (en_rows, vi_rows) = (rows_of(&english[0].1), rows_of(&vietnamese[0].1));
+    let header: Vec<String> = vi_rows[0].iter().map(|h| h.to_string()).collect();
+    for (key, label) in [
+        ("status", "Trạng thái"),
+        ("insurance_code", "Mã số BHXH"),
+        ("id_given", "Số định danh trong hồ sơ"),
+        ("name_register", "Họ tên theo CSDL dân cư"),
+        ("dob_given", "Ngày sinh trong hồ sơ"),
+    ] {
+        assert_eq!(header[column(key)], label, "{header:?}");
+    }
+    assert_eq!(en_rows.len(), vi_rows.len());
+    let meaning = column("reasons_meaning");
+    for (en, vi) in en_rows.iter().zip(&vi_rows).skip(1) {
+        for (col, (a, b)) in en.iter().zip(vi).enumerate() {
+            if col != meaning {
+                assert_eq!(a, b, "column {}", XLSX_HEADER[col]);
+            }
+        }
+    }
+    let meanings: Vec<String> = vi_rows
+        .iter()
+        .skip(1)
+        .map(|row| row[meaning].to_string())
+        .collect();
+    assert!(
+        meanings
+            .iter()
+            .any(|m| m.contains("id_missing: hồ sơ không có số định danh")),
+        "{meanings:?}"
+    );
 }
 
 // 2: the header is frozen and filtered (the sheet's XML)
@@ -762,7 +808,7 @@ fn the_workbook_is_written_only_with_xlsx_and_published_with_the_set() {
         assert_eq!(mode(&env.out().join(name)), 0o600, "{name}");
     }
     let (with, _) = &sheets(&env.out().join("mismatches.xlsx"))[0];
-    assert_eq!(with, "mismatches");
+    assert_eq!(with, "sai lệch", "Vietnamese by default");
 
     // --output-mode applies to the workbook as to the other files.
     env.reconcile_into("shared", &["--xlsx", "--output-mode", "640"])

@@ -1157,7 +1157,7 @@ fn assert_skipped(env: &TestEnv, out: &str, previous: &str, level: &str) -> Stri
         summary["changes"]
     );
     let html = String::from_utf8(env.read_in(out, "report.html")).unwrap();
-    assert!(html.contains("No changes are shown: "), "{what}");
+    assert!(html.contains("Không hiển thị thay đổi: "), "{what}");
     assert!(
         !html.contains("changes.csv\">"),
         "{what}: report.html links changes.csv"
@@ -1294,7 +1294,7 @@ fn a_first_night_says_there_is_no_previous_run_and_the_second_compares_with_it()
         summary["changes"]
     );
     let html = String::from_utf8(env.read_in("fresh", "report.html")).unwrap();
-    assert!(html.contains("No changes are shown: "));
+    assert!(html.contains("Không hiển thị thay đổi: "));
     // The second night into the same folder compares with the first (the published set).
     let outcome = run(
         &env,

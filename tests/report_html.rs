@@ -1,7 +1,9 @@
 //! report.html in a real browser: headless Chromium loads the page a real run writes from a
-//! file, with networking off, and the DOM it builds must show the headline, the provinces (with
-//! the former provinces they absorbed) and the Vietnamese names, and hold the `<script>`
-//! participant as text, never as an element.
+//! file, with networking off, in Vietnamese (the default) and in English. The DOM it builds
+//! must show the headline in the page's language and number format, times in the machine's
+//! zone, the provinces (with the former provinces they absorbed, each with its counts per
+//! status and reason and the link to its workbook) and the Vietnamese names, and hold the
+//! `<script>` participant as text, never as an element.
 //!
 //! Needs `/usr/bin/chromium` (`.ci/run` installs it). Without it the test fails when `CI` is set
 //! and prints a notice and passes otherwise.
@@ -64,14 +66,27 @@ fn dump_dom(chromium: &Path, page: &Path, profile: &Path) -> String {
     dom
 }
 
-/// The page popsync itself writes, end to end: a real run on the committed fixtures plus a
-/// participant whose name is a script, opened in Chromium.
-#[test]
-fn chromium_renders_the_report_a_real_run_writes() {
-    let Some(chromium) = chromium() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
+/// A count as a Vietnamese reader writes it: `12.777`.
+fn vi_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A rate as a Vietnamese reader writes it: `66,72%`.
+fn vi_rate(rate: f64) -> String {
+    format!("{:.2}%", rate * 100.0).replace('.', ",")
+}
+
+/// A real run on the committed fixtures plus a participant whose name is a script, with
+/// `extra` flags, its clock in Hà Nội's zone; returns the run's folder and its summary.json.
+fn reconcile(dir: &Path, extra: &[&str]) -> (PathBuf, serde_json::Value) {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut participants = std::fs::read_to_string(fixtures.join("participants.csv")).unwrap();
     // First in the file, so it is among the report's example NOT_FOUND or SUGGESTED rows.
@@ -80,42 +95,170 @@ fn chromium_renders_the_report_a_real_run_writes() {
         header_end,
         "9999999999,<script>alert(1)</script>,01/01/1990,Nam,,001,health\n",
     );
-    std::fs::write(dir.path().join("participants.csv"), participants).unwrap();
-    let out = dir.path().join("out");
+    std::fs::write(dir.join("participants.csv"), participants).unwrap();
+    let out = dir.join("out");
     let status = Command::new(env!("CARGO_BIN_EXE_popsync"))
+        .env("TZ", "Asia/Ho_Chi_Minh")
         .arg("reconcile")
         .arg("--participants")
-        .arg(dir.path().join("participants.csv"))
+        .arg(dir.join("participants.csv"))
         .arg("--register")
         .arg(fixtures.join("population.csv"))
         .arg("--out")
         .arg(&out)
         .arg("-q")
+        .args(extra)
         .status()
         .unwrap();
     assert!(status.success());
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
-    let rate = format!(
-        "{:.2}%",
-        summary["totals"]["sync_rate"].as_f64().unwrap() * 100.0
-    );
-    let dom = dump_dom(
-        &chromium,
-        &out.join("report.html"),
-        &dir.path().join("profile"),
-    );
-    assert!(dom.contains("participants synchronized"), "no headline");
-    assert!(dom.contains(&rate), "no headline rate {rate}");
+    (out, summary)
+}
+
+/// What every page shows, whatever its language: the provinces (with the former provinces
+/// they absorbed), the Vietnamese names, and the `<script>` participant as text.
+#[track_caller]
+fn assert_provinces_names_and_escaping(dom: &str) {
     assert!(dom.contains("Hà Nội"), "no province row");
     // Tuyên Quang absorbed Hà Giang in 2025: the former province has a row of its own.
     assert!(dom.contains("Tuyên Quang"), "no merged province row");
     assert!(dom.contains("Hà Giang"), "no former province row");
-    assert!(dom.contains("No changes are shown: there is no previous set in"));
     assert!(dom.contains("Nguyễn"), "no Vietnamese name");
     assert!(
         dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "the script name is not shown as text"
     );
     assert!(!dom.contains("<script"), "a script element was created");
+}
+
+/// The Vietnamese page (the default) as Chromium builds it: Vietnamese labels and numbers,
+/// times in the machine's zone, and each province's row with its counts per status and reason
+/// and the link to its workbook.
+#[test]
+fn chromium_renders_the_vietnamese_report_with_a_way_down_to_each_province() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (out, summary) = reconcile(dir.path(), &["--split-by", "province"]);
+    let dom = dump_dom(
+        &chromium,
+        &out.join("report.html"),
+        &dir.path().join("profile"),
+    );
+    assert!(dom.contains("<html lang=\"vi\">"), "not marked Vietnamese");
+    assert!(
+        dom.contains("Báo cáo đồng bộ dữ liệu"),
+        "no Vietnamese title"
+    );
+    assert!(
+        dom.contains("Tỷ lệ đồng bộ theo tỉnh, thành phố"),
+        "no Vietnamese label"
+    );
+    let totals = &summary["totals"];
+    let headline = format!(
+        "{} trên {} người tham gia đã đồng bộ: {}",
+        vi_count(totals["synced"].as_u64().unwrap()),
+        vi_count(totals["participants"].as_u64().unwrap()),
+        vi_rate(totals["sync_rate"].as_f64().unwrap()),
+    );
+    assert!(
+        headline.contains(','),
+        "{headline}: a Vietnamese decimal comma"
+    );
+    assert!(dom.contains(&headline), "no headline {headline}");
+    assert!(
+        dom.contains("(UTC+07:00, Asia/Ho_Chi_Minh)"),
+        "times are not in the machine's zone"
+    );
+    assert!(
+        dom.contains("Không hiển thị thay đổi"),
+        "no word on the changes"
+    );
+    assert_provinces_names_and_escaping(&dom);
+
+    // The province with the most rows: its row in the report, by its anchor.
+    let province = summary["provinces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["code"].is_null())
+        .max_by_key(|p| p["participants"].as_u64().unwrap())
+        .unwrap();
+    let code = province["code"].as_str().unwrap();
+    let row = dom
+        .split(&format!("<tr id=\"province-{code}\">"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no row for province {code}"));
+    let row = &row[..row.find("</tr>").unwrap()];
+    for status in [
+        "SYNCED",
+        "DIFF",
+        "SUGGESTED",
+        "AMBIGUOUS",
+        "NOT_FOUND",
+        "REJECTED",
+    ] {
+        let n = province["statuses"][status].as_u64().unwrap();
+        assert!(
+            row.contains(&format!("<td class=\"num\">{}</td>", vi_count(n))),
+            "province {code}: {status} {n} in {row}"
+        );
+    }
+    let mut reasons: Vec<(&String, u64)> = province["reasons"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(reason, n)| (reason, n.as_u64().unwrap()))
+        .collect();
+    reasons.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    assert!(!reasons.is_empty(), "province {code} has no reasons");
+    let (reason, n) = reasons[0];
+    assert!(
+        row.contains(&format!("<code>{reason}</code> {}", vi_count(n))),
+        "province {code}: {reason} {n} in {row}"
+    );
+    let workbook = summary["workbooks"]["provinces"][code].as_str().unwrap();
+    assert!(out.join(workbook).is_file(), "{workbook}");
+    assert!(
+        row.contains(&format!("<a href=\"{workbook}\">")),
+        "province {code}: no link to {workbook} in {row}"
+    );
+}
+
+/// The same run with `--lang en`: the English page, English numbers.
+#[test]
+fn chromium_renders_the_english_report() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (out, summary) = reconcile(dir.path(), &["--lang", "en"]);
+    let dom = dump_dom(
+        &chromium,
+        &out.join("report.html"),
+        &dir.path().join("profile"),
+    );
+    assert!(dom.contains("<html lang=\"en\">"), "not marked English");
+    let rate = format!(
+        "{:.2}%",
+        summary["totals"]["sync_rate"].as_f64().unwrap() * 100.0
+    );
+    assert!(dom.contains("participants synchronized"), "no headline");
+    assert!(
+        dom.contains(&format!("synchronized: {rate}")),
+        "no headline rate {rate}"
+    );
+    assert!(
+        dom.contains("Synchronization rate by province"),
+        "no English label"
+    );
+    assert!(dom.contains("No changes are shown: there is no previous set in"));
+    assert!(dom.contains("(UTC+07:00, Asia/Ho_Chi_Minh)"));
+    assert!(
+        !dom.contains("người tham gia đã đồng bộ"),
+        "Vietnamese left in"
+    );
+    assert_provinces_names_and_escaping(&dom);
 }

@@ -93,7 +93,13 @@ pub(crate) fn write(
         let csv = out.in_set("mismatches.csv");
         let provinces = config.split_by_province.then_some(&config.provinces);
         finished.extend(timings.time(Stage::Write, || {
-            workbook::write(out, &csv, config.xlsx_sheet_rows, provinces)
+            workbook::write(
+                out,
+                &csv,
+                config.xlsx_sheet_rows,
+                provinces,
+                config.language,
+            )
         })?);
     }
     finished.push(rejects.finish()?);
@@ -139,6 +145,8 @@ pub(crate) fn write(
         summary: &summary,
         examples: &stats.examples,
         previous: compared,
+        language: config.language,
+        zone: &jiff::tz::TimeZone::system(),
     });
     finished.push(out.write_file("report.html", page.as_bytes())?);
     timings.add(Stage::Write, writing_reports.elapsed());

@@ -3,11 +3,16 @@
 
 /// `1234567` → `1,234,567`.
 pub(crate) fn thousands(n: u64) -> String {
+    grouped(n, ',')
+}
+
+/// `n` with its digits in groups of three, `separator` between them: `1.234.567`.
+pub(crate) fn grouped(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+            out.push(separator);
         }
         out.push(c);
     }

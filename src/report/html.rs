@@ -1,17 +1,21 @@
 //! report.html: one self-contained page for auditors (docs/outputs.md).
 //!
 //! The page needs nothing but itself: inline CSS, inline SVG charts, no script, no font, image or
-//! stylesheet from anywhere, so it opens the same on an air-gapped audit laptop and prints. Every
-//! value that comes from the data (names, codes, reasons, province and scheme names, paths) goes
-//! through [`escape`], so a participant named `<script>` is text, never markup.
+//! stylesheet from anywhere, so it opens the same on an air-gapped audit laptop and prints on A4.
+//! Every value that comes from the data (names, codes, reasons, province and scheme names, paths)
+//! goes through [`escape`], so a participant named `<script>` is text, never markup. Its words,
+//! numbers and times are in the run's language ([`Language`]), times in the zone it is written
+//! in.
 
 use std::fmt::Write;
 
+use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use crate::report::format::thousands;
-use crate::report::meaning::reason_meaning;
+use crate::report::language::{fill, Language};
+use crate::report::meaning::{reason_meaning, status_meaning};
 use crate::report::stats::ExampleRow;
+use crate::report::words::Words;
 
 /// What the page is made from.
 pub(crate) struct HtmlInput<'a> {
@@ -21,51 +25,165 @@ pub(crate) struct HtmlInput<'a> {
     pub(crate) examples: &'a [ExampleRow],
     /// summary.json of the previous run (`--previous`), for the changes since then.
     pub(crate) previous: Option<&'a Value>,
+    /// The page's language.
+    pub(crate) language: Language,
+    /// The zone the page shows times in: the machine's local zone.
+    pub(crate) zone: &'a TimeZone,
 }
 
-/// The statuses, in their documented order (docs/statuses-and-reasons.md), with what each means for an auditor.
-const STATUSES: [(&str, &str); 6] = [
-    (
-        "SYNCED",
-        "found by ID; name, date of birth and gender agree",
-    ),
-    ("DIFF", "found by ID, same person, something differs"),
-    (
-        "SUGGESTED",
-        "no usable ID; one register person is clearly this participant",
-    ),
-    ("AMBIGUOUS", "several register persons are plausible"),
-    ("NOT_FOUND", "nobody in the register plausibly matches"),
-    ("REJECTED", "the row could not be read"),
+/// The statuses, in their documented order (docs/statuses-and-reasons.md).
+const STATUSES: [&str; 6] = [
+    "SYNCED",
+    "DIFF",
+    "SUGGESTED",
+    "AMBIGUOUS",
+    "NOT_FOUND",
+    "REJECTED",
 ];
+
+/// How the page writes: its language's words and numbers, and its time zone.
+#[derive(Clone, Copy)]
+struct Locale<'a> {
+    language: Language,
+    words: &'static Words,
+    zone: &'a TimeZone,
+}
+
+impl Locale<'_> {
+    /// A count with its thousands grouped: `2,378` (en), `2.378` (vi).
+    fn count(self, n: u64) -> String {
+        self.language.count(n)
+    }
+
+    /// A rate (0..=1) as a percentage with two decimals; `—` when absent.
+    fn pct(self, rate: Option<f64>) -> String {
+        self.language.percent(rate)
+    }
+
+    /// An instant of summary.json, in the page's zone with the zone named, escaped.
+    fn time(self, v: &Value) -> String {
+        match v.as_str() {
+            Some(instant) => escape(&self.language.time(instant, self.zone)),
+            None => text(v),
+        }
+    }
+
+    /// A signed count delta: `+12`, `−3` (minus sign), `0`.
+    fn signed_count(self, delta: i128) -> String {
+        let magnitude = self.count(delta.unsigned_abs().min(u64::MAX as u128) as u64);
+        match delta.signum() {
+            1 => format!("+{magnitude}"),
+            -1 => format!("\u{2212}{magnitude}"),
+            _ => "0".to_string(),
+        }
+    }
+
+    /// A rate delta in percentage points: `+1.23 pp`, `−0,50 điểm %`, `0.00 pp`.
+    fn signed_pp(self, delta: f64) -> String {
+        let pp = delta * 100.0;
+        let points = self.words.points;
+        let text = self.language.decimal(pp.abs(), 2);
+        if (pp.abs() * 100.0).round() == 0.0 {
+            format!("{text} {points}")
+        } else if pp > 0.0 {
+            format!("+{text} {points}")
+        } else {
+            format!("\u{2212}{text} {points}")
+        }
+    }
+
+    /// Elapsed seconds as `0.3 s`, `2 min 05 s`, `1 h 02 min 03 s` (`2 phút 05 giây`).
+    fn elapsed(self, seconds: Option<f64>) -> String {
+        let Some(secs) = seconds.filter(|s| s.is_finite() && *s >= 0.0) else {
+            return "—".to_string();
+        };
+        let w = self.words;
+        if secs < 60.0 {
+            return format!("{} {}", self.language.decimal(secs, 1), w.seconds);
+        }
+        let total = secs.round() as u64;
+        let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+        if h > 0 {
+            format!("{h} {} {m:02} {} {s:02} {}", w.hours, w.minutes, w.seconds)
+        } else {
+            format!("{m} {} {s:02} {}", w.minutes, w.seconds)
+        }
+    }
+
+    /// Bytes as `211,938 bytes (207.0 KiB)`.
+    fn size(self, bytes: u64) -> String {
+        const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+        let mut value = bytes as f64;
+        let mut unit = "";
+        for u in UNITS {
+            if value < 1024.0 {
+                break;
+            }
+            value /= 1024.0;
+            unit = u;
+        }
+        let exact = format!("{} {}", self.count(bytes), self.words.bytes);
+        if unit.is_empty() {
+            exact
+        } else {
+            format!("{exact} ({} {unit})", self.language.decimal(value, 1))
+        }
+    }
+
+    /// A province's name: the unknown province's in the page's language.
+    fn province_name(self, p: &Value) -> String {
+        if p["code"].is_null() {
+            escape(self.words.unknown_province)
+        } else {
+            text(&p["name"])
+        }
+    }
+}
 
 /// The page.
 pub(crate) fn render(input: &HtmlInput<'_>) -> String {
     let s = input.summary;
+    let locale = Locale {
+        language: input.language,
+        words: input.language.words(),
+        zone: input.zone,
+    };
+    let w = locale.words;
     let mut out = String::with_capacity(64 * 1024);
-    out.push_str(
-        "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n\
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+        input.language.code()
     );
     let _ = writeln!(
         out,
-        "<title>popsync report: synchronization {}</title>",
-        pct(num(&s["totals"]["sync_rate"]))
+        "<title>{}</title>",
+        escape(&fill(
+            w.title,
+            &[&locale.pct(num(&s["totals"]["sync_rate"]))]
+        ))
     );
     out.push_str("<style>\n");
     out.push_str(CSS);
     out.push_str("</style>\n</head>\n<body>\n<main>\n");
-    headline(&mut out, s);
-    quality_warnings(&mut out, s);
-    provinces(&mut out, s);
-    statuses(&mut out, s);
-    reasons(&mut out, s);
-    province_details(&mut out, s);
-    schemes(&mut out, s);
-    quality(&mut out, s);
-    changes(&mut out, s, input.previous);
-    examples(&mut out, s, input.examples, input.previous.is_some());
-    run_info(&mut out, s);
+    headline(&mut out, locale, s);
+    quality_warnings(&mut out, locale, s);
+    provinces(&mut out, locale, s);
+    statuses(&mut out, locale, s);
+    reasons(&mut out, locale, s);
+    province_details(&mut out, locale, s);
+    schemes(&mut out, locale, s);
+    quality(&mut out, locale, s);
+    changes(&mut out, locale, s, input.previous);
+    examples(
+        &mut out,
+        locale,
+        s,
+        input.examples,
+        input.previous.is_some(),
+    );
+    run_info(&mut out, locale, s);
     out.push_str("</main>\n</body>\n</html>\n");
     out
 }
@@ -84,42 +202,6 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-/// A count with comma thousands separators: `2,378` (as on the terminal).
-fn count(n: u64) -> String {
-    thousands(n)
-}
-
-/// A rate (0..=1) as a percentage with two decimals: `79.27%`; `—` when absent.
-pub(crate) fn pct(rate: Option<f64>) -> String {
-    match rate {
-        Some(r) if r.is_finite() => format!("{:.2}%", r * 100.0),
-        _ => "—".to_string(),
-    }
-}
-
-/// A signed count delta: `+12`, `−3` (minus sign), `0`.
-fn signed_count(delta: i128) -> String {
-    let magnitude = count(delta.unsigned_abs().min(u64::MAX as u128) as u64);
-    match delta.signum() {
-        1 => format!("+{magnitude}"),
-        -1 => format!("\u{2212}{magnitude}"),
-        _ => "0".to_string(),
-    }
-}
-
-/// A rate delta in percentage points: `+1.23 pp`, `−0.50 pp`, `0.00 pp`.
-fn signed_pp(delta: f64) -> String {
-    let pp = delta * 100.0;
-    let text = format!("{:.2}", pp.abs());
-    if text == "0.00" {
-        "0.00 pp".to_string()
-    } else if pp > 0.0 {
-        format!("+{text} pp")
-    } else {
-        format!("\u{2212}{text} pp")
-    }
 }
 
 fn delta_class(delta: f64, good_when_up: bool) -> &'static str {
@@ -159,11 +241,11 @@ fn array(v: &Value) -> &[Value] {
 fn status_counts(s: &Value) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = STATUSES
         .iter()
-        .map(|(name, _)| (name.to_string(), int(&s["statuses"][name])))
+        .map(|name| (name.to_string(), int(&s["statuses"][name])))
         .collect();
     if let Some(map) = s["statuses"].as_object() {
         for (name, n) in map {
-            if !STATUSES.iter().any(|(known, _)| known == name) {
+            if !STATUSES.contains(&name.as_str()) {
                 out.push((name.clone(), int(n)));
             }
         }
@@ -171,51 +253,70 @@ fn status_counts(s: &Value) -> Vec<(String, u64)> {
     out
 }
 
-fn headline(out: &mut String, s: &Value) {
+/// The file an auditor reviews the mismatches in: the workbook when the run wrote one.
+fn review_file(s: &Value) -> &str {
+    s["workbooks"]["mismatches"]
+        .as_str()
+        .unwrap_or("mismatches.csv")
+}
+
+fn headline(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
     let t = &s["totals"];
     let participants = int(&t["participants"]);
     let synced = int(&t["synced"]);
     let _ = write!(
         out,
-        "<header>\n<p class=\"kicker\">popsync · insurance participants against the National \
-         Population Database</p>\n<h1>Synchronization report</h1>\n\
-         <p class=\"headline\">{} of {} participants synchronized: {}</p>\n",
-        count(synced),
-        count(participants),
-        pct(num(&t["sync_rate"])),
+        "<header>\n<p class=\"kicker\">{}</p>\n<h1>{}</h1>\n<p class=\"headline\">{}</p>\n",
+        w.kicker,
+        w.heading,
+        fill(
+            w.headline,
+            &[
+                &l.count(synced),
+                &l.count(participants),
+                &l.pct(num(&t["sync_rate"]))
+            ]
+        ),
     );
     let not_synced = participants.saturating_sub(synced);
     let _ = write!(
         out,
         "<div class=\"cards\">\n\
-         <div class=\"card\"><span class=\"value\">{}</span><span class=\"label\">linked to a \
-         register person ({} participants)</span></div>\n\
-         <div class=\"card\"><span class=\"value\">{}</span><span class=\"label\">not \
-         synchronized: to review in mismatches.csv</span></div>\n\
-         <div class=\"card\"><span class=\"value\">{}</span><span class=\"label\">rows rejected \
-         as unreadable (rejects.csv)</span></div>\n</div>\n",
-        pct(num(&t["link_rate"])),
-        count(int(&t["linked"])),
-        count(not_synced),
-        count(int(&t["rejected"])),
+         <div class=\"card\"><span class=\"value\">{}</span><span class=\"label\">{}</span></div>\n\
+         <div class=\"card\"><span class=\"value\">{}</span><span class=\"label\">{}</span></div>\n\
+         <div class=\"card\"><span class=\"value\">{}</span><span class=\"label\">{}</span></div>\n\
+         </div>\n",
+        l.pct(num(&t["link_rate"])),
+        fill(w.card_linked, &[&l.count(int(&t["linked"]))]),
+        l.count(not_synced),
+        fill(w.card_not_synced, &[&escape(review_file(s))]),
+        l.count(int(&t["rejected"])),
+        w.card_rejected,
     );
     let run = &s["run"];
     let _ = writeln!(
         out,
-        "<p class=\"meta\">Run started {} · finished {} · popsync {}</p>\n</header>",
-        text(&run["started"]),
-        text(&run["finished"]),
-        text(&s["tool"]["version"]),
+        "<p class=\"meta\">{}</p>\n</header>",
+        fill(
+            w.run_line,
+            &[
+                &l.time(&run["started"]),
+                &l.time(&run["finished"]),
+                &text(&s["tool"]["version"])
+            ]
+        ),
     );
 }
 
 /// The inputs' columns whose values are partly unreadable or all empty, under the headline:
 /// the figures below are made from them.
-fn quality_warnings(out: &mut String, s: &Value) {
+fn quality_warnings(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
     let mut warned = Vec::new();
     for (role, label) in [
-        ("participants", "participants file"),
-        ("register", "register file"),
+        ("participants", w.participants_file),
+        ("register", w.register_file),
     ] {
         for c in array(&s["quality"][role]) {
             if matches!(c["gate"].as_str(), Some("warn" | "empty")) {
@@ -223,11 +324,8 @@ fn quality_warnings(out: &mut String, s: &Value) {
                     "{label}: <code>{}</code> {}",
                     text(&c["source"]),
                     match c["gate"].as_str() {
-                        Some("empty") => "is empty on every row".to_string(),
-                        _ => format!(
-                            "has {} of its values unreadable",
-                            pct(num(&c["unreadable_share"]))
-                        ),
+                        Some("empty") => w.column_empty.to_string(),
+                        _ => fill(w.column_unreadable, &[&l.pct(num(&c["unreadable_share"]))]),
                     }
                 ));
             }
@@ -238,29 +336,38 @@ fn quality_warnings(out: &mut String, s: &Value) {
     }
     let _ = writeln!(
         out,
-        "<div class=\"warning\" role=\"note\"><strong>Data-quality warning.</strong> The figures \
-         below are made from columns that are partly unreadable or empty: {}. See \
-         <a href=\"#quality\">Data quality of the inputs</a>.</div>",
-        warned.join("; ")
+        "<div class=\"warning\" role=\"note\">{}</div>",
+        fill(w.quality_warning, &[&warned.join("; ")])
     );
 }
 
 /// Each current province's rows per status and its most common reasons, with a link to its
 /// workbook when the run wrote one per province (`--split-by province`): where a provincial
 /// agency finds its part of the night.
-fn province_details(out: &mut String, s: &Value) {
+fn province_details(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
     let provinces = array(&s["provinces"]);
     if provinces.is_empty() {
         return;
     }
-    out.push_str(
-        "<section id=\"province-details\">\n<h2>Each province: statuses and reasons</h2>\n\
-         <table class=\"details\">\n<thead><tr><th>Province</th>",
+    let _ = write!(
+        out,
+        "<section id=\"province-details\">\n<h2>{}</h2>\n\
+         <table class=\"details\">\n<thead><tr><th>{}</th>",
+        w.details_heading, w.province
     );
-    for status in crate::matching::Status::ALL {
-        let _ = write!(out, "<th class=\"num\">{}</th>", status.as_str());
+    for status in STATUSES {
+        let _ = write!(
+            out,
+            "<th class=\"num\" title=\"{}\">{status}</th>",
+            escape(status_meaning(status, l.language))
+        );
     }
-    out.push_str("<th>Most common reasons</th><th>Rows to review</th></tr></thead>\n<tbody>\n");
+    let _ = writeln!(
+        out,
+        "<th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+        w.common_reasons, w.rows_to_review
+    );
     for p in provinces {
         let code = p["code"].as_str();
         let anchor = code.unwrap_or("unknown");
@@ -270,13 +377,13 @@ fn province_details(out: &mut String, s: &Value) {
             escape(anchor),
             code.map(|c| format!("<code>{}</code> ", escape(c)))
                 .unwrap_or_default(),
-            text(&p["name"]),
+            l.province_name(p),
         );
-        for status in crate::matching::Status::ALL {
+        for status in STATUSES {
             let _ = write!(
                 out,
                 "<td class=\"num\">{}</td>",
-                count(int(&p["statuses"][status.as_str()]))
+                l.count(int(&p["statuses"][status]))
             );
         }
         let mut reasons: Vec<(&str, u64)> = p["reasons"]
@@ -290,16 +397,16 @@ fn province_details(out: &mut String, s: &Value) {
             .map(|(r, n)| {
                 format!(
                     "<span title=\"{}\"><code>{}</code> {}</span>",
-                    escape(reason_meaning(r)),
+                    escape(reason_meaning(r, l.language)),
                     escape(r),
-                    count(*n)
+                    l.count(*n)
                 )
             })
             .collect();
         let workbook = s["workbooks"]["provinces"][anchor].as_str();
         let link = match workbook {
             Some(path) => format!("<a href=\"{}\">{}</a>", escape(path), escape(path)),
-            None => "mismatches.csv, <code>current_province_code</code>".to_string(),
+            None => fill(w.rows_in_csv, &["<code>current_province_code</code>"]),
         };
         let _ = writeln!(out, "<td>{}</td><td>{link}</td></tr>", top.join(" · "));
     }
@@ -308,22 +415,21 @@ fn province_details(out: &mut String, s: &Value) {
 
 /// Every input column popsync read: how many values were empty, readable and unreadable, and
 /// for code columns the most common unreadable codes.
-fn quality(out: &mut String, s: &Value) {
+fn quality(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
     let q = &s["quality"];
     if q.is_null() {
         return;
     }
-    out.push_str("<section id=\"quality\">\n<h2>Data quality of the inputs</h2>\n");
     let _ = writeln!(
         out,
-        "<p class=\"what\">Each column as popsync read it. A column with more than {} of its \
-         non-empty values unreadable stops the run; one with more than a quarter of that is \
-         reported here and in the log.</p>",
-        pct(num(&q["max_unreadable"]))
+        "<section id=\"quality\">\n<h2>{}</h2>\n<p class=\"what\">{}</p>",
+        w.quality_heading,
+        fill(w.quality_note, &[&l.pct(num(&q["max_unreadable"]))])
     );
     for (role, title) in [
-        ("participants", "Participants file"),
-        ("register", "Register file"),
+        ("participants", w.participants_file_title),
+        ("register", w.register_file_title),
     ] {
         let columns = array(&q[role]);
         if columns.is_empty() {
@@ -331,22 +437,28 @@ fn quality(out: &mut String, s: &Value) {
         }
         let _ = writeln!(
             out,
-            "<h3>{title}</h3>\n<table>\n<thead><tr><th>Column</th><th>Read as</th>\
-             <th class=\"num\">Values</th><th class=\"num\">Empty</th>\
-             <th class=\"num\">Unreadable</th><th>Most common unreadable</th><th>Verdict</th>\
-             </tr></thead>\n<tbody>"
+            "<h3>{title}</h3>\n<table>\n<thead><tr><th>{}</th><th>{}</th>\
+             <th class=\"num\">{}</th><th class=\"num\">{}</th>\
+             <th class=\"num\">{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
+            w.column, w.read_as, w.values, w.empty, w.unreadable, w.common_unreadable, w.verdict,
         );
         for c in columns {
             let values = int(&c["values"]);
             let common: Vec<String> = array(&c["common_unreadable"])
                 .iter()
-                .map(|pair| format!("<code>{}</code> ({})", text(&pair[0]), count(int(&pair[1]))))
+                .map(|pair| {
+                    format!(
+                        "<code>{}</code> ({})",
+                        text(&pair[0]),
+                        l.count(int(&pair[1]))
+                    )
+                })
                 .collect();
             let verdict = match c["gate"].as_str() {
-                Some("warn") => "<span class=\"bad\">partly unreadable</span>",
-                Some("empty") => "<span class=\"bad\">empty</span>",
-                Some("stop") => "<span class=\"bad\">unreadable</span>",
-                _ => "read",
+                Some("warn") => format!("<span class=\"bad\">{}</span>", w.verdict_warn),
+                Some("empty") => format!("<span class=\"bad\">{}</span>", w.verdict_empty),
+                Some("stop") => format!("<span class=\"bad\">{}</span>", w.verdict_stop),
+                _ => w.verdict_read.to_string(),
             };
             let _ = writeln!(
                 out,
@@ -354,10 +466,10 @@ fn quality(out: &mut String, s: &Value) {
                  <td class=\"num\">{}</td><td class=\"num\">{} ({})</td><td>{}</td><td>{}</td></tr>",
                 text(&c["source"]),
                 text(&c["column"]),
-                count(values),
-                pct(Some(share(int(&c["empty"]), values))),
-                count(int(&c["unreadable"])),
-                pct(num(&c["unreadable_share"])),
+                l.count(values),
+                l.pct(Some(share(int(&c["empty"]), values))),
+                l.count(int(&c["unreadable"])),
+                l.pct(num(&c["unreadable_share"])),
                 common.join(", "),
                 verdict,
             );
@@ -384,15 +496,20 @@ fn axis_start(lowest: f64, national: Option<f64>) -> f64 {
     (((low * 10.0) - 1e-9).floor() / 10.0).clamp(0.0, 0.9)
 }
 
-fn provinces(out: &mut String, s: &Value) {
-    out.push_str("<section id=\"provinces\">\n<h2>Synchronization rate by province</h2>\n");
+fn provinces(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
+    let _ = writeln!(
+        out,
+        "<section id=\"provinces\">\n<h2>{}</h2>",
+        w.provinces_heading
+    );
     let national = num(&s["totals"]["sync_rate"]);
     let mut rows: Vec<&Value> = array(&s["provinces"])
         .iter()
         .filter(|p| int(&p["participants"]) > 0)
         .collect();
     if rows.is_empty() {
-        out.push_str("<p>No participants.</p>\n</section>\n");
+        let _ = writeln!(out, "<p>{}</p>\n</section>", w.no_participants);
         return;
     }
     // Lowest first, so the problems are on top; ties by name.
@@ -408,18 +525,26 @@ fn provinces(out: &mut String, s: &Value) {
     });
     let lowest = num(&rows[0]["sync_rate"]).unwrap_or(0.0);
     let start = axis_start(lowest, national);
+    let axis = if start > 0.0 {
+        fill(w.axis_note, &[&format!("{:.0}%", start * 100.0)])
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "<p class=\"note\">The {} current provinces (Resolution 202/2025/QH15), lowest rate first. \
-         The dashed line is the national rate, {}; bars in orange are more than 1 point below it, \
-         in red more than 5 points below.{}</p>",
-        rows.iter().filter(|p| !p["code"].is_null()).count(),
-        pct(national),
-        if start > 0.0 {
-            format!(" The axis starts at {:.0}%, not 0.", start * 100.0)
-        } else {
-            String::new()
-        },
+        "<p class=\"note\">{}</p>",
+        fill(
+            w.chart_note,
+            &[
+                &rows
+                    .iter()
+                    .filter(|p| !p["code"].is_null())
+                    .count()
+                    .to_string(),
+                &l.pct(national),
+                &axis
+            ]
+        ),
     );
 
     // Chart geometry, in SVG user units; the SVG scales to the page width.
@@ -434,8 +559,8 @@ fn provinces(out: &mut String, s: &Value) {
     let height = bars_end + 24.0;
     let _ = writeln!(
         out,
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
-         aria-label=\"Synchronization rate by province, lowest first\">"
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" aria-label=\"{}\">",
+        w.chart_label
     );
     // Grid and axis labels every 10 points (every 25 on a full axis).
     let step = if start > 0.4 { 0.1 } else { 0.25 };
@@ -454,29 +579,35 @@ fn provinces(out: &mut String, s: &Value) {
     for (i, p) in rows.iter().enumerate() {
         let rate = num(&p["sync_rate"]).unwrap_or(0.0).clamp(0.0, 1.0);
         let y = TOP + ROW * i as f64;
-        let w = x_of(rate) - LABEL;
-        let name = text(&p["name"]);
+        let bar = x_of(rate) - LABEL;
+        let name = l.province_name(p);
         let class = if p["code"].is_null() {
             "bar unknown"
         } else {
             bar_class(rate, national)
         };
+        let title = fill(
+            w.bar_title,
+            &[
+                &name,
+                &l.count(int(&p["synced"])),
+                &l.count(int(&p["participants"])),
+                &l.pct(Some(rate)),
+            ],
+        );
         let _ = writeln!(
             out,
-            "<g><title>{name}: {} of {} synchronized, {}</title>\
+            "<g><title>{title}</title>\
              <text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{name}</text>\
-             <rect class=\"{class}\" x=\"{LABEL}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\"/>\
+             <rect class=\"{class}\" x=\"{LABEL}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{:.1}\"/>\
              <text class=\"value\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text></g>",
-            count(int(&p["synced"])),
-            count(int(&p["participants"])),
-            pct(Some(rate)),
             LABEL - 8.0,
             y + ROW * 0.68,
             y + 3.0,
             ROW - 6.0,
             WIDTH - 4.0,
             y + ROW * 0.68,
-            pct(Some(rate)),
+            l.pct(Some(rate)),
         );
     }
     if let Some(n) = national {
@@ -484,54 +615,74 @@ fn provinces(out: &mut String, s: &Value) {
         let _ = writeln!(
             out,
             "<line class=\"national\" x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{:.1}\"/>\
-             <text class=\"national-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">national {}</text>",
+             <text class=\"national-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
             TOP - 6.0,
             bars_end + 6.0,
-            if x > WIDTH - RIGHT - 110.0 { x - 4.0 } else { x + 4.0 },
+            if x > WIDTH - RIGHT - 110.0 {
+                x - 4.0
+            } else {
+                x + 4.0
+            },
             bars_end + 18.0,
-            if x > WIDTH - RIGHT - 110.0 { "end" } else { "start" },
-            pct(Some(n)),
+            if x > WIDTH - RIGHT - 110.0 {
+                "end"
+            } else {
+                "start"
+            },
+            fill(w.national, &[&l.pct(Some(n))]),
         );
     }
     out.push_str("</svg>\n");
 
-    out.push_str(
-        "<h3>Provinces and the former provinces they absorbed</h3>\n\
-         <p class=\"note\">Each current province, then its participants by the former province \
-         code they were recorded with, so the figures can be compared with \
-         reports made before 1 July 2025.</p>\n\
-         <table class=\"provinces\">\n<thead><tr><th>Province</th><th>Code</th>\
-         <th class=\"num\">Participants</th><th class=\"num\">Synced</th>\
-         <th class=\"num\">Sync rate</th><th class=\"num\">Linked</th>\
-         <th class=\"num\">Link rate</th></tr></thead>\n<tbody>\n",
+    let _ = writeln!(
+        out,
+        "<h3>{}</h3>\n<p class=\"note\">{}</p>\n\
+         <table class=\"provinces\">\n<thead><tr><th>{}</th><th>{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th></tr></thead>\n<tbody>",
+        w.former_heading,
+        w.former_note,
+        w.province,
+        w.code,
+        w.participants,
+        w.synced,
+        w.sync_rate,
+        w.linked,
+        w.link_rate,
     );
     for p in array(&s["provinces"]) {
-        province_row(out, p, false);
+        province_row(out, l, p, None);
         for f in array(&p["former"]) {
-            province_row(out, f, true);
+            province_row(out, l, f, Some(p));
         }
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn province_row(out: &mut String, p: &Value, former: bool) {
-    let (class, marker) = if former {
-        (" class=\"former\"", "↳ ")
-    } else {
-        (" class=\"current\"", "")
+/// A current province's row, or with `current`, the row of one of its former provinces (or
+/// of the participants recorded with the current code itself).
+fn province_row(out: &mut String, l: Locale<'_>, p: &Value, current: Option<&Value>) {
+    let (class, marker, name) = match current {
+        Some(current) if current["code"] == p["code"] => (
+            " class=\"former\"",
+            "↳ ",
+            format!("{} ({})", text(&current["name"]), l.words.current_code_row),
+        ),
+        Some(_) => (" class=\"former\"", "↳ ", text(&p["name"])),
+        None => (" class=\"current\"", "", l.province_name(p)),
     };
     let _ = writeln!(
         out,
-        "<tr{class}><td>{marker}{}</td><td>{}</td><td class=\"num\">{}</td>\
+        "<tr{class}><td>{marker}{name}</td><td>{}</td><td class=\"num\">{}</td>\
          <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
          <td class=\"num\">{}</td></tr>",
-        text(&p["name"]),
         text(&p["code"]),
-        count(int(&p["participants"])),
-        count(int(&p["synced"])),
-        pct(num(&p["sync_rate"])),
-        count(int(&p["linked"])),
-        pct(num(&p["link_rate"])),
+        l.count(int(&p["participants"])),
+        l.count(int(&p["synced"])),
+        l.pct(num(&p["sync_rate"])),
+        l.count(int(&p["linked"])),
+        l.pct(num(&p["link_rate"])),
     );
 }
 
@@ -553,36 +704,40 @@ fn share(n: u64, total: u64) -> f64 {
     }
 }
 
-fn statuses(out: &mut String, s: &Value) {
+fn statuses(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
     let total = int(&s["totals"]["participants"]);
-    out.push_str(
-        "<section id=\"statuses\">\n<h2>Statuses</h2>\n<table>\n<thead><tr><th>Status</th>\
-         <th>Meaning</th><th class=\"num\">Rows</th><th class=\"num\">Share</th><th></th></tr>\
-         </thead>\n<tbody>\n",
+    let _ = writeln!(
+        out,
+        "<section id=\"statuses\">\n<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th>\
+         <th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th></th></tr>\
+         </thead>\n<tbody>",
+        w.statuses_heading, w.status, w.meaning, w.rows, w.share
     );
     for (name, n) in status_counts(s) {
-        let meaning = STATUSES
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map_or("", |(_, m)| m);
         let class = if name == "SYNCED" { "bar" } else { "bar low" };
         let _ = writeln!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td>{}</td></tr>",
             escape(&name),
-            escape(meaning),
-            count(n),
-            pct(Some(share(n, total))),
+            escape(status_meaning(&name, l.language)),
+            l.count(n),
+            l.pct(Some(share(n, total))),
             mini_bar(share(n, total), class),
         );
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn reasons(out: &mut String, s: &Value) {
+fn reasons(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
     let total = int(&s["totals"]["participants"]);
-    out.push_str("<section id=\"reasons\">\n<h2>Reasons</h2>\n");
+    let _ = writeln!(
+        out,
+        "<section id=\"reasons\">\n<h2>{}</h2>",
+        w.reasons_heading
+    );
     let mut rows: Vec<(&str, u64)> = s["reasons"]
         .as_object()
         .map(|m| {
@@ -593,17 +748,18 @@ fn reasons(out: &mut String, s: &Value) {
         })
         .unwrap_or_default();
     if rows.is_empty() {
-        out.push_str("<p>No row has a reason code.</p>\n</section>\n");
+        let _ = writeln!(out, "<p>{}</p>\n</section>", w.no_reasons);
         return;
     }
     // Most frequent first; a stable sort keeps the reasons' order between equal counts.
     rows.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
     let max = rows[0].1;
-    out.push_str(
-        "<p class=\"note\">A row can have several reasons; reasons that no row has are not \
-         listed.</p>\n<table>\n<thead><tr><th>Reason</th><th>What it means</th>\
-         <th class=\"num\">Rows</th><th class=\"num\">Share of participants</th><th></th></tr>\
-         </thead>\n<tbody>\n",
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">{}</p>\n<table>\n<thead><tr><th>{}</th><th>{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th></th></tr>\
+         </thead>\n<tbody>",
+        w.reasons_note, w.reason, w.meaning, w.rows, w.share_of_participants
     );
     for (reason, n) in rows {
         let _ = writeln!(
@@ -611,31 +767,38 @@ fn reasons(out: &mut String, s: &Value) {
             "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td>{}</td></tr>",
             escape(reason),
-            escape(reason_meaning(reason)),
-            count(n),
-            pct(Some(share(n, total))),
+            escape(reason_meaning(reason, l.language)),
+            l.count(n),
+            l.pct(Some(share(n, total))),
             mini_bar(share(n, max), "bar below"),
         );
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn schemes(out: &mut String, s: &Value) {
-    out.push_str("<section id=\"schemes\">\n<h2>By scheme</h2>\n");
+fn schemes(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
+    let _ = writeln!(
+        out,
+        "<section id=\"schemes\">\n<h2>{}</h2>",
+        w.schemes_heading
+    );
     let rows = array(&s["schemes"]);
     if rows.is_empty() {
-        out.push_str("<p>No scheme recorded.</p>\n</section>\n");
+        let _ = writeln!(out, "<p>{}</p>\n</section>", w.no_schemes);
         return;
     }
-    out.push_str(
-        "<table>\n<thead><tr><th>Scheme</th><th class=\"num\">Participants</th>\
-         <th class=\"num\">Synced</th><th class=\"num\">Sync rate</th><th></th>\
-         <th class=\"num\">Linked</th><th class=\"num\">Link rate</th></tr></thead>\n<tbody>\n",
+    let _ = writeln!(
+        out,
+        "<table>\n<thead><tr><th>{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th><th></th>\
+         <th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>\n<tbody>",
+        w.scheme, w.participants, w.synced, w.sync_rate, w.linked, w.link_rate
     );
     let national = num(&s["totals"]["sync_rate"]);
     for sc in rows {
         let name = match sc["scheme"].as_str() {
-            Some("") | None => "<em>(none)</em>".to_string(),
+            Some("") | None => format!("<em>{}</em>", w.no_scheme),
             Some(name) => escape(name),
         };
         let rate = num(&sc["sync_rate"]);
@@ -644,38 +807,43 @@ fn schemes(out: &mut String, s: &Value) {
             "<tr><td>{name}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td>\
              <td class=\"num\">{}</td></tr>",
-            count(int(&sc["participants"])),
-            count(int(&sc["synced"])),
-            pct(rate),
+            l.count(int(&sc["participants"])),
+            l.count(int(&sc["synced"])),
+            l.pct(rate),
             mini_bar(
                 rate.unwrap_or(0.0),
                 bar_class(rate.unwrap_or(0.0), national)
             ),
-            count(int(&sc["linked"])),
-            pct(num(&sc["link_rate"])),
+            l.count(int(&sc["linked"])),
+            l.pct(num(&sc["link_rate"])),
         );
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn changes(out: &mut String, s: &Value, previous: Option<&Value>) {
-    out.push_str("<section id=\"changes\">\n<h2>Changes since the previous run</h2>\n");
+fn changes(out: &mut String, l: Locale<'_>, s: &Value, previous: Option<&Value>) {
+    let w = l.words;
+    let _ = writeln!(
+        out,
+        "<section id=\"changes\">\n<h2>{}</h2>",
+        w.changes_heading
+    );
     let Some(prev) = previous else {
-        let reason = s["changes"]["skipped"]
-            .as_str()
-            .unwrap_or("there is no previous run to compare with");
-        let _ = writeln!(
-            out,
-            "<p>No changes are shown: {}.</p>\n</section>",
-            escape(reason)
-        );
+        // The reason summary.json gives is written for the operator, in English.
+        let reason = match s["changes"]["skipped"].as_str() {
+            Some(reason) if l.language != Language::English => {
+                format!("<span lang=\"en\">{}</span>", escape(reason))
+            }
+            Some(reason) => escape(reason),
+            None => w.no_previous_run.to_string(),
+        };
+        let _ = writeln!(out, "<p>{}</p>\n</section>", fill(w.no_changes, &[&reason]));
         return;
     };
     let _ = writeln!(
         out,
-        "<p class=\"note\">Previous run started {}; rows whose status changed are in \
-         <a href=\"changes.csv\">changes.csv</a>.</p>",
-        text(&prev["run"]["started"]),
+        "<p class=\"note\">{}</p>",
+        fill(w.previous_note, &[&l.time(&prev["run"]["started"])]),
     );
     let now = num(&s["totals"]["sync_rate"]);
     let then = num(&prev["totals"]["sync_rate"]);
@@ -683,29 +851,31 @@ fn changes(out: &mut String, s: &Value, previous: Option<&Value>) {
         (Some(a), Some(b)) => format!(
             "<span class=\"{}\">{}</span>",
             delta_class(a - b, true),
-            signed_pp(a - b)
+            l.signed_pp(a - b)
         ),
         _ => "—".to_string(),
     };
     let _ = writeln!(
         out,
-        "<p class=\"delta\">Synchronization rate: {} then, {} now ({delta})</p>",
-        pct(then),
-        pct(now),
+        "<p class=\"delta\">{}</p>",
+        fill(w.rate_change, &[&l.pct(then), &l.pct(now), &delta]),
     );
-    out.push_str(
-        "<table>\n<thead><tr><th></th><th class=\"num\">Previous</th><th class=\"num\">Now</th>\
-         <th class=\"num\">Change</th></tr></thead>\n<tbody>\n",
+    let _ = writeln!(
+        out,
+        "<table>\n<thead><tr><th></th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th></tr></thead>\n<tbody>",
+        w.previous, w.now, w.change
     );
     let participants_then = int(&prev["totals"]["participants"]);
     let participants_now = int(&s["totals"]["participants"]);
     let _ = writeln!(
         out,
-        "<tr><td>participants</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
          <td class=\"num\">{}</td></tr>",
-        count(participants_then),
-        count(participants_now),
-        signed_count(participants_now as i128 - participants_then as i128),
+        w.participants_row,
+        l.count(participants_then),
+        l.count(participants_now),
+        l.signed_count(participants_now as i128 - participants_then as i128),
     );
     let prev_counts = status_counts(prev);
     for (name, n) in status_counts(s) {
@@ -720,51 +890,55 @@ fn changes(out: &mut String, s: &Value, previous: Option<&Value>) {
             "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
              <td class=\"num {class}\">{}</td></tr>",
             escape(&name),
-            count(before),
-            count(n),
-            signed_count(d),
+            l.count(before),
+            l.count(n),
+            l.signed_count(d),
         );
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn examples(out: &mut String, s: &Value, examples: &[ExampleRow], with_changes: bool) {
-    out.push_str(
-        "<section id=\"samples\">\n<h2>Example rows and the files</h2>\n<p class=\"files\">",
+fn examples(
+    out: &mut String,
+    l: Locale<'_>,
+    s: &Value,
+    examples: &[ExampleRow],
+    with_changes: bool,
+) {
+    let w = l.words;
+    let _ = write!(
+        out,
+        "<section id=\"samples\">\n<h2>{}</h2>\n<p class=\"files\">",
+        w.examples_heading
     );
-    let mut files = vec![
-        (
-            "mismatches.csv",
-            "every row that is not SYNCED, side by side with the register",
-        ),
-        ("results.csv", "every row with its status"),
-        ("rejects.csv", "unreadable rows"),
-        (
-            "duplicates.csv",
-            "register persons linked from several insurance codes",
-        ),
-        ("summary.json", "all the figures of this page"),
-    ];
+    let mut files = Vec::new();
+    if let Some(workbook) = s["workbooks"]["mismatches"].as_str() {
+        files.push((workbook, w.file_mismatches_xlsx));
+    }
+    files.extend([
+        ("mismatches.csv", w.file_mismatches),
+        ("results.csv", w.file_results),
+        ("rejects.csv", w.file_rejects),
+        ("duplicates.csv", w.file_duplicates),
+        ("summary.json", w.file_summary),
+    ]);
     if with_changes {
-        files.push((
-            "changes.csv",
-            "rows whose status changed since the previous run",
-        ));
+        files.push(("changes.csv", w.file_changes));
     }
     let links: Vec<String> = files
         .iter()
-        .map(|(f, what)| format!("<a href=\"{f}\">{f}</a> <span class=\"what\">({what})</span>"))
+        .map(|(f, what)| {
+            let f = escape(f);
+            format!("<a href=\"{f}\">{f}</a> <span class=\"what\">({what})</span>")
+        })
         .collect();
     out.push_str(&links.join(" · "));
     out.push_str("</p>\n");
     if examples.is_empty() {
-        out.push_str("<p>No example rows.</p>\n</section>\n");
+        let _ = writeln!(out, "<p>{}</p>\n</section>", w.no_examples);
         return;
     }
-    out.push_str(
-        "<p class=\"note\">The first rows of each status, in input order; the line is the line \
-         in the participants file.</p>\n",
-    );
+    let _ = writeln!(out, "<p class=\"note\">{}</p>", w.examples_note);
     for (status, total) in status_counts(s) {
         let rows: Vec<&ExampleRow> = examples.iter().filter(|x| x.status == status).collect();
         if rows.is_empty() {
@@ -777,16 +951,24 @@ fn examples(out: &mut String, s: &Value, examples: &[ExampleRow], with_changes: 
         };
         let _ = writeln!(
             out,
-            "<h3><code>{}</code>: first {} of {} (all in <a href=\"{file}\">{file}</a>)</h3>",
-            escape(&status),
-            count(rows.len() as u64),
-            count(total.max(rows.len() as u64)),
+            "<h3>{}</h3>",
+            fill(
+                w.examples_of_status,
+                &[
+                    &format!("<code>{}</code>", escape(&status)),
+                    &l.count(rows.len() as u64),
+                    &l.count(total.max(rows.len() as u64)),
+                    &format!("<a href=\"{file}\">{file}</a>"),
+                ]
+            ),
         );
-        out.push_str(
+        let _ = writeln!(
+            out,
             "<table class=\"samples\">\n<colgroup><col class=\"line\"><col class=\"code\">\
-             <col class=\"name\"><col class=\"reasons\"><col class=\"pid\"></colgroup>\n<thead><tr><th class=\"num\">Line</th>\
-             <th>Insurance code</th><th>Name</th><th>Reasons</th><th>Person ID</th></tr>\
-             </thead>\n<tbody>\n",
+             <col class=\"name\"><col class=\"reasons\"><col class=\"pid\"></colgroup>\n\
+             <thead><tr><th class=\"num\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
+             </tr></thead>\n<tbody>",
+            w.line, w.insurance_code, w.name, w.reasons, w.person_id
         );
         for r in rows {
             let _ = writeln!(
@@ -805,80 +987,51 @@ fn examples(out: &mut String, s: &Value, examples: &[ExampleRow], with_changes: 
     out.push_str("</section>\n");
 }
 
-/// Elapsed seconds as `0.3 s`, `2 min 05 s`, `1 h 02 min 03 s`.
-fn elapsed(seconds: Option<f64>) -> String {
-    let Some(secs) = seconds.filter(|s| s.is_finite() && *s >= 0.0) else {
-        return "—".to_string();
-    };
-    if secs < 60.0 {
-        return format!("{secs:.1} s");
-    }
-    let total = secs.round() as u64;
-    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
-    if h > 0 {
-        format!("{h} h {m:02} min {s:02} s")
-    } else {
-        format!("{m} min {s:02} s")
-    }
-}
-
-/// Bytes as `211,938 bytes (207 KiB)`.
-fn size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = "";
-    for u in UNITS {
-        if value < 1024.0 {
-            break;
-        }
-        value /= 1024.0;
-        unit = u;
-    }
-    if unit.is_empty() {
-        format!("{} bytes", count(bytes))
-    } else {
-        format!("{} bytes ({value:.1} {unit})", count(bytes))
-    }
-}
-
-fn run_info(out: &mut String, s: &Value) {
+fn run_info(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
     let run = &s["run"];
     let mut rows = vec![
-        ("Started", text(&run["started"])),
-        ("Finished", text(&run["finished"])),
-        ("Elapsed", elapsed(num(&run["elapsed_seconds"]))),
+        (w.started, l.time(&run["started"])),
+        (w.finished, l.time(&run["finished"])),
+        (w.elapsed, l.elapsed(num(&run["elapsed_seconds"]))),
     ];
     if !run["threads"].is_null() {
-        rows.push(("Threads", text(&run["threads"])));
+        rows.push((w.threads, text(&run["threads"])));
     }
     let tool = match s["tool"]["name"].as_str() {
         Some(name) => format!("{} {}", escape(name), text(&s["tool"]["version"])),
         None => format!("popsync {}", text(&s["tool"]["version"])),
     };
-    rows.push(("Tool", tool));
+    rows.push((w.tool, tool));
     for (label, key) in [
-        ("Participants file", "participants"),
-        ("Register file", "register"),
+        (w.participants_file_title, "participants"),
+        (w.register_file_title, "register"),
     ] {
         let i = &s["inputs"][key];
         if i.is_null() {
             continue;
         }
         let mut desc = format!(
-            "<code>{}</code>: {}, {} rows",
+            "<code>{}</code>: {}",
             text(&i["path"]),
-            size(int(&i["bytes"])),
-            count(int(&i["rows"])),
+            fill(
+                w.input_rows,
+                &[&l.size(int(&i["bytes"])), &l.count(int(&i["rows"]))]
+            ),
         );
         if !i["persons"].is_null() {
-            let _ = write!(desc, ", {} persons", count(int(&i["persons"])));
+            desc.push_str(&fill(w.input_persons, &[&l.count(int(&i["persons"]))]));
         }
         if !i["deceased"].is_null() {
-            let _ = write!(desc, ", {} deceased", count(int(&i["deceased"])));
+            desc.push_str(&fill(w.input_deceased, &[&l.count(int(&i["deceased"]))]));
         }
         rows.push((label, desc));
     }
-    out.push_str("<section id=\"run\">\n<h2>Run</h2>\n<table class=\"run\">\n<tbody>\n");
+    let _ = writeln!(
+        out,
+        "<section id=\"run\">\n<h2>{}</h2>\n<table class=\"run\">\n<tbody>",
+        w.run_heading
+    );
     for (label, value) in rows {
         let _ = writeln!(out, "<tr><th>{label}</th><td>{value}</td></tr>");
     }
@@ -1017,13 +1170,31 @@ mod tests {
         ]
     }
 
-    fn page(summary: &Value, previous: Option<&Value>) -> String {
+    fn page_in(language: Language, summary: &Value, previous: Option<&Value>) -> String {
         render(&HtmlInput {
             summary,
             examples: &examples(),
             previous,
+            language,
+            zone: &TimeZone::get("Asia/Ho_Chi_Minh").unwrap(),
         })
     }
+
+    fn page(summary: &Value, previous: Option<&Value>) -> String {
+        page_in(Language::English, summary, previous)
+    }
+
+    const EN: Locale<'static> = Locale {
+        language: Language::English,
+        words: &crate::report::words::ENGLISH,
+        zone: &TimeZone::UTC,
+    };
+
+    const VI: Locale<'static> = Locale {
+        language: Language::Vietnamese,
+        words: &crate::report::words::VIETNAMESE,
+        zone: &TimeZone::UTC,
+    };
 
     #[test]
     fn escape_covers_the_five_characters() {
@@ -1036,25 +1207,80 @@ mod tests {
 
     #[test]
     fn counts_and_rates_are_formatted() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1_234_567), "1,234,567");
-        assert_eq!(pct(Some(0.792_666)), "79.27%");
-        assert_eq!(pct(Some(1.0)), "100.00%");
-        assert_eq!(pct(None), "—");
-        assert_eq!(signed_pp(0.0123), "+1.23 pp");
-        assert_eq!(signed_pp(-0.005), "\u{2212}0.50 pp");
-        assert_eq!(signed_count(-1200), "\u{2212}1,200");
-        assert_eq!(elapsed(Some(0.3)), "0.3 s");
-        assert_eq!(elapsed(Some(3723.0)), "1 h 02 min 03 s");
+        assert_eq!(EN.count(0), "0");
+        assert_eq!(EN.count(999), "999");
+        assert_eq!(EN.count(1000), "1,000");
+        assert_eq!(EN.count(1_234_567), "1,234,567");
+        assert_eq!(EN.pct(Some(0.792_666)), "79.27%");
+        assert_eq!(EN.pct(Some(1.0)), "100.00%");
+        assert_eq!(EN.pct(None), "—");
+        assert_eq!(EN.signed_pp(0.0123), "+1.23 pp");
+        assert_eq!(EN.signed_pp(-0.005), "\u{2212}0.50 pp");
+        assert_eq!(EN.signed_pp(0.000_01), "0.00 pp");
+        assert_eq!(EN.signed_count(-1200), "\u{2212}1,200");
+        assert_eq!(EN.elapsed(Some(0.3)), "0.3 s");
+        assert_eq!(EN.elapsed(Some(3723.0)), "1 h 02 min 03 s");
+        assert_eq!(EN.size(211_938), "211,938 bytes (207.0 KiB)");
     }
 
     #[test]
-    fn page_is_a_utf8_vietnamese_document_with_the_headline() {
+    fn vietnamese_numbers_group_with_dots_and_mark_decimals_with_commas() {
+        assert_eq!(VI.count(12_777), "12.777");
+        assert_eq!(VI.pct(Some(0.667_2)), "66,72%");
+        assert_eq!(VI.signed_pp(0.0123), "+1,23 điểm %");
+        assert_eq!(VI.signed_count(-1200), "\u{2212}1.200");
+        assert_eq!(VI.elapsed(Some(0.3)), "0,3 giây");
+        assert_eq!(VI.elapsed(Some(125.0)), "2 phút 05 giây");
+        assert_eq!(VI.size(211_938), "211.938 byte (207,0 KiB)");
+    }
+
+    #[test]
+    fn the_vietnamese_page_is_in_vietnamese_with_local_times() {
+        let mut s = summary(2378, 388);
+        s["provinces"][0]["former"].as_array_mut().unwrap().push(
+            json!({"code": "15", "name": "Lào Cai (current code)", "participants": 1,
+                "synced": 1, "sync_rate": 1.0, "linked": 1, "link_rate": 1.0}),
+        );
+        let html = page_in(Language::Vietnamese, &s, None);
+        assert!(
+            html.contains("↳ Lào Cai (mã hiện nay)"),
+            "the current code's row"
+        );
+        assert!(html.contains("<html lang=\"vi\">"));
+        assert!(html.contains("2.378 trên 3.000 người tham gia đã đồng bộ: 79,27%"));
+        assert!(html.contains("<h2>Tỷ lệ đồng bộ theo tỉnh, thành phố</h2>"));
+        assert!(html.contains("toàn quốc 79,27%"));
+        assert!(
+            html.contains(">Không rõ tỉnh</text>"),
+            "the unknown province"
+        );
+        assert!(html.contains("không có lần chạy trước để so sánh"));
+        // Reasons keep their codes, with their meaning in Vietnamese.
+        assert!(html.contains("<code>id_missing</code></td><td>hồ sơ không có số định danh</td>"));
+        // 01:00 UTC is 08:00 in Hà Nội, and the zone is named.
+        assert!(html.contains("24/11/2026 08:00:00 (UTC+07:00, Asia/Ho_Chi_Minh)"));
+        assert!(!html.contains("participants synchronized"));
+        let english = page(&summary(2378, 388), None);
+        assert!(english.contains("<html lang=\"en\">"));
+        assert!(english.contains("2026-11-24 08:00:00 (UTC+07:00, Asia/Ho_Chi_Minh)"));
+    }
+
+    #[test]
+    fn the_mismatches_card_points_to_the_workbook_when_there_is_one() {
+        let mut s = summary(2378, 388);
+        let html = page(&s, None);
+        assert!(html.contains("to review in mismatches.csv"));
+        s["workbooks"] = json!({ "mismatches": "mismatches.xlsx" });
+        let html = page(&s, None);
+        assert!(html.contains("to review in mismatches.xlsx"));
+        assert!(html.contains("<a href=\"mismatches.xlsx\">mismatches.xlsx</a>"));
+    }
+
+    #[test]
+    fn page_is_a_utf8_document_with_the_headline() {
         let html = page(&summary(2378, 388), None);
         assert!(html.starts_with("<!DOCTYPE html>"));
-        assert!(html.contains("<html lang=\"vi\">"));
+        assert!(html.contains("<html lang=\"en\">"));
         assert!(html.contains("<meta charset=\"utf-8\">"));
         assert!(html.contains("<title>"));
         assert!(html.contains("2,378 of 3,000 participants synchronized: 79.27%"));
@@ -1166,6 +1392,8 @@ mod tests {
             summary: &json!({}),
             examples: &[],
             previous: Some(&json!({})),
+            language: Language::English,
+            zone: &TimeZone::UTC,
         });
         assert!(html.contains("0 of 0 participants synchronized: —"));
         assert!(html.ends_with("</html>\n"));

@@ -1,34 +1,128 @@
-//! What the reason codes mean, in words an auditor reads beside the codes (the workbooks,
-//! report.html); docs/statuses-and-reasons.md says the same at length.
+//! What the status and reason codes mean, in words an auditor reads beside the codes (the
+//! workbooks, report.html), in each language; docs/statuses-and-reasons.md says the same at
+//! length.
 
-/// What a reason code means, in the words of docs/statuses-and-reasons.md.
-pub(crate) fn reason_meaning(code: &str) -> &'static str {
-    match code {
-        "id_missing" => "no ID on file",
-        "id_malformed" => "the ID on file is not a readable ID number",
-        "id_not_found" => "no register person has this ID",
-        "id_other_person" => "the ID belongs to someone else in the register",
-        "id_structure" => "the ID's digits contradict the gender or birth year on file",
-        "id_zeros_restored" => "found only after restoring the ID's lost leading zeros",
-        "old_id" => "found through the old 9-digit ID card number",
-        "id_typo" => "the suggested person's ID is one keystroke from the one on file",
-        "name_diacritics" => "names differ only in their accents",
-        "name_typo" => "names differ by a small typing error",
-        "name_order" => "the same names in another order",
-        "name_middle" => "the middle name is missing, extra or different",
-        "name_differs" => "the names differ",
-        "dob_partial" => "one date is less precise (a year, a month) and agrees",
-        "dob_day_month_swapped" => "day and month swapped",
-        "dob_year_off" => "the birth year is off by one",
-        "dob_typo" => "the dates differ by one digit",
-        "dob_differs" => "the dates of birth differ",
-        "dob_invalid" => "the date of birth on file is missing or unreadable",
-        "gender_differs" => "the genders differ",
-        "gender_missing" => "the gender is known on one side only",
-        "deceased" => "the register marks this person deceased",
-        "duplicate_person" => "another insurance code is linked to the same person",
-        "duplicate_code" => "this insurance code appears more than once",
-        _ => "",
+use crate::report::language::Language;
+
+/// What a status means; empty for a code popsync does not write.
+pub(crate) fn status_meaning(code: &str, language: Language) -> &'static str {
+    let (vi, en) = match code {
+        "SYNCED" => (
+            "tìm thấy theo số định danh; họ tên, ngày sinh và giới tính đều khớp",
+            "found by ID; name, date of birth and gender agree",
+        ),
+        "DIFF" => (
+            "tìm thấy theo số định danh, đúng người, nhưng có thông tin khác",
+            "found by ID, same person, something differs",
+        ),
+        "SUGGESTED" => (
+            "không có số định danh dùng được; rõ ràng là một người trong CSDL dân cư",
+            "no usable ID; one register person is clearly this participant",
+        ),
+        "AMBIGUOUS" => (
+            "có thể là một trong nhiều người trong CSDL dân cư",
+            "several register persons are plausible",
+        ),
+        "NOT_FOUND" => (
+            "không ai trong CSDL dân cư có thể là người này",
+            "nobody in the register plausibly matches",
+        ),
+        "REJECTED" => ("không đọc được dòng này", "the row could not be read"),
+        _ => ("", ""),
+    };
+    pick(language, vi, en)
+}
+
+/// What a reason code means; empty for a code popsync does not write.
+pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
+    let (vi, en) = match code {
+        "id_missing" => ("hồ sơ không có số định danh", "no ID on file"),
+        "id_malformed" => (
+            "số định danh trong hồ sơ không phải là một số định danh đọc được",
+            "the ID on file is not a readable ID number",
+        ),
+        "id_not_found" => (
+            "không ai trong CSDL dân cư có số định danh này",
+            "no register person has this ID",
+        ),
+        "id_other_person" => (
+            "số định danh này là của một người khác trong CSDL dân cư",
+            "the ID belongs to someone else in the register",
+        ),
+        "id_structure" => (
+            "các chữ số của số định danh mâu thuẫn với giới tính hoặc năm sinh trong hồ sơ",
+            "the ID's digits contradict the gender or birth year on file",
+        ),
+        "id_zeros_restored" => (
+            "chỉ tìm thấy sau khi thêm lại các số 0 đầu bị mất của số định danh",
+            "found only after restoring the ID's lost leading zeros",
+        ),
+        "old_id" => (
+            "tìm thấy qua số CMND 9 số cũ",
+            "found through the old 9-digit ID card number",
+        ),
+        "id_typo" => (
+            "số định danh của người được gợi ý chỉ khác số trong hồ sơ một lần gõ phím",
+            "the suggested person's ID is one keystroke from the one on file",
+        ),
+        "name_diacritics" => (
+            "họ tên chỉ khác nhau ở dấu",
+            "names differ only in their accents",
+        ),
+        "name_typo" => (
+            "họ tên khác nhau do một lỗi gõ nhỏ",
+            "names differ by a small typing error",
+        ),
+        "name_order" => (
+            "cùng các tên nhưng theo thứ tự khác",
+            "the same names in another order",
+        ),
+        "name_middle" => (
+            "tên đệm bị thiếu, thừa hoặc khác",
+            "the middle name is missing, extra or different",
+        ),
+        "name_differs" => ("họ tên khác nhau", "the names differ"),
+        "dob_partial" => (
+            "một ngày sinh kém chi tiết hơn (chỉ có năm, hoặc tháng và năm) và khớp với ngày kia",
+            "one date is less precise (a year, a month) and agrees",
+        ),
+        "dob_day_month_swapped" => ("ngày và tháng bị đảo chỗ", "day and month swapped"),
+        "dob_year_off" => ("năm sinh lệch một năm", "the birth year is off by one"),
+        "dob_typo" => (
+            "ngày sinh khác nhau một chữ số",
+            "the dates differ by one digit",
+        ),
+        "dob_differs" => ("ngày sinh khác nhau", "the dates of birth differ"),
+        "dob_invalid" => (
+            "ngày sinh trong hồ sơ bị thiếu hoặc không đọc được",
+            "the date of birth on file is missing or unreadable",
+        ),
+        "gender_differs" => ("giới tính khác nhau", "the genders differ"),
+        "gender_missing" => (
+            "chỉ một bên có giới tính",
+            "the gender is known on one side only",
+        ),
+        "deceased" => (
+            "CSDL dân cư ghi nhận người này đã mất",
+            "the register marks this person deceased",
+        ),
+        "duplicate_person" => (
+            "một mã số BHXH khác cũng liên kết với cùng người này",
+            "another insurance code is linked to the same person",
+        ),
+        "duplicate_code" => (
+            "mã số BHXH này xuất hiện nhiều lần",
+            "this insurance code appears more than once",
+        ),
+        _ => ("", ""),
+    };
+    pick(language, vi, en)
+}
+
+fn pick(language: Language, vi: &'static str, en: &'static str) -> &'static str {
+    match language {
+        Language::Vietnamese => vi,
+        Language::English => en,
     }
 }
 
@@ -37,9 +131,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_reason_has_a_meaning() {
-        for reason in crate::matching::Reason::ALL.iter() {
-            assert!(!reason_meaning(reason.as_str()).is_empty(), "{reason:?}");
+    fn every_reason_and_status_has_a_meaning_in_each_language() {
+        for language in [Language::Vietnamese, Language::English] {
+            for reason in crate::matching::Reason::ALL.iter() {
+                assert!(
+                    !reason_meaning(reason.as_str(), language).is_empty(),
+                    "{reason:?} {language:?}"
+                );
+            }
+            for status in crate::matching::Status::ALL {
+                assert!(
+                    !status_meaning(status.as_str(), language).is_empty(),
+                    "{status:?} {language:?}"
+                );
+            }
         }
+        assert_ne!(
+            reason_meaning("id_missing", Language::Vietnamese),
+            reason_meaning("id_missing", Language::English)
+        );
     }
 }

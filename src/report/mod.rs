@@ -21,6 +21,7 @@ pub(crate) mod finalize;
 pub(crate) mod folder;
 pub(crate) mod format;
 pub(crate) mod html;
+pub(crate) mod language;
 pub(crate) mod links;
 pub(crate) mod manifest;
 pub(crate) mod meaning;
@@ -34,6 +35,7 @@ pub(crate) mod run_log;
 pub(crate) mod stats;
 pub(crate) mod summary;
 pub(crate) mod terminal;
+pub(crate) mod words;
 pub(crate) mod workbook;
 
 /// The files `popsync reconcile` writes into its output folder (changes.csv only when a previous

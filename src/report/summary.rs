@@ -14,6 +14,7 @@ use crate::normalize::IdFormat;
 use crate::province::{ProvinceKey, ProvinceTable};
 use crate::register::RegisterStats;
 use crate::report::changes::ChangeCounts;
+use crate::report::language::Language;
 use crate::report::stats::{Breakdown, Counts, Stats};
 
 /// The settings a run was made with, as summary.json records them.
@@ -28,6 +29,8 @@ pub(crate) struct RunSettings<'a> {
     /// The thresholds as configured.
     pub(crate) thresholds: &'a Thresholds,
     pub(crate) provinces: &'a ProvinceTable,
+    /// The language of report.html and of the workbooks' headers.
+    pub(crate) language: Language,
 }
 
 /// What a summary is made from.
@@ -217,6 +220,7 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
             "provinces_file": config.provinces_file.map(|p| p.display().to_string()),
             "participants_columns": columns(&PARTICIPANTS, config.participant_sources),
             "register_columns": columns(&REGISTER, config.register_sources),
+            "language": config.language.code(),
         },
         "thresholds": {
             "min_sync_rate": config.min_sync_rate,

@@ -24,8 +24,10 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 use crate::error::{Error, Result};
 use crate::normalize::date::{PartialDate, Precision};
 use crate::province::{CurrentProvince, ProvinceTable};
+use crate::report::language::Language;
 use crate::report::meaning::reason_meaning;
 use crate::report::output::{FinishedFile, OutputDir, PendingFile};
+use crate::report::words::WORKBOOK_COLUMNS;
 
 /// The workbook's file name in the set.
 pub(crate) const MISMATCHES_XLSX: &str = "mismatches.xlsx";
@@ -65,8 +67,9 @@ enum Kind {
 }
 
 /// The workbook's columns, in order: a mismatches.csv column (or the meaning of the reasons),
-/// its kind, and its width in characters.
-const COLUMNS: [(&str, Kind, f64); 33] = [
+/// its kind, and its width in characters. Their headers are the language's
+/// [`Words::workbook_columns`](crate::report::words::Words::workbook_columns).
+const COLUMNS: [(&str, Kind, f64); WORKBOOK_COLUMNS] = [
     ("status", Kind::Text, 12.0),
     ("reasons", Kind::Text, 28.0),
     ("reasons_meaning", Kind::Meaning, 60.0),
@@ -103,11 +106,11 @@ const COLUMNS: [(&str, Kind, f64); 33] = [
 ];
 
 /// The meanings of a `;`-joined list of reason codes, one per line of the cell.
-fn meanings(reasons: &str) -> String {
+fn meanings(reasons: &str, language: Language) -> String {
     reasons
         .split(';')
         .filter(|code| !code.is_empty())
-        .map(|code| match reason_meaning(code) {
+        .map(|code| match reason_meaning(code, language) {
             "" => code.to_string(),
             meaning => format!("{code}: {meaning}"),
         })
@@ -134,13 +137,15 @@ struct Sheets {
     row: u32,
     /// Data rows a sheet holds (its header aside).
     data_rows: u32,
+    /// The language of the headers, the sheets' names and the reasons' meanings.
+    language: Language,
     date: Format,
     bold: Format,
     wrap: Format,
 }
 
 impl Sheets {
-    fn new(out: &OutputDir, rows_per_sheet: u32) -> Result<Sheets, XlsxError> {
+    fn new(out: &OutputDir, rows_per_sheet: u32, language: Language) -> Result<Sheets, XlsxError> {
         let mut workbook = Workbook::new();
         workbook.set_tempdir(out.work_dir())?;
         Ok(Sheets {
@@ -149,25 +154,28 @@ impl Sheets {
             sheets: 0,
             row: 0,
             data_rows: rows_per_sheet.max(2) - 1,
+            language,
             date: Format::new().set_num_format("dd/mm/yyyy"),
             bold: Format::new().set_bold(),
             wrap: Format::new().set_text_wrap(),
         })
     }
 
-    /// A new sheet, named `mismatches`, then `mismatches 2`, …, with the header.
+    /// A new sheet, named `sai lệch` (`mismatches`), then `sai lệch 2`, …, with the header.
     fn next_sheet(&mut self) -> Result<(), XlsxError> {
         self.finish_sheet()?;
         self.sheets += 1;
         let bold = &self.bold;
+        let words = self.language.words();
         let ws = self.workbook.add_worksheet_with_constant_memory();
         ws.set_name(match self.sheets {
-            1 => "mismatches".to_string(),
-            n => format!("mismatches {n}"),
+            1 => words.sheet.to_string(),
+            n => format!("{} {n}", words.sheet),
         })?;
-        for (col, (name, _, width)) in COLUMNS.iter().enumerate() {
+        for (col, ((_, _, width), header)) in COLUMNS.iter().zip(words.workbook_columns).enumerate()
+        {
             ws.set_column_width(col as u16, *width)?;
-            ws.write_string_with_format(0, col as u16, *name, bold)?;
+            ws.write_string_with_format(0, col as u16, header, bold)?;
         }
         ws.set_freeze_panes(1, 0)?;
         self.current = Some(self.sheets - 1);
@@ -195,7 +203,7 @@ impl Sheets {
         }
         self.row += 1;
         let row = self.row;
-        let (date, wrap) = (&self.date, &self.wrap);
+        let (date, wrap, language) = (&self.date, &self.wrap, self.language);
         let ws = self
             .workbook
             .worksheet_from_index(self.current.expect("a sheet is open"))?;
@@ -209,7 +217,7 @@ impl Sheets {
                     ws.write_string(row, col, text)?;
                 }
                 Kind::Meaning => {
-                    ws.write_string_with_format(row, col, fitted(&meanings(text)), wrap)?;
+                    ws.write_string_with_format(row, col, fitted(&meanings(text, language)), wrap)?;
                 }
                 Kind::Number => match text.parse::<f64>() {
                     Ok(n) if n.is_finite() => {
@@ -295,12 +303,14 @@ pub(crate) fn listing(provinces: Option<&ProvinceTable>) -> serde_json::Value {
 /// Writes mismatches.xlsx into the new set from `csv`, the set's mismatches.csv (with or
 /// without a byte-order mark), and with `provinces`, one workbook per current province of the
 /// table and one for the unknown province in the set's `provinces/` folder, their rows adding
-/// up to the whole list. `rows_per_sheet` is [`SHEET_ROWS`] but in tests.
+/// up to the whole list. `rows_per_sheet` is [`SHEET_ROWS`] but in tests; `language` is the
+/// headers'.
 pub(crate) fn write(
     out: &OutputDir,
     csv: &Path,
     rows_per_sheet: u32,
     provinces: Option<&ProvinceTable>,
+    language: Language,
 ) -> Result<Vec<FinishedFile>> {
     let read = |e: csv::Error| Error::other(format!("reading {}: {e}", csv.display()));
     let mut reader = csv::ReaderBuilder::new()
@@ -325,11 +335,11 @@ pub(crate) fn write(
         })
         .collect();
     let xlsx = |e: XlsxError| Error::other(format!("writing a workbook: {e}"));
-    let mut whole = Sheets::new(out, rows_per_sheet).map_err(xlsx)?;
+    let mut whole = Sheets::new(out, rows_per_sheet, language).map_err(xlsx)?;
     // Per current province (in table order), then the unknown province.
     let mut split: Vec<Sheets> = match provinces {
         Some(table) => (0..=table.current.len())
-            .map(|_| Sheets::new(out, rows_per_sheet))
+            .map(|_| Sheets::new(out, rows_per_sheet, language))
             .collect::<Result<_, _>>()
             .map_err(xlsx)?,
         None => Vec::new(),
@@ -398,9 +408,28 @@ mod tests {
     #[test]
     fn each_reason_is_listed_with_its_meaning() {
         assert_eq!(
-            meanings("id_missing;deceased"),
+            meanings("id_missing;deceased", Language::English),
             "id_missing: no ID on file\ndeceased: the register marks this person deceased"
         );
+        assert_eq!(
+            meanings("id_missing", Language::Vietnamese),
+            "id_missing: hồ sơ không có số định danh"
+        );
+    }
+
+    #[test]
+    fn english_headers_are_the_csv_s_column_names() {
+        let english = Language::English.words().workbook_columns;
+        let sources: Vec<&str> = COLUMNS.iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(english.as_slice(), sources.as_slice());
+    }
+
+    #[test]
+    fn sheet_names_fit_excel_s_limit() {
+        // A sheet name holds at most 31 characters, `sai lệch 99` included.
+        for language in [Language::Vietnamese, Language::English] {
+            assert!(language.words().sheet.chars().count() + 3 <= 31);
+        }
     }
 
     #[test]

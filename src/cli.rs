@@ -6,21 +6,36 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{
-    parse_delimiter, parse_mode, parse_rate, FileConfig, ReconcileConfig, DEFAULT_MAX_UNREADABLE,
+    parse_delimiter, parse_mode, parse_rate, FileConfig, Night, ReconcileConfig, DEFAULT_KEEP,
+    DEFAULT_MAX_UNREADABLE, DEFAULT_OUTPUT_MODE,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::input::schema::{PARTICIPANTS, REGISTER};
+use crate::input::source::is_stdin;
 use crate::normalize::IdFormat;
 use crate::province::ProvinceTable;
 use crate::report::language::Language;
 
 /// Reconciles insurance participants with the National Population Database.
 #[derive(Debug, Parser)]
-#[command(name = "popsync", version, about, long_about = None)]
+#[command(
+    name = "popsync",
+    version = crate::version::VERSION,
+    about,
+    long_about = None,
+    after_help = crate::exit::HELP
+)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
 
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+}
+
+/// The flags every command takes, before or after its name.
+#[derive(Debug, Clone, Copy, Args)]
+pub(crate) struct GlobalArgs {
     /// Log lines on standard error as text, or as one JSON object a line for log collectors.
     #[arg(
         long,
@@ -30,36 +45,71 @@ pub(crate) struct Cli {
         default_value = "text"
     )]
     pub(crate) log_format: crate::log::LogFormat,
+
+    /// No summary on standard output and no progress bars (log lines are still written).
+    #[arg(short, long, global = true)]
+    pub(crate) quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Link every participant to the register, verify, and write the reports.
+    #[command(after_help = crate::exit::HELP)]
     Reconcile(ReconcileArgs),
+    /// Check everything a reconcile with the same arguments needs, without running it: the
+    /// config, both headers and their mapping, the output folder, the memory.
+    #[command(after_help = crate::exit::HELP)]
+    Check(ReconcileArgs),
     /// Write realistic synthetic data with known truth (register, participants, truth.csv).
     Synth(SynthArgs),
     /// Score a results.csv against the ground truth of a synthetic dataset.
     Evaluate(EvaluateArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Write the man pages (popsync.1 and one per command) into a folder.
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
+/// `popsync completions SHELL`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell the script is for.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+/// `popsync man DIR`.
+#[derive(Debug, Args)]
+pub(crate) struct ManArgs {
+    /// The folder the pages are written into (created if missing).
+    #[arg(value_name = "DIR")]
+    pub(crate) dir: PathBuf,
+}
+
+/// `popsync reconcile` and `popsync check`. Every value can also come from the config file
+/// (`--config`): the inputs' `path` in its `[participants]` and `[register]` tables, the rest
+/// as top-level keys named after their flags; a flag overrides the file.
 #[derive(Debug, Args)]
 pub(crate) struct ReconcileArgs {
     /// The participants CSV file (insurance side); `-` reads standard input. Gzip and zstd
-    /// files are read as they are.
+    /// files are read as they are. [config: `[participants] path`]
     #[arg(long, value_name = "FILE")]
-    pub(crate) participants: PathBuf,
+    pub(crate) participants: Option<PathBuf>,
 
     /// The register CSV file (National Population Database); `-` reads standard input (one of
-    /// the two files at most).
+    /// the two files at most). [config: `[register] path`]
     #[arg(long, value_name = "FILE")]
-    pub(crate) register: PathBuf,
+    pub(crate) register: Option<PathBuf>,
 
-    /// Output folder (created if missing); files in it are replaced only when the run succeeds.
+    /// Output folder (created if missing); files in it are replaced only when the run
+    /// succeeds. [config: `out`]
     #[arg(long, value_name = "DIR")]
-    pub(crate) out: PathBuf,
+    pub(crate) out: Option<PathBuf>,
 
-    /// TOML file: how each input is read (delimiter, encoding, header, date order), its column
-    /// mapping and value codes, thresholds and gates (see docs/input.md).
+    /// TOML file: a night's settings (inputs, output folder, flags), how each input is read
+    /// (delimiter, encoding, header, date order), its column mapping and value codes,
+    /// thresholds and gates (see docs/input.md); relative paths in it are relative to it.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
 
@@ -85,8 +135,8 @@ pub(crate) struct ReconcileArgs {
     pub(crate) id_format: Option<IdFormat>,
 
     /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub(crate) threads: usize,
+    #[arg(long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
 
     /// Exit with code 3 when the synchronization rate is below this (0.995 or 99.5%).
     #[arg(long, value_name = "RATE", value_parser = parse_rate)]
@@ -112,13 +162,9 @@ pub(crate) struct ReconcileArgs {
     pub(crate) split_by: Option<SplitBy>,
 
     /// Language of report.html and of the workbooks' headers: numbers, dates and times as its
-    /// readers write them (machine files keep their English keys)
-    #[arg(long, value_enum, value_name = "LANG", default_value = "vi")]
-    pub(crate) lang: Lang,
-
-    /// No summary table and no progress bars.
-    #[arg(short, long)]
-    pub(crate) quiet: bool,
+    /// readers write them (machine files keep their English keys) [default: vi]
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub(crate) lang: Option<Lang>,
 
     /// Print where the time went, per stage (read, normalize, index, match, write), on standard
     /// error at the end; summary.json always has the figures (`timings`).
@@ -136,9 +182,9 @@ pub(crate) struct ReconcileArgs {
     pub(crate) no_previous: bool,
 
     /// Earlier sets kept beside the output folder, in OUT.history/ (each run replaces the
-    /// published set as a whole).
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    pub(crate) keep: usize,
+    /// published set as a whole) [default: 3]
+    #[arg(long, value_name = "N")]
+    pub(crate) keep: Option<usize>,
 
     /// Show only the last 4 digits of personal IDs in mismatches.csv, duplicates.csv and
     /// report.html.
@@ -151,9 +197,9 @@ pub(crate) struct ReconcileArgs {
     pub(crate) memory_limit: Option<u64>,
 
     /// Permissions of the output files, in octal (they hold personal data: owner only by
-    /// default).
-    #[arg(long, value_name = "MODE", default_value = "600", value_parser = parse_mode)]
-    pub(crate) output_mode: u32,
+    /// default) [default: 600]
+    #[arg(long, value_name = "MODE", value_parser = parse_mode)]
+    pub(crate) output_mode: Option<u32>,
 
     /// Participant rows per chunk streamed through the matcher (memory vs. overlap).
     #[arg(long, value_name = "ROWS", default_value_t = 65_536, hide = true)]
@@ -172,23 +218,55 @@ pub(crate) struct ReconcileArgs {
 }
 
 impl ReconcileArgs {
-    /// The second stage: reads the config and province files and checks every value.
-    pub(crate) fn into_config(self) -> Result<ReconcileConfig> {
-        let file = match &self.config {
-            Some(path) => FileConfig::load(path)?,
-            None => FileConfig::default(),
+    /// The second stage: reads the config and province files, takes from the config what no
+    /// flag gives, and checks every value. `global`: the flags every command takes.
+    pub(crate) fn into_config(self, global: GlobalArgs) -> Result<ReconcileConfig> {
+        let (file, night) = match &self.config {
+            Some(path) => {
+                let file = FileConfig::load(path)?;
+                let night = file.night(path)?;
+                (file, night)
+            }
+            None => (FileConfig::default(), Night::default()),
         };
-        if crate::input::source::is_stdin(&self.participants)
-            && crate::input::source::is_stdin(&self.register)
-        {
-            return Err(crate::error::Error::usage(
+        let required = |flag: Option<PathBuf>, from_file: Option<PathBuf>, what: &str| {
+            flag.or(from_file)
+                .ok_or_else(|| Error::usage(what.to_string()))
+        };
+        let participants = required(
+            self.participants,
+            night.participants,
+            "no participants file: give --participants FILE, or `path` in the config's \
+             [participants] table",
+        )?;
+        let register = required(
+            self.register,
+            night.register,
+            "no register file: give --register FILE, or `path` in the config's [register] table",
+        )?;
+        let out = required(
+            self.out,
+            night.out,
+            "no output folder: give --out DIR, or `out` in the config",
+        )?;
+        if is_stdin(&participants) && is_stdin(&register) {
+            return Err(Error::usage(
                 "--participants and --register cannot both be `-`: standard input holds one file",
             ));
         }
-        let provinces = match &self.provinces {
+        let provinces_file = self.provinces.or(night.provinces);
+        let provinces = match &provinces_file {
             Some(path) => ProvinceTable::load(path)?,
             None => ProvinceTable::builtin().clone(),
         };
+        // A flag given on the command line turns a night's setting on; `--previous` and
+        // `--no-previous` replace each other's setting from the file.
+        let (previous, no_previous) = match (self.previous, self.no_previous) {
+            (Some(dir), _) => (Some(dir), false),
+            (None, true) => (None, true),
+            (None, false) => (night.previous, night.no_previous),
+        };
+        let split_by_province = self.split_by == Some(SplitBy::Province) || night.split_by_province;
         Ok(ReconcileConfig {
             participant_sources: file.participants.sources(&PARTICIPANTS),
             register_sources: file.register.sources(&REGISTER),
@@ -204,37 +282,41 @@ impl ReconcileArgs {
             register_dates: file.register.date_order(),
             max_unreadable: self
                 .max_unreadable
-                .or(file.max_unreadable())
+                .or(night.max_unreadable)
                 .unwrap_or(DEFAULT_MAX_UNREADABLE),
             id_format: self.id_format.or(file.id_format).unwrap_or_default(),
-            participants: self.participants,
-            register: self.register,
-            out: self.out,
+            participants,
+            register,
+            out,
             config_file: self.config,
             provinces,
             thresholds: file.thresholds,
-            provinces_file: self.provinces,
-            threads: self.threads,
+            provinces_file,
+            threads: self.threads.or(night.threads).unwrap_or(0),
             chunk_rows: self.chunk_rows.max(1),
             exhaustive_search: self.exhaustive_search,
-            min_sync_rate: self.min_sync_rate,
-            excel: self.excel,
-            xlsx: self.xlsx || self.split_by.is_some(),
-            split_by_province: self.split_by == Some(SplitBy::Province),
+            min_sync_rate: self.min_sync_rate.or(night.min_sync_rate),
+            excel: self.excel || night.excel,
+            xlsx: self.xlsx || night.xlsx || split_by_province,
+            split_by_province,
             language: match self.lang {
-                Lang::Vi => Language::Vietnamese,
-                Lang::En => Language::English,
+                Some(Lang::Vi) => Language::Vietnamese,
+                Some(Lang::En) => Language::English,
+                None => night.language.unwrap_or_default(),
             },
             xlsx_sheet_rows: self.xlsx_sheet_rows,
-            quiet: self.quiet,
-            timings: self.timings,
-            previous: self.previous,
-            no_previous: self.no_previous,
-            keep: self.keep,
-            mask_ids: self.mask_ids,
-            output_mode: self.output_mode,
-            memory_limit: self.memory_limit,
-            log_format: crate::log::LogFormat::Text,
+            quiet: global.quiet,
+            timings: self.timings || night.timings,
+            previous,
+            no_previous,
+            keep: self.keep.or(night.keep).unwrap_or(DEFAULT_KEEP),
+            mask_ids: self.mask_ids || night.mask_ids,
+            output_mode: self
+                .output_mode
+                .or(night.output_mode)
+                .unwrap_or(DEFAULT_OUTPUT_MODE),
+            memory_limit: self.memory_limit.or(night.memory_limit),
+            log_format: global.log_format,
         })
     }
 }
@@ -281,10 +363,6 @@ pub(crate) struct SynthArgs {
     /// Worker threads (default: one per core); the output does not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub(crate) threads: usize,
-
-    /// No summary on the terminal.
-    #[arg(short, long)]
-    pub(crate) quiet: bool,
 }
 
 /// Scores a results.csv against the ground truth of a synthetic dataset.

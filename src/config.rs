@@ -37,6 +37,24 @@ use crate::resources;
 #[serde(deny_unknown_fields)]
 pub(crate) struct FileConfig {
     pub(crate) id_format: Option<IdFormat>,
+    // A night's settings, each named after its flag (a flag overrides it); [`FileConfig::night`]
+    // checks them and makes their paths relative to the file.
+    out: Option<PathBuf>,
+    provinces: Option<PathBuf>,
+    previous: Option<PathBuf>,
+    no_previous: Option<bool>,
+    min_sync_rate: Option<RateValue>,
+    max_unreadable: Option<RateValue>,
+    keep: Option<usize>,
+    lang: Option<String>,
+    mask_ids: Option<bool>,
+    output_mode: Option<ModeValue>,
+    excel: Option<bool>,
+    xlsx: Option<bool>,
+    split_by: Option<String>,
+    memory_limit: Option<String>,
+    threads: Option<usize>,
+    timings: Option<bool>,
     #[serde(default)]
     pub(crate) participants: SideConfig,
     #[serde(default)]
@@ -56,6 +74,38 @@ pub(crate) struct QualityConfig {
     /// The largest share of a column's non-empty values that may be unreadable before the run
     /// stops (a fraction or a percentage, as `--max-unreadable`).
     pub(crate) max_unreadable: Option<RateValue>,
+}
+
+/// A file mode as the config writes it: `"640"`, or an octal number `0o640`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum ModeValue {
+    Number(u32),
+    Text(String),
+}
+
+/// A night's settings from the config file, checked, with their paths relative to the file's
+/// folder (`-`, standard input, stays as it is). Absent keys are `None` or `false`.
+#[derive(Debug, Default)]
+pub(crate) struct Night {
+    pub(crate) participants: Option<PathBuf>,
+    pub(crate) register: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
+    pub(crate) provinces: Option<PathBuf>,
+    pub(crate) previous: Option<PathBuf>,
+    pub(crate) no_previous: bool,
+    pub(crate) min_sync_rate: Option<f64>,
+    pub(crate) max_unreadable: Option<f64>,
+    pub(crate) keep: Option<usize>,
+    pub(crate) language: Option<Language>,
+    pub(crate) mask_ids: bool,
+    pub(crate) output_mode: Option<u32>,
+    pub(crate) excel: bool,
+    pub(crate) xlsx: bool,
+    pub(crate) split_by_province: bool,
+    pub(crate) memory_limit: Option<u64>,
+    pub(crate) threads: Option<usize>,
+    pub(crate) timings: bool,
 }
 
 /// A rate as the config writes it: `0.2` or `"20%"`.
@@ -80,6 +130,8 @@ impl RateValue {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SideConfig {
+    /// The file (`--participants`, `--register`), relative to the config file.
+    pub(crate) path: Option<PathBuf>,
     /// One ASCII character or `tab`; detected from the header line when absent.
     pub(crate) delimiter: Option<String>,
     /// The encoding when the file is not UTF-8 (as `--encoding`).
@@ -150,19 +202,94 @@ impl FileConfig {
             .check(path, "participants", &PARTICIPANTS)?;
         config.register.check(path, "register", &REGISTER)?;
         check_thresholds(&config.thresholds).map_err(|e| Error::config(path, e))?;
-        if let Some(rate) = &config.quality.max_unreadable {
-            rate.parse()
-                .map_err(|e| Error::config(path, format!("[quality] max_unreadable: {e}")))?;
-        }
+        config.night(path)?;
         Ok(config)
     }
 
-    /// `[quality] max_unreadable`, checked by [`FileConfig::load`].
-    pub(crate) fn max_unreadable(&self) -> Option<f64> {
-        self.quality
-            .max_unreadable
-            .as_ref()
-            .and_then(|r| r.parse().ok())
+    /// The night's settings of the file at `path`, checked: a value that does not read is an
+    /// error naming the file and the key.
+    pub(crate) fn night(&self, path: &Path) -> Result<Night> {
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let relative = |p: &Option<PathBuf>| -> Option<PathBuf> {
+            p.as_ref().map(|p| {
+                if crate::input::source::is_stdin(p) {
+                    p.clone()
+                } else {
+                    folder.join(p)
+                }
+            })
+        };
+        let bad = |key: &str, e: String| Error::config(path, format!("{key}: {e}"));
+        let rate = |key: &str, v: &Option<RateValue>| -> Result<Option<f64>> {
+            v.as_ref()
+                .map(|r| r.parse().map_err(|e| bad(key, e)))
+                .transpose()
+        };
+        let max_unreadable = match (&self.max_unreadable, &self.quality.max_unreadable) {
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    path,
+                    "max_unreadable is given twice, at the top and in [quality]: keep one",
+                ))
+            }
+            (Some(_), None) => rate("max_unreadable", &self.max_unreadable)?,
+            (None, quality) => rate("[quality] max_unreadable", quality)?,
+        };
+        let language = match self.lang.as_deref() {
+            None => None,
+            Some(code) => Some(
+                Language::from_code(code)
+                    .ok_or_else(|| bad("lang", format!("`{code}` is not \"vi\" or \"en\"")))?,
+            ),
+        };
+        let split_by_province = match self.split_by.as_deref() {
+            None => false,
+            Some("province") => true,
+            Some(other) => {
+                return Err(bad(
+                    "split_by",
+                    format!("`{other}` is not \"province\" (the one split there is)"),
+                ))
+            }
+        };
+        let output_mode = match &self.output_mode {
+            None => None,
+            Some(ModeValue::Text(text)) => {
+                Some(parse_mode(text).map_err(|e| bad("output_mode", e))?)
+            }
+            Some(ModeValue::Number(n)) if *n <= 0o777 => Some(*n),
+            Some(ModeValue::Number(n)) => {
+                return Err(bad(
+                    "output_mode",
+                    format!("{n} is not a file mode: write it as text, output_mode = \"640\""),
+                ))
+            }
+        };
+        let memory_limit = self
+            .memory_limit
+            .as_deref()
+            .map(|m| resources::parse_size(m).map_err(|e| bad("memory_limit", e)))
+            .transpose()?;
+        Ok(Night {
+            participants: relative(&self.participants.path),
+            register: relative(&self.register.path),
+            out: relative(&self.out),
+            provinces: relative(&self.provinces),
+            previous: relative(&self.previous),
+            no_previous: self.no_previous.unwrap_or(false),
+            min_sync_rate: rate("min_sync_rate", &self.min_sync_rate)?,
+            max_unreadable,
+            keep: self.keep,
+            language,
+            mask_ids: self.mask_ids.unwrap_or(false),
+            output_mode,
+            excel: self.excel.unwrap_or(false),
+            xlsx: self.xlsx.unwrap_or(false),
+            split_by_province,
+            memory_limit,
+            threads: self.threads,
+            timings: self.timings.unwrap_or(false),
+        })
     }
 }
 
@@ -416,6 +543,12 @@ pub(crate) fn parse_date_order(raw: &str) -> Result<DateOrder, String> {
 /// The default data-quality gate: a column with more than this share of its non-empty values
 /// unreadable stops the run.
 pub(crate) const DEFAULT_MAX_UNREADABLE: f64 = 0.2;
+
+/// Earlier sets kept in the output folder's history by default.
+pub(crate) const DEFAULT_KEEP: usize = 3;
+
+/// The output files' permissions by default: they hold personal data, owner only.
+pub(crate) const DEFAULT_OUTPUT_MODE: u32 = 0o600;
 
 /// Everything `popsync reconcile` needs, validated.
 #[derive(Debug, Clone)]

@@ -31,6 +31,7 @@ mod small_file;
 mod stop;
 mod synth;
 mod timings;
+mod version;
 
 // Running popsync.
 pub use commands::{main_with, run};

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "small_file.rs",
             "stop.rs",
             "timings.rs",
+            "version.rs",
         ],
     ),
     ("input", &["input/"]),

@@ -3,12 +3,12 @@
 
 use std::io::Write;
 
-use crate::cli::EvaluateArgs;
+use crate::cli::{EvaluateArgs, GlobalArgs};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::synth::evaluation::evaluate;
 
-pub(crate) fn run(args: EvaluateArgs) -> Result<ExitCode> {
+pub(crate) fn run(args: EvaluateArgs, _global: GlobalArgs) -> Result<ExitCode> {
     let evaluation = evaluate(&args.truth, &args.results)?;
     let stdout = std::io::stdout();
     let mut w = stdout.lock();

@@ -1,6 +1,9 @@
 //! One file per subcommand, each with the same shape: `run(args) -> Result<ExitCode>`.
 
+pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod evaluate;
+pub(crate) mod man;
 pub(crate) mod reconcile;
 pub(crate) mod synth;
 
@@ -43,7 +46,7 @@ pub fn main_with<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>) -
             return code;
         }
     };
-    let log_format = cli.log_format;
+    let log_format = cli.global.log_format;
     match dispatch(cli) {
         Ok(code) => code.code(),
         Err(e) if e.is_broken_pipe() => ExitCode::Done.code(),
@@ -98,15 +101,18 @@ pub fn run<T: Into<OsString> + Clone>(args: impl IntoIterator<Item = T>) -> Resu
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
-    let log_format = cli.log_format;
+    let global = cli.global;
     if matches!(cli.command, Command::Reconcile(_) | Command::Synth(_)) {
         // The commands that write an output folder stop cleanly on a signal.
-        stop::watch(log_format)
+        stop::watch(global.log_format)
             .map_err(|e| Error::other(format!("cannot watch for signals: {e}")))?;
     }
     match cli.command {
-        Command::Reconcile(args) => reconcile::run(args, log_format),
-        Command::Synth(args) => synth::run(args),
-        Command::Evaluate(args) => evaluate::run(args),
+        Command::Reconcile(args) => reconcile::run(args, global),
+        Command::Check(args) => check::run(args, global),
+        Command::Synth(args) => synth::run(args, global),
+        Command::Evaluate(args) => evaluate::run(args, global),
+        Command::Completions(args) => completions::run(args, global),
+        Command::Man(args) => man::run(args, global),
     }
 }

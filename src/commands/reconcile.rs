@@ -11,7 +11,7 @@
 
 use std::time::{Instant, SystemTime};
 
-use crate::cli::ReconcileArgs;
+use crate::cli::{GlobalArgs, ReconcileArgs};
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -25,10 +25,8 @@ use crate::report::rejects::RejectsFile;
 use crate::report::{run_log, terminal};
 use crate::timings::Timings;
 
-pub(crate) fn run(args: ReconcileArgs, log_format: LogFormat) -> Result<ExitCode> {
-    let mut config = args.into_config()?;
-    config.log_format = log_format;
-    reconcile(&config)
+pub(crate) fn run(args: ReconcileArgs, global: GlobalArgs) -> Result<ExitCode> {
+    reconcile(&args.into_config(global)?)
 }
 
 /// Runs a reconciliation with a validated configuration.

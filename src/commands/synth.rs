@@ -3,12 +3,12 @@
 use std::io::Write;
 use std::time::Instant;
 
-use crate::cli::SynthArgs;
+use crate::cli::{GlobalArgs, SynthArgs};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::synth::{self, NoiseProfile, SynthParams, Tag, TagCounts};
 
-pub(crate) fn run(args: SynthArgs) -> Result<ExitCode> {
+pub(crate) fn run(args: SynthArgs, global: GlobalArgs) -> Result<ExitCode> {
     let clock = Instant::now();
     let noise = match &args.noise {
         Some(path) => NoiseProfile::load(path)?,
@@ -25,7 +25,7 @@ pub(crate) fn run(args: SynthArgs) -> Result<ExitCode> {
         .build()
         .map_err(|e| Error::other(format!("cannot start worker threads: {e}")))?;
     let counts = pool.install(|| synth::generate(params, &args.out))?;
-    if !args.quiet {
+    if !global.quiet {
         let stdout = std::io::stdout();
         print_summary(
             &mut stdout.lock(),

@@ -100,6 +100,56 @@ impl Folder {
     }
 }
 
+/// Checks, writing nothing, what [`crate::report::output::OutputDir::prepare`] needs of `dir`:
+/// a name of its own, the nearest existing folder above it writable (the run writes beside the
+/// output folder), the folder popsync's own or missing, and no other run holding it.
+pub(crate) fn check_usable(dir: &Path, names: &[&str]) -> Result<()> {
+    let absolute = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
+    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+        return Err(Error::io(
+            dir,
+            io::Error::other("cannot be the output folder: name a folder of its own"),
+        ));
+    };
+    let mut existing = parent;
+    while !existing.exists() {
+        existing = existing.parent().unwrap_or(Path::new("/"));
+    }
+    let access = rustix::fs::Access::WRITE_OK | rustix::fs::Access::EXEC_OK;
+    if !existing.is_dir() || rustix::fs::access(existing, access).is_err() {
+        return Err(Error::io(
+            dir,
+            io::Error::other(format!(
+                "cannot write in {}: the run creates its files beside the output folder",
+                existing.display()
+            )),
+        ));
+    }
+    if existing != parent {
+        return Ok(());
+    }
+    let parent = parent.canonicalize().map_err(|e| Error::io(parent, e))?;
+    let folder = Folder {
+        target: parent.join(name),
+        parent,
+        name: name.to_os_string(),
+        dir_mode: 0o700,
+    };
+    check_target(&folder, names)?;
+    // Another run holds the lock: a shared lock is refused too, and released at once.
+    if let Ok(file) = File::open(folder.lock()) {
+        if let Err(rustix::io::Errno::WOULDBLOCK) =
+            rustix::fs::flock(&file, FlockOperation::NonBlockingLockShared)
+        {
+            return Err(ErrorKind::Busy {
+                folder: folder.target.clone(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// Creates `dir` and its missing parents with the Unix permissions `mode`.
 pub(crate) fn create_dirs(dir: &Path, mode: u32) -> Result<()> {
     use std::os::unix::fs::DirBuilderExt;

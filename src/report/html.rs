@@ -998,10 +998,13 @@ fn run_info(out: &mut String, l: Locale<'_>, s: &Value) {
     if !run["threads"].is_null() {
         rows.push((w.threads, text(&run["threads"])));
     }
-    let tool = match s["tool"]["name"].as_str() {
+    let mut tool = match s["tool"]["name"].as_str() {
         Some(name) => format!("{} {}", escape(name), text(&s["tool"]["version"])),
         None => format!("popsync {}", text(&s["tool"]["version"])),
     };
+    if let Some(commit) = s["tool"]["commit"].as_str() {
+        let _ = write!(tool, " (commit <code>{}</code>)", escape(commit));
+    }
     rows.push((w.tool, tool));
     for (label, key) in [
         (w.participants_file_title, "participants"),

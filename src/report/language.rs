@@ -31,6 +31,15 @@ impl Language {
         }
     }
 
+    /// The language of a code (`vi`, `en`); `None` for another.
+    pub(crate) fn from_code(code: &str) -> Option<Language> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "vi" => Some(Language::Vietnamese),
+            "en" => Some(Language::English),
+            _ => None,
+        }
+    }
+
     /// The page's and the workbooks' words.
     pub(crate) fn words(self) -> &'static Words {
         match self {

@@ -18,7 +18,7 @@ pub(crate) fn build(inputs: [&InputInfo; 2], summary: &Value) -> Value {
         })
     };
     json!({
-        "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION") },
+        "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION"), "commit": crate::version::COMMIT },
         "inputs": {
             "participants": input(inputs[0]),
             "register": input(inputs[1]),

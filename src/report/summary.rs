@@ -189,7 +189,7 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
         .duration_since(input.started)
         .unwrap_or_default();
     json!({
-        "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION") },
+        "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION"), "commit": crate::version::COMMIT },
         "run": {
             "started": humantime::format_rfc3339_seconds(input.started).to_string(),
             "finished": humantime::format_rfc3339_seconds(input.finished).to_string(),

@@ -1,0 +1,84 @@
+//! `popsync check`: everything a `popsync reconcile` with the same arguments needs before its
+//! first row, checked without running it and without writing anything: the config and the
+//! province table, the output folder, both inputs' headers and mappings, and the memory the run
+//! would need against what it may use. It fails with the error the run would give (and its
+//! exit code); on success it says what it checked, on standard output.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::cli::{GlobalArgs, ReconcileArgs};
+use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::input::source::is_stdin;
+use crate::input::InputSpec;
+use crate::report::folder;
+use crate::report::RECONCILE_FILES;
+use crate::resources;
+
+pub(crate) fn run(args: ReconcileArgs, global: GlobalArgs) -> Result<ExitCode> {
+    let config = args.into_config(global)?;
+    let mut lines = vec![match &config.config_file {
+        Some(path) => format!("config: {} read", path.display()),
+        None => "config: none (flags only)".to_string(),
+    }];
+    folder::check_usable(&config.out, &RECONCILE_FILES)?;
+    lines.push(format!(
+        "output folder: {} can be written",
+        config.out.display()
+    ));
+    let register = check_input(&config.register_input(), "register", &mut lines)?;
+    let participants = check_input(&config.participants_input(), "participants", &mut lines)?;
+    config.check_memory(register, participants, config.previous_bytes(&config.out))?;
+    let needed = resources::estimate_peak(register.unwrap_or(0), participants.unwrap_or(0));
+    lines.push(
+        match config.memory_limit.or_else(resources::available_memory) {
+            Some(limit) => format!(
+                "memory: about {} needed, {} available",
+                resources::human(needed),
+                resources::human(limit)
+            ),
+            None => format!(
+                "memory: about {} needed (what is available is not known here)",
+                resources::human(needed)
+            ),
+        },
+    );
+    lines.push("a run would start".to_string());
+    if !global.quiet {
+        let mut stdout = std::io::stdout().lock();
+        let written = lines
+            .iter()
+            .try_for_each(|line| writeln!(stdout, "{line}"))
+            .and_then(|()| stdout.flush());
+        if let Err(e) = written {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(Error::io("<standard output>", e));
+            }
+        }
+    }
+    Ok(ExitCode::Done)
+}
+
+/// Opens a regular input file as the run does (its encoding, delimiter, header and mapping
+/// checked) and gives the size the memory estimate counts. A stream (standard input, a FIFO, a
+/// device) is not opened: it is read once, by the run.
+fn check_input(spec: &InputSpec, role: &str, lines: &mut Vec<String>) -> Result<Option<u64>> {
+    if is_stream(&spec.path) {
+        lines.push(format!(
+            "{role}: {} is a stream, read once by the run: not opened here",
+            crate::input::source::label(&spec.path).display()
+        ));
+        return Ok(None);
+    }
+    let file = spec.open()?;
+    lines.push(format!(
+        "{role}: {} header and column mapping read",
+        file.label.display()
+    ));
+    Ok(file.size_estimate)
+}
+
+fn is_stream(path: &Path) -> bool {
+    is_stdin(path) || std::fs::metadata(path).is_ok_and(|m| !m.is_file())
+}

@@ -12,6 +12,7 @@ use std::fmt::Write;
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
+use crate::matching::Status;
 use crate::report::language::{fill, Language};
 use crate::report::meaning::{reason_meaning, status_meaning};
 use crate::report::stats::ExampleRow;
@@ -31,15 +32,10 @@ pub(crate) struct HtmlInput<'a> {
     pub(crate) zone: &'a TimeZone,
 }
 
-/// The statuses, in their documented order (docs/statuses-and-reasons.md).
-const STATUSES: [&str; 6] = [
-    "SYNCED",
-    "DIFF",
-    "SUGGESTED",
-    "AMBIGUOUS",
-    "NOT_FOUND",
-    "REJECTED",
-];
+/// The statuses' codes, in their documented order (docs/statuses-and-reasons.md).
+fn statuses_in_order() -> impl Iterator<Item = &'static str> {
+    Status::ALL.iter().map(|status| status.as_str())
+}
 
 /// How the page writes: its language's words and numbers, and its time zone.
 #[derive(Clone, Copy)]
@@ -239,13 +235,12 @@ fn array(v: &Value) -> &[Value] {
 
 /// Status counts of a summary, in the statuses' order, then any others the summary has.
 fn status_counts(s: &Value) -> Vec<(String, u64)> {
-    let mut out: Vec<(String, u64)> = STATUSES
-        .iter()
+    let mut out: Vec<(String, u64)> = statuses_in_order()
         .map(|name| (name.to_string(), int(&s["statuses"][name])))
         .collect();
     if let Some(map) = s["statuses"].as_object() {
         for (name, n) in map {
-            if !STATUSES.contains(&name.as_str()) {
+            if !statuses_in_order().any(|known| known == name) {
                 out.push((name.clone(), int(n)));
             }
         }
@@ -356,7 +351,7 @@ fn province_details(out: &mut String, l: Locale<'_>, s: &Value) {
          <table class=\"details\">\n<thead><tr><th>{}</th>",
         w.details_heading, w.province
     );
-    for status in STATUSES {
+    for status in statuses_in_order() {
         let _ = write!(
             out,
             "<th class=\"num\" title=\"{}\">{status}</th>",
@@ -379,7 +374,7 @@ fn province_details(out: &mut String, l: Locale<'_>, s: &Value) {
                 .unwrap_or_default(),
             l.province_name(p),
         );
-        for status in STATUSES {
+        for status in statuses_in_order() {
             let _ = write!(
                 out,
                 "<td class=\"num\">{}</td>",

@@ -150,12 +150,20 @@ pub(crate) struct Words {
     // The workbooks.
     /// The first sheet; the next are `{sheet} 2`, `{sheet} 3`, ….
     pub(crate) sheet: &'static str,
-    /// The header of each workbook column, in the workbook's column order.
-    pub(crate) workbook_columns: [&'static str; WORKBOOK_COLUMNS],
+    /// The workbooks' headers: a mismatches.csv column's name and its label in this language.
+    /// A column without one is headed by its name.
+    pub(crate) column_labels: &'static [(&'static str, &'static str)],
 }
 
-/// The columns of a workbook.
-pub(crate) const WORKBOOK_COLUMNS: usize = 33;
+impl Words {
+    /// The header of the workbook column made from mismatches.csv's column `name`.
+    pub(crate) fn column_label(&self, name: &'static str) -> &'static str {
+        self.column_labels
+            .iter()
+            .find(|(column, _)| *column == name)
+            .map_or(name, |(_, label)| label)
+    }
+}
 
 /// Vietnamese, the default.
 pub(crate) const VIETNAMESE: Words = Words {
@@ -278,40 +286,40 @@ pub(crate) const VIETNAMESE: Words = Words {
     seconds: "giây",
 
     sheet: "sai lệch",
-    workbook_columns: [
-        "Trạng thái",
-        "Lý do",
-        "Ý nghĩa của lý do",
-        "Mã số BHXH",
-        "Dòng",
-        "Số định danh trong hồ sơ",
-        "Số định danh liên kết hoặc gợi ý",
-        "Họ tên trong hồ sơ",
-        "Họ tên theo CSDL dân cư",
-        "Ngày sinh trong hồ sơ",
-        "Ngày sinh theo CSDL dân cư",
-        "Giới tính trong hồ sơ",
-        "Giới tính theo CSDL dân cư",
-        "Mã tỉnh trong hồ sơ",
-        "Mã tỉnh hiện nay",
-        "Tỉnh trong hồ sơ",
-        "Tỉnh theo CSDL dân cư",
-        "Nhóm đối tượng",
-        "Những người có thể là",
-        "Chi tiết",
-        "Điểm",
-        "Cách liên kết",
-        "Số định danh đã so sánh",
-        "Mức khớp họ tên",
-        "Mức khớp ngày sinh",
-        "Mức khớp giới tính",
-        "Mức khớp tỉnh",
-        "Trọng số họ tên",
-        "Trọng số ngày sinh",
-        "Trọng số giới tính",
-        "Trọng số tỉnh",
-        "Trọng số số định danh",
-        "Trọng số liên kết",
+    column_labels: &[
+        ("status", "Trạng thái"),
+        ("reasons", "Lý do"),
+        ("reasons_meaning", "Ý nghĩa của lý do"),
+        ("insurance_code", "Mã số BHXH"),
+        ("line", "Dòng"),
+        ("id_given", "Số định danh trong hồ sơ"),
+        ("person_id", "Số định danh liên kết hoặc gợi ý"),
+        ("name_given", "Họ tên trong hồ sơ"),
+        ("name_register", "Họ tên theo CSDL dân cư"),
+        ("dob_given", "Ngày sinh trong hồ sơ"),
+        ("dob_register", "Ngày sinh theo CSDL dân cư"),
+        ("gender_given", "Giới tính trong hồ sơ"),
+        ("gender_register", "Giới tính theo CSDL dân cư"),
+        ("province_code", "Mã tỉnh trong hồ sơ"),
+        ("current_province_code", "Mã tỉnh hiện nay"),
+        ("province", "Tỉnh trong hồ sơ"),
+        ("province_register", "Tỉnh theo CSDL dân cư"),
+        ("scheme", "Nhóm đối tượng"),
+        ("candidates", "Những người có thể là"),
+        ("detail", "Chi tiết"),
+        ("score", "Điểm"),
+        ("method", "Cách liên kết"),
+        ("compared_person_id", "Số định danh đã so sánh"),
+        ("name_level", "Mức khớp họ tên"),
+        ("dob_level", "Mức khớp ngày sinh"),
+        ("gender_level", "Mức khớp giới tính"),
+        ("province_level", "Mức khớp tỉnh"),
+        ("name_weight", "Trọng số họ tên"),
+        ("dob_weight", "Trọng số ngày sinh"),
+        ("gender_weight", "Trọng số giới tính"),
+        ("province_weight", "Trọng số tỉnh"),
+        ("id_weight", "Trọng số số định danh"),
+        ("linked_weight", "Trọng số liên kết"),
     ],
 };
 
@@ -440,39 +448,5 @@ pub(crate) const ENGLISH: Words = Words {
     sheet: "mismatches",
     // The English headers are mismatches.csv's own column names, so one description
     // (docs/outputs.md) serves both files.
-    workbook_columns: [
-        "status",
-        "reasons",
-        "reasons_meaning",
-        "insurance_code",
-        "line",
-        "id_given",
-        "person_id",
-        "name_given",
-        "name_register",
-        "dob_given",
-        "dob_register",
-        "gender_given",
-        "gender_register",
-        "province_code",
-        "current_province_code",
-        "province",
-        "province_register",
-        "scheme",
-        "candidates",
-        "detail",
-        "score",
-        "method",
-        "compared_person_id",
-        "name_level",
-        "dob_level",
-        "gender_level",
-        "province_level",
-        "name_weight",
-        "dob_weight",
-        "gender_weight",
-        "province_weight",
-        "id_weight",
-        "linked_weight",
-    ],
+    column_labels: &[],
 };

@@ -27,7 +27,6 @@ use crate::province::{CurrentProvince, ProvinceTable};
 use crate::report::language::Language;
 use crate::report::meaning::reason_meaning;
 use crate::report::output::{FinishedFile, OutputDir, PendingFile};
-use crate::report::words::WORKBOOK_COLUMNS;
 
 /// The workbook's file name in the set.
 pub(crate) const MISMATCHES_XLSX: &str = "mismatches.xlsx";
@@ -68,8 +67,8 @@ enum Kind {
 
 /// The workbook's columns, in order: a mismatches.csv column (or the meaning of the reasons),
 /// its kind, and its width in characters. Their headers are the language's
-/// [`Words::workbook_columns`](crate::report::words::Words::workbook_columns).
-const COLUMNS: [(&str, Kind, f64); WORKBOOK_COLUMNS] = [
+/// [`Words::column_label`](crate::report::words::Words::column_label)s.
+const COLUMNS: [(&str, Kind, f64); 33] = [
     ("status", Kind::Text, 12.0),
     ("reasons", Kind::Text, 28.0),
     ("reasons_meaning", Kind::Meaning, 60.0),
@@ -172,10 +171,9 @@ impl Sheets {
             1 => words.sheet.to_string(),
             n => format!("{} {n}", words.sheet),
         })?;
-        for (col, ((_, _, width), header)) in COLUMNS.iter().zip(words.workbook_columns).enumerate()
-        {
+        for (col, (name, _, width)) in COLUMNS.iter().enumerate() {
             ws.set_column_width(col as u16, *width)?;
-            ws.write_string_with_format(0, col as u16, header, bold)?;
+            ws.write_string_with_format(0, col as u16, words.column_label(name), bold)?;
         }
         ws.set_freeze_panes(1, 0)?;
         self.current = Some(self.sheets - 1);
@@ -418,10 +416,16 @@ mod tests {
     }
 
     #[test]
-    fn english_headers_are_the_csv_s_column_names() {
-        let english = Language::English.words().workbook_columns;
-        let sources: Vec<&str> = COLUMNS.iter().map(|(name, _, _)| *name).collect();
-        assert_eq!(english.as_slice(), sources.as_slice());
+    fn every_column_has_a_vietnamese_header_and_english_keeps_the_csv_s_names() {
+        let vietnamese = Language::Vietnamese.words();
+        let english = Language::English.words();
+        let mut labels = std::collections::BTreeSet::new();
+        for (name, _, _) in COLUMNS {
+            let label = vietnamese.column_label(name);
+            assert_ne!(label, name, "{name} has no Vietnamese header");
+            assert!(labels.insert(label), "two columns headed {label}");
+            assert_eq!(english.column_label(name), name);
+        }
     }
 
     #[test]

@@ -420,7 +420,7 @@ fn the_vietnamese_workbook_has_vietnamese_headers_over_the_same_cells() {
     env.reconcile_into("vi", &["--xlsx"]).expect_code(0);
     let vietnamese = sheets(&env.join("vi").join("mismatches.xlsx"));
     let names: Vec<&str> = vietnamese.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["sai lệch"]);
+    assert_eq!(names, ["chưa đồng bộ"]);
     let (en_rows, vi_rows) = (rows_of(&english[0].1), rows_of(&vietnamese[0].1));
     let header: Vec<String> = vi_rows[0].iter().map(|h| h.to_string()).collect();
     for (key, label) in [
@@ -808,7 +808,7 @@ fn the_workbook_is_written_only_with_xlsx_and_published_with_the_set() {
         assert_eq!(mode(&env.out().join(name)), 0o600, "{name}");
     }
     let (with, _) = &sheets(&env.out().join("mismatches.xlsx"))[0];
-    assert_eq!(with, "sai lệch", "Vietnamese by default");
+    assert_eq!(with, "chưa đồng bộ", "Vietnamese by default");
 
     // --output-mode applies to the workbook as to the other files.
     env.reconcile_into("shared", &["--xlsx", "--output-mode", "640"])

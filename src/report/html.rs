@@ -74,7 +74,7 @@ impl Locale<'_> {
         }
     }
 
-    /// A rate delta in percentage points: `+1.23 pp`, `−0,50 điểm %`, `0.00 pp`.
+    /// A rate delta in percentage points: `+1.23 pp`, `−0,50 điểm phần trăm`, `0.00 pp`.
     fn signed_pp(self, delta: f64) -> String {
         let pp = delta * 100.0;
         let points = self.words.points;
@@ -1225,7 +1225,7 @@ mod tests {
     fn vietnamese_numbers_group_with_dots_and_mark_decimals_with_commas() {
         assert_eq!(VI.count(12_777), "12.777");
         assert_eq!(VI.pct(Some(0.667_2)), "66,72%");
-        assert_eq!(VI.signed_pp(0.0123), "+1,23 điểm %");
+        assert_eq!(VI.signed_pp(0.0123), "+1,23 điểm phần trăm");
         assert_eq!(VI.signed_count(-1200), "\u{2212}1.200");
         assert_eq!(VI.elapsed(Some(0.3)), "0,3 giây");
         assert_eq!(VI.elapsed(Some(125.0)), "2 phút 05 giây");

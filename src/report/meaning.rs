@@ -12,11 +12,12 @@ pub(crate) fn status_meaning(code: &str, language: Language) -> &'static str {
             "found by ID; name, date of birth and gender agree",
         ),
         "DIFF" => (
-            "tìm thấy theo số định danh, đúng người, nhưng có thông tin khác",
+            "tìm thấy theo số định danh, đúng người nhưng có thông tin không khớp",
             "found by ID, same person, something differs",
         ),
         "SUGGESTED" => (
-            "không có số định danh dùng được; rõ ràng là một người trong CSDL dân cư",
+            "không có số định danh dùng được; xác định rõ được một người trong CSDL dân cư là \
+             người tham gia này",
             "no usable ID; one register person is clearly this participant",
         ),
         "AMBIGUOUS" => (
@@ -38,7 +39,7 @@ pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
     let (vi, en) = match code {
         "id_missing" => ("hồ sơ không có số định danh", "no ID on file"),
         "id_malformed" => (
-            "số định danh trong hồ sơ không phải là một số định danh đọc được",
+            "số định danh trong hồ sơ không đúng định dạng",
             "the ID on file is not a readable ID number",
         ),
         "id_not_found" => (
@@ -54,15 +55,16 @@ pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
             "the ID's digits contradict the gender or birth year on file",
         ),
         "id_zeros_restored" => (
-            "chỉ tìm thấy sau khi thêm lại các số 0 đầu bị mất của số định danh",
+            "chỉ tìm thấy sau khi bổ sung các chữ số 0 ở đầu bị mất của số định danh",
             "found only after restoring the ID's lost leading zeros",
         ),
         "old_id" => (
-            "tìm thấy qua số CMND 9 số cũ",
+            "tìm thấy qua số CMND cũ (9 số)",
             "found through the old 9-digit ID card number",
         ),
         "id_typo" => (
-            "số định danh của người được gợi ý chỉ khác số trong hồ sơ một lần gõ phím",
+            "số định danh của người được gợi ý chỉ lệch với số trong hồ sơ do một lỗi gõ (sai \
+             một chữ số hoặc đảo hai chữ số liền nhau)",
             "the suggested person's ID is one keystroke from the one on file",
         ),
         "name_diacritics" => (
@@ -74,7 +76,7 @@ pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
             "names differ by a small typing error",
         ),
         "name_order" => (
-            "cùng các tên nhưng theo thứ tự khác",
+            "họ tên có cùng các thành phần nhưng khác thứ tự",
             "the same names in another order",
         ),
         "name_middle" => (
@@ -83,7 +85,7 @@ pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
         ),
         "name_differs" => ("họ tên khác nhau", "the names differ"),
         "dob_partial" => (
-            "một ngày sinh kém chi tiết hơn (chỉ có năm, hoặc tháng và năm) và khớp với ngày kia",
+            "một bên chỉ ghi năm sinh hoặc tháng, năm sinh, và phần đó khớp với bên kia",
             "one date is less precise (a year, a month) and agrees",
         ),
         "dob_day_month_swapped" => ("ngày và tháng bị đảo chỗ", "day and month swapped"),
@@ -103,7 +105,7 @@ pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
             "the gender is known on one side only",
         ),
         "deceased" => (
-            "CSDL dân cư ghi nhận người này đã mất",
+            "CSDL dân cư ghi nhận người này đã chết",
             "the register marks this person deceased",
         ),
         "duplicate_person" => (

@@ -167,7 +167,7 @@ impl Words {
 
 /// Vietnamese, the default.
 pub(crate) const VIETNAMESE: Words = Words {
-    title: "Báo cáo popsync: đồng bộ {0}",
+    title: "Báo cáo popsync: tỷ lệ đồng bộ {0}",
     kicker: "popsync · đối chiếu người tham gia bảo hiểm với Cơ sở dữ liệu quốc gia về dân cư",
     heading: "Báo cáo đồng bộ dữ liệu",
     headline: "{0} trên {1} người tham gia đã đồng bộ: {2}",
@@ -176,24 +176,25 @@ pub(crate) const VIETNAMESE: Words = Words {
     card_rejected: "dòng bị loại vì không đọc được (rejects.csv)",
     run_line: "Bắt đầu {0} · kết thúc {1} · popsync {2}",
 
-    participants_file: "tệp người tham gia",
-    register_file: "tệp dân cư",
-    participants_file_title: "Tệp người tham gia",
-    register_file_title: "Tệp dân cư",
+    participants_file: "tệp dữ liệu người tham gia",
+    register_file: "tệp dữ liệu dân cư",
+    participants_file_title: "Tệp dữ liệu người tham gia",
+    register_file_title: "Tệp dữ liệu dân cư",
     column_empty: "trống ở mọi dòng",
     column_unreadable: "có {0} giá trị không đọc được",
     quality_warning: "<strong>Cảnh báo chất lượng dữ liệu.</strong> Các số liệu dưới đây được \
         tính từ những cột có một phần không đọc được hoặc bị trống: {0}. Xem \
         <a href=\"#quality\">Chất lượng dữ liệu đầu vào</a>.",
     quality_heading: "Chất lượng dữ liệu đầu vào",
-    quality_note: "Từng cột như popsync đã đọc. Cột có hơn {0} số giá trị khác trống không đọc \
-        được thì lần chạy dừng lại; cột có hơn một phần tư mức đó được báo ở đây và trong nhật ký.",
+    quality_note: "Kết quả popsync đọc từng cột. Nếu một cột có trên {0} số giá trị (không tính \
+        ô trống) không đọc được thì lần chạy bị dừng; cột có tỷ lệ này trên một phần tư mức đó được \
+        nêu tại đây và trong nhật ký.",
     column: "Cột",
     read_as: "Đọc thành",
     values: "Số giá trị",
     empty: "Trống",
     unreadable: "Không đọc được",
-    common_unreadable: "Giá trị không đọc được thường gặp",
+    common_unreadable: "Giá trị không đọc được thường gặp nhất",
     verdict: "Đánh giá",
     verdict_warn: "một phần không đọc được",
     verdict_empty: "trống",
@@ -202,16 +203,17 @@ pub(crate) const VIETNAMESE: Words = Words {
 
     provinces_heading: "Tỷ lệ đồng bộ theo tỉnh, thành phố",
     no_participants: "Không có người tham gia.",
-    chart_note: "{0} tỉnh, thành phố hiện nay (Nghị quyết 202/2025/QH15), tỷ lệ thấp nhất ở \
-        trên. Đường nét đứt là tỷ lệ toàn quốc, {1}; thanh màu cam thấp hơn tỷ lệ đó trên 1 điểm \
-        phần trăm, thanh màu đỏ thấp hơn trên 5 điểm.{2}",
+    chart_note: "{0} tỉnh, thành phố hiện nay (theo Nghị quyết số 202/2025/QH15), xếp từ tỷ lệ \
+        thấp nhất. Đường nét đứt là tỷ lệ toàn quốc, {1}; thanh màu cam: thấp hơn tỷ lệ toàn quốc \
+        trên 1 điểm phần trăm; thanh màu đỏ: thấp hơn trên 5 điểm phần trăm.{2}",
     axis_note: " Trục bắt đầu từ {0}, không phải từ 0.",
-    chart_label: "Tỷ lệ đồng bộ theo tỉnh, thành phố, thấp nhất trước",
-    bar_title: "{0}: {1} trên {2} đã đồng bộ, {3}",
+    chart_label: "Tỷ lệ đồng bộ theo tỉnh, thành phố, xếp từ thấp đến cao",
+    bar_title: "{0}: đã đồng bộ {1} trên {2} người tham gia, đạt {3}",
     national: "toàn quốc {0}",
-    former_heading: "Tỉnh, thành phố và các tỉnh cũ hợp nhất vào",
-    former_note: "Từng tỉnh, thành phố hiện nay, rồi người tham gia của tỉnh đó theo mã tỉnh cũ \
-        được ghi trong hồ sơ, để số liệu so sánh được với các báo cáo lập trước ngày 01/7/2025.",
+    former_heading: "Tỉnh, thành phố hiện nay và các tỉnh, thành phố trước sắp xếp",
+    former_note: "Mỗi tỉnh, thành phố hiện nay, kèm theo người tham gia của tỉnh, thành phố đó \
+        chia theo mã tỉnh cũ ghi trong hồ sơ, để có thể so sánh số liệu với các báo cáo lập trước \
+        ngày 01/7/2025.",
     current_code_row: "mã hiện nay",
     unknown_province: "Không rõ tỉnh",
     province: "Tỉnh, thành phố",
@@ -221,7 +223,7 @@ pub(crate) const VIETNAMESE: Words = Words {
     sync_rate: "Tỷ lệ đồng bộ",
     linked: "Đã liên kết",
     link_rate: "Tỷ lệ liên kết",
-    details_heading: "Từng tỉnh, thành phố: trạng thái và lý do",
+    details_heading: "Trạng thái và lý do theo từng tỉnh, thành phố",
     common_reasons: "Lý do thường gặp nhất",
     rows_to_review: "Danh sách cần rà soát",
     rows_in_csv: "mismatches.csv, cột {0}",
@@ -233,7 +235,8 @@ pub(crate) const VIETNAMESE: Words = Words {
     share: "Tỷ lệ",
     reasons_heading: "Lý do",
     no_reasons: "Không dòng nào có mã lý do.",
-    reasons_note: "Một dòng có thể có nhiều lý do; lý do không dòng nào có thì không được liệt kê.",
+    reasons_note: "Một dòng có thể có nhiều lý do; lý do không xuất hiện ở dòng nào thì không được \
+        liệt kê.",
     reason: "Lý do",
     share_of_participants: "Tỷ lệ trên số người tham gia",
     schemes_heading: "Theo nhóm đối tượng",
@@ -251,25 +254,25 @@ pub(crate) const VIETNAMESE: Words = Words {
     now: "Nay",
     change: "Thay đổi",
     participants_row: "người tham gia",
-    points: "điểm %",
+    points: "điểm phần trăm",
 
     examples_heading: "Dòng ví dụ và các tệp",
-    file_mismatches_xlsx: "danh sách sai lệch dạng bảng tính, để rà soát",
-    file_mismatches: "mọi dòng chưa SYNCED, đặt cạnh dữ liệu dân cư",
+    file_mismatches_xlsx: "danh sách chưa đồng bộ dạng bảng tính, để rà soát",
+    file_mismatches: "mọi dòng chưa SYNCED, kèm dữ liệu đối chiếu từ CSDL dân cư",
     file_results: "mọi dòng kèm trạng thái",
     file_rejects: "các dòng không đọc được",
-    file_duplicates: "người trong CSDL dân cư được liên kết từ nhiều mã số BHXH",
+    file_duplicates: "người trong CSDL dân cư được liên kết với nhiều mã số BHXH",
     file_summary: "toàn bộ số liệu của trang này",
     file_changes: "các dòng đổi trạng thái so với lần chạy trước",
     no_examples: "Không có dòng ví dụ.",
-    examples_note: "Các dòng đầu tiên của mỗi trạng thái, theo thứ tự trong tệp; số dòng là \
-        dòng trong tệp người tham gia.",
-    examples_of_status: "{0}: {1} dòng đầu trong {2} (đầy đủ trong {3})",
+    examples_note: "Các dòng đầu tiên của mỗi trạng thái, theo thứ tự trong tệp; cột Dòng là số \
+        thứ tự dòng trong tệp dữ liệu người tham gia.",
+    examples_of_status: "{0}: {1} dòng đầu tiên trên tổng số {2} (xem đầy đủ trong {3})",
     line: "Dòng",
     insurance_code: "Mã số BHXH",
     name: "Họ tên",
     reasons: "Lý do",
-    person_id: "Số định danh",
+    person_id: "Số định danh cá nhân",
 
     run_heading: "Lần chạy",
     started: "Bắt đầu",
@@ -279,13 +282,13 @@ pub(crate) const VIETNAMESE: Words = Words {
     tool: "Công cụ",
     input_rows: "{0}, {1} dòng",
     input_persons: ", {0} người",
-    input_deceased: ", {0} đã mất",
+    input_deceased: ", {0} người đã chết",
     bytes: "byte",
     hours: "giờ",
     minutes: "phút",
     seconds: "giây",
 
-    sheet: "sai lệch",
+    sheet: "chưa đồng bộ",
     column_labels: &[
         ("status", "Trạng thái"),
         ("reasons", "Lý do"),
@@ -293,7 +296,7 @@ pub(crate) const VIETNAMESE: Words = Words {
         ("insurance_code", "Mã số BHXH"),
         ("line", "Dòng"),
         ("id_given", "Số định danh trong hồ sơ"),
-        ("person_id", "Số định danh liên kết hoặc gợi ý"),
+        ("person_id", "Số định danh đã liên kết hoặc được gợi ý"),
         ("name_given", "Họ tên trong hồ sơ"),
         ("name_register", "Họ tên theo CSDL dân cư"),
         ("dob_given", "Ngày sinh trong hồ sơ"),
@@ -305,11 +308,11 @@ pub(crate) const VIETNAMESE: Words = Words {
         ("province", "Tỉnh trong hồ sơ"),
         ("province_register", "Tỉnh theo CSDL dân cư"),
         ("scheme", "Nhóm đối tượng"),
-        ("candidates", "Những người có thể là"),
+        ("candidates", "Những người có thể trùng khớp"),
         ("detail", "Chi tiết"),
-        ("score", "Điểm"),
+        ("score", "Điểm khớp"),
         ("method", "Cách liên kết"),
-        ("compared_person_id", "Số định danh đã so sánh"),
+        ("compared_person_id", "Số định danh được đối chiếu"),
         ("name_level", "Mức khớp họ tên"),
         ("dob_level", "Mức khớp ngày sinh"),
         ("gender_level", "Mức khớp giới tính"),
@@ -318,7 +321,7 @@ pub(crate) const VIETNAMESE: Words = Words {
         ("dob_weight", "Trọng số ngày sinh"),
         ("gender_weight", "Trọng số giới tính"),
         ("province_weight", "Trọng số tỉnh"),
-        ("id_weight", "Trọng số số định danh"),
+        ("id_weight", "Trọng số của số định danh"),
         ("linked_weight", "Trọng số liên kết"),
     ],
 };

@@ -160,7 +160,7 @@ impl Sheets {
         })
     }
 
-    /// A new sheet, named `sai lệch` (`mismatches`), then `sai lệch 2`, …, with the header.
+    /// A new sheet, named `chưa đồng bộ` (`mismatches`), then `chưa đồng bộ 2`, …, with the header.
     fn next_sheet(&mut self) -> Result<(), XlsxError> {
         self.finish_sheet()?;
         self.sheets += 1;
@@ -430,7 +430,7 @@ mod tests {
 
     #[test]
     fn sheet_names_fit_excel_s_limit() {
-        // A sheet name holds at most 31 characters, `sai lệch 99` included.
+        // A sheet name holds at most 31 characters, `chưa đồng bộ 99` included.
         for language in [Language::Vietnamese, Language::English] {
             assert!(language.words().sheet.chars().count() + 3 <= 31);
         }

@@ -544,6 +544,13 @@ pub(crate) fn parse_date_order(raw: &str) -> Result<DateOrder, String> {
 /// unreadable stops the run.
 pub(crate) const DEFAULT_MAX_UNREADABLE: f64 = 0.2;
 
+/// What [`ReconcileConfig::check_memory`] found: the memory a run needs, and what it may use
+/// (`None`: not known on this system).
+pub(crate) struct MemoryFit {
+    pub(crate) needed: u64,
+    pub(crate) limit: Option<u64>,
+}
+
 /// Earlier sets kept in the output folder's history by default.
 pub(crate) const DEFAULT_KEEP: usize = 3;
 
@@ -707,23 +714,24 @@ impl ReconcileConfig {
     /// Fails before any work when the run would need more memory than it may use; the
     /// previous run's results.csv (`previous_bytes`) is held as statuses by code. An input
     /// whose size is not known in advance counts for what is known of it (see
-    /// [`crate::input::InputFile::size_estimate`]): a stream for nothing.
+    /// [`crate::input::InputFile::size_estimate`]): a stream for nothing. On success, the
+    /// memory the run needs and what it may use (`None`: not known here).
     pub(crate) fn check_memory(
         &self,
         register_bytes: Option<u64>,
         participants_bytes: Option<u64>,
         previous_bytes: u64,
-    ) -> Result<()> {
+    ) -> Result<MemoryFit> {
         let register_bytes = register_bytes.unwrap_or(0);
         let participants_bytes = participants_bytes.unwrap_or(0);
-        let Some(limit) = self.memory_limit.or_else(resources::available_memory) else {
-            return Ok(());
-        };
         let needed = resources::estimate_peak(register_bytes, participants_bytes)
             .saturating_add(previous_bytes);
-        if needed <= limit {
-            return Ok(());
+        let limit = self.memory_limit.or_else(resources::available_memory);
+        match limit {
+            Some(limit) if needed > limit => {}
+            _ => return Ok(MemoryFit { needed, limit }),
         }
+        let limit = limit.expect("a limit the run exceeds");
         Err(Error::config(
             &self.register,
             format!(

@@ -29,21 +29,15 @@ pub(crate) fn run(args: ReconcileArgs, global: GlobalArgs) -> Result<ExitCode> {
     ));
     let register = check_input(&config.register_input(), "register", &mut lines)?;
     let participants = check_input(&config.participants_input(), "participants", &mut lines)?;
-    config.check_memory(register, participants, config.previous_bytes(&config.out))?;
-    let needed = resources::estimate_peak(register.unwrap_or(0), participants.unwrap_or(0));
-    lines.push(
-        match config.memory_limit.or_else(resources::available_memory) {
-            Some(limit) => format!(
-                "memory: about {} needed, {} available",
-                resources::human(needed),
-                resources::human(limit)
-            ),
-            None => format!(
-                "memory: about {} needed (what is available is not known here)",
-                resources::human(needed)
-            ),
-        },
-    );
+    let memory = config.check_memory(register, participants, config.previous_bytes(&config.out))?;
+    let needed = resources::human(memory.needed);
+    lines.push(match memory.limit {
+        Some(limit) => format!(
+            "memory: about {needed} needed, {} available",
+            resources::human(limit)
+        ),
+        None => format!("memory: about {needed} needed (what is available is not known here)"),
+    });
     lines.push("a run would start".to_string());
     if !global.quiet {
         let mut stdout = std::io::stdout().lock();

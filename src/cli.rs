@@ -60,6 +60,13 @@ pub(crate) enum Command {
     /// config, both headers and their mapping, the output folder, the memory.
     #[command(after_help = crate::exit::HELP)]
     Check(ReconcileArgs),
+    /// Show the nights the history holds: when, how many rows, how many SYNCED, the rate, the
+    /// rows per status and how long the open ones have been open; overall or for one province.
+    #[command(after_help = crate::exit::HELP)]
+    History(HistoryArgs),
+    /// Reviewers' decisions on the mismatch list (`popsync review import FILE`).
+    #[command(subcommand)]
+    Review(ReviewCommand),
     /// Write realistic synthetic data with known truth (register, participants, truth.csv).
     Synth(SynthArgs),
     /// Score a results.csv against the ground truth of a synthetic dataset.
@@ -69,6 +76,90 @@ pub(crate) enum Command {
     /// Write the man pages (popsync.1 and one per command) into a folder.
     #[command(hide = true)]
     Man(ManArgs),
+}
+
+/// Which history a command reads: `--history FILE`, or the default one of an output folder
+/// (`--out DIR`, or the `out` of a night's config file).
+#[derive(Debug, Args)]
+pub(crate) struct HistoryLocation {
+    /// The history file [default: OUT.history/history.sqlite, for --out or the config's `out`]
+    #[arg(long, value_name = "FILE")]
+    pub(crate) history: Option<PathBuf>,
+
+    /// The output folder of the nights, whose history is OUT.history/history.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+
+    /// A night's config file: its `history`, or the default history of its `out`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+impl HistoryLocation {
+    /// The history file: `--history`, else the config's `history`, else the default history
+    /// of `--out` or of the config's `out`.
+    pub(crate) fn file(self) -> Result<PathBuf> {
+        if let Some(file) = self.history {
+            return Ok(file);
+        }
+        let night = match &self.config {
+            Some(path) => FileConfig::load(path)?.night(path)?,
+            None => Night::default(),
+        };
+        if let (Some(path), true, None) = (&self.config, night.no_history, &self.out) {
+            return Err(Error::config(
+                path,
+                "keeps no history (`no_history = true`): give --history FILE",
+            ));
+        }
+        if let (None, Some(file)) = (&self.out, night.history) {
+            return Ok(file);
+        }
+        match self.out.or(night.out) {
+            Some(out) => crate::config::default_history(&out),
+            None => Err(Error::usage(
+                "which history? give --history FILE, --out DIR (its OUT.history/history.sqlite),                  or --config FILE (a night's config)",
+            )),
+        }
+    }
+}
+
+/// `popsync history`.
+#[derive(Debug, Args)]
+pub(crate) struct HistoryArgs {
+    #[command(flatten)]
+    pub(crate) location: HistoryLocation,
+
+    /// One province's figures: a current 2-digit code or a former 3-digit one.
+    #[arg(long, value_name = "CODE")]
+    pub(crate) province: Option<String>,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `popsync review …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReviewCommand {
+    /// Import reviewers' decisions (confirm or reject a person for an insurance code) from a
+    /// CSV file (insurance_code,person_id,decision,reviewer,note) or a filled-in mismatch
+    /// workbook; the following nights apply them. All or nothing for a bad file; a decision the
+    /// last night's list does not support is refused, with its line and why.
+    #[command(after_help = crate::exit::HELP)]
+    Import(ReviewImportArgs),
+}
+
+/// `popsync review import`.
+#[derive(Debug, Args)]
+pub(crate) struct ReviewImportArgs {
+    #[command(flatten)]
+    pub(crate) location: HistoryLocation,
+
+    /// The decisions: a CSV file, or a mismatches.xlsx (or a province's workbook) with its
+    /// decision columns filled in.
+    #[arg(value_name = "DECISIONS")]
+    pub(crate) decisions: PathBuf,
 }
 
 /// `popsync completions SHELL`.
@@ -181,6 +272,17 @@ pub(crate) struct ReconcileArgs {
     #[arg(long)]
     pub(crate) no_previous: bool,
 
+    /// The history file: each published night's counts and open rows, and the reviewers'
+    /// decisions the night applies (SQLite; created when missing) [default:
+    /// OUT.history/history.sqlite] [config: `history`]
+    #[arg(long, value_name = "FILE", conflicts_with = "no_history")]
+    pub(crate) history: Option<PathBuf>,
+
+    /// Keep no history: no trend or backlog ages in the report, no reviewers' decisions
+    /// applied. [config: `no_history`]
+    #[arg(long)]
+    pub(crate) no_history: bool,
+
     /// Earlier sets kept beside the output folder, in OUT.history/ (each run replaces the
     /// published set as a whole) [default: 3]
     #[arg(long, value_name = "N")]
@@ -267,6 +369,11 @@ impl ReconcileArgs {
             (None, false) => (night.previous, night.no_previous),
         };
         let split_by_province = self.split_by == Some(SplitBy::Province) || night.split_by_province;
+        let (history, no_history) = match (self.history, self.no_history) {
+            (Some(file), _) => (Some(file), false),
+            (None, true) => (None, true),
+            (None, false) => (night.history, night.no_history),
+        };
         Ok(ReconcileConfig {
             participant_sources: file.participants.sources(&PARTICIPANTS),
             register_sources: file.register.sources(&REGISTER),
@@ -310,6 +417,8 @@ impl ReconcileArgs {
             previous,
             no_previous,
             keep: self.keep.or(night.keep).unwrap_or(DEFAULT_KEEP),
+            history,
+            no_history,
             mask_ids: self.mask_ids || night.mask_ids,
             output_mode: self
                 .output_mode

@@ -14,6 +14,7 @@ use std::thread::JoinHandle;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::history::{History, Open};
 use crate::input::encoding::Encoding;
 use crate::input::schema::{Schema, PARTICIPANTS, REGISTER};
 use crate::input::{InputSpec, ReadOptions, ValueMap};
@@ -25,6 +26,7 @@ use crate::register::load::LoadOptions;
 use crate::register::Register;
 use crate::report::changes::Previous;
 use crate::report::finalize::Style;
+use crate::report::folder::HISTORY_FILE;
 use crate::report::language::Language;
 use crate::report::mismatches::RowContext;
 use crate::report::output::OutputDir;
@@ -43,6 +45,8 @@ pub(crate) struct FileConfig {
     provinces: Option<PathBuf>,
     previous: Option<PathBuf>,
     no_previous: Option<bool>,
+    history: Option<PathBuf>,
+    no_history: Option<bool>,
     min_sync_rate: Option<RateValue>,
     max_unreadable: Option<RateValue>,
     keep: Option<usize>,
@@ -94,6 +98,8 @@ pub(crate) struct Night {
     pub(crate) provinces: Option<PathBuf>,
     pub(crate) previous: Option<PathBuf>,
     pub(crate) no_previous: bool,
+    pub(crate) history: Option<PathBuf>,
+    pub(crate) no_history: bool,
     pub(crate) min_sync_rate: Option<f64>,
     pub(crate) max_unreadable: Option<f64>,
     pub(crate) keep: Option<usize>,
@@ -277,6 +283,8 @@ impl FileConfig {
             provinces: relative(&self.provinces),
             previous: relative(&self.previous),
             no_previous: self.no_previous.unwrap_or(false),
+            history: relative(&self.history),
+            no_history: self.no_history.unwrap_or(false),
             min_sync_rate: rate("min_sync_rate", &self.min_sync_rate)?,
             max_unreadable,
             keep: self.keep,
@@ -616,8 +624,12 @@ pub(crate) struct ReconcileConfig {
     pub(crate) previous: Option<PathBuf>,
     /// Report no changes since a previous run.
     pub(crate) no_previous: bool,
-    /// Earlier sets kept in the history.
+    /// Earlier sets kept beside the output folder, in OUT.history/.
     pub(crate) keep: usize,
+    /// The history file (`None`: OUT.history/history.sqlite).
+    pub(crate) history: Option<PathBuf>,
+    /// Keep no history: no trend, no backlog ages, no reviewers' decisions applied.
+    pub(crate) no_history: bool,
     /// Personal IDs shown by their last 4 digits in auditor-facing files.
     pub(crate) mask_ids: bool,
     /// Unix permissions of the output files.
@@ -669,6 +681,29 @@ impl ReconcileConfig {
     /// The output folder, locked for this run, with the run's work folder beside it.
     pub(crate) fn output_dir(&self) -> Result<OutputDir> {
         OutputDir::prepare(&self.out, self.output_mode, self.keep, &RECONCILE_FILES)
+    }
+
+    /// The history file this night records into, `None` with `--no-history`.
+    pub(crate) fn history_file(&self) -> Result<Option<PathBuf>> {
+        if self.no_history {
+            return Ok(None);
+        }
+        match &self.history {
+            Some(file) => Ok(Some(file.clone())),
+            None => default_history(&self.out).map(Some),
+        }
+    }
+
+    /// The history this night records into, opened (created when missing, with the output
+    /// files' mode) and with the nights of `published` that killed runs left pending settled;
+    /// `None` with `--no-history`.
+    pub(crate) fn open_history(&self, published: &Path) -> Result<Option<History>> {
+        let Some(file) = self.history_file()? else {
+            return Ok(None);
+        };
+        let mut history = History::open(&file, Open::CreateWithMode(self.output_mode))?;
+        history.settle(published)?;
+        Ok(Some(history))
     }
 
     /// The previous run's folder: the one `--previous` names (`true`), or the set published in
@@ -828,6 +863,25 @@ pub(crate) fn parse_delimiter(raw: &str) -> Result<u8, String> {
             "`{raw}` is not a single ASCII character (or `tab`)"
         )),
     }
+}
+
+/// The history file of the output folder `out` when `--history` names none:
+/// `OUT.history/history.sqlite`, beside the earlier sets, so it survives each night's swap of
+/// the published folder and `--keep`'s pruning.
+pub(crate) fn default_history(out: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(out).map_err(|e| Error::io(out, e))?;
+    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+        return Err(Error::io(
+            out,
+            std::io::Error::other("cannot be the output folder: name a folder of its own"),
+        ));
+    };
+    let parent = parent
+        .canonicalize()
+        .unwrap_or_else(|_| parent.to_path_buf());
+    let mut history = name.to_os_string();
+    history.push(".history");
+    Ok(parent.join(history).join(HISTORY_FILE))
 }
 
 #[cfg(test)]

@@ -91,6 +91,14 @@ pub enum ErrorKind {
         /// The output folder.
         folder: PathBuf,
     },
+    /// Another popsync kept the history locked for longer than this one waits.
+    #[error("{}: another popsync is writing this history and did not finish within {waited} s; nothing was changed (run again once it is done)", file.display())]
+    HistoryBusy {
+        /// The history file.
+        file: PathBuf,
+        /// How long this one waited, in seconds.
+        waited: u64,
+    },
     /// The command line is wrong.
     #[error("{0}")]
     Usage(String),
@@ -133,7 +141,7 @@ impl Error {
     pub fn exit_code(&self) -> ExitCode {
         match *self.kind {
             ErrorKind::Usage(_) => ExitCode::Usage,
-            ErrorKind::Busy { .. } => ExitCode::Busy,
+            ErrorKind::Busy { .. } | ErrorKind::HistoryBusy { .. } => ExitCode::Busy,
             _ => ExitCode::Failed,
         }
     }

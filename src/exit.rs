@@ -12,7 +12,8 @@ pub enum ExitCode {
     Usage = 2,
     /// The run completed, but the synchronization rate is below `--min-sync-rate`.
     BelowMinSyncRate = 3,
-    /// The run did nothing: another run holds the output folder.
+    /// The run did nothing: another run holds the output folder, or another popsync kept the
+    /// history locked too long.
     Busy = 4,
 }
 
@@ -23,7 +24,7 @@ Exit codes:
   1    the run failed (unreadable input, a missing column, a bad config, I/O, not enough memory)
   2    usage error (the command line is wrong)
   3    done, but the synchronization rate is below --min-sync-rate
-  4    another run holds the output folder; nothing was done
+  4    another run holds the output folder, or the history stayed busy; nothing was done
   128+N  stopped by signal N (143 SIGTERM, 130 SIGINT, 129 SIGHUP), nothing published";
 
 impl ExitCode {

@@ -16,6 +16,7 @@ mod config;
 mod error;
 mod exit;
 mod fault;
+mod history;
 mod input;
 mod log;
 mod matching;

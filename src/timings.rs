@@ -29,15 +29,18 @@ pub(crate) enum Stage {
     Match,
     /// Formatting and writing every output, with the whole-file flags.
     Write,
+    /// Reading the history's decisions, and recording the night in it.
+    History,
 }
 
 impl Stage {
-    pub(crate) const ALL: [Stage; 5] = [
+    pub(crate) const ALL: [Stage; 6] = [
         Stage::Read,
         Stage::Normalize,
         Stage::Index,
         Stage::Match,
         Stage::Write,
+        Stage::History,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Stage {
             Stage::Index => "index",
             Stage::Match => "match",
             Stage::Write => "write",
+            Stage::History => "history",
         }
     }
 }
@@ -54,7 +58,7 @@ impl Stage {
 /// Busy time per stage, added to from any thread, and the wall time of each phase.
 #[derive(Debug, Default)]
 pub(crate) struct Timings {
-    nanos: [AtomicU64; 5],
+    nanos: [AtomicU64; Stage::ALL.len()],
     phases: std::sync::Mutex<Vec<(&'static str, Duration)>>,
 }
 

@@ -32,6 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("register", &["register/"]),
     ("matching", &["matching/"]),
     ("report", &["report/"]),
+    ("history", &["history/"]),
     ("config", &["config.rs"]),
     ("synth", &["synth/"]),
     ("pipeline", &["pipeline/"]),

@@ -20,8 +20,13 @@ use std::time::{Duration, Instant};
 use calamine::{open_workbook_auto, Data, ExcelDateTime, ExcelDateTimeType, Range, Reader};
 use common::*;
 
-/// The workbook's columns, in order, as src/report/workbook.rs writes them.
-const XLSX_HEADER: [&str; 33] = [
+/// The workbook's columns, in order, as src/report/workbook.rs writes them: the reviewer's
+/// decision columns, then mismatches.csv's.
+const XLSX_HEADER: [&str; 37] = [
+    "decision",
+    "decision_person_id",
+    "reviewer",
+    "note",
     "status",
     "reasons",
     "reasons_meaning",
@@ -287,6 +292,15 @@ fn assert_row_matches(mismatches: &Table, csv_row: &[String], row: &[Data], at: 
             );
             continue;
         }
+        // The reviewer fills these in; the person to decide on is the one linked or suggested.
+        let name = match *name {
+            "decision" | "reviewer" | "note" => {
+                assert_eq!(cell, &Data::Empty, "{at}: for the reviewer to fill in");
+                continue;
+            }
+            "decision_person_id" => &"person_id",
+            _ => name,
+        };
         let given = mismatches.cell(csv_row, name);
         if given.is_empty() {
             assert_eq!(cell, &Data::Empty, "{at}: empty in mismatches.csv");
@@ -535,7 +549,7 @@ fn assert_frozen_and_filtered(archive: &[u8], n: usize, rows: usize) {
     );
     let filter = element(&xml, "autoFilter");
     assert!(
-        filter.starts_with(&format!(r#"<autoFilter ref="A1:AG{}""#, rows + 1)),
+        filter.starts_with(&format!(r#"<autoFilter ref="A1:AK{}""#, rows + 1)),
         "sheet {n} with {rows} data rows: {filter}"
     );
 }
@@ -549,7 +563,7 @@ fn the_header_is_frozen_and_filtered() {
     let workbook = String::from_utf8(zip_entry(&archive, "xl/workbook.xml").unwrap()).unwrap();
     assert!(
         workbook.contains(&format!(
-            r#"<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">mismatches!$A$1:$AG${}</definedName>"#,
+            r#"<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">mismatches!$A$1:$AK${}</definedName>"#,
             mismatches.rows.len() + 1
         )),
         "{workbook}"
@@ -825,7 +839,8 @@ fn the_workbook_is_written_only_with_xlsx_and_published_with_the_set() {
         "a workbook of an earlier run is left in the set: {:?}",
         env.listing("out")
     );
-    let history = env.listing("out.history");
+    let mut history = env.listing("out.history");
+    history.retain(|name| name != "history.sqlite");
     assert_eq!(history.len(), 1, "{history:?}");
     let kept = format!("out.history/{}", history[0]);
     assert!(

@@ -62,8 +62,8 @@ const NIGHT_FLAGS: [&str; 14] = [
 /// times, the process, the paths the inputs were named by, the config file's name.
 fn comparable_summary(env: &TestEnv, out: &str) -> serde_json::Value {
     let mut summary = env.summary_in(out);
-    // `changes` names the output folder (there is no previous set in it).
-    for key in ["run", "timings", "changes"] {
+    // `changes` and `history` name the output folder (there is no previous set in it).
+    for key in ["run", "timings", "changes", "history"] {
         summary.as_object_mut().unwrap().remove(key);
     }
     summary["config"]

@@ -20,6 +20,9 @@ use common::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_popsync");
 
+/// The history file of the nights, in OUT.history/ beside the earlier sets (docs/history.md).
+const HISTORY_FILE: &str = "history.sqlite";
+
 /// The fault-injection variable (src/fault.rs).
 const FAULT: &str = "POPSYNC_TEST_FAULT";
 
@@ -445,6 +448,7 @@ fn history(env: &TestEnv) -> Vec<SetOf> {
     }
     names_in(&env.join("out.history"))
         .into_iter()
+        .filter(|name| name != HISTORY_FILE)
         .map(|name| {
             let set = assert_set_contents(env, &format!("out.history/{name}"));
             let stamp = set.started.replace(':', "-");
@@ -836,7 +840,7 @@ fn keep_holds_the_newest_sets_and_keep_0_no_history() {
     assert_eq!(kept, [2, 3], "the two newest displaced sets, oldest first");
     assert_parent_clean(&env);
 
-    // --keep 0: the history goes, with its folder.
+    // --keep 0: the earlier sets go; the history file of the nights stays (it is not a set).
     let env = TestEnv::new();
     write_nights(&env, 1..=3);
     night(&env, 1, &[]).expect_code(0);
@@ -844,13 +848,19 @@ fn keep_holds_the_newest_sets_and_keep_0_no_history() {
     assert_eq!(history(&env).len(), 1);
     night(&env, 3, &["--keep", "0"]).expect_code(0);
     assert_eq!(assert_one_complete_set(&env, "out").night, 3);
-    assert!(
-        !env.join("out.history").exists(),
-        "--keep 0 left {:?}",
-        env.listing("out.history")
+    assert_eq!(
+        env.listing("out.history"),
+        [HISTORY_FILE],
+        "--keep 0 keeps no set"
     );
     night(&env, 1, &["--keep", "0"]).expect_code(0);
     assert_eq!(assert_one_complete_set(&env, "out").night, 1);
+    assert_eq!(env.listing("out.history"), [HISTORY_FILE]);
+    // With no history kept either, nothing is left beside the output folder.
+    let env = TestEnv::new();
+    write_nights(&env, 1..=2);
+    night(&env, 1, &["--no-history"]).expect_code(0);
+    night(&env, 2, &["--keep", "0", "--no-history"]).expect_code(0);
     assert!(!env.join("out.history").exists());
     assert_parent_clean(&env);
 }
@@ -945,7 +955,13 @@ fn assert_modes(umask: &str, out: &str, extra: &[&str], dir_mode: u32, file_mode
     let history = env.join(&format!("{out}.history"));
     for set in names_in(&history) {
         let m = mode(&history.join(&set));
-        assert_eq!(m, dir_mode, "{case}: {out}.history/{set}: {m:o}");
+        // The history file of the nights holds codes and reviewers' names: an output file.
+        let expected = if set == HISTORY_FILE {
+            file_mode
+        } else {
+            dir_mode
+        };
+        assert_eq!(m, expected, "{case}: {out}.history/{set}: {m:o}");
     }
     let m = mode(&history);
     assert_eq!(m, dir_mode, "{case}: {out}.history: {m:o}");

@@ -489,8 +489,8 @@ fn timings_per_stage_are_printed_with_the_flag_and_always_in_summary_json() {
         .as_object()
         .expect("summary.json timings.stages");
     let names: Vec<&str> = stages.keys().map(String::as_str).collect();
-    assert_eq!(names.len(), 5, "{names:?}");
-    for stage in ["read", "normalize", "index", "match", "write"] {
+    assert_eq!(names.len(), 6, "{names:?}");
+    for stage in ["read", "normalize", "index", "match", "write", "history"] {
         let seconds = stages[stage].as_f64().unwrap_or(-1.0);
         assert!(seconds >= 0.0, "{stage}: {seconds}");
     }
@@ -518,6 +518,7 @@ fn timings_per_stage_are_printed_with_the_flag_and_always_in_summary_json() {
         "index",
         "match",
         "write",
+        "history",
         "wall",
         "register",
         "participants",

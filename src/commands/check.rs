@@ -1,7 +1,7 @@
 //! `popsync check`: everything a `popsync reconcile` with the same arguments needs before its
 //! first row, checked without running it and without writing anything: the config and the
-//! province table, the output folder, both inputs' headers and mappings, and the memory the run
-//! would need against what it may use. It fails with the error the run would give (and its
+//! province table, the output folder, the history (popsync's, readable, not newer), both inputs'
+//! headers and mappings, and the memory the run would need against what it may use. It fails with the error the run would give (and its
 //! exit code); on success it says what it checked, on standard output.
 
 use std::io::Write;
@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::cli::{GlobalArgs, ReconcileArgs};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::history::{History, Open};
 use crate::input::source::is_stdin;
 use crate::input::InputSpec;
 use crate::report::folder;
@@ -27,6 +28,18 @@ pub(crate) fn run(args: ReconcileArgs, global: GlobalArgs) -> Result<ExitCode> {
         "output folder: {} can be written",
         config.out.display()
     ));
+    lines.push(match config.history_file()? {
+        None => "history: none kept (--no-history)".to_string(),
+        Some(file) if file.exists() => {
+            let history = History::open(&file, Open::ReadOnly)?;
+            format!(
+                "history: {} read ({} published nights)",
+                file.display(),
+                history.nights(None)?.len()
+            )
+        }
+        Some(file) => format!("history: {} is started by the first night", file.display()),
+    });
     let register = check_input(&config.register_input(), "register", &mut lines)?;
     let participants = check_input(&config.participants_input(), "participants", &mut lines)?;
     let memory = config.check_memory(register, participants, config.previous_bytes(&config.out))?;

@@ -1,5 +1,6 @@
 //! `popsync man DIR`: the man pages, made from the same definitions as `--help`: popsync.1 and
-//! one page per command (popsync-reconcile.1, …), for the package to install.
+//! one page per command (popsync-reconcile.1, popsync-review-import.1, …), for the package to
+//! install.
 
 use clap::CommandFactory;
 
@@ -11,10 +12,7 @@ pub(crate) fn run(args: ManArgs, _global: GlobalArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     let popsync = Cli::command();
     let mut pages = vec![("popsync".to_string(), popsync.clone())];
-    for command in popsync.get_subcommands().filter(|c| !c.is_hide_set()) {
-        let name = format!("popsync-{}", command.get_name());
-        pages.push((name.clone(), command.clone().name(name)));
-    }
+    pages_of(&popsync, "popsync", &mut pages);
     for (name, command) in pages {
         let path = args.dir.join(format!("{name}.1"));
         let mut page = Vec::new();
@@ -24,4 +22,14 @@ pub(crate) fn run(args: ManArgs, _global: GlobalArgs) -> Result<ExitCode> {
         std::fs::write(&path, page).map_err(|e| Error::io(&path, e))?;
     }
     Ok(ExitCode::Done)
+}
+
+/// A page for each visible subcommand of `command` (whose page is `name`), and for theirs:
+/// `popsync-review.1` and `popsync-review-import.1`.
+fn pages_of(command: &clap::Command, name: &str, pages: &mut Vec<(String, clap::Command)>) {
+    for sub in command.get_subcommands().filter(|c| !c.is_hide_set()) {
+        let page = format!("{name}-{}", sub.get_name());
+        pages.push((page.clone(), sub.clone().name(page.clone())));
+        pages_of(sub, &page, pages);
+    }
 }

@@ -3,8 +3,10 @@
 pub(crate) mod check;
 pub(crate) mod completions;
 pub(crate) mod evaluate;
+pub(crate) mod history;
 pub(crate) mod man;
 pub(crate) mod reconcile;
+pub(crate) mod review;
 pub(crate) mod synth;
 
 use std::ffi::OsString;
@@ -110,6 +112,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Reconcile(args) => reconcile::run(args, global),
         Command::Check(args) => check::run(args, global),
+        Command::History(args) => history::run(args, global),
+        Command::Review(crate::cli::ReviewCommand::Import(args)) => review::run(args, global),
         Command::Synth(args) => synth::run(args, global),
         Command::Evaluate(args) => evaluate::run(args, global),
         Command::Completions(args) => completions::run(args, global),

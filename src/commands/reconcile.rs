@@ -23,7 +23,7 @@ use crate::pipeline::quality::{self, Quality};
 use crate::pipeline::search_pass;
 use crate::report::rejects::RejectsFile;
 use crate::report::{run_log, terminal};
-use crate::timings::Timings;
+use crate::timings::{Stage, Timings};
 
 pub(crate) fn run(args: ReconcileArgs, global: GlobalArgs) -> Result<ExitCode> {
     reconcile(&args.into_config(global)?)
@@ -37,6 +37,11 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
     let format = config.log_format;
     let mut out = config.output_dir()?;
     run_log::warnings(format, out.take_warnings());
+    let mut history = config.open_history(out.path())?;
+    let decisions = match &history {
+        Some(history) => timings.time(Stage::History, || history.decisions_in_force())?,
+        None => Vec::new(),
+    };
     let previous = config.previous_run(out.path());
     let register_input = config.register_input();
     let register_file = register_input.open()?;
@@ -55,6 +60,7 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             &register_input,
             register_file,
             &mut participants,
+            decisions,
             &timings,
         )?;
         let register_quality = quality::gate(
@@ -90,11 +96,7 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             searched,
             rejects,
         };
-        let run = RunClock {
-            started,
-            clock,
-            threads,
-        };
+        let run = RunClock::new(started, clock, threads);
         let previous = previous
             .join()
             .map_err(|_| Error::other("the thread reading the previous run panicked"))?;
@@ -103,7 +105,16 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
             register: register_quality,
         };
         run_log::warnings(format, quality.warnings(config.max_unreadable));
-        let written = outputs::write(config, &out, &previous, &quality, passes, &run, &timings)?;
+        let written = outputs::write(
+            config,
+            &out,
+            &previous,
+            &quality,
+            passes,
+            &run,
+            history.as_mut(),
+            &timings,
+        )?;
         run_log::previous(
             format,
             &previous,
@@ -118,6 +129,13 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         }
         let folder = out.path().to_path_buf();
         run_log::warnings(format, out.publish(written.files)?);
+        // The night is in the history as pending until now; should marking it fail, the next
+        // run that opens the history finds its set published and marks it then.
+        if let Some(history) = history.as_mut() {
+            if let Err(e) = history.mark_published(&run.id) {
+                run_log::warnings(format, vec![format!("the history is not updated yet: {e}")]);
+            }
+        }
         if config.timings {
             run_log::timings(format, &timings, clock.elapsed())?;
         }

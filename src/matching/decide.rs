@@ -17,19 +17,21 @@ use crate::register::PersonIdx;
 pub fn match_participant(p: &Participant, model: &Model<'_>, buffers: &mut NameBuffers) -> Outcome {
     match match_by_id(p, model, buffers) {
         ByIdOutcome::Linked(outcome) => outcome,
-        ByIdOutcome::Search(pending) => search_for(p, &pending, model, buffers),
+        ByIdOutcome::Search(pending) => search_for(p, &pending, &[], model, buffers),
     }
 }
 
-/// Step 3: the candidate search and its decision, for a participant the ID path left pending.
+/// Step 3: the candidate search and its decision, for a participant the ID path left pending;
+/// the persons a reviewer `rejected` for the row are left out.
 pub(crate) fn search_for(
     p: &Participant,
     pending: &PendingSearch,
+    rejected: &[PersonIdx],
     model: &Model<'_>,
     buffers: &mut NameBuffers,
 ) -> Outcome {
     let other = pending.other.map(|o| o.0);
-    let found = search::search(p, model, other, buffers);
+    let found = search::search(p, model, other, rejected, buffers);
     decide(
         found,
         pending.id_reasons,

@@ -10,13 +10,15 @@
 use rayon::prelude::*;
 
 use crate::input::participant::{PackedRow, ParticipantRow};
+use crate::input::schema::participant as col;
 use crate::matching::compare::NameBuffers;
 use crate::matching::decide::search_for;
 use crate::matching::id_evidence::IdTally;
 use crate::matching::model::Model;
 use crate::matching::outcome::{Outcome, PendingSearch};
+use crate::matching::reason::Reason;
 use crate::normalize::date::DateField;
-use crate::normalize::participant::Participant;
+use crate::normalize::participant::{row_fingerprint, Participant};
 use crate::normalize::{Gender, NameForms, ParsedId};
 use crate::province::Place;
 use crate::register::PersonIdx;
@@ -84,9 +86,23 @@ impl DeferredRow {
         self.pending.other.map(|o| o.0)
     }
 
-    /// The candidate search and its decision.
+    /// The candidate search and its decision, without the persons a reviewer rejected for the
+    /// row.
     pub(crate) fn search(&self, model: &Model<'_>, buffers: &mut NameBuffers) -> Outcome {
-        search_for(&self.participant(), &self.pending, model, buffers)
+        let rejected = match model.review {
+            Some(review) if self.pending.id_reasons.contains(Reason::ReviewRejected) => {
+                let row = self.row();
+                review.rejected(row.get(col::INSURANCE_CODE), row_fingerprint(&row))
+            }
+            _ => Vec::new(),
+        };
+        search_for(
+            &self.participant(),
+            &self.pending,
+            &rejected,
+            model,
+            buffers,
+        )
     }
 }
 

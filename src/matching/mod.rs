@@ -22,6 +22,8 @@
 //! - [`by_id`]: steps 1-2. [`search`]: candidates from the blocking index and ID neighbours,
 //!   scored. [`decide`]: step 3's decision.
 //! - [`id_tally`]: the counts the ID evidence is estimated from.
+//! - [`review`]: the reviewers' decisions (confirm, reject) in force; [`reviewed`]: applied to
+//!   the ID path's answer.
 
 pub(crate) mod by_id;
 pub(crate) mod compare;
@@ -32,6 +34,8 @@ pub(crate) mod id_tally;
 pub(crate) mod model;
 pub(crate) mod outcome;
 pub(crate) mod reason;
+pub(crate) mod review;
+pub(crate) mod reviewed;
 pub(crate) mod search;
 pub(crate) mod thresholds;
 pub(crate) mod verify;

@@ -1,6 +1,7 @@
 //! Everything matching reads, built once after the register is loaded and shared read-only by
 //! every thread: the register, its blocking index and frequencies, the weights, the thresholds.
 
+use crate::matching::review::Review;
 use crate::matching::thresholds::Thresholds;
 use crate::matching::weights::{LinkedElsewhere, Weights};
 use crate::register::blocking::BlockIndex;
@@ -20,6 +21,8 @@ pub struct Model<'a> {
     /// Read every block of the search's first round, also those it can prove cannot change
     /// the result (slower; `--exhaustive-search`, for checking that proof on real data).
     pub(crate) exhaustive: bool,
+    /// The reviewers' decisions in force (none outside a night with a history).
+    pub(crate) review: Option<&'a Review>,
 }
 
 /// What the search reads from the register besides the register itself, built once after it
@@ -57,6 +60,7 @@ impl RegisterIndexes {
             thresholds,
             linked: None,
             exhaustive: false,
+            review: None,
         }
     }
 }

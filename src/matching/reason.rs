@@ -55,6 +55,8 @@ pub(crate) enum Method {
     IdRestored,
     /// Candidate search by name, date of birth and gender.
     Search,
+    /// An auditor's confirmation, imported with `popsync review import`.
+    Reviewed,
 }
 
 impl Method {
@@ -64,6 +66,7 @@ impl Method {
             Method::OldId => "old_id",
             Method::IdRestored => "id_restored",
             Method::Search => "search",
+            Method::Reviewed => "reviewed",
         }
     }
 }
@@ -109,6 +112,8 @@ reasons! {
     Deceased = "deceased",
     DuplicatePerson = "duplicate_person",
     DuplicateCode = "duplicate_code",
+    ReviewRejected = "review_rejected",
+    ReviewStale = "review_stale",
 }
 
 impl Reason {

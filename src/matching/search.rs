@@ -257,6 +257,7 @@ pub(crate) fn search(
     p: &Participant,
     model: &Model<'_>,
     exclude: Option<PersonIdx>,
+    rejected: &[PersonIdx],
     buffers: &mut NameBuffers,
 ) -> Found {
     let mut found = Found::default();
@@ -292,7 +293,8 @@ pub(crate) fn search(
     let mut shortlist = Shortlist::default();
     let mut add = |persons: Vec<PersonIdx>, shortlist: &mut Shortlist| {
         shortlist.add(persons, |persons| {
-            score(p, &names, name_most, persons, exclude, model, buffers)
+            let left_out = Excluded { exclude, rejected };
+            score(p, &names, name_most, persons, left_out, model, buffers)
         })
     };
     add(persons, &mut shortlist);
@@ -709,16 +711,25 @@ fn over_cap(len: usize, model: &Model<'_>) -> bool {
     len > model.thresholds.block_cap
 }
 
-/// Scores the persons (distinct), in any order.
+/// The persons a search leaves out: the holder of the ID given, when the ID path judged them
+/// someone else (`exclude`), and the persons a reviewer rejected for the row.
+#[derive(Clone, Copy)]
+struct Excluded<'a> {
+    exclude: Option<PersonIdx>,
+    rejected: &'a [PersonIdx],
+}
+
+/// Scores the persons (distinct), in any order, but those `left_out`.
 fn score(
     p: &Participant,
     names: &NameIds,
     name_most: f64,
     persons: &[PersonIdx],
-    exclude: Option<PersonIdx>,
+    left_out: Excluded<'_>,
     model: &Model<'_>,
     buffers: &mut NameBuffers,
 ) -> Vec<Candidate> {
+    let Excluded { exclude, rejected } = left_out;
     // A candidate whose own ID is one edit from a given 12-digit ID carries the ID-typo
     // evidence (however the candidate was found: decided on the two numbers), any other
     // candidate what the row's ID says of its person being in the register at all.
@@ -752,7 +763,7 @@ fn score(
             }
             person
         })
-        .filter(|&person| Some(person) != exclude)
+        .filter(|&person| Some(person) != exclude && !rejected.contains(&person))
         .filter_map(|person| {
             let id_typo = match (given_id, register.numeric_id(person)) {
                 (Some(id), Some(held)) => one_edit_apart(id, held),

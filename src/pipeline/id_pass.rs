@@ -12,10 +12,13 @@ use rayon::prelude::*;
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::fault;
+use crate::input::participant::ParticipantRow;
 use crate::input::schema::participant as col;
 use crate::input::{ChunkReader, InputInfo};
 use crate::matching::deferred::{DeferredRow, DeferredRows};
+use crate::matching::reviewed;
 use crate::matching::{match_by_id, ByIdOutcome, Model, NameBuffers, Outcome};
+use crate::normalize::participant::{row_fingerprint, Participant};
 use crate::normalize::profile::Profile;
 use crate::pipeline::read::{self, ParticipantReader, ReadRow};
 use crate::pipeline::writer::{self, Gathered, MatchedChunk, TaskOutput};
@@ -169,6 +172,32 @@ fn process_chunk(
         .collect()
 }
 
+/// The ID path's answer with the reviewers' decisions on the row's code applied.
+fn reviewed(
+    fields: &ParticipantRow<'_>,
+    participant: &Participant,
+    by_id: ByIdOutcome,
+    context: &TaskContext<'_>,
+    buffers: &mut NameBuffers,
+) -> ByIdOutcome {
+    let Some(review) = context.model.review else {
+        return by_id;
+    };
+    let decisions = review.of(fields.get(col::INSURANCE_CODE));
+    if decisions.is_empty() {
+        return by_id;
+    }
+    let record = row_fingerprint(fields);
+    reviewed::apply(
+        decisions,
+        record,
+        participant,
+        by_id,
+        context.model,
+        buffers,
+    )
+}
+
 fn process_rows(
     context: &TaskContext<'_>,
     records: &[csv::ByteRecord],
@@ -196,8 +225,9 @@ fn process_rows(
                 context.model.register.prefetch_id_holders(&ids);
                 rows.iter()
                     .map(|row| match row {
-                        ReadRow::Read(_, participant) => {
-                            Some(match_by_id(participant, context.model, &mut buffers))
+                        ReadRow::Read(fields, participant) => {
+                            let by_id = match_by_id(participant, context.model, &mut buffers);
+                            Some(reviewed(fields, participant, by_id, context, &mut buffers))
                         }
                         ReadRow::Rejected(..) => None,
                     })

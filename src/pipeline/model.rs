@@ -6,12 +6,15 @@ use std::time::Instant;
 
 use crate::config::ReconcileConfig;
 use crate::error::Result;
+use crate::history::decisions::InForce;
 use crate::input::{ChunkReader, InputFile, InputInfo, InputSpec, Reject};
 use crate::matching::id_evidence::IdTally;
+use crate::matching::review::{Decision, Review};
 use crate::matching::weights::{self, Weights};
 use crate::matching::{Model, RegisterIndexes, Thresholds};
 use crate::normalize::participant::Participant;
 use crate::normalize::profile::Profile;
+use crate::normalize::{IdFormat, ParsedId};
 use crate::pipeline::read::{ParticipantReader, ReadRow};
 use crate::progress::Progress;
 use crate::register::{self, Register};
@@ -32,17 +35,21 @@ pub(crate) struct OwnedModel {
     pub(crate) thresholds: Thresholds,
     /// The ID evidence's counts over the weights' sample.
     pub(crate) id_tally: IdTally,
+    /// The reviewers' decisions in force, their persons found in the register.
+    pub(crate) review: Review,
 }
 
 impl OwnedModel {
     /// Loads the register from `register_file` (opened from `register`), builds its indexes,
     /// and estimates the weights from the first rows of the participants, read ahead from
     /// `participants` (which gives them again to the participants' pass).
+    /// `decisions`: the reviewers' decisions in force, from the history.
     pub(crate) fn build(
         config: &ReconcileConfig,
         register: &InputSpec,
         register_file: InputFile,
         participants: &mut ChunkReader,
+        decisions: Vec<InForce>,
         timings: &Timings,
     ) -> Result<OwnedModel> {
         let chunks = register_file.into_chunks(config.chunk_rows);
@@ -66,7 +73,11 @@ impl OwnedModel {
         let id_tally = timings.time(Stage::Index, || {
             IdTally::of_rows(&sample, &indexes.model(&register, &weights, &thresholds))
         });
+        let review = timings.time(Stage::History, || {
+            review_of(decisions, &register, config.id_format)
+        });
         Ok(OwnedModel {
+            review,
             register,
             register_rejects: loaded.rejects,
             register_info: loaded.info,
@@ -83,6 +94,7 @@ impl OwnedModel {
     pub(crate) fn model(&self, exhaustive: bool) -> Model<'_> {
         Model {
             exhaustive,
+            review: (!self.review.is_empty()).then_some(&self.review),
             ..self
                 .indexes
                 .model(&self.register, &self.weights, &self.thresholds)
@@ -127,4 +139,18 @@ fn estimate_weights(
     timings.add(Stage::Read, reading);
     timings.add(Stage::Index, started.elapsed().saturating_sub(reading));
     (weights, sample)
+}
+
+/// The decisions in force with their persons found in the register (a person no longer in it
+/// is `None`: a confirmation of them is stale).
+fn review_of(decisions: Vec<InForce>, register: &Register, id_format: IdFormat) -> Review {
+    Review::new(decisions.into_iter().map(|d| {
+        let person = register.find_id(&ParsedId::parse(&d.person_id, id_format));
+        let decision = Decision {
+            verdict: d.verdict,
+            person,
+            record: d.record,
+        };
+        (d.insurance_code, decision)
+    }))
 }

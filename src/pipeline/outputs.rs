@@ -4,15 +4,19 @@
 
 use std::time::{Instant, SystemTime};
 
+use serde_json::json;
+
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::fault;
+use crate::history::night::Night;
+use crate::history::History;
 use crate::pipeline::id_pass::IdPass;
 use crate::pipeline::model::OwnedModel;
 use crate::pipeline::quality::Quality;
 use crate::pipeline::search_pass::SearchPass;
 use crate::report::changes::{Changes, Previous};
-use crate::report::finalize::{self, ScratchRows};
+use crate::report::finalize::{self, Finalized, ScratchRows};
 use crate::report::html::{self, HtmlInput};
 use crate::report::manifest;
 use crate::report::output::{FinishedFile, OutputDir};
@@ -22,11 +26,29 @@ use crate::report::summary::{self, SummaryInput};
 use crate::report::workbook;
 use crate::timings::{Stage, Timings};
 
-/// When the run started, and on how many threads, for summary.json.
+/// The run's identity, when it started, and on how many threads, for summary.json.
 pub(crate) struct RunClock {
+    pub(crate) id: String,
     pub(crate) started: SystemTime,
     pub(crate) clock: Instant,
     pub(crate) threads: usize,
+}
+
+impl RunClock {
+    /// A run that started at `started` (`clock`), on `threads` threads, with an identity of
+    /// its own: 16 hex digits from the time and the process.
+    pub(crate) fn new(started: SystemTime, clock: Instant, threads: usize) -> RunClock {
+        let nanos = started
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let id = crate::rng::mix64(nanos ^ u64::from(std::process::id()).rotate_left(40));
+        RunClock {
+            id: format!("{id:016x}"),
+            started,
+            clock,
+            threads,
+        }
+    }
 }
 
 /// What the passes produced.
@@ -47,7 +69,9 @@ pub(crate) struct Written {
     pub(crate) previous_unused: Option<String>,
 }
 
-/// Writes every output file into the new set.
+/// Writes every output file into the new set; with a history, records the night there as
+/// pending first (its trend and backlog go into summary.json and report.html).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write(
     config: &ReconcileConfig,
     out: &OutputDir,
@@ -55,6 +79,7 @@ pub(crate) fn write(
     quality: &Quality,
     passes: Passes<'_>,
     run: &RunClock,
+    history: Option<&mut History>,
     timings: &Timings,
 ) -> Result<Written> {
     fault::point("run:outputs").map_err(|e| Error::io(out.path(), e))?;
@@ -74,7 +99,7 @@ pub(crate) fn write(
         searched_rows: searched.searched_rows,
         searched: searched.rows,
     };
-    let (mut finished, changes) = timings.phase("outputs", || {
+    let finalized = timings.phase("outputs", || {
         timings.time(Stage::Write, || {
             finalize::write_final(
                 out,
@@ -84,9 +109,15 @@ pub(crate) fn write(
                 &model.register,
                 &mut stats,
                 previous_run,
+                history.is_some(),
             )
         })
     })?;
+    let Finalized {
+        files: mut finished,
+        changes,
+        open_rows,
+    } = finalized;
     drop(scratch);
     let writing_reports = Instant::now();
     if config.xlsx {
@@ -111,6 +142,7 @@ pub(crate) fn write(
         participants_rejected: first.rejected,
         register: &model.register_info,
         register_stats: &model.register.stats,
+        run_id: &run.id,
         started: run.started,
         finished: SystemTime::now(),
         threads: run.threads,
@@ -135,7 +167,17 @@ pub(crate) fn write(
         }
         (Previous::Usable(_), None) => None,
     };
+    summary["review"]["decisions_in_force"] = json!(model.review.codes());
     timings.add(Stage::Write, writing_reports.elapsed());
+    if let Some(history) = history {
+        let night = Night {
+            run_id: &run.id,
+            folder: out.path(),
+            summary: &summary,
+            open_rows,
+        };
+        summary["history"] = timings.time(Stage::History, || history.record(night))?;
+    }
     summary["timings"] = timings.to_json(run.clock.elapsed());
     let writing_reports = Instant::now();
     finished.push(out.write_json("summary.json", &summary)?);

@@ -16,7 +16,7 @@ use crate::province::ProvinceKey;
 use crate::register::Register;
 use crate::report::changes::{Changes, ChangesFile, PreviousRun};
 use crate::report::duplicates::DuplicateRows;
-use crate::report::links::{Flags, LinkLog};
+use crate::report::links::{Flags, LinkLog, OpenRow};
 use crate::report::mismatches;
 use crate::report::output::{FinishedFile, OutputDir};
 use crate::report::raw::{self, write_flagged};
@@ -49,8 +49,18 @@ pub(crate) struct ScratchRows {
     pub(crate) searched: PassRows,
 }
 
+/// What the finalize pass wrote and counted.
+pub(crate) struct Finalized {
+    pub(crate) files: Vec<FinishedFile>,
+    pub(crate) changes: Option<Changes>,
+    /// The rows that are not SYNCED, when asked for (`open_rows`), in row order.
+    pub(crate) open_rows: Vec<OpenRow>,
+}
+
 /// Writes results.csv, mismatches.csv, duplicates.csv and (with a previous run) changes.csv,
-/// and counts the flags into `stats`.
+/// and counts the flags into `stats`. With `open_rows`, also lists the rows that are not
+/// SYNCED, for the history.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_final(
     out: &OutputDir,
     style: Style,
@@ -59,7 +69,8 @@ pub(crate) fn write_final(
     register: &Register,
     stats: &mut Stats,
     previous: Option<&PreviousRun>,
-) -> Result<(Vec<FinishedFile>, Option<Changes>)> {
+    open_rows: bool,
+) -> Result<Finalized> {
     let flags = log.flags();
     let previous = previous.map(|run| (run, run.statuses_of(&log.keys)));
     // The two copies are independent: one per core.
@@ -74,13 +85,19 @@ pub(crate) fn write_final(
                 &first_pass.mismatches,
                 &searched.mismatches,
                 &flags,
+                open_rows.then_some(log.keys.as_slice()),
             )
         },
     );
-    let (mut finished, counted, changes) = results?;
+    let (mut files, counted, changes) = results?;
     stats.merge(counted);
-    finished.push(mismatches?);
-    Ok((finished, changes))
+    let (mismatches, open_rows) = mismatches?;
+    files.push(mismatches);
+    Ok(Finalized {
+        files,
+        changes,
+        open_rows,
+    })
 }
 
 /// results.csv, and the files that follow its final rows: changes.csv and duplicates.csv.

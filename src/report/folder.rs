@@ -4,6 +4,7 @@
 //! |---|---|
 //! | `nightly/` | the published set: every file of one run, and nothing else |
 //! | `nightly.history/<started>/` | the last `--keep` sets it replaced, named by when their run started |
+//! | `nightly.history/history.sqlite` | the history of the nights and the reviewers' decisions (`crate::history`), unless `--history` puts it elsewhere |
 //! | `.nightly.lock` | locked (`flock`) by the run writing the folder: one run at a time |
 //! | `.nightly.run-<pid>-<n>/` | a run's work folder: its new set (`set/`) and its scratch files |
 //!
@@ -28,6 +29,9 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{FlockOperation, RenameFlags, CWD};
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// The history file's name in the folder of earlier sets.
+pub(crate) const HISTORY_FILE: &str = "history.sqlite";
 
 /// The output folder's path and the names of its siblings.
 #[derive(Debug, Clone)]
@@ -288,6 +292,12 @@ fn run_of(dir: &Path) -> Option<serde_json::Value> {
 /// as the time does); `None` when the folder holds no complete set.
 pub(crate) fn started_of(dir: &Path) -> Option<String> {
     run_of(dir)?["started"].as_str().map(str::to_string)
+}
+
+/// The identity of the run that wrote the set in `dir` (`run.id`); `None` when the folder
+/// holds no complete set.
+pub(crate) fn run_id_of(dir: &Path) -> Option<String> {
+    run_of(dir)?["id"].as_str().map(str::to_string)
 }
 
 /// The process ID of the run that wrote the set in `dir` (`run.process`).

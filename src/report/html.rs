@@ -64,6 +64,18 @@ impl Locale<'_> {
         }
     }
 
+    /// The calendar date of an instant of summary.json, in the page's zone and written as
+    /// [`Locale::time`] writes it (`24/11/2026`, `2026-11-24`), escaped.
+    fn date(self, v: &Value) -> String {
+        match v.as_str() {
+            Some(instant) if instant.parse::<jiff::Timestamp>().is_ok() => {
+                let time = self.language.time(instant, self.zone);
+                escape(time.split(' ').next().unwrap_or(&time))
+            }
+            _ => text(v),
+        }
+    }
+
     /// A signed count delta: `+12`, `−3` (minus sign), `0`.
     fn signed_count(self, delta: i128) -> String {
         let magnitude = self.count(delta.unsigned_abs().min(u64::MAX as u128) as u64);
@@ -166,7 +178,9 @@ pub(crate) fn render(input: &HtmlInput<'_>) -> String {
     headline(&mut out, locale, s);
     quality_warnings(&mut out, locale, s);
     provinces(&mut out, locale, s);
+    trend(&mut out, locale, s);
     statuses(&mut out, locale, s);
+    backlog(&mut out, locale, s);
     reasons(&mut out, locale, s);
     province_details(&mut out, locale, s);
     schemes(&mut out, locale, s);
@@ -704,10 +718,20 @@ fn statuses(out: &mut String, l: Locale<'_>, s: &Value) {
     let total = int(&s["totals"]["participants"]);
     let _ = writeln!(
         out,
-        "<section id=\"statuses\">\n<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th>\
+        "<section id=\"statuses\">\n<h2>{}</h2>",
+        w.statuses_heading
+    );
+    // The reviewers' decisions change rows' statuses (a confirmation links, a rejection sets a
+    // person aside), so their line heads the statuses.
+    if let Some(line) = review_line(l, s) {
+        let _ = writeln!(out, "<p class=\"review\">{line}</p>");
+    }
+    let _ = writeln!(
+        out,
+        "<table>\n<thead><tr><th>{}</th>\
          <th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th></th></tr>\
          </thead>\n<tbody>",
-        w.statuses_heading, w.status, w.meaning, w.rows, w.share
+        w.status, w.meaning, w.rows, w.share
     );
     for (name, n) in status_counts(s) {
         let class = if name == "SYNCED" { "bar" } else { "bar low" };
@@ -1036,6 +1060,438 @@ fn run_info(out: &mut String, l: Locale<'_>, s: &Value) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
+/// summary.json's backlog buckets (`history.backlog.nights`), in order: a row open 1 night,
+/// 2 to 7, 8 to 30, more than 30, tonight counted.
+const AGE_BUCKETS: [&str; 4] = ["1", "2-7", "8-30", "31+"];
+
+/// A count's form in the page's language: `forms` is the singular and the plural, `{0}` the
+/// count. Vietnamese has one form for both, so English's rule serves the two languages.
+fn counted(l: Locale<'_>, forms: [&str; 2], n: u64) -> String {
+    fill(forms[usize::from(n != 1)], &[&l.count(n)])
+}
+
+/// The history summary.json carries, when the run kept one.
+fn history(s: &Value) -> Option<&Value> {
+    Some(&s["history"]).filter(|h| h.is_object())
+}
+
+/// The rate of a night's record (`sync_rate`); `None` for a night without rows.
+fn rate_of(v: &Value) -> Option<f64> {
+    num(&v["sync_rate"]).filter(|r| r.is_finite())
+}
+
+/// The trend chart's rate axis: from the 10% step below the lowest rate to the 10% step above
+/// the highest, at most 100%, with its gridline step, so that a change of a point or two stays
+/// visible and the gridlines stay few (at most 7).
+fn trend_axis(lowest: f64, highest: f64) -> (f64, f64, f64) {
+    // In tenths, whole numbers, so that the ends are exactly the tenths they print as.
+    let start = (axis_start(lowest, None) * 10.0).round();
+    let end = ((highest.clamp(0.0, 1.0) * 10.0 + 1e-9).floor() + 1.0)
+        .min(10.0)
+        .max(start + 1.0);
+    let step = match end - start {
+        span if span <= 1.0 => 0.02,
+        span if span <= 3.0 => 0.05,
+        span if span <= 6.0 => 0.1,
+        _ => 0.2,
+    };
+    (start / 10.0, end / 10.0, step)
+}
+
+/// The national rate over the nights of the history, then each province's.
+fn trend(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
+    let _ = writeln!(out, "<section id=\"trend\">\n<h2>{}</h2>", w.trend_heading);
+    let Some(h) = history(s) else {
+        let _ = writeln!(
+            out,
+            "<p class=\"no-history\">{}</p>\n</section>",
+            w.no_history
+        );
+        return;
+    };
+    let nights = array(&h["nights"]);
+    let file = text(&h["file"]);
+    let rates: Vec<Option<f64>> = nights.iter().map(rate_of).collect();
+    let known: Vec<f64> = rates.iter().flatten().copied().collect();
+    let note = if nights.len() > 1 {
+        fill(w.trend_note, &[&l.count(nights.len() as u64), &file])
+    } else {
+        fill(w.trend_starts, &[&file])
+    };
+    if known.is_empty() {
+        let _ = writeln!(out, "<p class=\"note\">{note}</p>\n</section>");
+        return;
+    }
+    let lowest = known.iter().copied().fold(f64::INFINITY, f64::min);
+    let highest = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (start, end, step) = trend_axis(lowest, highest);
+    let axis = if start > 0.0 {
+        fill(w.axis_note, &[&format!("{:.0}%", start * 100.0)])
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "<p class=\"note\">{note}{axis}</p>");
+
+    // Chart geometry, in SVG user units; the SVG scales to the page width.
+    const WIDTH: f64 = 1000.0;
+    const HEIGHT: f64 = 250.0;
+    const LEFT: f64 = 56.0;
+    const RIGHT: f64 = 48.0;
+    const TOP: f64 = 24.0;
+    const BOTTOM: f64 = 36.0;
+    let n = nights.len();
+    let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
+    // Tonight is always at the right end; a lone night too, where the next nights push it from.
+    let x_of = |i: usize| {
+        if n <= 1 {
+            LEFT + plot_w
+        } else {
+            LEFT + plot_w * i as f64 / (n - 1) as f64
+        }
+    };
+    let y_of = |rate: f64| TOP + plot_h * (end - rate.clamp(start, end)) / (end - start);
+    let _ = writeln!(
+        out,
+        "<svg class=\"trend\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-label=\"{}\">",
+        w.trend_chart_label
+    );
+    let ticks = ((end - start) / step).round() as u32;
+    for i in 0..=ticks {
+        let tick = start + step * i as f64;
+        let y = y_of(tick);
+        let _ = writeln!(
+            out,
+            "<line class=\"grid\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
+             <text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}%</text>",
+            WIDTH - RIGHT + 8.0,
+            LEFT - 8.0,
+            y + 4.0,
+            (tick * 100.0).round(),
+        );
+    }
+    // The dates under the points: at most 8, counted back from tonight's, which is always
+    // labelled; a date equal to the one labelled to its right (two runs the same day) is left
+    // to the points' titles.
+    let stride = n.div_ceil(8).max(1);
+    let mut labelled: Option<String> = None;
+    for i in (0..n).rev() {
+        if (n - 1 - i) % stride != 0 {
+            continue;
+        }
+        let date = l.date(&nights[i]["started"]);
+        if labelled.as_deref() == Some(date.as_str()) {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<text class=\"axis date\" x=\"{:.1}\" y=\"{:.1}\" \
+             text-anchor=\"middle\">{date}</text>",
+            x_of(i),
+            HEIGHT - 12.0,
+        );
+        labelled = Some(date);
+    }
+    let points: Vec<(f64, f64)> = rates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.map(|r| (x_of(i), y_of(r))))
+        .collect();
+    if points.len() > 1 {
+        let line: Vec<String> = points
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<polyline class=\"trend\" points=\"{}\"/>",
+            line.join(" ")
+        );
+    }
+    for (i, night) in nights.iter().enumerate() {
+        let Some(rate) = rates[i] else {
+            continue;
+        };
+        let tonight = i + 1 == n;
+        let when = if tonight {
+            format!("{} ({})", l.time(&night["started"]), w.tonight)
+        } else {
+            l.time(&night["started"])
+        };
+        let title = fill(
+            w.trend_point_title,
+            &[
+                &when,
+                &l.pct(Some(rate)),
+                &l.count(int(&night["synced"])),
+                &l.count(int(&night["participants"])),
+            ],
+        );
+        let (x, y) = (x_of(i), y_of(rate));
+        let _ = writeln!(
+            out,
+            "<g class=\"night\"><title>{title}</title><circle class=\"{}\" cx=\"{x:.1}\" \
+             cy=\"{y:.1}\" r=\"{}\"/></g>",
+            if tonight { "tonight" } else { "night" },
+            if tonight { 6 } else { 4 },
+        );
+        if tonight {
+            let _ = writeln!(
+                out,
+                "<text class=\"value\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                x - 10.0,
+                (y - 10.0).max(12.0),
+                l.pct(Some(rate)),
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    if n > 1 {
+        province_trends(out, l, s, nights);
+    }
+    out.push_str("</section>\n");
+}
+
+/// Each current province's rate over the nights: a sparkline, the first and last rates, and
+/// the change.
+fn province_trends(out: &mut String, l: Locale<'_>, s: &Value, nights: &[Value]) {
+    let w = l.words;
+    let mut rows: Vec<(&Value, Vec<Option<f64>>)> = array(&s["provinces"])
+        .iter()
+        .map(|p| {
+            // The history keys a province by its current code, the unknown one by "unknown".
+            let key = p["code"].as_str().unwrap_or("unknown");
+            let rates: Vec<Option<f64>> = nights
+                .iter()
+                .map(|night| rate_of(&night["provinces"][key]))
+                .collect();
+            (p, rates)
+        })
+        .filter(|(_, rates)| rates.iter().any(Option::is_some))
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    // Lowest rate tonight first, as the provinces chart above is sorted, so that the provinces
+    // to act on are on top and both lists read in the same order; a province without rows
+    // tonight last; ties by name.
+    rows.sort_by(|(a, ra), (b, rb)| {
+        let (ta, tb) = (ra.last().copied().flatten(), rb.last().copied().flatten());
+        match (ta, tb) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then_with(|| {
+            a["name"]
+                .as_str()
+                .unwrap_or("")
+                .cmp(b["name"].as_str().unwrap_or(""))
+        })
+    });
+    let _ = writeln!(
+        out,
+        "<h3>{}</h3>\n<p class=\"note\">{}</p>\n<table class=\"trend\">\n<thead><tr><th>{}</th>\
+         <th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         </tr></thead>\n<tbody>",
+        w.province_trend_heading,
+        w.province_trend_note,
+        w.province,
+        w.trend_column,
+        w.first_night,
+        w.tonight_column,
+        w.change,
+    );
+    for (p, rates) in rows {
+        let first = rates.iter().flatten().next().copied();
+        let last = rates.last().copied().flatten();
+        let change = match (first, last) {
+            (Some(a), Some(b)) => format!(
+                "<td class=\"num {}\">{}</td>",
+                delta_class(b - a, true),
+                l.signed_pp(b - a)
+            ),
+            _ => "<td class=\"num\">—</td>".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+             {change}</tr>",
+            p["code"]
+                .as_str()
+                .map(|c| format!("<code>{}</code> ", escape(c)))
+                .unwrap_or_default(),
+            l.province_name(p),
+            sparkline(&rates),
+            l.pct(first),
+            l.pct(last),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+/// A small line of rates (one per night, `None` for a night without rows), on its own scale at
+/// least 2 points high: the direction shows, and a change of a hundredth of a point does not
+/// look like a fall. Tonight's rate is a dot.
+fn sparkline(rates: &[Option<f64>]) -> String {
+    const W: f64 = 120.0;
+    const H: f64 = 24.0;
+    const PAD: f64 = 4.0;
+    const MIN_SPAN: f64 = 0.02;
+    let known: Vec<(usize, f64)> = rates
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.map(|r| (i, r.clamp(0.0, 1.0))))
+        .collect();
+    let Some(&(last_i, last_rate)) = known.last() else {
+        return String::new();
+    };
+    let mut lo = known.iter().map(|k| k.1).fold(f64::INFINITY, f64::min);
+    let mut hi = known.iter().map(|k| k.1).fold(f64::NEG_INFINITY, f64::max);
+    if hi - lo < MIN_SPAN {
+        let mid = (lo + hi) / 2.0;
+        lo = (mid - MIN_SPAN / 2.0).max(0.0);
+        hi = (lo + MIN_SPAN).min(1.0);
+        lo = hi - MIN_SPAN;
+    }
+    let n = rates.len();
+    let x = |i: usize| {
+        if n <= 1 {
+            W - PAD
+        } else {
+            PAD + (W - 2.0 * PAD) * i as f64 / (n - 1) as f64
+        }
+    };
+    let y = |r: f64| PAD + (H - 2.0 * PAD) * (hi - r) / (hi - lo);
+    let mut svg = format!(
+        "<svg class=\"spark\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" \
+         aria-hidden=\"true\">"
+    );
+    if known.len() > 1 {
+        let points: Vec<String> = known
+            .iter()
+            .map(|&(i, r)| format!("{:.1},{:.1}", x(i), y(r)))
+            .collect();
+        let _ = write!(svg, "<polyline points=\"{}\"/>", points.join(" "));
+    }
+    let _ = write!(
+        svg,
+        "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\"/></svg>",
+        x(last_i),
+        y(last_rate)
+    );
+    svg
+}
+
+/// The rows not SYNCED by how many nights they have been open, per status and in total.
+fn backlog(out: &mut String, l: Locale<'_>, s: &Value) {
+    let w = l.words;
+    let _ = writeln!(
+        out,
+        "<section id=\"backlog\">\n<h2>{}</h2>",
+        w.backlog_heading
+    );
+    let Some(h) = history(s) else {
+        let _ = writeln!(
+            out,
+            "<p class=\"no-history\">{}</p>\n</section>",
+            w.no_history
+        );
+        return;
+    };
+    let b = &h["backlog"];
+    let open = int(&b["open"]);
+    if open == 0 {
+        let _ = writeln!(out, "<p>{}</p>\n</section>", w.no_open_rows);
+        return;
+    }
+    let file = escape(review_file(s));
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">{}</p>",
+        fill(w.backlog_note, &[&format!("<a href=\"{file}\">{file}</a>")])
+    );
+    let _ = write!(
+        out,
+        "<table class=\"backlog\">\n<thead><tr><th>{}</th>",
+        w.status
+    );
+    for label in w.age_buckets {
+        let _ = write!(out, "<th class=\"num\">{label}</th>");
+    }
+    let _ = writeln!(
+        out,
+        "<th class=\"num\">{}</th></tr></thead>\n<tbody>",
+        w.total
+    );
+    let by_status = &b["by_status"];
+    let mut statuses: Vec<&str> = statuses_in_order()
+        .filter(|status| by_status.get(status).is_some())
+        .collect();
+    if let Some(map) = by_status.as_object() {
+        for name in map.keys() {
+            if !statuses.contains(&name.as_str()) {
+                statuses.push(name);
+            }
+        }
+    }
+    let cells = |counts: &Value| -> String {
+        let mut row = String::new();
+        for bucket in AGE_BUCKETS {
+            let _ = write!(
+                row,
+                "<td class=\"num\" data-nights=\"{bucket}\">{}</td>",
+                l.count(int(&counts[bucket]))
+            );
+        }
+        row
+    };
+    for status in statuses {
+        let counts = &by_status[status];
+        let total: u64 = AGE_BUCKETS.iter().map(|bucket| int(&counts[*bucket])).sum();
+        let _ = writeln!(
+            out,
+            "<tr><td><code title=\"{}\">{}</code></td>{}\
+             <td class=\"num\" data-nights=\"all\">{}</td></tr>",
+            escape(status_meaning(status, l.language)),
+            escape(status),
+            cells(counts),
+            l.count(total),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "</tbody>\n<tfoot><tr class=\"total\"><th>{}</th>{}\
+         <td class=\"num\" data-nights=\"all\">{}</td></tr></tfoot>\n</table>\n</section>",
+        w.total,
+        cells(&b["nights"]),
+        l.count(open),
+    );
+}
+
+/// One line on the reviewers' decisions tonight, when there are any.
+fn review_line(l: Locale<'_>, s: &Value) -> Option<String> {
+    let w = l.words;
+    let r = &s["review"];
+    let linked = int(&r["linked_by_confirmation"]);
+    let rejected = int(&r["rejections_applied"]);
+    let stale = int(&r["stale"]);
+    let in_force = int(&r["decisions_in_force"]);
+    if linked == 0 && rejected == 0 && stale == 0 && in_force == 0 {
+        return None;
+    }
+    Some(fill(
+        w.review_line,
+        &[
+            &counted(l, w.review_linked, linked),
+            &counted(l, w.review_rejected, rejected),
+            &counted(l, w.review_stale, stale),
+            &counted(l, w.review_in_force, in_force),
+        ],
+    ))
+}
+
 const CSS: &str = r#"
 @page { size: A4; margin: 14mm 12mm; }
 :root { --ink: #1c2430; --muted: #5b6573; --line: #d9dee5; --bg: #ffffff; --soft: #f4f6f9;
@@ -1092,11 +1548,28 @@ svg.mini { vertical-align: middle; }
 .worse { color: var(--low); }
 .same { color: var(--muted); }
 a { color: var(--good); }
+svg.trend { width: 100%; height: auto; display: block; margin: 8px 0 12px; }
+svg.trend text { font-family: inherit; font-size: 12.5px; fill: var(--ink); }
+svg.trend text.axis { fill: var(--muted); font-size: 11px; }
+svg.trend text.value { font-weight: 700; font-variant-numeric: tabular-nums; }
+svg.trend line.grid { stroke: var(--line); stroke-width: 1; }
+svg.trend polyline.trend { fill: none; stroke: var(--good); stroke-width: 2.5;
+  stroke-linejoin: round; }
+svg.trend circle { fill: #ffffff; stroke: var(--good); stroke-width: 2; }
+svg.trend circle.tonight { fill: var(--good); }
+svg.spark { vertical-align: middle; }
+svg.spark polyline { fill: none; stroke: var(--good); stroke-width: 1.5; stroke-linejoin: round; }
+svg.spark circle { fill: var(--good); }
+table.trend td { vertical-align: middle; }
+table.backlog tfoot th, table.backlog tfoot td { font-weight: 700; border-top: 2px solid var(--line);
+  border-bottom: none; }
+.review { background: var(--soft); border: 1px solid var(--line); border-radius: 6px;
+  padding: 8px 14px; }
 @media print {
   html { font-size: 12px; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; }
-  tr, .card, svg.chart g { break-inside: avoid; }
+  tr, .card, svg.chart g, svg.trend { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -1428,5 +1901,281 @@ mod tests {
         let html = page(&s, None);
         assert!(!html.contains("Data-quality warning"));
         assert!(html.contains("<section id=\"quality\">"));
+    }
+
+    /// `s` with a history of three nights, tonight last, and a backlog of rows up to a month
+    /// old. The odd province has no rows on the middle night, the unknown province none then
+    /// either.
+    fn with_history(mut s: Value) -> Value {
+        s["history"] = json!({
+            "file": "/srv/<nightly>.history/history.sqlite",
+            "run": 7,
+            "nights": [
+                {"run": 5, "started": "2026-11-22T01:00:00Z", "participants": 3000,
+                 "synced": 2250, "sync_rate": 0.75,
+                 "provinces": {
+                    "15": {"participants": 120, "synced": 84, "sync_rate": 0.7},
+                    "99": {"participants": 10, "synced": 8, "sync_rate": 0.8},
+                    "unknown": {"participants": 5, "synced": 5, "sync_rate": 1.0}}},
+                {"run": 6, "started": "2026-11-23T01:00:00Z", "participants": 3000,
+                 "synced": 2310, "sync_rate": 0.77,
+                 "provinces": {
+                    "15": {"participants": 120, "synced": 86, "sync_rate": 0.716_666},
+                    "unknown": {"participants": 0, "synced": 0, "sync_rate": null}}},
+                {"run": 7, "started": "2026-11-24T01:00:00Z", "participants": 3000,
+                 "synced": 2378, "sync_rate": 0.792_666,
+                 "provinces": {
+                    "15": {"participants": 120, "synced": 90, "sync_rate": 0.75},
+                    "99": {"participants": 10, "synced": 9, "sync_rate": 0.9},
+                    "unknown": {"participants": 5, "synced": 5, "sync_rate": 1.0}}}
+            ],
+            "backlog": {
+                "open": 1622,
+                "nights": {"1": 10, "2-7": 412, "8-30": 1200, "31+": 0},
+                "by_status": {
+                    "NOT_FOUND": {"1": 0, "2-7": 85, "8-30": 0, "31+": 0},
+                    "DIFF": {"1": 10, "2-7": 178, "8-30": 1200, "31+": 0},
+                    "SUGGESTED": {"1": 0, "2-7": 149, "8-30": 0, "31+": 0}
+                }
+            }
+        });
+        s
+    }
+
+    /// The part of `html` from `start` to the first `end` after it.
+    fn part<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+        let from = html
+            .find(start)
+            .unwrap_or_else(|| panic!("no {start} in the page"));
+        let rest = &html[from..];
+        &rest[..rest.find(end).unwrap_or(rest.len())]
+    }
+
+    /// The numbers of an SVG `points` list, as (x, y) pairs.
+    fn points_of(svg: &str) -> Vec<(f64, f64)> {
+        let list = part(svg, "points=\"", "\"/>")["points=\"".len()..].to_string();
+        list.split(' ')
+            .map(|pair| {
+                let (x, y) = pair.split_once(',').unwrap();
+                (x.parse().unwrap(), y.parse().unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_trend_has_a_point_per_night_tonight_last_and_rightmost() {
+        let html = page(&with_history(summary(2378, 388)), None);
+        let section = part(&html, "<section id=\"trend\">", "</section>");
+        let chart = part(section, "<svg class=\"trend\"", "</svg>");
+        assert_eq!(chart.matches("<circle").count(), 3, "{chart}");
+        assert_eq!(chart.matches("<polyline").count(), 1);
+        let line = points_of(chart);
+        assert_eq!(line.len(), 3);
+        assert!(line.windows(2).all(|p| p[0].0 < p[1].0), "left to right");
+        // The rate rises, so the line climbs (SVG's y grows downwards).
+        assert!(line.windows(2).all(|p| p[0].1 > p[1].1), "{line:?}");
+        // Tonight is the last point, the biggest, at the right end, and titled so.
+        let tonight = &chart[chart.rfind("<g class=\"night\">").unwrap()..];
+        assert!(tonight.contains("<circle class=\"tonight\""), "{tonight}");
+        assert_eq!(chart.matches("class=\"tonight\"").count(), 1);
+        assert!(tonight.contains(
+            "<title>2026-11-24 08:00:00 (UTC+07:00, Asia/Ho_Chi_Minh) (tonight): 79.27% \
+             synchronized (2,378 of 3,000 participants)</title>"
+        ));
+        assert!(chart.contains(
+            "<title>2026-11-22 08:00:00 (UTC+07:00, Asia/Ho_Chi_Minh): 75.00% synchronized \
+             (2,250 of 3,000 participants)</title>"
+        ));
+        // The nights' dates in the page's zone, and gridlines from 70% to 80%.
+        for date in ["2026-11-22", "2026-11-23", "2026-11-24"] {
+            assert!(chart.contains(&format!(">{date}</text>")), "{date}");
+        }
+        for tick in ["70%", "72%", "74%", "76%", "78%", "80%"] {
+            assert!(chart.contains(&format!(">{tick}</text>")), "{tick}");
+        }
+        assert!(section.contains("over the last 3 nights the history holds"));
+        assert!(section.contains("<code>/srv/&lt;nightly&gt;.history/history.sqlite</code>"));
+        assert!(section.contains("The axis starts at 70%, not 0."));
+        assert!(!html.contains("<img"));
+    }
+
+    #[test]
+    fn each_province_has_its_sparkline_first_and_last_rates_and_change() {
+        let html = page(&with_history(summary(2378, 388)), None);
+        let table = part(&html, "<table class=\"trend\">", "</table>");
+        let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+        assert_eq!(rows.len(), 3, "{table}");
+        // Lowest rate tonight first, as the provinces chart.
+        assert!(rows[0].contains("<code>15</code> Lào Cai"));
+        assert!(rows[1].contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(rows[2].contains("unknown province"));
+        assert!(rows[0].contains(
+            "<td class=\"num\">70.00%</td><td class=\"num\">75.00%</td>\
+             <td class=\"num better\">+5.00 pp</td>"
+        ));
+        assert_eq!(points_of(rows[0]).len(), 3);
+        // No rows on the middle night: the line joins the two nights that have a rate.
+        assert_eq!(points_of(rows[1]).len(), 2);
+        assert!(rows[1].contains("<td class=\"num better\">+10.00 pp</td>"));
+        assert!(rows[2].contains("<td class=\"num same\">0.00 pp</td>"));
+        for row in rows {
+            assert_eq!(row.matches("<circle").count(), 1, "tonight's dot");
+        }
+    }
+
+    #[test]
+    fn the_backlog_has_a_row_per_status_and_a_total() {
+        let html = page(&with_history(summary(2378, 388)), None);
+        let section = part(&html, "<section id=\"backlog\">", "</section>");
+        for label in [
+            "1 night",
+            "2–7 nights",
+            "8–30 nights",
+            "more than 30 nights",
+        ] {
+            assert!(section.contains(&format!("<th class=\"num\">{label}</th>")));
+        }
+        let rows: Vec<&str> = section.split("<tr").skip(2).collect();
+        assert_eq!(rows.len(), 4, "three statuses and the total");
+        // The statuses in their documented order, whatever summary.json's.
+        assert!(rows[0].contains("<code title=\"") && rows[0].contains(">DIFF</code>"));
+        assert!(rows[1].contains(">SUGGESTED</code>"));
+        assert!(rows[2].contains(">NOT_FOUND</code>"));
+        assert!(rows[0].contains(
+            "<td class=\"num\" data-nights=\"1\">10</td>\
+             <td class=\"num\" data-nights=\"2-7\">178</td>\
+             <td class=\"num\" data-nights=\"8-30\">1,200</td>\
+             <td class=\"num\" data-nights=\"31+\">0</td>\
+             <td class=\"num\" data-nights=\"all\">1,388</td>"
+        ));
+        assert!(rows[3].starts_with(" class=\"total\"><th>Total</th>"));
+        assert!(rows[3].contains(
+            "<td class=\"num\" data-nights=\"1\">10</td>\
+             <td class=\"num\" data-nights=\"2-7\">412</td>\
+             <td class=\"num\" data-nights=\"8-30\">1,200</td>\
+             <td class=\"num\" data-nights=\"31+\">0</td>\
+             <td class=\"num\" data-nights=\"all\">1,622</td>"
+        ));
+        assert!(section.contains("to review in <a href=\"mismatches.csv\">mismatches.csv</a>"));
+    }
+
+    #[test]
+    fn the_vietnamese_trend_and_backlog_are_in_vietnamese() {
+        let html = page_in(
+            Language::Vietnamese,
+            &with_history(summary(2378, 388)),
+            None,
+        );
+        let trend = part(&html, "<section id=\"trend\">", "</section>");
+        assert!(trend.contains("<h2>Diễn biến tỷ lệ đồng bộ</h2>"));
+        assert!(trend.contains("qua 3 lần chạy gần nhất"));
+        for date in ["22/11/2026", "23/11/2026", "24/11/2026"] {
+            assert!(trend.contains(&format!(">{date}</text>")), "{date}");
+        }
+        assert!(trend.contains(
+            "<title>24/11/2026 08:00:00 (UTC+07:00, Asia/Ho_Chi_Minh) (đêm nay): tỷ lệ đồng bộ \
+             79,27% (2.378 trên 3.000 người tham gia)</title>"
+        ));
+        assert!(trend.contains("<td class=\"num better\">+5,00 điểm phần trăm</td>"));
+        assert!(trend.contains("<h3>Diễn biến theo tỉnh, thành phố</h3>"));
+        let backlog = part(&html, "<section id=\"backlog\">", "</section>");
+        assert!(backlog.contains("<th class=\"num\">trên 30 đêm</th>"));
+        assert!(backlog.contains("<th>Tổng cộng</th>"));
+        assert!(backlog.contains("data-nights=\"all\">1.622</td>"));
+        assert!(backlog.contains("data-nights=\"8-30\">1.200</td>"));
+        assert!(!html.contains("synchronized"), "English left in");
+    }
+
+    #[test]
+    fn without_history_both_sections_say_the_run_kept_none() {
+        let html = page(&summary(2378, 388), None);
+        let sentence = "This run kept no history (<code>--no-history</code>, or \
+                        <code>no_history = true</code> in its config)";
+        for id in ["trend", "backlog"] {
+            let section = part(&html, &format!("<section id=\"{id}\">"), "</section>");
+            assert!(section.contains(sentence), "{id}: {section}");
+        }
+        assert!(!html.contains("<svg class=\"trend\""));
+        assert!(!html.contains("data-nights"));
+        let vi = page_in(Language::Vietnamese, &summary(2378, 388), None);
+        assert_eq!(
+            vi.matches("Lần chạy này không lưu lịch sử (<code>--no-history</code>")
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_first_night_says_the_trend_starts_tonight_and_shows_its_point() {
+        let mut s = with_history(summary(2378, 388));
+        let tonight = s["history"]["nights"][2].clone();
+        s["history"]["nights"] = json!([tonight]);
+        s["history"]["backlog"] = json!({
+            "open": 622, "nights": {"1": 622, "2-7": 0, "8-30": 0, "31+": 0},
+            "by_status": {"DIFF": {"1": 622, "2-7": 0, "8-30": 0, "31+": 0}}
+        });
+        let html = page(&s, None);
+        let section = part(&html, "<section id=\"trend\">", "</section>");
+        assert!(section.contains("The trend starts tonight"), "{section}");
+        let chart = part(section, "<svg class=\"trend\"", "</svg>");
+        assert_eq!(chart.matches("<circle").count(), 1);
+        assert!(chart.contains("<circle class=\"tonight\""));
+        assert!(!chart.contains("<polyline"));
+        assert!(
+            !section.contains("<table"),
+            "no province trend from one night"
+        );
+        let backlog = part(&html, "<section id=\"backlog\">", "</section>");
+        assert!(backlog.contains("data-nights=\"1\">622</td>"));
+        // Nothing open: said, no table.
+        s["history"]["backlog"] = json!({"open": 0, "nights": {}, "by_status": {}});
+        let html = page(&s, None);
+        let backlog = part(&html, "<section id=\"backlog\">", "</section>");
+        assert!(backlog.contains("No row is open: every row is SYNCED."));
+        assert!(!backlog.contains("<table"));
+    }
+
+    #[test]
+    fn the_trend_axis_keeps_a_change_of_a_point_visible() {
+        assert_eq!(trend_axis(0.75, 0.7927), (0.7, 0.8, 0.02));
+        assert_eq!(trend_axis(0.8, 0.8), (0.7, 0.9, 0.05));
+        assert_eq!(trend_axis(0.45, 0.99), (0.4, 1.0, 0.1));
+        assert_eq!(trend_axis(0.05, 0.95), (0.0, 1.0, 0.2));
+        assert_eq!(trend_axis(1.0, 1.0), (0.9, 1.0, 0.02));
+        assert_eq!(trend_axis(0.0, 0.05), (0.0, 0.1, 0.02));
+    }
+
+    #[test]
+    fn reviewers_decisions_are_one_line_when_there_are_any() {
+        let mut s = summary(2378, 388);
+        s["review"] = json!({"linked_by_confirmation": 0, "rejections_applied": 0, "stale": 0,
+                             "decisions_in_force": 0});
+        assert!(!page(&s, None).contains("Reviewers' decisions"));
+        assert!(!page(&summary(2378, 388), None).contains("Reviewers' decisions"));
+        s["review"] = json!({"linked_by_confirmation": 1200, "rejections_applied": 3,
+                             "stale": 1, "decisions_in_force": 1215});
+        let html = page(&s, None);
+        let statuses = part(&html, "<section id=\"statuses\">", "</section>");
+        assert!(
+            statuses.contains(
+                "<p class=\"review\">Reviewers' decisions: 1,200 rows linked by confirmation, \
+             3 rejections applied, 1 stale decision to review again (reason \
+             <code>review_stale</code>); 1,215 insurance codes have a decision in force.</p>"
+            ),
+            "{statuses}"
+        );
+        // Decisions in force that changed nothing tonight are still said.
+        s["review"] = json!({"linked_by_confirmation": 0, "rejections_applied": 0, "stale": 0,
+                             "decisions_in_force": 1});
+        assert!(page(&s, None).contains(
+            "0 rows linked by confirmation, 0 rejections applied, 0 stale decisions to review \
+             again (reason <code>review_stale</code>); 1 insurance code has a decision in force."
+        ));
+        s["review"]["linked_by_confirmation"] = json!(1200);
+        let vi = page_in(Language::Vietnamese, &s, None);
+        assert!(vi.contains(
+            "Quyết định của người kiểm tra: 1.200 dòng được liên kết theo quyết định xác nhận, \
+             0 quyết định từ chối đã được áp dụng"
+        ));
     }
 }

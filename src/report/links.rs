@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use crate::matching::{Reason, ReasonSet};
+use crate::matching::{Reason, ReasonSet, Status};
 use crate::province::ProvinceKey;
 use crate::register::PersonIdx;
 
@@ -49,6 +49,25 @@ impl LinkLog {
         self.links.push(person.unwrap_or(NO_PERSON));
         self.keys.push(code_key(insurance_code));
         self.provinces.push(province.pack());
+    }
+}
+
+/// A row that is not SYNCED, as the history follows it from night to night: a 61-bit key of
+/// its insurance code ([`code_key`]; 0 for none) and its status, in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct OpenRow(u64);
+
+impl OpenRow {
+    pub(crate) fn new(key: u128, status: Status) -> OpenRow {
+        OpenRow(((key as u64) & !7) | status as u64)
+    }
+
+    pub(crate) fn key(self) -> u64 {
+        self.0 & !7
+    }
+
+    pub(crate) fn status(self) -> Status {
+        Status::ALL[(self.0 & 7) as usize]
     }
 }
 

@@ -116,6 +116,18 @@ pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
             "mã số BHXH này xuất hiện nhiều lần",
             "this insurance code appears more than once",
         ),
+        "review_rejected" => (
+            "người kiểm tra đã bác bỏ một người cho mã số này; người đó không còn được gợi ý \
+             hay liệt kê",
+            "a reviewer rejected a person for this code; that person is no longer suggested \
+             or listed",
+        ),
+        "review_stale" => (
+            "quyết định của người kiểm tra không được áp dụng: hồ sơ đã thay đổi, người đó không \
+             còn trong CSDL dân cư, hoặc số định danh nay chỉ tới người khác; cần kiểm tra lại",
+            "a reviewer's decision was not applied: the record changed, the person left the \
+             register, or the ID now names someone else; review again",
+        ),
         _ => ("", ""),
     };
     pick(language, vi, en)

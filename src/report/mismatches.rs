@@ -16,7 +16,7 @@ use crate::province::{ProvinceKey, ProvinceTable};
 use crate::register::Register;
 use crate::report::cell::{safe, shown_id};
 use crate::report::format::{score_into, two_decimals_into};
-use crate::report::links::Flags;
+use crate::report::links::{Flags, OpenRow};
 use crate::report::output::{reopen, FinishedFile, OutputDir};
 use crate::report::raw::{self, write_flagged, RawRecords};
 
@@ -57,6 +57,9 @@ pub(crate) const HEADER: [&str; 32] = [
     // counted under (see `province`), a code to filter a province's rows on.
     "current_province_code",
 ];
+
+/// Where `status` is in a mismatches.csv row.
+const STATUS: usize = 2;
 
 /// Where `reasons` is in a mismatches.csv row: the whole-file flags are added to it.
 pub(crate) const REASONS: usize = 3;
@@ -238,18 +241,29 @@ fn row_index(record: &[u8]) -> Result<(usize, usize)> {
 }
 
 /// Writes mismatches.csv: the participants' pass's rows (`first_pass`) and the searched rows
-/// (`searched`), merged by row index, each without its index and with its row's flags.
+/// (`searched`), merged by row index, each without its index and with its row's flags. With
+/// the rows' insurance code keys (`keys`), also returns each row's [`OpenRow`], for the
+/// history.
 pub(crate) fn write_final(
     out: &OutputDir,
     excel: bool,
     first_pass: &NamedTempFile,
     searched: &NamedTempFile,
     flags: &Flags,
-) -> Result<FinishedFile> {
+    keys: Option<&[u128]>,
+) -> Result<(FinishedFile, Vec<OpenRow>)> {
     let scratch = |e: std::io::Error| Error::other(format!("rewriting an intermediate file: {e}"));
     let mut mismatches = out.create_csv("mismatches.csv", excel, &HEADER)?;
+    let mut open = Vec::new();
     let mut write = |record: &[u8]| -> Result<()> {
         let (row, from) = row_index(record)?;
+        if let Some(keys) = keys {
+            let status = std::str::from_utf8(&raw::field(&record[from..], STATUS))
+                .ok()
+                .and_then(Status::parse)
+                .ok_or_else(|| Error::other("internal error: mismatch row without its status"))?;
+            open.push(OpenRow::new(keys[row], status));
+        }
         write_flagged(&mut mismatches, &record[from..], REASONS, flags.of(row))
             .map_err(|e| Error::io(mismatches.path(), e))
     };
@@ -269,5 +283,5 @@ pub(crate) fn write_final(
         write(&pending)?;
         has_pending = searched.read(&mut pending).map_err(scratch)?;
     }
-    mismatches.finish()
+    Ok((mismatches.finish()?, open))
 }

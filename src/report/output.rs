@@ -259,7 +259,7 @@ impl Drop for OutputDir {
 
 /// A folder's permissions for files of `mode`: the same, with search where there is read
 /// (0600 → 0700, 0640 → 0750).
-fn folder_mode(mode: u32) -> u32 {
+pub(crate) fn folder_mode(mode: u32) -> u32 {
     mode | (mode & 0o444) >> 2
 }
 

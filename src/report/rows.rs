@@ -4,6 +4,7 @@
 
 use crate::input::participant::ParticipantRow;
 use crate::input::schema::participant as col;
+use crate::matching::reason::Method;
 use crate::matching::{Outcome, ReasonSet, Status};
 use crate::province::ProvinceKey;
 use crate::report::cell::shown_id;
@@ -75,6 +76,7 @@ impl FormattedRows {
             province,
             row.get(col::SCHEME).trim(),
         );
+        stats.reviewed += u64::from(outcome.method == Some(Method::Reviewed));
         self.results.write(row, outcome, context.register);
         if outcome.status != Status::Synced {
             self.mismatches

@@ -82,8 +82,11 @@ pub(crate) struct Stats {
     /// Per province code: its counts, and its rows per status and per reason (the whole-file
     /// flags included); one map, so a row costs one lookup.
     pub(crate) provinces: BTreeMap<ProvinceKey, (Counts, Breakdown)>,
-    /// Keyed by the scheme as written (trimmed); "" for none.
-    pub(crate) schemes: BTreeMap<String, Counts>,
+    /// Keyed by the scheme as written (trimmed); "" for none: its counts, and its rows per
+    /// status and per reason (the whole-file flags, counted per province, left out).
+    pub(crate) schemes: BTreeMap<String, (Counts, Breakdown)>,
+    /// Rows linked by a reviewer's confirmation (method `reviewed`).
+    pub(crate) reviewed: u64,
     /// Blocks the candidate search skipped as larger than the cap, and the rows that met one.
     pub(crate) capped_blocks: u64,
     pub(crate) rows_with_capped_blocks: u64,
@@ -120,14 +123,13 @@ impl Stats {
         counts.add(status);
         breakdown.statuses[status as usize] += 1;
         breakdown.add_reasons(reasons);
-        match self.schemes.get_mut(scheme) {
-            Some(counts) => counts.add(status),
-            None => self
-                .schemes
-                .entry(scheme.to_string())
-                .or_default()
-                .add(status),
-        }
+        let (counts, breakdown) = match self.schemes.get_mut(scheme) {
+            Some(entry) => entry,
+            None => self.schemes.entry(scheme.to_string()).or_default(),
+        };
+        counts.add(status);
+        breakdown.statuses[status as usize] += 1;
+        breakdown.add_reasons(reasons);
     }
 
     pub(crate) fn add_reasons(&mut self, reasons: ReasonSet) {
@@ -190,9 +192,12 @@ impl Stats {
             mine.merge(&counts);
             my_breakdown.merge(&breakdown);
         }
-        for (key, counts) in other.schemes {
-            self.schemes.entry(key).or_default().merge(&counts);
+        for (key, (counts, breakdown)) in other.schemes {
+            let (mine, my_breakdown) = self.schemes.entry(key).or_default();
+            mine.merge(&counts);
+            my_breakdown.merge(&breakdown);
         }
+        self.reviewed += other.reviewed;
     }
 
     pub(crate) fn status(&self, status: Status) -> u64 {

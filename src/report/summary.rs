@@ -41,6 +41,8 @@ pub(crate) struct SummaryInput<'a> {
     pub(crate) participants_rejected: u64,
     pub(crate) register: &'a InputInfo,
     pub(crate) register_stats: &'a RegisterStats,
+    /// The run's identity (`run.id`): the history tells its published set by it.
+    pub(crate) run_id: &'a str,
     pub(crate) started: SystemTime,
     pub(crate) finished: SystemTime,
     pub(crate) threads: usize,
@@ -168,11 +170,11 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
     let schemes: Vec<Value> = stats
         .schemes
         .iter()
-        .map(|(scheme, counts)| {
+        .map(|(scheme, (counts, breakdown))| {
             let mut m = Map::new();
             m.insert("scheme".into(), json!(scheme));
             m.extend(counts_json(counts));
-            Value::Object(m)
+            with_breakdown(Value::Object(m), breakdown)
         })
         .collect();
     let columns = |schema: &crate::input::schema::Schema, sources: &[Vec<String>]| -> Value {
@@ -191,6 +193,7 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
     json!({
         "tool": { "name": "popsync", "version": env!("CARGO_PKG_VERSION"), "commit": crate::version::COMMIT },
         "run": {
+            "id": input.run_id,
             "started": humantime::format_rfc3339_seconds(input.started).to_string(),
             "finished": humantime::format_rfc3339_seconds(input.finished).to_string(),
             "elapsed_seconds": (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
@@ -247,6 +250,11 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
         "reasons": Value::Object(reasons),
         "provinces": provinces_json(config.provinces, stats),
         "schemes": schemes,
+        "review": {
+            "linked_by_confirmation": stats.reviewed,
+            "rejections_applied": stats.reason(Reason::ReviewRejected),
+            "stale": stats.reason(Reason::ReviewStale),
+        },
         "quality": {
             "max_unreadable": config.max_unreadable,
             "participants": input.quality.participants,

@@ -77,6 +77,42 @@ pub(crate) struct Words {
     /// Where a province's rows are without its own workbook; {0} the column.
     pub(crate) rows_in_csv: &'static str,
 
+    // The trend over the nights the history holds.
+    pub(crate) trend_heading: &'static str,
+    /// {0} the number of nights, {1} the history file.
+    pub(crate) trend_note: &'static str,
+    /// With tonight the only night; {0} the history file.
+    pub(crate) trend_starts: &'static str,
+    pub(crate) trend_chart_label: &'static str,
+    /// A night's point; {0} when it ran, {1} its rate, {2} synced, {3} participants.
+    pub(crate) trend_point_title: &'static str,
+    /// After tonight's time in its point's title.
+    pub(crate) tonight: &'static str,
+    pub(crate) province_trend_heading: &'static str,
+    pub(crate) province_trend_note: &'static str,
+    pub(crate) trend_column: &'static str,
+    pub(crate) first_night: &'static str,
+    pub(crate) tonight_column: &'static str,
+    /// The trend and backlog sections of a run that kept no history.
+    pub(crate) no_history: &'static str,
+
+    // The rows not SYNCED by how long they have been open.
+    pub(crate) backlog_heading: &'static str,
+    /// {0} the file to review them in.
+    pub(crate) backlog_note: &'static str,
+    /// The columns: 1 night, 2-7 nights, 8-30 nights, more than 30 nights.
+    pub(crate) age_buckets: [&'static str; 4],
+    pub(crate) total: &'static str,
+    pub(crate) no_open_rows: &'static str,
+
+    // Reviewers' decisions. A pair is a count's singular and plural form, `{0}` the count.
+    /// {0} linked, {1} rejections, {2} stale, {3} codes in force.
+    pub(crate) review_line: &'static str,
+    pub(crate) review_linked: [&'static str; 2],
+    pub(crate) review_rejected: [&'static str; 2],
+    pub(crate) review_stale: [&'static str; 2],
+    pub(crate) review_in_force: [&'static str; 2],
+
     // Statuses, reasons, schemes.
     pub(crate) statuses_heading: &'static str,
     pub(crate) status: &'static str,
@@ -153,6 +189,8 @@ pub(crate) struct Words {
     /// The workbooks' headers: a mismatches.csv column's name and its label in this language.
     /// A column without one is headed by its name.
     pub(crate) column_labels: &'static [(&'static str, &'static str)],
+    /// The two decisions a reviewer picks in a workbook: confirm, reject.
+    pub(crate) decisions: [&'static str; 2],
 }
 
 impl Words {
@@ -228,6 +266,53 @@ pub(crate) const VIETNAMESE: Words = Words {
     rows_to_review: "Danh sách cần rà soát",
     rows_in_csv: "mismatches.csv, cột {0}",
 
+    trend_heading: "Diễn biến tỷ lệ đồng bộ",
+    trend_note: "Tỷ lệ đồng bộ toàn quốc qua {0} lần chạy gần nhất có trong lịch sử \
+        (<code>{1}</code>); lần chạy đêm nay là điểm cuối cùng bên phải.",
+    trend_starts: "Diễn biến bắt đầu từ đêm nay: lịch sử (<code>{0}</code>) chưa có lần chạy \
+        nào trước đó. Diễn biến theo từng tỉnh, thành phố được hiển thị từ lần chạy thứ hai.",
+    trend_chart_label: "Tỷ lệ đồng bộ toàn quốc qua các lần chạy",
+    trend_point_title: "{0}: tỷ lệ đồng bộ {1} ({2} trên {3} người tham gia)",
+    tonight: "đêm nay",
+    province_trend_heading: "Diễn biến theo tỉnh, thành phố",
+    province_trend_note: "Tỷ lệ đồng bộ của từng tỉnh, thành phố qua cùng các lần chạy, xếp từ \
+        tỷ lệ đêm nay thấp nhất như biểu đồ theo tỉnh ở trên. Mỗi đường nhỏ có thang riêng (cao ít \
+        nhất 2 điểm phần trăm) để thấy chiều tăng, giảm; so sánh giữa các tỉnh, thành phố theo các \
+        cột số.",
+    trend_column: "Diễn biến",
+    first_night: "Lần chạy đầu",
+    tonight_column: "Đêm nay",
+    no_history: "Lần chạy này không lưu lịch sử (<code>--no-history</code> hoặc \
+        <code>no_history = true</code> trong tệp cấu hình), nên không có diễn biến qua các lần \
+        chạy và không tính được thời gian tồn đọng của các dòng chưa đồng bộ.",
+
+    backlog_heading: "Các dòng chưa đồng bộ theo thời gian tồn đọng",
+    backlog_note: "Mỗi dòng chưa SYNCED được tính từ lần chạy đầu tiên dòng đó chưa đồng bộ, kể \
+        cả đêm nay; số đêm là số lần chạy có trong lịch sử. Các dòng này cần rà soát trong {0}.",
+    age_buckets: ["1 đêm", "2–7 đêm", "8–30 đêm", "trên 30 đêm"],
+    total: "Tổng cộng",
+    no_open_rows: "Không còn dòng nào chưa đồng bộ.",
+
+    review_line: "Quyết định của người kiểm tra: {0}, {1}, {2}; {3}.",
+    review_linked: [
+        "{0} dòng được liên kết theo quyết định xác nhận",
+        "{0} dòng được liên kết theo quyết định xác nhận",
+    ],
+    review_rejected: [
+        "{0} quyết định từ chối đã được áp dụng",
+        "{0} quyết định từ chối đã được áp dụng",
+    ],
+    review_stale: [
+        "{0} quyết định không còn phù hợp nên không được áp dụng, cần kiểm tra lại (lý do \
+         <code>review_stale</code>)",
+        "{0} quyết định không còn phù hợp nên không được áp dụng, cần kiểm tra lại (lý do \
+         <code>review_stale</code>)",
+    ],
+    review_in_force: [
+        "{0} mã số BHXH đang có quyết định còn hiệu lực",
+        "{0} mã số BHXH đang có quyết định còn hiệu lực",
+    ],
+
     statuses_heading: "Trạng thái",
     status: "Trạng thái",
     meaning: "Ý nghĩa",
@@ -290,6 +375,10 @@ pub(crate) const VIETNAMESE: Words = Words {
 
     sheet: "chưa đồng bộ",
     column_labels: &[
+        ("decision", "Quyết định"),
+        ("decision_person_id", "Số định danh được quyết định"),
+        ("reviewer", "Người kiểm tra"),
+        ("note", "Ghi chú"),
         ("status", "Trạng thái"),
         ("reasons", "Lý do"),
         ("reasons_meaning", "Ý nghĩa của lý do"),
@@ -324,6 +413,7 @@ pub(crate) const VIETNAMESE: Words = Words {
         ("id_weight", "Trọng số của số định danh"),
         ("linked_weight", "Trọng số liên kết"),
     ],
+    decisions: ["xác nhận", "từ chối"],
 };
 
 /// English.
@@ -389,6 +479,52 @@ pub(crate) const ENGLISH: Words = Words {
     rows_to_review: "Rows to review",
     rows_in_csv: "mismatches.csv, column {0}",
 
+    trend_heading: "Synchronization rate over the nights",
+    trend_note: "The national synchronization rate over the last {0} nights the history holds \
+        (<code>{1}</code>); tonight is the last point, on the right.",
+    trend_starts: "The trend starts tonight: the history (<code>{0}</code>) holds no earlier \
+        night. Each province's trend is shown from the second night on.",
+    trend_chart_label: "National synchronization rate over the nights",
+    trend_point_title: "{0}: {1} synchronized ({2} of {3} participants)",
+    tonight: "tonight",
+    province_trend_heading: "Each province over the nights",
+    province_trend_note: "Each province's synchronization rate over the same nights, lowest \
+        tonight first as in the provinces chart above. Each small line has its own scale (at \
+        least 2 points high) to show the direction; compare provinces by the figures.",
+    trend_column: "Trend",
+    first_night: "First night",
+    tonight_column: "Tonight",
+    no_history: "This run kept no history (<code>--no-history</code>, or \
+        <code>no_history = true</code> in its config), so there is no trend over the nights and \
+        no age of the rows not synchronized.",
+
+    backlog_heading: "Rows not synchronized, by how long they have been open",
+    backlog_note: "Each row that is not SYNCED counts from the first night it was so, tonight \
+        included; the nights are the runs the history holds. The rows are to review in {0}.",
+    age_buckets: [
+        "1 night",
+        "2–7 nights",
+        "8–30 nights",
+        "more than 30 nights",
+    ],
+    total: "Total",
+    no_open_rows: "No row is open: every row is SYNCED.",
+
+    review_line: "Reviewers' decisions: {0}, {1}, {2}; {3}.",
+    review_linked: [
+        "{0} row linked by confirmation",
+        "{0} rows linked by confirmation",
+    ],
+    review_rejected: ["{0} rejection applied", "{0} rejections applied"],
+    review_stale: [
+        "{0} stale decision to review again (reason <code>review_stale</code>)",
+        "{0} stale decisions to review again (reason <code>review_stale</code>)",
+    ],
+    review_in_force: [
+        "{0} insurance code has a decision in force",
+        "{0} insurance codes have a decision in force",
+    ],
+
     statuses_heading: "Statuses",
     status: "Status",
     meaning: "Meaning",
@@ -452,4 +588,5 @@ pub(crate) const ENGLISH: Words = Words {
     // The English headers are mismatches.csv's own column names, so one description
     // (docs/outputs.md) serves both files.
     column_labels: &[],
+    decisions: ["confirm", "reject"],
 };

@@ -19,7 +19,7 @@
 use std::path::Path;
 
 use rayon::prelude::*;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::error::{Error, Result};
 use crate::normalize::date::{PartialDate, Precision};
@@ -63,12 +63,20 @@ enum Kind {
     Number,
     /// The reason codes' meanings, made from the `reasons` column.
     Meaning,
+    /// A column the reviewer fills in (`popsync review import` reads it back): empty, or the
+    /// person the row links or suggests; typed text stays text.
+    Decision,
 }
 
-/// The workbook's columns, in order: a mismatches.csv column (or the meaning of the reasons),
-/// its kind, and its width in characters. Their headers are the language's
+/// The workbook's columns, in order: the reviewer's decision columns first, then a
+/// mismatches.csv column (or the meaning of the reasons), its kind, and its width in
+/// characters. Their headers are the language's
 /// [`Words::column_label`](crate::report::words::Words::column_label)s.
-const COLUMNS: [(&str, Kind, f64); 33] = [
+const COLUMNS: [(&str, Kind, f64); 37] = [
+    ("decision", Kind::Decision, 14.0),
+    ("decision_person_id", Kind::Decision, 15.0),
+    ("reviewer", Kind::Decision, 14.0),
+    ("note", Kind::Decision, 24.0),
     ("status", Kind::Text, 12.0),
     ("reasons", Kind::Text, 28.0),
     ("reasons_meaning", Kind::Meaning, 60.0),
@@ -141,6 +149,8 @@ struct Sheets {
     date: Format,
     bold: Format,
     wrap: Format,
+    /// The decision columns' cells: text, whatever is typed (an ID keeps its leading zero).
+    typed_text: Format,
 }
 
 impl Sheets {
@@ -157,6 +167,7 @@ impl Sheets {
             date: Format::new().set_num_format("dd/mm/yyyy"),
             bold: Format::new().set_bold(),
             wrap: Format::new().set_text_wrap(),
+            typed_text: Format::new().set_num_format("@"),
         })
     }
 
@@ -171,10 +182,18 @@ impl Sheets {
             1 => words.sheet.to_string(),
             n => format!("{} {n}", words.sheet),
         })?;
-        for (col, (name, _, width)) in COLUMNS.iter().enumerate() {
+        for (col, (name, kind, width)) in COLUMNS.iter().enumerate() {
             ws.set_column_width(col as u16, *width)?;
+            if *kind == Kind::Decision {
+                ws.set_column_format(col as u16, &self.typed_text)?;
+            }
             ws.write_string_with_format(0, col as u16, words.column_label(name), bold)?;
         }
+        // The decision column offers the two decisions, in the headers' language.
+        let choices = DataValidation::new()
+            .allow_list_strings(&words.decisions)?
+            .ignore_blank(true);
+        ws.add_data_validation(1, 0, self.data_rows, 0, &choices)?;
         ws.set_freeze_panes(1, 0)?;
         self.current = Some(self.sheets - 1);
         self.row = 0;
@@ -201,7 +220,8 @@ impl Sheets {
         }
         self.row += 1;
         let row = self.row;
-        let (date, wrap, language) = (&self.date, &self.wrap, self.language);
+        let (date, wrap, typed, language) =
+            (&self.date, &self.wrap, &self.typed_text, self.language);
         let ws = self
             .workbook
             .worksheet_from_index(self.current.expect("a sheet is open"))?;
@@ -216,6 +236,9 @@ impl Sheets {
                 }
                 Kind::Meaning => {
                     ws.write_string_with_format(row, col, fitted(&meanings(text, language)), wrap)?;
+                }
+                Kind::Decision => {
+                    ws.write_string_with_format(row, col, text, typed)?;
                 }
                 Kind::Number => match text.parse::<f64>() {
                     Ok(n) if n.is_finite() => {
@@ -324,12 +347,12 @@ pub(crate) fn write(
     let position = |name: &str| header.iter().position(|h| h == name);
     let source: Vec<Option<usize>> = COLUMNS
         .iter()
-        .map(|(name, kind, _)| {
-            position(if *kind == Kind::Meaning {
-                "reasons"
-            } else {
-                name
-            })
+        .map(|(name, kind, _)| match (kind, *name) {
+            (Kind::Meaning, _) => position("reasons"),
+            // The person to decide on is the one linked or suggested, when there is one.
+            (Kind::Decision, "decision_person_id") => position("person_id"),
+            (Kind::Decision, _) => None,
+            _ => position(name),
         })
         .collect();
     let xlsx = |e: XlsxError| Error::other(format!("writing a workbook: {e}"));

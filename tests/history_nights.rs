@@ -450,6 +450,10 @@ fn a_bad_decisions_file_imports_nothing() {
     ]);
     run.expect_code(1);
     assert!(run.stderr.contains("missing.csv"), "{}", run.stderr);
+    // A device is refused without being read.
+    let run = env.run(&["review", "import", "--out", "out", "/dev/zero"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
     // Decisions the last night's list does not support are refused, each with its line.
     let run = import(
         &env,

@@ -207,13 +207,39 @@ pub(crate) fn check(file: &Path, raw: RawDecisions) -> Result<(Vec<DecisionRow>,
     Ok((decisions, undecided))
 }
 
-/// Reads a decisions file: a workbook (an .xlsx file, told by its content) or a CSV file.
+/// The largest decisions file read: a CSV file is read whole, and a workbook's sheets are
+/// unpacked into memory, so a path naming a huge file by mistake is an error, not a run out of
+/// memory. Far more than the decisions of a review: a province's workbook of a national night
+/// is tens of megabytes.
+const CSV_LIMIT: u64 = 256 << 20;
+const WORKBOOK_LIMIT: u64 = 128 << 20;
+
+/// Reads a decisions file: a workbook (an .xlsx file, told by its content) or a CSV file; a
+/// regular file within its size limit.
 pub(crate) fn read_decisions(file: &Path) -> Result<RawDecisions> {
+    let metadata = std::fs::metadata(file).map_err(|e| Error::io(file, e))?;
+    if !metadata.is_file() {
+        return Err(Error::config(
+            file,
+            "is not a regular file: give the decisions file itself",
+        ));
+    }
     let mut start = [0u8; 4];
     let is_zip = std::fs::File::open(file)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut start))
         .is_ok()
         && start == *b"PK\x03\x04";
+    let limit = if is_zip { WORKBOOK_LIMIT } else { CSV_LIMIT };
+    if metadata.len() > limit {
+        return Err(Error::config(
+            file,
+            format!(
+                "is larger than {} MiB, the most a decisions file may hold: import the decided \
+                 rows as a CSV file, or a province's workbook",
+                limit >> 20
+            ),
+        ));
+    }
     if is_zip {
         read_workbook(file)
     } else {
@@ -296,9 +322,9 @@ fn read_workbook(file: &Path) -> Result<RawDecisions> {
     })
 }
 
-/// Reads a CSV decisions file: UTF-8 (a byte-order mark allowed), comma, semicolon or tab
+/// Reads a CSV decisions file (within [`CSV_LIMIT`]): UTF-8 (a byte-order mark allowed), comma, semicolon or tab
 /// separated (what spreadsheet programs save), a header line first.
-pub(crate) fn read_csv(file: &Path) -> Result<RawDecisions> {
+fn read_csv(file: &Path) -> Result<RawDecisions> {
     let bytes = std::fs::read(file).map_err(|e| Error::io(file, e))?;
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let first = text.split(|&b| b == b'\n').next().unwrap_or_default();

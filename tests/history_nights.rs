@@ -503,6 +503,48 @@ fn a_history_popsync_cannot_read_is_refused_and_left_as_it_is() {
 }
 
 #[test]
+fn an_import_leaves_a_night_under_way_to_its_run() {
+    let env = TestEnv::new();
+    let (twin_a, _) = with_twins(&env);
+    env.reconcile(&[]).expect_code(0);
+    // A night under way has recorded itself as pending and not yet published its set.
+    let history = rusqlite::Connection::open(history_file(&env)).unwrap();
+    history
+        .execute_batch(
+            "INSERT INTO runs (run_id, state, folder, started, finished, tool_version, \
+             tool_commit, participants, synced, thresholds, config) \
+             SELECT 'under-way', 'pending', folder, started, finished, tool_version, \
+             tool_commit, participants, synced, thresholds, config FROM runs",
+        )
+        .unwrap();
+    import(
+        &env,
+        "decisions.csv",
+        &format!(
+            "insurance_code,person_id,decision,reviewer,note\n9900000001,{twin_a},confirm,Lan,\n"
+        ),
+    )
+    .expect_code(0);
+    let pending: i64 = history
+        .query_row(
+            "SELECT count(*) FROM runs WHERE run_id = 'under-way'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pending, 1, "the import left the night under way alone");
+    // The decision was checked against the published night, not the one under way.
+    let reviewed: String = history
+        .query_row(
+            "SELECT runs.run_id FROM decisions JOIN runs ON runs.run = decisions.reviewed_run",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_ne!(reviewed, "under-way");
+}
+
+#[test]
 fn a_night_and_imports_at_once_leave_the_history_whole() {
     let env = TestEnv::new();
     let (twin_a, _) = with_twins(&env);

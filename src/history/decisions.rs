@@ -19,7 +19,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::history::store::History;
@@ -480,24 +480,33 @@ fn shown_as<'a>(person: &str, shown: &'a [String]) -> Option<&'a String> {
 }
 
 impl History {
-    /// The last published night: its number, identity, start and folder.
+    /// The last published night: its number, identity, start and folder. A night still marked
+    /// pending counts when the set published in its folder is its own (its run died between
+    /// publishing and marking it); another pending night is under way, or died unpublished, and
+    /// is left to the run that next holds its folder.
     fn last_published(&self) -> Result<Option<(i64, String, String, PathBuf)>> {
-        self.conn
-            .query_row(
-                "SELECT run, run_id, started, folder FROM runs WHERE state = 'published' \
-                 ORDER BY run DESC LIMIT 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        PathBuf::from(r.get::<_, String>(3)?),
-                    ))
-                },
-            )
-            .optional()
-            .map_err(|e| self.fail(e))
+        let fail = |e| self.fail(e);
+        let mut statement = self
+            .conn
+            .prepare("SELECT run, run_id, state, started, folder FROM runs ORDER BY run DESC")
+            .map_err(fail)?;
+        let mut rows = statement.query([]).map_err(fail)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            let (run, run_id, state, started, folder): (i64, String, String, String, String) = (
+                row.get(0).map_err(fail)?,
+                row.get(1).map_err(fail)?,
+                row.get(2).map_err(fail)?,
+                row.get(3).map_err(fail)?,
+                row.get(4).map_err(fail)?,
+            );
+            let folder = PathBuf::from(folder);
+            let published = state == "published"
+                || crate::report::folder::run_id_of(&folder).as_deref() == Some(run_id.as_str());
+            if published {
+                return Ok(Some((run, run_id, started, folder)));
+            }
+        }
+        Ok(None)
     }
 
     /// Imports `decisions` (read from `source`), checked against the last published night's
@@ -514,7 +523,6 @@ impl History {
                 "holds no published night yet: decisions are made on a night's mismatch list",
             ));
         };
-        self.settle(&folder)?;
         let published = crate::report::folder::run_id_of(&folder);
         if published.as_deref() != Some(run_id.as_str()) {
             return Err(Error::config(

@@ -71,14 +71,14 @@ for size in "${sizes[@]}"; do
   recall=$(echo "$scores" | python3 -c 'import json,sys; print("%.5f" % json.load(sys.stdin)["recall"])')
   awk -v s="$size" -v p="$p" -v r="$r" -v m="$peak" -v n="$n" -v f="$f1" -v pr="$precision" -v rc="$recall" \
     'BEGIN { printf "| %s × %s | %.2f | %.2f | %.1f× | %d | %.0f | %s | %s | %s |\n", s, s, p, r, r / p, m / 1024, n / r, f, pr, rc }'
-  stages+=("$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings"]; print("| %s | " % sys.argv[2] + " | ".join("%.1f" % t["stages"][k] for k in ("read","normalize","index","match","write")) + " | %.1f |" % t["wall_seconds"])' "$data/out/summary.json" "$size")")
+  stages+=("$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["timings"]; print("| %s | " % sys.argv[2] + " | ".join("%.1f" % t["stages"][k] for k in ("read","normalize","index","match","write","history")) + " | %.1f |" % t["wall_seconds"])' "$data/out/summary.json" "$size")")
   phases+=("$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["timings"]["phases"]; print("| %s | " % sys.argv[2] + " | ".join("%.1f" % p.get(k, 0) for k in ("register","index","participants","search","outputs")) + " |")' "$data/out/summary.json" "$size")")
 done
 echo
 echo "Thread-seconds per stage, last run (summary.json \`timings\`):"
 echo
-echo "| size | read | normalize | index | match | write | wall |"
-echo "|---|---|---|---|---|---|---|"
+echo "| size | read | normalize | index | match | write | history | wall |"
+echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${stages[@]}"
 echo
 echo "Wall seconds per phase, last run (summary.json \`timings.phases\`):"

@@ -54,12 +54,10 @@ pub(crate) fn apply(
             };
             ByIdOutcome::Linked(confirmed_link(p, person, id_reasons, model, buffers))
         }
-        (None, Some(l)) if rejected.contains(&l) => {
-            let ByIdOutcome::Linked(outcome) = by_id else {
-                unreachable!("a linked person comes from a linked outcome")
-            };
-            set_aside(outcome)
-        }
+        (None, Some(l)) if rejected.contains(&l) => match by_id {
+            ByIdOutcome::Linked(outcome) => set_aside(outcome),
+            search => search,
+        },
         (None, _) => by_id,
     };
     flag(outcome, stale, !rejected.is_empty())
@@ -108,10 +106,9 @@ fn confirmed_link(
 /// An ID link to a rejected person, turned into a search that leaves them out (they stay the
 /// person compared, as the holder of the ID given).
 fn set_aside(outcome: Outcome) -> ByIdOutcome {
-    let (Some(person), Some(comparison), Some(scores)) =
-        (outcome.person, outcome.comparison, outcome.scores)
-    else {
-        unreachable!("a linked outcome has its person, comparison and scores")
+    let other = match (outcome.person, outcome.comparison, outcome.scores) {
+        (Some(person), Some(comparison), Some(scores)) => Some((person, comparison, scores)),
+        _ => None,
     };
     let mut id_reasons = id_reasons_of_rejected_link();
     for reason in [Reason::IdStructure, Reason::IdZerosRestored, Reason::OldId] {
@@ -119,10 +116,7 @@ fn set_aside(outcome: Outcome) -> ByIdOutcome {
             id_reasons.insert(reason);
         }
     }
-    ByIdOutcome::Search(PendingSearch {
-        id_reasons,
-        other: Some((person, comparison, scores)),
-    })
+    ByIdOutcome::Search(PendingSearch { id_reasons, other })
 }
 
 /// Adds the review's flags to a row's reasons; a SYNCED row has none.

@@ -80,7 +80,7 @@ fn history_file(env: &TestEnv) -> std::path::PathBuf {
 #[test]
 fn three_nights_on_changing_data_leave_three_runs_with_their_counts_and_ages() {
     let env = TestEnv::new();
-    synth(&env, 1500, 21);
+    synth(&env, 900, 21);
     let base = rows_of(&env, "base.csv");
     let name = base[0].iter().position(|h| h == "full_name").unwrap();
     // Night 1 as generated; night 2 with 60 names garbled and the last 100 rows gone; night 3
@@ -331,7 +331,7 @@ fn a_decision_from_the_workbook_is_imported() {
 #[test]
 fn a_rejected_suggested_person_is_not_suggested_again() {
     let env = TestEnv::new();
-    synth(&env, 1500, 25);
+    synth(&env, 900, 25);
     std::fs::copy(env.join("base.csv"), env.join("participants.csv")).unwrap();
     env.reconcile(&[]).expect_code(0);
     let results = env.results();

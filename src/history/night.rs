@@ -1,7 +1,9 @@
 //! A night in the history: recorded as `pending` in one transaction before its set is
-//! published, marked `published` once it is, and settled by the next writer when the run died
-//! in between (published: kept; not published: removed). So the history's published nights are
-//! exactly the sets that were published, whatever moment a run is killed at.
+//! published, marked `published` once it is, and settled by the next run that holds the same
+//! output folder when the run died in between (published: kept; not published: removed); a
+//! reader takes a pending night whose set is the one published as published. So the history's
+//! published nights are exactly the sets that were published, whatever moment a run is killed
+//! at.
 //!
 //! The backlog: each row that is not SYNCED is kept from night to night as a 64-bit key of its
 //! insurance code and the night it became so, in one sorted blob per night (12 bytes a row),

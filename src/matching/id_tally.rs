@@ -12,7 +12,6 @@ use crate::matching::id_evidence::{IdPattern, IdTally, FIXED};
 use crate::matching::model::Model;
 use crate::matching::outcome::ByIdOutcome;
 use crate::normalize::date::{PartialDate, Precision};
-use crate::normalize::id::one_edit_apart;
 use crate::normalize::participant::Participant;
 use crate::register::blocking::{key_of, KeyKind};
 use crate::register::PersonIdx;
@@ -109,12 +108,7 @@ impl<'a> RowDay<'a> {
         let Some(key) = key_of(KeyKind::DobFamilyGiven, &self.name.parts, day, p.gender) else {
             return (0, 0);
         };
-        let given = p.id.cccd();
-        let typo = |c: PersonIdx| {
-            given
-                .zip(register.numeric_id(c))
-                .is_some_and(|(g, held)| one_edit_apart(g, held))
-        };
+        let typo = |c: PersonIdx| register.id_one_edit_from(&p.id, c);
         let on = (self.model.index.block(key)).filter(|&c| Some(c) != named && self.on(c, day));
         on.fold((0, 0), |(typos, others), c| {
             if typo(c) {

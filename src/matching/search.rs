@@ -17,7 +17,6 @@ use crate::matching::model::Model;
 use crate::matching::verify::{compare_record, Comparison};
 use crate::matching::weights::{FieldScores, UnscoredIds, DATE_LEVELS, SAME_MONTH_OR_DAY_LEVELS};
 use crate::normalize::date::{PartialDate, Precision};
-use crate::normalize::id::one_edit_apart;
 use crate::normalize::participant::Participant;
 use crate::normalize::Gender;
 use crate::register::blocking::{
@@ -277,7 +276,6 @@ pub(crate) fn search(
         }
         _ => Rounds::default(),
     };
-    let given_id = p.id.cccd();
     let mut persons: Vec<PersonIdx> = Vec::new();
     let mut capped_core = 0;
     let everyone = ProvinceFilter::none();
@@ -309,11 +307,11 @@ pub(crate) fn search(
         [] => false,
     };
     let (typo, other) = id_weights(p, exclude, model);
-    let may_be_typo = match given_id {
-        None => false,
-        Some(_) if decided(&shortlist.best) && shortlist.best[0].id_typo => true,
-        Some(id) => {
-            add(model.register.id_neighbours(id), &mut shortlist);
+    let may_be_typo = match p.id.may_be_mistyped() {
+        false => false,
+        true if decided(&shortlist.best) && shortlist.best[0].id_typo => true,
+        true => {
+            add(model.register.id_neighbours(&p.id), &mut shortlist);
             false
         }
     };
@@ -730,10 +728,9 @@ fn score(
     buffers: &mut NameBuffers,
 ) -> Vec<Candidate> {
     let Excluded { exclude, rejected } = left_out;
-    // A candidate whose own ID is one edit from a given 12-digit ID carries the ID-typo
-    // evidence (however the candidate was found: decided on the two numbers), any other
-    // candidate what the row's ID says of its person being in the register at all.
-    let given_id = p.id.cccd();
+    // A candidate whose own ID is one edit from the given ID carries the ID-typo evidence
+    // (however the candidate was found: decided on the two IDs), any other candidate what the
+    // row's ID says of its person being in the register at all.
     let (typo_id, other_id) = id_weights(p, exclude, model);
     let floor = floor(model);
     // Each person's fields are requested 2 × AHEAD persons before they are compared, and their
@@ -765,10 +762,7 @@ fn score(
         })
         .filter(|&person| Some(person) != exclude && !rejected.contains(&person))
         .filter_map(|person| {
-            let id_typo = match (given_id, register.numeric_id(person)) {
-                (Some(id), Some(held)) => one_edit_apart(id, held),
-                _ => false,
-            };
+            let id_typo = register.id_one_edit_from(&p.id, person);
             let record = compare_record(p, register, person);
             let weights = model.weights;
             let mut scores = weights.score_record(&record, register, person, model.frequencies);

@@ -4,7 +4,7 @@
 //! are the same person, and `u` how often it occurs between unrelated persons; the level's weight
 //! is `log2(m / u)` bits, and a candidate's score is the sum over fields. Nothing here is a
 //! hand-set constant:
-//! - `m` comes from participants whose 12-digit ID hits the register, each field counted only
+//! - `m` comes from participants whose ID (12-digit, or opaque) hits the register, each field counted only
 //!   where the *other* fields agree (so a relative's ID, which disagrees everywhere, does not
 //!   teach the model that names may differ);
 //! - `u` comes from pairs of register persons drawn with a fixed-seed generator;
@@ -23,6 +23,7 @@ use crate::matching::compare::{
 use crate::matching::id_evidence::IdEvidence;
 use crate::matching::verify::{self, Comparison};
 use crate::normalize::participant::Participant;
+use crate::normalize::ParsedId;
 use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
 use crate::rng::Rng;
@@ -66,9 +67,10 @@ pub(crate) struct LevelCounts {
     pub(crate) dob: [u64; 8],
     pub(crate) gender: [u64; 3],
     pub(crate) province: [u64; 4],
-    /// ID hits seen, and those with no field disagreeing outright (the prior of verification).
+    /// ID hits seen, and those whose name and date of birth both differ outright (the prior of
+    /// verification: [`Weights::estimate`]).
     pub(crate) hits: u64,
-    pub(crate) hits_agreeing: u64,
+    pub(crate) hits_name_and_dob_differ: u64,
 }
 
 impl LevelCounts {
@@ -76,7 +78,8 @@ impl LevelCounts {
     /// other fields agree.
     pub(crate) fn add_same_person(&mut self, c: &Comparison) {
         self.hits += 1;
-        self.hits_agreeing += u64::from(!c.any_differs());
+        self.hits_name_and_dob_differ +=
+            u64::from(c.name == NameLevel::Differs && c.dob == DateLevel::Differs);
         let name_agrees = matches!(c.name, NameLevel::Exact | NameLevel::Diacritics);
         if c.dob == DateLevel::Exact && c.gender != GenderLevel::Differs {
             self.name[c.name as usize] += 1;
@@ -122,7 +125,7 @@ pub struct Weights {
     /// or someone else ([`IdEvidence`]; all 0 here, estimated by `reconcile` before the search,
     /// once the ID path has left it its rows).
     pub(crate) id_evidence: IdEvidence,
-    /// Prior log-odds (bits) that a 12-digit ID hit is the person: from the share of ID hits in
+    /// Prior log-odds (bits) that an exact ID hit is the person: from the share of ID hits in
     /// the sample with no field disagreeing outright.
     pub(crate) id_hit_prior: f64,
     /// Comparisons the m and u sides were estimated from.
@@ -162,6 +165,34 @@ fn field(labels: &[&'static str], m: &[u64], u: &[u64], no_evidence: &[usize]) -
         .collect()
 }
 
+/// The prior log-odds (bits) that an ID hit is its holder: `log2((1 − π) / π)`, π the share of
+/// the sample's ID hits that name someone else.
+///
+/// π is read off the hits whose name and date of birth both differ outright. A hit on its
+/// holder shows that with the chance `a` = m(name differs) × m(date differs) (recording errors,
+/// independent, as the `m` side counts them), a hit on someone else with `b` = the same from
+/// `u`. So of `n` hits with `d` such, `(d − n·a) / (b − a)` name someone else. Why not the share
+/// of hits with any field differing: in a register whose rows are recorded carelessly (a name
+/// replaced, a date retyped) most such hits are still their holder, and in one where relatives'
+/// IDs are common, few are; the pairs of differing fields tell the two apart, one field alone
+/// does not.
+fn id_hit_prior(same_person: &LevelCounts, unrelated: &LevelCounts) -> f64 {
+    let (m_name, m_dob) = (shares(&same_person.name), shares(&same_person.dob));
+    let (u_name, u_dob) = (shares(&unrelated.name), shares(&unrelated.dob));
+    let (name, dob) = (NameLevel::Differs as usize, DateLevel::Differs as usize);
+    let a = m_name[name] * m_dob[dob];
+    let b = u_name[name] * u_dob[dob];
+    let n = same_person.hits as f64;
+    let d = same_person.hits_name_and_dob_differ as f64;
+    let others = if b > a {
+        ((d - n * a) / (b - a)).clamp(0.0, n)
+    } else {
+        d
+    };
+    let pi = (others + 1.0) / (n + 2.0);
+    ((1.0 - pi) / pi).log2()
+}
+
 /// Per-field weights of one comparison, in bits.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct FieldScores {
@@ -181,7 +212,7 @@ impl FieldScores {
 }
 
 impl Weights {
-    /// The weights of a run: `m` from `participants` (those whose 12-digit ID hits the
+    /// The weights of a run: `m` from `participants` (those whose ID hits the
     /// register), `u` and the ID-typo share from the register itself.
     pub fn estimate_from(participants: &[Participant], register: &Register) -> Weights {
         Weights::estimate(
@@ -228,10 +259,7 @@ impl Weights {
             // is how it was mistyped. u: the chance a random person's ID is one edit away.
             id_typo: -(id_typo_share.max(f64::MIN_POSITIVE)).log2(),
             id_evidence: IdEvidence::default(),
-            id_hit_prior: {
-                let p = (same_person.hits_agreeing as f64 + 1.0) / (same_person.hits as f64 + 2.0);
-                (p / (1.0 - p)).log2()
-            },
+            id_hit_prior: id_hit_prior(same_person, unrelated),
             m_sample: same_person.name.iter().sum(),
             u_sample: unrelated.name.iter().sum(),
         }
@@ -455,7 +483,9 @@ pub(crate) const U_SAMPLE_PAIRS: u64 = 100_000;
 pub(crate) const ID_SAMPLE: u64 = 5_000;
 const SEED: u64 = 0x0070_6f70_7379_6e63; // "popsync" in ASCII
 
-/// The `m` side: comparisons of participants with the person their 12-digit ID names.
+/// The `m` side: comparisons of participants with the person their ID names exactly (a
+/// 12-digit CCCD, or an opaque ID of the `any` format). Not an old ID or one whose leading zeros
+/// were restored: those are read through a rule, and a row they reach may be someone else's.
 fn count_same_person<'a>(
     participants: impl Iterator<Item = &'a Participant>,
     register: &Register,
@@ -463,7 +493,7 @@ fn count_same_person<'a>(
     let mut counts = LevelCounts::default();
     let mut buffers = NameBuffers::default();
     for p in participants {
-        if let crate::normalize::ParsedId::Cccd(_) = p.id {
+        if let ParsedId::Cccd(_) | ParsedId::Opaque(_) = p.id {
             if let Some(person) = register.find_id(&p.id) {
                 let names = NameIds::of(&p.name, &register.syllables);
                 counts.add_same_person(&verify::compare(p, &names, register, person, &mut buffers));
@@ -526,22 +556,29 @@ fn count_unrelated(register: &Register) -> LevelCounts {
 /// province) that the other fields already weigh; counted against every register person, the
 /// same agreement would be counted twice (about 12 bits), and in a national register persons
 /// the register lacks would be suggested to whoever holds their ID's neighbour.
+///
+/// Opaque IDs (the `any` format) have no known structure: there the share is of every other
+/// register person.
 fn id_typo_share(register: &Register) -> f64 {
     const SERIALS: u64 = 1_000_000;
     let n = register.len() as u64;
-    if n == 0 || register.numeric_id(0).is_none() {
+    if n == 0 {
         return 1.0;
     }
     let mut rng = Rng::new(SEED ^ 1);
     let (mut neighbours, mut others) = (0u64, 0u64);
     for _ in 0..ID_SAMPLE.min(n) {
-        let Some(id) = register.numeric_id(rng.below(n) as PersonIdx) else {
-            return 1.0;
+        let sampled = rng.below(n) as PersonIdx;
+        let Some(id) = register.numeric_id(sampled) else {
+            let opaque = ParsedId::Opaque(register.person_id(sampled));
+            neighbours += register.id_neighbours(&opaque).len() as u64;
+            others += n - 1;
+            continue;
         };
         let prefix = id / SERIALS;
         let same_prefix =
             |p: PersonIdx| register.numeric_id(p).map(|h| h / SERIALS) == Some(prefix);
-        neighbours += (register.id_neighbours(id).into_iter())
+        neighbours += (register.numeric_id_neighbours(id).into_iter())
             .filter(|&p| same_prefix(p))
             .count() as u64;
         let block = prefix * SERIALS..(prefix + 1) * SERIALS;
@@ -695,6 +732,68 @@ mod tests {
         assert!(w.dob[DateLevel::Typo as usize].weight > w.dob[DateLevel::Differs as usize].weight);
         assert_eq!(w.dob[DateLevel::Invalid as usize].weight, 0.0);
         assert!((w.id_typo - 19.93).abs() < 0.01);
+    }
+
+    /// ID hits of which `relatives` name someone else (name and date differ) and the rest
+    /// their holder, whose name differs in one in `name_every` and date in one in `dob_every`,
+    /// independently.
+    fn hits(holders: u64, relatives: u64, name_every: u64, dob_every: u64) -> LevelCounts {
+        let mut m = LevelCounts::default();
+        for i in 0..holders {
+            m.add_same_person(&Comparison {
+                name: if i % name_every == 0 {
+                    NameLevel::Differs
+                } else {
+                    NameLevel::Exact
+                },
+                dob: if i / name_every % dob_every == 0 {
+                    DateLevel::Differs
+                } else {
+                    DateLevel::Exact
+                },
+                gender: GenderLevel::Equal,
+                province: ProvinceLevel::Missing,
+            });
+        }
+        for _ in 0..relatives {
+            m.add_same_person(&Comparison {
+                name: NameLevel::Differs,
+                dob: DateLevel::Differs,
+                gender: GenderLevel::Differs,
+                province: ProvinceLevel::Missing,
+            });
+        }
+        m
+    }
+
+    #[test]
+    fn the_id_hit_prior_counts_as_someone_else_only_the_hits_errors_cannot_explain() {
+        let mut u = LevelCounts::default();
+        for i in 0..10_000u64 {
+            u.add(&Comparison {
+                name: NameLevel::Differs,
+                dob: if i % 100 == 0 {
+                    DateLevel::Exact
+                } else {
+                    DateLevel::Differs
+                },
+                gender: GenderLevel::Equal,
+                province: ProvinceLevel::Missing,
+            });
+        }
+        let prior = |m: &LevelCounts| Weights::estimate(m, &u, 1e-6).id_hit_prior;
+        // Carelessly recorded but all their holders: one name in 5 and one date in 10 differ,
+        // so one hit in 50 has both, as errors alone make them.
+        let careless = prior(&hits(50_000, 0, 5, 10));
+        assert!(careless > 12.0, "{careless}");
+        // Carefully recorded, and 1 % relatives' IDs: the prior is near log2(99).
+        let relatives = prior(&hits(49_500, 500, 100, 100));
+        assert!((relatives - 99f64.log2()).abs() < 0.2, "{relatives}");
+        // The same relatives among careless rows are still found, over the errors' share.
+        let both = prior(&hits(49_500, 500, 5, 10));
+        assert!((both - 99f64.log2()).abs() < 0.4, "{both}");
+        // No hits: no evidence either way.
+        assert_eq!(prior(&LevelCounts::default()), 0.0);
     }
 
     /// Random level counts, so that every level's weight and `m` varies from run to run.

@@ -47,6 +47,15 @@ pub enum ParsedId {
 
 impl ParsedId {
     /// The 12-digit number, as given or with its lost leading zeros restored.
+    /// Whether a typo in this ID can be looked for: a 12-digit (or restored) CCCD, or an
+    /// opaque ID. Not an old ID: its typos would name persons by a number most no longer use.
+    pub(crate) fn may_be_mistyped(&self) -> bool {
+        matches!(
+            self,
+            ParsedId::Cccd(_) | ParsedId::Restored(_) | ParsedId::Opaque(_)
+        )
+    }
+
     pub(crate) fn cccd(&self) -> Option<u64> {
         match *self {
             ParsedId::Cccd(id) | ParsedId::Restored(id) => Some(id),
@@ -247,9 +256,110 @@ pub(crate) fn one_edit_apart(a: u64, b: u64) -> bool {
     }
 }
 
+/// The characters a substitution may put in place of `c`: one of its own kind (a digit for a
+/// digit, a letter of the same case for a letter). Why of its kind: a mistyped digit is another
+/// digit; a letter where a digit was is a different kind of error, and allowing it would make
+/// most IDs of a mixed scheme one edit from many.
+fn same_kind(c: char) -> &'static [u8] {
+    const DIGITS: &[u8] = b"0123456789";
+    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+    match c {
+        '0'..='9' => DIGITS,
+        'A'..='Z' => UPPER,
+        'a'..='z' => LOWER,
+        _ => b"",
+    }
+}
+
+/// The opaque IDs (the `any` format) one substitution ([`same_kind`]) or one adjacent
+/// transposition from `id`: the text counterpart of [`one_edit_variants`].
+pub(crate) fn one_edit_text_variants(id: &str) -> Vec<String> {
+    let chars: Vec<char> = id.chars().collect();
+    let mut variants = Vec::new();
+    let mut buffer = chars.clone();
+    for i in 0..chars.len() {
+        for &b in same_kind(chars[i]) {
+            if b as char != chars[i] {
+                buffer[i] = b as char;
+                variants.push(buffer.iter().collect());
+            }
+        }
+        buffer[i] = chars[i];
+    }
+    for i in 1..chars.len() {
+        if chars[i - 1] != chars[i] {
+            buffer.swap(i - 1, i);
+            variants.push(buffer.iter().collect());
+            buffer.swap(i - 1, i);
+        }
+    }
+    variants
+}
+
+/// True when the opaque IDs `a` and `b` are one edit apart: `b` is among `a`'s
+/// [`one_edit_text_variants`], decided without making them.
+pub(crate) fn one_edit_apart_text(a: &str, b: &str) -> bool {
+    let mut differing = [(' ', ' ', 0usize); 2];
+    let mut count = 0;
+    let (mut x, mut y) = (a.chars(), b.chars());
+    for i in 0.. {
+        match (x.next(), y.next()) {
+            (None, None) => break,
+            (Some(ca), Some(cb)) if ca == cb => {}
+            (Some(ca), Some(cb)) if count < 2 => {
+                differing[count] = (ca, cb, i);
+                count += 1;
+            }
+            _ => return false,
+        }
+    }
+    match count {
+        1 => {
+            let (given, held, _) = differing[0];
+            held.is_ascii() && same_kind(given).contains(&(held as u8))
+        }
+        2 => {
+            let [(a0, b0, i0), (a1, b1, i1)] = differing;
+            i1 == i0 + 1 && a0 == b1 && a1 == b0
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn opaque_ids_one_edit_apart_are_membership_of_their_variants() {
+        for id in ["1804974", "AB-12x", "A1", "", "7", "99", "Zé9"] {
+            let variants = one_edit_text_variants(id);
+            for v in &variants {
+                assert!(one_edit_apart_text(id, v), "{id} {v}");
+                assert!(one_edit_apart_text(v, id), "{v} {id}");
+            }
+            // Every string one or two edits away is apart exactly when it is a variant.
+            for v in &variants {
+                for w in one_edit_text_variants(v) {
+                    assert_eq!(
+                        one_edit_apart_text(id, &w),
+                        variants.contains(&w),
+                        "{id} {w}"
+                    );
+                }
+            }
+            assert!(!one_edit_apart_text(id, id));
+            assert!(!one_edit_apart_text(id, &format!("{id}0")));
+        }
+        assert_eq!(one_edit_text_variants("12").len(), 9 + 9 + 1);
+        assert!(
+            !one_edit_apart_text("A1", "11"),
+            "a digit for a letter is no typo"
+        );
+        assert!(one_edit_apart_text("1804974", "1809474"));
+        assert!(!one_edit_apart_text("1804974", "1840974x"));
+    }
 
     #[test]
     fn one_edit_apart_is_membership_of_the_variants() {

@@ -34,7 +34,9 @@ pub(crate) mod load;
 pub(crate) mod prefetch;
 
 use crate::normalize::date::PartialDate;
-use crate::normalize::id::{one_edit_variants, write_cccd};
+use crate::normalize::id::{
+    one_edit_apart, one_edit_apart_text, one_edit_text_variants, one_edit_variants, write_cccd,
+};
 use crate::normalize::{Gender, ParsedId};
 use crate::province::Place;
 
@@ -257,9 +259,41 @@ impl Register {
         }
     }
 
+    /// The persons whose ID is one substitution or one adjacent transposition from the given
+    /// `id` (a 12-digit CCCD, or an opaque ID in a register of opaque IDs), in the order the
+    /// variants are made; none for any other ID.
+    pub(crate) fn id_neighbours(&self, id: &ParsedId) -> Vec<PersonIdx> {
+        match (&self.ids, id) {
+            (IdColumn::Numeric, ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
+                self.numeric_id_neighbours(*v)
+            }
+            (IdColumn::Text(ids), ParsedId::Opaque(text)) => one_edit_text_variants(text)
+                .iter()
+                .filter_map(|v| ids.binary_search_by(|probe| (**probe).cmp(v.as_str())).ok())
+                .map(|i| i as PersonIdx)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// True when person `p`'s ID is one substitution or one adjacent transposition from the
+    /// given `id` (decided on the two IDs, as [`Register::id_neighbours`] would find it).
+    #[inline]
+    pub(crate) fn id_one_edit_from(&self, id: &ParsedId, p: PersonIdx) -> bool {
+        match (&self.ids, id) {
+            (IdColumn::Numeric, ParsedId::Cccd(v) | ParsedId::Restored(v)) => {
+                one_edit_apart(*v, self.records[p as usize].id())
+            }
+            (IdColumn::Text(ids), ParsedId::Opaque(text)) => {
+                one_edit_apart_text(text, &ids[p as usize])
+            }
+            _ => false,
+        }
+    }
+
     /// The persons whose 12-digit ID is one substitution or one adjacent transposition from
     /// `id`, in the order [`one_edit_variants`] makes them.
-    pub(crate) fn id_neighbours(&self, id: u64) -> Vec<PersonIdx> {
+    pub(crate) fn numeric_id_neighbours(&self, id: u64) -> Vec<PersonIdx> {
         let mut variants = one_edit_variants(id);
         // Most substitutions in the first six digits make a prefix nobody has: dropped before
         // the table is touched. The rest are looked up together (see `prefetch`).

@@ -94,18 +94,10 @@ pub(crate) fn match_by_id(
         if register.is_deceased(person) {
             reasons.insert(Reason::Deceased);
         }
-        return ByIdOutcome::Linked(Outcome {
-            status: if synced { Status::Synced } else { Status::Diff },
-            person: Some(person),
-            compared: Some(person),
-            method: Some(method),
-            score: Some(scores.total()),
-            reasons,
-            comparison: Some(comparison),
-            scores: Some(scores),
-            candidates: Vec::new(),
-            capped_blocks: 0,
-        });
+        let status = if synced { Status::Synced } else { Status::Diff };
+        return ByIdOutcome::Linked(Outcome::linked(
+            status, person, method, reasons, comparison, scores,
+        ));
     }
     // No usable hit: search by name, date of birth and gender.
     id_reasons.insert(id_problem);

@@ -45,6 +45,30 @@ impl Outcome {
         }
     }
 
+    /// A row linked to `person` (SYNCED or DIFF), with the comparison and weights that decided
+    /// it.
+    pub(crate) fn linked(
+        status: Status,
+        person: PersonIdx,
+        method: Method,
+        reasons: ReasonSet,
+        comparison: Comparison,
+        scores: FieldScores,
+    ) -> Outcome {
+        Outcome {
+            status,
+            person: Some(person),
+            compared: Some(person),
+            method: Some(method),
+            score: Some(scores.total()),
+            reasons,
+            comparison: Some(comparison),
+            scores: Some(scores),
+            candidates: Vec::new(),
+            capped_blocks: 0,
+        }
+    }
+
     /// The outcome of a row that could not be read.
     pub(crate) fn rejected() -> Outcome {
         Outcome {

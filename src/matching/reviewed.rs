@@ -89,18 +89,14 @@ fn confirmed_link(
     if register.is_deceased(person) {
         reasons.insert(Reason::Deceased);
     }
-    Outcome {
-        status: Status::Diff,
-        person: Some(person),
-        compared: Some(person),
-        method: Some(Method::Reviewed),
-        score: Some(scores.total()),
+    Outcome::linked(
+        Status::Diff,
+        person,
+        Method::Reviewed,
         reasons,
-        comparison: Some(comparison),
-        scores: Some(scores),
-        candidates: Vec::new(),
-        capped_blocks: 0,
-    }
+        comparison,
+        scores,
+    )
 }
 
 /// An ID link to a rejected person, turned into a search that leaves them out (they stay the

@@ -299,6 +299,13 @@ impl Weights {
     }
 
     /// [`Weights::score`]'s name weight.
+    ///
+    /// An exact (or accent-only) name weighs by its share of the register. A name that agrees
+    /// but for a typo, the order, or the middle name is as common as the candidate's: its `u`
+    /// is the level's scaled by the candidate name's share over the average (the exact level's
+    /// `u`), so that a typo of "Nguyễn Văn Hùng" says less than a typo of "Quách Thị Ngoan". It
+    /// never weighs more than the level's own weight: the search's bound on a name's weight
+    /// ([`Weights::most_for_name`]) stays one number for all the candidates it has not read.
     pub(crate) fn name_weight(
         &self,
         level: NameLevel,
@@ -306,11 +313,24 @@ impl Weights {
         person: PersonIdx,
         freq: &Frequencies,
     ) -> f64 {
-        let share = matches!(level, NameLevel::Exact | NameLevel::Diacritics)
-            .then(|| register.family_given(person))
-            .flatten()
-            .map(|(family, given)| freq.name_share(family, given));
-        adjusted(&self.name[level as usize], share)
+        let share = || {
+            register
+                .family_given(person)
+                .map(|(family, given)| freq.name_share(family, given))
+        };
+        let weight = &self.name[level as usize];
+        match level {
+            NameLevel::Exact | NameLevel::Diacritics => adjusted(weight, share()),
+            NameLevel::Typo | NameLevel::Order | NameLevel::Middle | NameLevel::MiddleDiffers => {
+                let average = self.name[NameLevel::Exact as usize].u;
+                share().map_or(weight.weight, |share| {
+                    weight
+                        .weight
+                        .min((weight.m * average / (weight.u * share)).log2())
+                })
+            }
+            NameLevel::Differs | NameLevel::Missing => weight.weight,
+        }
     }
 
     /// The highest name weight of a candidate whose name, when it equals the participant's
@@ -904,6 +924,55 @@ mod tests {
                     assert!(best <= bound, "{best} > {bound} ({ids:?})");
                     assert!(bound - best < 1e-9, "{bound} vs {best} ({ids:?})");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_near_name_weighs_less_when_the_candidates_name_is_common_and_never_more_than_its_level() {
+        use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
+        // 999 Nguyễn Văn Hùng and one Quách Thị Ngoan.
+        let mut builder = RegisterBuilder::new();
+        for i in 0..1000u64 {
+            builder.push(NewPerson {
+                line: i + 2,
+                id: RegisterId::Numeric(1_190_000_000 + i),
+                old_id: None,
+                name: if i == 0 {
+                    "Quách Thị Ngoan"
+                } else {
+                    "Nguyễn Văn Hùng"
+                }
+                .into(),
+                dob: None,
+                gender: crate::normalize::Gender::Male,
+                deceased: false,
+                province: None,
+            });
+        }
+        let register = builder.finish().0;
+        let freq = Frequencies::count(&register);
+        let (rare, common) = (0, 1);
+        let mut rng = Rng::new(9);
+        for _ in 0..100 {
+            let w = Weights::estimate(&random_counts(&mut rng), &random_counts(&mut rng), 1e-4);
+            for level in [
+                NameLevel::Typo,
+                NameLevel::Order,
+                NameLevel::Middle,
+                NameLevel::MiddleDiffers,
+            ] {
+                let of = |person| w.name_weight(level, &register, person, &freq);
+                let own = w.name[level as usize].weight;
+                assert!(of(common) <= of(rare) && of(rare) <= own, "{level:?}");
+                // 999 in 1,000 share the name: far more common than the average pair.
+                if w.name[NameLevel::Exact as usize].u < 0.5 {
+                    assert!(of(common) < own, "{level:?}");
+                }
+            }
+            for level in [NameLevel::Differs, NameLevel::Missing] {
+                let own = w.name[level as usize].weight;
+                assert_eq!(w.name_weight(level, &register, common, &freq), own);
             }
         }
     }

@@ -302,10 +302,11 @@ impl Weights {
     ///
     /// An exact (or accent-only) name weighs by its share of the register. A name that agrees
     /// but for a typo, the order, or the middle name is as common as the candidate's: its `u`
-    /// is the level's scaled by the candidate name's share over the average (the exact level's
-    /// `u`), so that a typo of "Nguyễn Văn Hùng" says less than a typo of "Quách Thị Ngoan". It
-    /// never weighs more than the level's own weight: the search's bound on a name's weight
-    /// ([`Weights::most_for_name`]) stays one number for all the candidates it has not read.
+    /// is the level's scaled by the candidate name's share over the average person's
+    /// ([`Frequencies::mean_name_share`]), so that a typo of "Nguyễn Văn Hùng" says less than a
+    /// typo of "Quách Thị Ngoan". It never weighs more than the level's own weight: the
+    /// search's bound on a name's weight ([`Weights::most_for_name`]) stays one number for all
+    /// the candidates it has not read.
     pub(crate) fn name_weight(
         &self,
         level: NameLevel,
@@ -322,7 +323,7 @@ impl Weights {
         match level {
             NameLevel::Exact | NameLevel::Diacritics => adjusted(weight, share()),
             NameLevel::Typo | NameLevel::Order | NameLevel::Middle | NameLevel::MiddleDiffers => {
-                let average = self.name[NameLevel::Exact as usize].u;
+                let average = freq.mean_name_share();
                 share().map_or(weight.weight, |share| {
                     weight
                         .weight
@@ -965,10 +966,9 @@ mod tests {
                 let of = |person| w.name_weight(level, &register, person, &freq);
                 let own = w.name[level as usize].weight;
                 assert!(of(common) <= of(rare) && of(rare) <= own, "{level:?}");
-                // 999 in 1,000 share the name: far more common than the average pair.
-                if w.name[NameLevel::Exact as usize].u < 0.5 {
-                    assert!(of(common) < own, "{level:?}");
-                }
+                // 999 in 1,000 share the name, but the average person's name is that one:
+                // only the rare name's typo may weigh its level's full weight.
+                assert!(of(common) < own, "{level:?}");
             }
             for level in [NameLevel::Differs, NameLevel::Missing] {
                 let own = w.name[level as usize].weight;

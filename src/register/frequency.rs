@@ -19,6 +19,8 @@ pub(crate) struct Frequencies {
     /// Persons per packed date of birth. foldhash, not SipHash: this is looked up for every
     /// scored candidate whose date agrees (only lookups: the hasher changes no result).
     dob: HashMap<u32, u32, FixedState>,
+    /// [`Frequencies::mean_name_share`], summed once the names are counted.
+    mean_name_share: f64,
 }
 
 impl Frequencies {
@@ -29,6 +31,7 @@ impl Frequencies {
             family: vec![0; syllables],
             given: vec![0; syllables],
             dob: HashMap::default(),
+            mean_name_share: 0.0,
         };
         for p in 0..register.len() as PersonIdx {
             if let Some((family, given)) = register.family_given(p) {
@@ -39,6 +42,12 @@ impl Frequencies {
                 *f.dob.entry(d.pack()).or_default() += 1;
             }
         }
+        let squares = |counts: &[u32]| -> f64 {
+            (counts.iter().filter(|&&c| c > 0))
+                .map(|&c| f.share(c).powi(2))
+                .sum()
+        };
+        f.mean_name_share = squares(&f.family) * squares(&f.given);
         f
     }
 
@@ -51,6 +60,13 @@ impl Frequencies {
     pub(crate) fn name_share(&self, family: u32, given: u32) -> f64 {
         let count = |v: &Vec<u32>, i: u32| v.get(i as usize).copied().unwrap_or(0);
         self.share(count(&self.family, family)) * self.share(count(&self.given, given))
+    }
+
+    /// The chance that two random register persons have the same family and given name, under
+    /// the independence [`Frequencies::name_share`] assumes: the average of `name_share` over
+    /// the register's persons.
+    pub(crate) fn mean_name_share(&self) -> f64 {
+        self.mean_name_share
     }
 
     /// The chance that a random register person was born on this (packed) date.

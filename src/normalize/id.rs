@@ -272,10 +272,18 @@ fn same_kind(c: char) -> &'static [u8] {
     }
 }
 
+/// The longest opaque ID whose one-edit variants are made: personal IDs of every scheme are
+/// far shorter, and a field of thousands of characters would make millions of variants.
+const MOST_CHARS_FOR_TYPOS: usize = 32;
+
 /// The opaque IDs (the `any` format) one substitution ([`same_kind`]) or one adjacent
-/// transposition from `id`: the text counterpart of [`one_edit_variants`].
+/// transposition from `id`: the text counterpart of [`one_edit_variants`]; none for an ID of
+/// more than [`MOST_CHARS_FOR_TYPOS`] characters.
 pub(crate) fn one_edit_text_variants(id: &str) -> Vec<String> {
     let chars: Vec<char> = id.chars().collect();
+    if chars.len() > MOST_CHARS_FOR_TYPOS {
+        return Vec::new();
+    }
     let mut variants = Vec::new();
     let mut buffer = chars.clone();
     for i in 0..chars.len() {
@@ -300,6 +308,9 @@ pub(crate) fn one_edit_text_variants(id: &str) -> Vec<String> {
 /// True when the opaque IDs `a` and `b` are one edit apart: `b` is among `a`'s
 /// [`one_edit_text_variants`], decided without making them.
 pub(crate) fn one_edit_apart_text(a: &str, b: &str) -> bool {
+    if a.chars().count() > MOST_CHARS_FOR_TYPOS {
+        return false;
+    }
     let mut differing = [(' ', ' ', 0usize); 2];
     let mut count = 0;
     let (mut x, mut y) = (a.chars(), b.chars());
@@ -358,6 +369,10 @@ mod tests {
             "a digit for a letter is no typo"
         );
         assert!(one_edit_apart_text("1804974", "1809474"));
+        // A field far longer than any ID has no variants, and is one edit from nothing.
+        let long = "7".repeat(100_000);
+        assert!(one_edit_text_variants(&long).is_empty());
+        assert!(!one_edit_apart_text(&long, &format!("8{}", &long[1..])));
         assert!(!one_edit_apart_text("1804974", "1840974x"));
     }
 

@@ -7,7 +7,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
 use common::*;
 
@@ -180,10 +179,7 @@ fn a_killed_night_leaves_no_run_in_the_history() {
     env.reconcile(&[]).expect_code(0);
     let started = summary(&env)["run"]["started"].clone();
     // Killed once its files are written and the night recorded as pending, before publishing.
-    let status = Command::new(env!("CARGO_BIN_EXE_popsync"))
-        .args(["reconcile", "--participants", "participants.csv"])
-        .args(["--register", "register.csv", "--out", "out", "-q"])
-        .current_dir(env.path())
+    let status = (env.command(&reconcile_args("out")))
         .env("POPSYNC_TEST_FAULT", "publish:staged:kill")
         .status()
         .unwrap();
@@ -215,10 +211,7 @@ fn a_night_killed_after_publishing_is_in_the_history() {
     synth(&env, 600, 23);
     std::fs::copy(env.join("base.csv"), env.join("participants.csv")).unwrap();
     env.reconcile(&[]).expect_code(0);
-    let status = Command::new(env!("CARGO_BIN_EXE_popsync"))
-        .args(["reconcile", "--participants", "participants.csv"])
-        .args(["--register", "register.csv", "--out", "out", "-q"])
-        .current_dir(env.path())
+    let status = (env.command(&reconcile_args("out")))
         .env("POPSYNC_TEST_FAULT", "publish:exchanged:kill")
         .status()
         .unwrap();
@@ -556,24 +549,13 @@ fn a_night_and_imports_at_once_leave_the_history_whole() {
         ),
     );
     let spawn = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_popsync"))
-            .args(args)
-            .current_dir(env.path())
+        (env.command(args))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap()
     };
-    let night = spawn(&[
-        "reconcile",
-        "--participants",
-        "participants.csv",
-        "--register",
-        "register.csv",
-        "--out",
-        "out",
-        "-q",
-    ]);
+    let night = spawn(&reconcile_args("out"));
     let imports: Vec<_> = (0..4)
         .map(|_| spawn(&["review", "import", "--out", "out", "decisions.csv"]))
         .collect();

@@ -401,6 +401,21 @@ impl Table {
     }
 }
 
+/// The arguments of a quiet `popsync reconcile` of `participants.csv` and `register.csv` into
+/// `out_dir`.
+pub fn reconcile_args(out_dir: &str) -> Vec<&str> {
+    vec![
+        "reconcile",
+        "--participants",
+        "participants.csv",
+        "--register",
+        "register.csv",
+        "--out",
+        out_dir,
+        "-q",
+    ]
+}
+
 /// A temporary folder with `participants.csv`, `register.csv` and an `out` folder.
 pub struct TestEnv {
     dir: TempDir,
@@ -464,6 +479,14 @@ impl TestEnv {
         self.run_with_stdin(args, std::process::Stdio::null())
     }
 
+    /// `popsync` with `args`, to be run in the temporary folder: for a test that sets its
+    /// environment, spawns it beside others, or only needs its exit status.
+    pub fn command<S: AsRef<std::ffi::OsStr>>(&self, args: &[S]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_popsync"));
+        command.args(args).current_dir(self.path());
+        command
+    }
+
     /// Runs `popsync` with `args`, in the temporary folder, with `stdin` as its standard input
     /// (a file, a pipe from another process).
     pub fn run_with_stdin<S: AsRef<std::ffi::OsStr>>(
@@ -471,28 +494,14 @@ impl TestEnv {
         args: &[S],
         stdin: std::process::Stdio,
     ) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_popsync"))
-            .args(args)
-            .current_dir(self.path())
-            .stdin(stdin)
-            .output()
-            .expect("running popsync");
+        let output = (self.command(args).stdin(stdin).output()).expect("running popsync");
         Run::from(output)
     }
 
     /// `popsync reconcile` on `participants.csv` and `register.csv` into `out_dir`, quietly,
     /// with `extra` flags.
     pub fn reconcile_into(&self, out_dir: &str, extra: &[&str]) -> Run {
-        let mut args = vec![
-            "reconcile",
-            "--participants",
-            "participants.csv",
-            "--register",
-            "register.csv",
-            "--out",
-            out_dir,
-            "-q",
-        ];
+        let mut args = reconcile_args(out_dir);
         args.extend_from_slice(extra);
         self.run(&args)
     }

@@ -86,6 +86,19 @@ impl Locale<'_> {
         }
     }
 
+    /// A rate's change from `then` to `now` ([`Locale::signed_pp`]) in a span classed better,
+    /// worse or same; a dash when either rate is unknown.
+    fn rate_change(self, then: Option<f64>, now: Option<f64>) -> String {
+        match (then, now) {
+            (Some(then), Some(now)) => format!(
+                "<span class=\"{}\">{}</span>",
+                delta_class(now - then, true),
+                self.signed_pp(now - then)
+            ),
+            _ => "—".to_string(),
+        }
+    }
+
     /// A rate delta in percentage points: `+1.23 pp`, `−0,50 điểm phần trăm`, `0.00 pp`.
     fn signed_pp(self, delta: f64) -> String {
         let pp = delta * 100.0;
@@ -866,14 +879,7 @@ fn changes(out: &mut String, l: Locale<'_>, s: &Value, previous: Option<&Value>)
     );
     let now = num(&s["totals"]["sync_rate"]);
     let then = num(&prev["totals"]["sync_rate"]);
-    let delta = match (now, then) {
-        (Some(a), Some(b)) => format!(
-            "<span class=\"{}\">{}</span>",
-            delta_class(a - b, true),
-            l.signed_pp(a - b)
-        ),
-        _ => "—".to_string(),
-    };
+    let delta = l.rate_change(then, now);
     let _ = writeln!(
         out,
         "<p class=\"delta\">{}</p>",
@@ -1306,18 +1312,11 @@ fn province_trends(out: &mut String, l: Locale<'_>, s: &Value, nights: &[Value])
     for (p, rates) in rows {
         let first = rates.iter().flatten().next().copied();
         let last = rates.last().copied().flatten();
-        let change = match (first, last) {
-            (Some(a), Some(b)) => format!(
-                "<td class=\"num {}\">{}</td>",
-                delta_class(b - a, true),
-                l.signed_pp(b - a)
-            ),
-            _ => "<td class=\"num\">—</td>".to_string(),
-        };
+        let change = l.rate_change(first, last);
         let _ = writeln!(
             out,
             "<tr><td>{}{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-             {change}</tr>",
+             <td class=\"num\">{change}</td></tr>",
             p["code"]
                 .as_str()
                 .map(|c| format!("<code>{}</code> ", escape(c)))
@@ -2011,13 +2010,13 @@ mod tests {
         assert!(rows[2].contains("unknown province"));
         assert!(rows[0].contains(
             "<td class=\"num\">70.00%</td><td class=\"num\">75.00%</td>\
-             <td class=\"num better\">+5.00 pp</td>"
+             <td class=\"num\"><span class=\"better\">+5.00 pp</span></td>"
         ));
         assert_eq!(points_of(rows[0]).len(), 3);
         // No rows on the middle night: the line joins the two nights that have a rate.
         assert_eq!(points_of(rows[1]).len(), 2);
-        assert!(rows[1].contains("<td class=\"num better\">+10.00 pp</td>"));
-        assert!(rows[2].contains("<td class=\"num same\">0.00 pp</td>"));
+        assert!(rows[1].contains("<td class=\"num\"><span class=\"better\">+10.00 pp</span></td>"));
+        assert!(rows[2].contains("<td class=\"num\"><span class=\"same\">0.00 pp</span></td>"));
         for row in rows {
             assert_eq!(row.matches("<circle").count(), 1, "tonight's dot");
         }
@@ -2076,7 +2075,8 @@ mod tests {
             "<title>24/11/2026 08:00:00 (UTC+07:00, Asia/Ho_Chi_Minh) (đêm nay): tỷ lệ đồng bộ \
              79,27% (2.378 trên 3.000 người tham gia)</title>"
         ));
-        assert!(trend.contains("<td class=\"num better\">+5,00 điểm phần trăm</td>"));
+        assert!(trend
+            .contains("<td class=\"num\"><span class=\"better\">+5,00 điểm phần trăm</span></td>"));
         assert!(trend.contains("<h3>Diễn biến theo tỉnh, thành phố</h3>"));
         let backlog = part(&html, "<section id=\"backlog\">", "</section>");
         assert!(backlog.contains("<th class=\"num\">trên 30 đêm</th>"));

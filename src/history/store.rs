@@ -330,36 +330,32 @@ mod tests {
     #[test]
     fn a_newer_or_foreign_or_damaged_file_is_refused_and_left_as_it_is() {
         let dir = tempfile::tempdir().unwrap();
+        // Opening `path` for writing fails saying `why`, and leaves its bytes as they were.
+        let refused = |path: &std::path::Path, why: &str| {
+            let before = std::fs::read(path).unwrap();
+            let e = History::open(path, Open::CreateWithMode(0o600))
+                .err()
+                .unwrap();
+            assert!(e.to_string().contains(why), "{e}");
+            assert_eq!(std::fs::read(path).unwrap(), before);
+        };
         let newer = dir.path().join("newer.sqlite");
         drop(History::open(&newer, Open::CreateWithMode(0o600)).unwrap());
         Connection::open(&newer)
             .unwrap()
             .execute_batch("PRAGMA user_version = 99;")
             .unwrap();
-        let before = std::fs::read(&newer).unwrap();
-        let e = History::open(&newer, Open::CreateWithMode(0o600))
-            .err()
-            .unwrap();
-        assert!(e.to_string().contains("newer popsync"), "{e}");
-        assert_eq!(std::fs::read(&newer).unwrap(), before);
+        refused(&newer, "newer popsync");
 
         let foreign = dir.path().join("foreign.sqlite");
         Connection::open(&foreign)
             .unwrap()
             .execute_batch("CREATE TABLE t (x);")
             .unwrap();
-        let e = History::open(&foreign, Open::CreateWithMode(0o600))
-            .err()
-            .unwrap();
-        assert!(e.to_string().contains("not a popsync history"), "{e}");
+        refused(&foreign, "not a popsync history");
 
         let text = dir.path().join("text.sqlite");
         std::fs::write(&text, "insurance_code,person_id\n".repeat(100)).unwrap();
-        let before = std::fs::read(&text).unwrap();
-        let e = History::open(&text, Open::CreateWithMode(0o600))
-            .err()
-            .unwrap();
-        assert!(e.to_string().contains("not a SQLite database"), "{e}");
-        assert_eq!(std::fs::read(&text).unwrap(), before);
+        refused(&text, "not a SQLite database");
     }
 }

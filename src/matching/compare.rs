@@ -667,7 +667,7 @@ mod tests {
 
     #[test]
     fn names_compared_on_syllables_agree_with_names_compared_as_strings() {
-        use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
+        use crate::register::build::{NewPerson, RegisterBuilder};
         let vocabulary = [
             "Nguyễn", "NGUYỄN", "Nguyen", "Thị", "Thi", "Văn", "Hoà", "Hòa", "Hoa", "Thuỷ", "Thủy",
             "Anh", "Ánh", "Anhh", "Trần", "Tran", "Lê", "Mai", "Ma", "Hùng", "Hung", "Đức",
@@ -702,16 +702,7 @@ mod tests {
         }
         let mut builder = RegisterBuilder::new();
         for (i, name) in names.iter().take(300).enumerate() {
-            builder.push(NewPerson {
-                line: i as u64 + 2,
-                id: RegisterId::Numeric(i as u64 + 1),
-                old_id: None,
-                name: crate::normalize::name::tidy(name),
-                dob: None,
-                gender: Gender::Unknown,
-                deceased: false,
-                province: None,
-            });
+            builder.push(NewPerson::numbered(i as u64, i as u64 + 1, name));
         }
         let (register, _) = builder.finish();
         let mut buffers = crate::matching::compare::NameBuffers::default();

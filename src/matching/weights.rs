@@ -679,21 +679,14 @@ mod tests {
         per_year: u32,
         serial: impl Fn(u32) -> u32,
     ) -> Register {
-        use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
+        use crate::register::build::{NewPerson, RegisterBuilder};
         let mut builder = RegisterBuilder::new();
         for (nth, year) in years.enumerate() {
             for i in (0..per_year).map(|i| nth as u32 * per_year + i) {
+                let id = 1_100_000_000 + year * 1_000_000 + u64::from(serial(i));
                 builder.push(NewPerson {
-                    line: u64::from(i) + 2,
-                    id: RegisterId::Numeric(
-                        1_100_000_000 + year * 1_000_000 + u64::from(serial(i)),
-                    ),
-                    old_id: None,
-                    name: "Lê Thị Hoa".into(),
-                    dob: None,
                     gender: crate::normalize::Gender::Female,
-                    deceased: false,
-                    province: None,
+                    ..NewPerson::numbered(u64::from(i), id, "Lê Thị Hoa")
                 });
             }
         }
@@ -931,25 +924,16 @@ mod tests {
 
     #[test]
     fn a_near_name_weighs_less_when_the_candidates_name_is_common_and_never_more_than_its_level() {
-        use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
+        use crate::register::build::{NewPerson, RegisterBuilder};
         // 999 Nguyễn Văn Hùng and one Quách Thị Ngoan.
         let mut builder = RegisterBuilder::new();
         for i in 0..1000u64 {
-            builder.push(NewPerson {
-                line: i + 2,
-                id: RegisterId::Numeric(1_190_000_000 + i),
-                old_id: None,
-                name: if i == 0 {
-                    "Quách Thị Ngoan"
-                } else {
-                    "Nguyễn Văn Hùng"
-                }
-                .into(),
-                dob: None,
-                gender: crate::normalize::Gender::Male,
-                deceased: false,
-                province: None,
-            });
+            let name = if i == 0 {
+                "Quách Thị Ngoan"
+            } else {
+                "Nguyễn Văn Hùng"
+            };
+            builder.push(NewPerson::numbered(i, 1_190_000_000 + i, name));
         }
         let register = builder.finish().0;
         let freq = Frequencies::count(&register);

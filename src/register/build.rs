@@ -375,6 +375,24 @@ fn renumbered<T: Ord + Send>(
 }
 
 #[cfg(test)]
+impl NewPerson {
+    /// A person for a test register: the `i`-th (line `i + 2`), holding the 12-digit `id`,
+    /// named `name` (tidied), with nothing else known; set the other fields by struct update.
+    pub(crate) fn numbered(i: u64, id: u64, name: &str) -> NewPerson {
+        NewPerson {
+            line: i + 2,
+            id: RegisterId::Numeric(id),
+            old_id: None,
+            name: name::tidy(name),
+            dob: None,
+            gender: Gender::Unknown,
+            deceased: false,
+            province: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::normalize::{IdFormat, ParsedId};

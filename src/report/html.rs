@@ -1081,6 +1081,27 @@ fn history(s: &Value) -> Option<&Value> {
     Some(&s["history"]).filter(|h| h.is_object())
 }
 
+/// Opens the section `id` under `heading` and returns the run's history; without one, says so
+/// and closes the section.
+fn history_section<'s>(
+    out: &mut String,
+    l: Locale<'_>,
+    s: &'s Value,
+    id: &str,
+    heading: &str,
+) -> Option<&'s Value> {
+    let _ = writeln!(out, "<section id=\"{id}\">\n<h2>{heading}</h2>");
+    let h = history(s);
+    if h.is_none() {
+        let _ = writeln!(
+            out,
+            "<p class=\"no-history\">{}</p>\n</section>",
+            l.words.no_history
+        );
+    }
+    h
+}
+
 /// The rate of a night's record (`sync_rate`); `None` for a night without rows.
 fn rate_of(v: &Value) -> Option<f64> {
     num(&v["sync_rate"]).filter(|r| r.is_finite())
@@ -1107,13 +1128,7 @@ fn trend_axis(lowest: f64, highest: f64) -> (f64, f64, f64) {
 /// The national rate over the nights of the history, then each province's.
 fn trend(out: &mut String, l: Locale<'_>, s: &Value) {
     let w = l.words;
-    let _ = writeln!(out, "<section id=\"trend\">\n<h2>{}</h2>", w.trend_heading);
-    let Some(h) = history(s) else {
-        let _ = writeln!(
-            out,
-            "<p class=\"no-history\">{}</p>\n</section>",
-            w.no_history
-        );
+    let Some(h) = history_section(out, l, s, "trend", w.trend_heading) else {
         return;
     };
     let nights = array(&h["nights"]);
@@ -1386,17 +1401,7 @@ fn sparkline(rates: &[Option<f64>]) -> String {
 /// The rows not SYNCED by how many nights they have been open, per status and in total.
 fn backlog(out: &mut String, l: Locale<'_>, s: &Value) {
     let w = l.words;
-    let _ = writeln!(
-        out,
-        "<section id=\"backlog\">\n<h2>{}</h2>",
-        w.backlog_heading
-    );
-    let Some(h) = history(s) else {
-        let _ = writeln!(
-            out,
-            "<p class=\"no-history\">{}</p>\n</section>",
-            w.no_history
-        );
+    let Some(h) = history_section(out, l, s, "backlog", w.backlog_heading) else {
         return;
     };
     let b = &h["backlog"];

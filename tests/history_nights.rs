@@ -464,6 +464,28 @@ fn a_bad_decisions_file_imports_nothing() {
 }
 
 #[test]
+fn decisions_on_a_list_with_masked_ids_are_refused() {
+    let env = TestEnv::new();
+    let (twin_a, _) = with_twins(&env);
+    env.reconcile(&["--mask-ids"]).expect_code(0);
+    let run = import(
+        &env,
+        "decisions.csv",
+        &format!(
+            "insurance_code,person_id,decision,reviewer,note\n9900000001,{twin_a},confirm,Lan,\n"
+        ),
+    );
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("mismatches.csv") && run.stderr.contains("--mask-ids"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(&twin_a), "{}", run.stderr);
+    assert_eq!(history_json(&env)["decisions_made"], 0, "nothing imported");
+}
+
+#[test]
 fn a_history_popsync_cannot_read_is_refused_and_left_as_it_is() {
     let env = TestEnv::new();
     synth(&env, 300, 26);

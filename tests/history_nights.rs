@@ -486,6 +486,32 @@ fn decisions_on_a_list_with_masked_ids_are_refused() {
 }
 
 #[test]
+fn an_import_while_another_writer_holds_the_history_waits_then_exits_4_changing_nothing() {
+    let env = TestEnv::new();
+    let (twin_a, _) = with_twins(&env);
+    env.reconcile(&[]).expect_code(0);
+    let text = format!(
+        "insurance_code,person_id,decision,reviewer,note\n9900000001,{twin_a},confirm,Lan,\n"
+    );
+    // Another writer: holds the history's lock for longer than an import waits (60 s).
+    let holder = rusqlite::Connection::open(history_file(&env)).unwrap();
+    holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let run = import(&env, "decisions.csv", &text);
+    run.expect_code(4);
+    assert!(
+        run.stderr.contains("history.sqlite") && run.stderr.contains("another popsync is writing"),
+        "{}",
+        run.stderr
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(history_json(&env)["decisions_made"], 0, "nothing imported");
+    // Once the other writer is done, the same file imports.
+    import(&env, "decisions.csv", &text).expect_code(0);
+    assert_eq!(history_json(&env)["decisions_made"], 1);
+}
+
+#[test]
 fn a_history_popsync_cannot_read_is_refused_and_left_as_it_is() {
     let env = TestEnv::new();
     synth(&env, 300, 26);

@@ -499,33 +499,22 @@ fn missing_id_a_year_only_date_and_a_name_or_year_error_still_reach_the_person()
     // survive a name error with a full date cannot reach them: a mistyped given or family
     // name, a missing middle name, or a year off by one or mistyped, with a year-only date on
     // both sides, must still find them (their year's name-part keys, in their province).
+    // One run per row: several codes claiming one person would weigh against each other.
     let dinh = cccd(26, false, 1950, 950_101);
     let lan = cccd(26, true, 1947, 947_102);
-    let rows = [
-        ("9900000060", "Quách Văn Địnk", "1950", "Nam"),
-        ("9900000061", "Quách Định", "1950", "Nam"),
-        ("9900000062", "Quáck Văn Định", "1950", "Nam"),
-        ("9900000063", "Tạ Thị Lan", "1948", "Nữ"),
-        ("9900000064", "Tạ Thị Lan", "1941", "Nữ"),
+    let register = [
+        r(&dinh, "Quách Văn Định", "1950", "Nam").province("026"),
+        r(&lan, "Tạ Thị Lan", "1947", "Nữ").province("026"),
     ];
-    let participants: Vec<P> = (rows.iter())
-        .map(|&(code, name, dob, gender)| p(code, name, dob, gender, "").province("026"))
-        .collect();
-    let env = env_with(
-        &participants,
-        &[
-            r(&dinh, "Quách Văn Định", "1950", "Nam").province("026"),
-            r(&lan, "Tạ Thị Lan", "1947", "Nữ").province("026"),
-        ],
-    );
-    let results = env.reconcile_ok();
-    for (code, expected) in [
-        ("9900000060", &dinh),
-        ("9900000061", &dinh),
-        ("9900000062", &dinh),
-        ("9900000063", &lan),
-        ("9900000064", &lan),
+    for (code, name, dob, gender, expected) in [
+        ("9900000060", "Quách Văn Địnk", "1950", "Nam", &dinh),
+        ("9900000061", "Quách Định", "1950", "Nam", &dinh),
+        ("9900000062", "Quáck Văn Định", "1950", "Nam", &dinh),
+        ("9900000063", "Tạ Thị Lan", "1948", "Nữ", &lan),
+        ("9900000064", "Tạ Thị Lan", "1941", "Nữ", &lan),
     ] {
+        let participant = p(code, name, dob, gender, "").province("026");
+        let results = env_with(&[participant], &register).reconcile_ok();
         let row = results.get(code);
         assert_eq!(
             (&row.status[..], &row.person_id),
@@ -1020,16 +1009,16 @@ fn id_evidence(env: &TestEnv, pattern: &str) -> (u64, f64) {
 
 #[test]
 fn an_id_naming_nobody_weighs_by_how_often_such_ids_are_absent_persons() {
-    let s = hung();
+    let (s, m) = (hung(), mai());
     // A well-formed ID nobody holds, many digits from Hùng's: not a typo of his.
     let nobody = cccd(1, false, 1975, 123_456);
     let rows = [
         s.given("9900000020", s.name, s.dob, &nobody),
-        s.given("9900000021", s.name, s.dob, ""),
+        m.given("9900000021", m.name, m.dob, ""),
     ];
     // Alone, the row is the one row whose ID names nobody, and Hùng is on its day: such IDs
     // are not (yet) known to come from absent persons.
-    let env = env_with(&rows, &[]);
+    let env = env_with(&rows[..1], &[]);
     let results = env.reconcile_ok();
     let (nobody_rows, weight) = id_evidence(&env, "names_nobody");
     assert_eq!(nobody_rows, 1);
@@ -1070,5 +1059,77 @@ fn an_id_naming_nobody_weighs_by_how_often_such_ids_are_absent_persons() {
     };
     assert!((id_weight("9900000020") - weight).abs() < 0.01);
     assert_eq!(id_weight("9900000021"), 0.0);
-    assert_suggested(&env, &results, "9900000021", &s.id, &["id_missing"]);
+    assert_suggested(&env, &results, "9900000021", &m.id, &["id_missing"]);
+}
+
+/// summary.json's count of searched rows decided again because a stronger searched row
+/// suggested their person.
+fn settled_claims(env: &TestEnv) -> u64 {
+    let summary: serde_json::Value = serde_json::from_slice(&env.read_out("summary.json")).unwrap();
+    summary["search"]["settled_claims"]
+        .as_u64()
+        .expect("summary.json counts the settled claims")
+}
+
+#[test]
+fn of_two_searched_rows_suggesting_one_person_the_closer_one_keeps_him() {
+    // Most people have one insurance code. Two rows without an ID both point at Hùng: the one
+    // that is his record exactly keeps him; the one a letter off, a namesake's row as often as
+    // his, is decided again with him counted as linked to another code.
+    let s = hung();
+    let exact = s.given("9900000070", s.name, s.dob, "");
+    let near = s.given("9900000071", "Nguyễn Văn Hùnh", s.dob, "");
+    // Alone, the near row is his.
+    let alone = env_with(std::slice::from_ref(&near), &[]);
+    let results = alone.reconcile_ok();
+    assert_suggested(&alone, &results, "9900000071", &s.id, &["name_typo"]);
+    assert_eq!(settled_claims(&alone), 0);
+
+    // After the exact row, in either order.
+    for rows in [[exact.clone(), near.clone()], [near.clone(), exact.clone()]] {
+        let env = env_with(&rows, &[]);
+        let results = env.reconcile_ok();
+        assert_suggested(&env, &results, "9900000070", &s.id, &["id_missing"]);
+        let row = results.get("9900000071");
+        assert_ne!(row.status, "SUGGESTED", "{row:?}");
+        assert!(row.person_id.is_empty(), "{row:?}");
+        assert_eq!(settled_claims(&env), 1);
+        // The auditor sees why: Hùng weighed as linked elsewhere.
+        let summary: serde_json::Value =
+            serde_json::from_slice(&env.read_out("summary.json")).unwrap();
+        let linked = summary["linked_elsewhere"]["linked_weight"]
+            .as_f64()
+            .unwrap();
+        assert!(linked < 0.0, "{linked}");
+        let table = env.table("mismatches.csv");
+        let mismatch = table.row_where("insurance_code", "9900000071");
+        if table.cell(mismatch, "compared_person_id") == s.id {
+            let shown: f64 = table.cell(mismatch, "linked_weight").parse().unwrap();
+            assert!((shown - linked).abs() < 0.01, "{shown} vs {linked}");
+        }
+    }
+}
+
+#[test]
+fn of_two_equal_claims_on_one_person_the_earlier_row_keeps_him() {
+    // Two codes whose rows are the same record of Hùng, neither with an ID, in a file where
+    // nobody else holds two codes: the earlier row keeps him, whatever the thread count; the
+    // later one is left to an auditor, with Hùng among its candidates if he still plausibly is.
+    let s = hung();
+    let rows = [
+        s.given("9900000080", s.name, s.dob, ""),
+        s.given("9900000081", s.name, s.dob, ""),
+    ];
+    let env = env_with(&rows, &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(&env, &results, "9900000080", &s.id, &["id_missing"]);
+    let later = results.get("9900000081");
+    assert_ne!(later.status, "SUGGESTED", "{later:?}");
+    assert_eq!(settled_claims(&env), 1);
+    env.reconcile_into("one-thread", &["--threads", "1"])
+        .expect_code(0);
+    assert_eq!(
+        env.read_in("one-thread", "results.csv"),
+        env.read_out("results.csv")
+    );
 }

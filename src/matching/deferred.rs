@@ -135,9 +135,9 @@ impl DeferredRows {
         self.rows.iter()
     }
 
-    /// The rows in batches of at most `rows`, in row order.
-    pub(crate) fn batches(&self, rows: usize) -> impl Iterator<Item = &[DeferredRow]> {
-        self.rows.chunks(rows)
+    /// Every row, in row order.
+    pub(crate) fn as_slice(&self) -> &[DeferredRow] {
+        &self.rows
     }
 
     /// The ID evidence's counts over up to [`TALLIED_ROWS`] of the rows, evenly spaced over

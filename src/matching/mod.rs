@@ -20,12 +20,14 @@
 //! - [`model`]: what every matching thread reads.
 //! - [`outcome`]: what matching decides for one participant.
 //! - [`by_id`]: steps 1-2. [`search`]: candidates from the blocking index and ID neighbours,
-//!   scored. [`decide`]: step 3's decision.
+//!   scored. [`decide`]: step 3's decision. [`claims`]: one-to-one among the searched rows'
+//!   suggestions, once every row is searched.
 //! - [`id_tally`]: the counts the ID evidence is estimated from.
 //! - [`review`]: the reviewers' decisions (confirm, reject) in force; [`reviewed`]: applied to
 //!   the ID path's answer.
 
 pub(crate) mod by_id;
+pub(crate) mod claims;
 pub(crate) mod compare;
 pub(crate) mod decide;
 pub(crate) mod deferred;

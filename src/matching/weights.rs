@@ -651,6 +651,18 @@ impl LinkedElsewhere {
         }
     }
 
+    /// The same evidence with `persons` counted as linked too (the persons searched rows
+    /// suggested; see [`crate::matching::claims`]). `m` and `u` stay the ID path's.
+    pub(crate) fn with_persons(&self, persons: impl Iterator<Item = PersonIdx>) -> LinkedElsewhere {
+        let mut with = self.clone();
+        for p in persons {
+            if let Some(word) = with.linked.get_mut(p as usize / 64) {
+                *word |= 1u64 << (p % 64);
+            }
+        }
+        with
+    }
+
     /// Requests the word [`LinkedElsewhere::weight`] reads for `person`.
     #[inline]
     pub(crate) fn prefetch(&self, person: PersonIdx) {

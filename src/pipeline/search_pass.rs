@@ -9,6 +9,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::matching::claims;
 use crate::matching::deferred::{DeferredRow, DeferredRows};
 use crate::matching::id_evidence::{IdEvidence, IdTally};
 use crate::matching::weights::{LinkedElsewhere, Weights};
@@ -23,7 +24,7 @@ use crate::report::rows::{FinishedRows, FormattedRows};
 use crate::report::stats::Stats;
 use crate::timings::{Stage, Timings};
 
-/// Rows searched between two writes: only one batch's output is in memory at a time.
+/// Rows formatted between two writes: only one batch's text is in memory at a time.
 const BATCH_ROWS: usize = 1 << 16;
 
 /// What the search pass leaves.
@@ -72,7 +73,8 @@ pub(crate) fn run(
     })
 }
 
-/// Searches the rows in parallel, in row order, batch by batch, and writes their final rows.
+/// Searches the rows in parallel, settles the claims several rows make on one person
+/// ([`claims`]), and writes their final rows in row order, batch by batch.
 fn search(
     deferred: &DeferredRows,
     model: &Model<'_>,
@@ -82,6 +84,21 @@ fn search(
     stats: &mut Stats,
     timings: &Timings,
 ) -> Result<PassRows> {
+    let rows = deferred.as_slice();
+    let mut outcomes: Vec<Outcome> = rows
+        .par_chunks(ROWS_PER_TASK / 8)
+        .flat_map_iter(|rows: &[DeferredRow]| {
+            timings.time(Stage::Match, || {
+                let mut buffers = NameBuffers::default();
+                rows.iter()
+                    .map(|d| d.search(model, &mut buffers))
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    stats.settled_claims += timings.time(Stage::Match, || {
+        claims::settle(rows, &mut outcomes, model) as u64
+    });
     let results = out.scratch()?;
     let mismatches = out.scratch()?;
     let write_err = |e: std::io::Error| Error::io(out.path(), e);
@@ -91,17 +108,14 @@ fn search(
         1 << 20,
         mismatches.as_file().try_clone().map_err(write_err)?,
     );
-    for batch in deferred.batches(BATCH_ROWS) {
+    for (batch, outcomes) in rows.chunks(BATCH_ROWS).zip(outcomes.chunks(BATCH_ROWS)) {
         let tasks: Vec<(FinishedRows, Vec<Option<PersonIdx>>)> = batch
             .par_chunks(ROWS_PER_TASK / 8)
-            .map(|rows: &[DeferredRow]| {
-                let outcomes: Vec<Outcome> = timings.time(Stage::Match, || {
-                    let mut buffers = NameBuffers::default();
-                    rows.iter().map(|d| d.search(model, &mut buffers)).collect()
-                });
+            .zip(outcomes.par_chunks(ROWS_PER_TASK / 8))
+            .map(|(rows, outcomes): (&[DeferredRow], &[Outcome])| {
                 timings.time(Stage::Write, || {
                     let mut formatted = FormattedRows::with_capacity(rows.len());
-                    for (d, outcome) in rows.iter().zip(&outcomes) {
+                    for (d, outcome) in rows.iter().zip(outcomes) {
                         formatted.decided(&context, d.index, &d.row(), outcome, "");
                     }
                     let persons = outcomes.iter().map(|o| o.person).collect();

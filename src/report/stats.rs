@@ -90,6 +90,9 @@ pub(crate) struct Stats {
     /// Blocks the candidate search skipped as larger than the cap, and the rows that met one.
     pub(crate) capped_blocks: u64,
     pub(crate) rows_with_capped_blocks: u64,
+    /// Searched rows decided again because a stronger searched row suggested their person
+    /// ([`crate::matching::claims`]).
+    pub(crate) settled_claims: u64,
     /// The first rows of each status, in input order, for report.html.
     pub(crate) examples: Vec<ExampleRow>,
 }
@@ -181,6 +184,7 @@ impl Stats {
             }
         }
         self.rows_with_capped_blocks += other.rows_with_capped_blocks;
+        self.settled_claims += other.settled_claims;
         for (a, b) in self.statuses.iter_mut().zip(other.statuses) {
             *a += b;
         }

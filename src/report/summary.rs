@@ -244,6 +244,8 @@ pub(crate) fn build(input: &SummaryInput<'_>) -> Value {
         "search": {
             "capped_blocks": stats.capped_blocks,
             "rows_with_capped_blocks": stats.rows_with_capped_blocks,
+            // Rows decided again because a stronger searched row suggested their person.
+            "settled_claims": stats.settled_claims,
         },
         "totals": Value::Object(totals),
         "statuses": Value::Object(statuses),

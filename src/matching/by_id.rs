@@ -1,6 +1,6 @@
 //! Steps 1-2 of matching: the ID lookup, and the verification of its hit.
 
-use crate::matching::compare::{NameBuffers, NameIds};
+use crate::matching::compare::NameBuffers;
 use crate::matching::model::Model;
 use crate::matching::outcome::{ByIdOutcome, Outcome, PendingSearch};
 use crate::matching::reason::{Method, Reason, ReasonSet, Status};
@@ -58,11 +58,10 @@ pub(crate) fn match_by_id(
     };
     // Verify each hit (an old ID can name several persons); link the one that is this
     // participant, if exactly one is.
-    let names = NameIds::of(&p.name, &register.syllables);
     let verified: Vec<(PersonIdx, Method, Comparison, FieldScores)> = hits
         .iter()
         .map(|&(person, method)| {
-            let c = verify::compare(p, &names, register, person, buffers);
+            let c = verify::compare(p, register, person, buffers);
             let scores = model.weights.score(&c, register, person, model.frequencies);
             (person, method, c, scores)
         })

@@ -223,6 +223,29 @@ pub(crate) fn compare_provinces(given: Option<Place>, register: Option<Place>) -
 /// Most syllables a name can have for [`NameIds`]; longer names take the string path.
 const MAX_SYLLABLES: usize = 8;
 
+/// Whether `given` (a canonical name) is the person's canonical name exactly: syllable by
+/// syllable against the register's strings, no lookup. The ID path asks this first, since most
+/// ID hits are the holder's record as the register has it, and comparing those few bytes costs
+/// less than looking up the name's syllables ([`NameIds::of`]). Only `true` is decisive: a name
+/// with a syllable that is not one clean token says `false` and is compared in full.
+pub(crate) fn is_written_exactly(given: &str, register: &Register, person: PersonIdx) -> bool {
+    let syllables = &register.syllables;
+    let mut written = register.syllable_ids(person).iter();
+    let mut any = false;
+    for token in tokens(given) {
+        let Some(&w) = written.next() else {
+            return false;
+        };
+        let w = w as usize;
+        if !syllables.clean[w] || *syllables.canonical[syllables.canonical_of[w] as usize] != *token
+        {
+            return false;
+        }
+        any = true;
+    }
+    any && written.next().is_none()
+}
+
 /// A syllable the register has never seen: equal to no register syllable.
 const UNSEEN: u32 = u32::MAX;
 
@@ -708,6 +731,7 @@ mod tests {
         let mut buffers = crate::matching::compare::NameBuffers::default();
         let (mut canonical, mut folded) = (String::new(), String::new());
         let mut levels = std::collections::HashSet::new();
+        let mut shortcuts = 0;
         for name in &names {
             let given = NameForms::new(name);
             let ids = NameIds::of(&given, &register.syllables);
@@ -718,8 +742,20 @@ mod tests {
                 let got = compare_names_in_register(&given, &ids, &register, person, &mut buffers);
                 assert_eq!(got, expected, "{name:?} / {canonical:?}");
                 levels.insert(got);
+                // The ID path's shortcut says "exact" only of an exact name, and of every
+                // exact name whose syllables are clean.
+                let clean = (register.syllable_ids(person).iter())
+                    .all(|&w| register.syllables.clean[w as usize]);
+                let shortcut = is_written_exactly(&given.canonical, &register, person);
+                assert_eq!(
+                    shortcut,
+                    expected == NameLevel::Exact && clean,
+                    "{name:?} / {canonical:?}"
+                );
+                shortcuts += usize::from(shortcut);
             }
         }
         assert!(levels.len() >= 7, "levels seen: {levels:?}");
+        assert!(shortcuts >= 300, "{shortcuts}");
     }
 }

@@ -1,7 +1,7 @@
 //! The ID path's answer with the reviewers' decisions on the row's code applied (the rules are
 //! in [`crate::matching::review`] and docs/history.md).
 
-use crate::matching::compare::{NameBuffers, NameIds};
+use crate::matching::compare::NameBuffers;
 use crate::matching::model::Model;
 use crate::matching::outcome::{ByIdOutcome, Outcome, PendingSearch};
 use crate::matching::reason::{Method, Reason, ReasonSet, Status};
@@ -80,8 +80,7 @@ fn confirmed_link(
     buffers: &mut NameBuffers,
 ) -> Outcome {
     let register = model.register;
-    let names = NameIds::of(&p.name, &register.syllables);
-    let comparison = verify::compare(p, &names, register, person, buffers);
+    let comparison = verify::compare(p, register, person, buffers);
     let scores = model
         .weights
         .score(&comparison, register, person, model.frequencies);

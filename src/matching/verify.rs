@@ -2,8 +2,8 @@
 //! fields differ?
 
 use crate::matching::compare::{
-    compare_dates, compare_genders, compare_names_in_register, compare_provinces, DateLevel,
-    GenderLevel, NameBuffers, NameIds, NameLevel, ProvinceLevel,
+    compare_dates, compare_genders, compare_names_in_register, compare_provinces,
+    is_written_exactly, DateLevel, GenderLevel, NameBuffers, NameIds, NameLevel, ProvinceLevel,
 };
 use crate::matching::reason::ReasonSet;
 use crate::normalize::participant::Participant;
@@ -48,17 +48,23 @@ impl Comparison {
     }
 }
 
-/// Compares a participant with one register person. `names` is the participant's name in the
-/// register's syllables ([`NameIds::of`]), looked up once for all the persons it is compared with.
+/// Compares a participant with one register person.
 pub(crate) fn compare(
     p: &Participant,
-    names: &NameIds,
     register: &Register,
     person: PersonIdx,
     buffers: &mut NameBuffers,
 ) -> Comparison {
+    // Most comparisons here are an ID's holder with their own record: the name as the register
+    // has it is settled without looking its syllables up.
+    let name = if is_written_exactly(&p.name.canonical, register, person) {
+        NameLevel::Exact
+    } else {
+        let names = NameIds::of(&p.name, &register.syllables);
+        compare_names_in_register(&p.name, &names, register, person, buffers)
+    };
     Comparison {
-        name: compare_names_in_register(&p.name, names, register, person, buffers),
+        name,
         ..compare_record(p, register, person)
     }
 }

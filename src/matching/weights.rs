@@ -17,9 +17,7 @@
 
 use serde::Serialize;
 
-use crate::matching::compare::{
-    DateLevel, GenderLevel, NameBuffers, NameIds, NameLevel, ProvinceLevel,
-};
+use crate::matching::compare::{DateLevel, GenderLevel, NameBuffers, NameLevel, ProvinceLevel};
 use crate::matching::id_evidence::IdEvidence;
 use crate::matching::verify::{self, Comparison};
 use crate::normalize::participant::Participant;
@@ -516,8 +514,7 @@ fn count_same_person<'a>(
     for p in participants {
         if let ParsedId::Cccd(_) | ParsedId::Opaque(_) = p.id {
             if let Some(person) = register.find_id(&p.id) {
-                let names = NameIds::of(&p.name, &register.syllables);
-                counts.add_same_person(&verify::compare(p, &names, register, person, &mut buffers));
+                counts.add_same_person(&verify::compare(p, register, person, &mut buffers));
             }
         }
     }
@@ -556,14 +553,7 @@ fn count_unrelated(register: &Register) -> LevelCounts {
             gender: register.gender(a),
             province: register.place(a),
         };
-        let names = NameIds::of(&as_participant.name, &register.syllables);
-        counts.add(&verify::compare(
-            &as_participant,
-            &names,
-            register,
-            b,
-            &mut buffers,
-        ));
+        counts.add(&verify::compare(&as_participant, register, b, &mut buffers));
     }
     counts
 }

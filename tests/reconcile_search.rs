@@ -1133,3 +1133,24 @@ fn of_two_equal_claims_on_one_person_the_earlier_row_keeps_him() {
         env.read_out("results.csv")
     );
 }
+
+#[test]
+fn a_row_repeated_under_its_code_is_one_claim_not_a_rival() {
+    // The same insurance code twice (an export that repeats a row): one participant, so both
+    // rows are suggested Hùng, flagged `duplicate_code`, and nothing is settled.
+    let s = hung();
+    let row = s.given("9900000090", s.name, s.dob, "");
+    let env = env_with(&[row.clone(), row], &[]);
+    env.reconcile(&[]).expect_code(0);
+    let table = env.table("results.csv");
+    let rows: Vec<&Vec<String>> = (table.rows.iter())
+        .filter(|r| table.cell(r, "insurance_code") == "9900000090")
+        .collect();
+    assert_eq!(rows.len(), 2);
+    for r in rows {
+        assert_eq!(table.cell(r, "status"), "SUGGESTED", "{r:?}");
+        assert_eq!(table.cell(r, "person_id"), s.id, "{r:?}");
+        assert!(table.cell(r, "reasons").contains("duplicate_code"), "{r:?}");
+    }
+    assert_eq!(settled_claims(&env), 0);
+}

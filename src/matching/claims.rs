@@ -6,14 +6,15 @@
 //! one insurance code, usually one of them is that person and the others are a namesake's rows
 //! (a person the register does not hold, or one whose record differs more). So once every row is
 //! searched, the strongest claim on a person stands (the highest score; the earlier row on a
-//! tie) and each weaker one is decided again with that person, and every other person a
-//! searched row suggested, counted as linked elsewhere. A person truly holding two codes keeps
+//! tie) and each weaker one from another insurance code is decided again with that person, and
+//! every other person a searched row suggested, counted as linked elsewhere. A person truly holding two codes keeps
 //! both where the weaker row's evidence outweighs the one-to-one weight, as it does against an
 //! ID-linked person. One round: the rows decided again are final, so the result does not depend
 //! on the order rows are settled in.
 
 use rayon::prelude::*;
 
+use crate::input::schema::participant as col;
 use crate::matching::compare::NameBuffers;
 use crate::matching::deferred::DeferredRow;
 use crate::matching::model::Model;
@@ -40,10 +41,14 @@ pub(crate) fn settle(rows: &[DeferredRow], outcomes: &mut [Outcome], model: &Mod
             .then_with(|| score(j).total_cmp(&score(i)))
             .then(i.cmp(&j))
     });
-    let weaker: Vec<usize> = (claims.windows(2))
-        .filter(|pair| pair[0].0 == pair[1].0)
-        .map(|pair| pair[1].1)
-        .collect();
+    // One code, one claim: the rows of the strongest claim's own code (its row repeated, a
+    // `duplicate_code`) are that claim again, not a rival.
+    let mut weaker = Vec::new();
+    for group in claims.chunk_by(|a, b| a.0 == b.0) {
+        let strongest = &rows[group[0].1];
+        let rivals = group[1..].iter().map(|&(_, i)| i);
+        weaker.extend(rivals.filter(|&i| !same_code(&rows[i], strongest)));
+    }
     if weaker.is_empty() {
         return 0;
     }
@@ -62,4 +67,9 @@ pub(crate) fn settle(rows: &[DeferredRow], outcomes: &mut [Outcome], model: &Mod
         outcomes[i] = outcome;
     }
     weaker.len()
+}
+
+/// Whether two rows carry the same insurance code.
+fn same_code(a: &DeferredRow, b: &DeferredRow) -> bool {
+    a.row().get(col::INSURANCE_CODE).trim() == b.row().get(col::INSURANCE_CODE).trim()
 }

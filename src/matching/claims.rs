@@ -23,8 +23,9 @@ use crate::matching::reason::Status;
 use crate::register::PersonIdx;
 
 /// Decides again each of `rows` (with their `outcomes`, in the same order) whose suggested
-/// person a stronger searched row also suggests, with `model`'s one-to-one evidence extended
-/// to every person a searched row suggested. Returns how many rows were decided again.
+/// person a stronger searched row of another insurance code also suggests, with `model`'s
+/// one-to-one evidence extended to every person a searched row suggested. Returns how many
+/// rows were decided again.
 pub(crate) fn settle(rows: &[DeferredRow], outcomes: &mut [Outcome], model: &Model<'_>) -> usize {
     debug_assert_eq!(rows.len(), outcomes.len());
     let Some(linked) = model.linked else {

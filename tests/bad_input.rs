@@ -258,15 +258,7 @@ fn inputs_that_are_not_files_and_outputs_that_cannot_be_written() {
     assert!(run.stderr.contains("missing.csv"), "{}", run.stderr);
     // An output "folder" that is a file.
     env.write("taken", "x");
-    let run = env.run(&[
-        "reconcile",
-        "--participants",
-        "participants.csv",
-        "--register",
-        "register.csv",
-        "--out",
-        "taken",
-    ]);
+    let run = env.reconcile_into("taken", &[]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("taken"), "{}", run.stderr);
 }

@@ -1095,23 +1095,9 @@ fn two_nights() -> (TestEnv, Vec<P>, Vec<R>) {
 
 /// Night 2 into `out` with `--previous previous`, in JSON mode.
 fn night2(env: &TestEnv, out: &str, previous: &str) -> (Run, Vec<Value>) {
-    let outcome = run(
-        env,
-        &[
-            "--log-format",
-            "json",
-            "reconcile",
-            "--participants",
-            "participants.csv",
-            "--register",
-            "register.csv",
-            "--out",
-            out,
-            "--previous",
-            previous,
-            "-q",
-        ],
-    );
+    let mut args = json_reconcile_args(out);
+    args.extend(["--previous", previous]);
+    let outcome = run(env, &args);
     let lines = json_lines(&outcome.stderr);
     (outcome, lines)
 }
@@ -1265,21 +1251,7 @@ fn a_missing_previous_folder_is_not_used_and_said() {
 fn a_first_night_says_there_is_no_previous_run_and_the_second_compares_with_it() {
     let (participants, register) = population(12);
     let env = TestEnv::with(&participants, &register);
-    let outcome = run(
-        &env,
-        &[
-            "--log-format",
-            "json",
-            "reconcile",
-            "--participants",
-            "participants.csv",
-            "--register",
-            "register.csv",
-            "--out",
-            "fresh",
-            "-q",
-        ],
-    );
+    let outcome = run(&env, &json_reconcile_args("fresh"));
     outcome.expect_code(0);
     let lines = json_lines(&outcome.stderr);
     let none = one_event(&lines, "previous_skipped");
@@ -1296,21 +1268,7 @@ fn a_first_night_says_there_is_no_previous_run_and_the_second_compares_with_it()
     let html = String::from_utf8(env.read_in("fresh", "report.html")).unwrap();
     assert!(html.contains("Không hiển thị thay đổi: "));
     // The second night into the same folder compares with the first (the published set).
-    let outcome = run(
-        &env,
-        &[
-            "--log-format",
-            "json",
-            "reconcile",
-            "--participants",
-            "participants.csv",
-            "--register",
-            "register.csv",
-            "--out",
-            "fresh",
-            "-q",
-        ],
-    );
+    let outcome = run(&env, &json_reconcile_args("fresh"));
     outcome.expect_code(0);
     let lines = json_lines(&outcome.stderr);
     assert!(

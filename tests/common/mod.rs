@@ -416,6 +416,14 @@ pub fn reconcile_args(out_dir: &str) -> Vec<&str> {
     ]
 }
 
+/// [`reconcile_args`] with the log in JSON lines (`--log-format json`): a night whose log a
+/// test reads.
+pub fn json_reconcile_args(out_dir: &str) -> Vec<&str> {
+    let mut args = vec!["--log-format", "json"];
+    args.extend(reconcile_args(out_dir));
+    args
+}
+
 /// A temporary folder with `participants.csv`, `register.csv` and an `out` folder.
 pub struct TestEnv {
     dir: TempDir,

@@ -3,8 +3,8 @@
 //! Contract: [`InputFile::open`] reads the header and maps every canonical column to its source
 //! columns (docs/input.md), failing before any row is read when a required column is missing,
 //! named twice, or the file looks like the other input. [`ChunkReader`] then streams the rows in
-//! chunks of reused [`csv::ByteRecord`]s with their line numbers, on a thread of its own so that
-//! parsing overlaps matching. [`Row::field`] gives a canonical field as text, or a
+//! reused [`Chunk`]s (every row's fields in one buffer, with their line numbers), on a thread of
+//! its own so that parsing overlaps matching. [`Row::field`] gives a canonical field as text, or a
 //! [`FieldError`] naming the column, which the caller turns into a row in rejects.csv. No row is
 //! ever skipped: a row that cannot be read is still yielded, and rows in = rows out.
 
@@ -604,7 +604,7 @@ fn csv_error(path: &Path, e: csv::Error) -> Error {
 pub(crate) struct Row<'a> {
     /// The line the row starts on (the header is line 1).
     pub(crate) line: u64,
-    pub(crate) record: &'a ByteRecord,
+    pub(crate) record: Record<'a>,
     pub(crate) mapping: &'a Mapping,
     /// The record's fields, end to end, when they are UTF-8 with no NUL byte: a field is then
     /// a slice of it (checked once per row: checking each field apart would check the usual
@@ -613,7 +613,7 @@ pub(crate) struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub(crate) fn new(line: u64, record: &'a ByteRecord, mapping: &'a Mapping) -> Row<'a> {
+    pub(crate) fn new(line: u64, record: Record<'a>, mapping: &'a Mapping) -> Row<'a> {
         let all = record.as_slice();
         let text = match memchr::memchr(0, all) {
             None => std::str::from_utf8(all).ok(),
@@ -730,9 +730,23 @@ impl<'a> Row<'a> {
     }
 }
 
-/// A chunk of rows: records with the line each starts on.
+/// A chunk of rows: every row's fields end to end in one buffer, where each field ends, and
+/// the line each row starts on.
+///
+/// Why one buffer and not a record per row: a row as its own record is three allocations, and
+/// every chunk read before the first comes back for reuse is fresh memory the kernel zeroes
+/// first; one buffer per chunk is allocated once and reused, so steady state allocates
+/// nothing per row.
+#[derive(Default)]
 pub(crate) struct Chunk {
-    pub(crate) records: Vec<ByteRecord>,
+    /// The fields' bytes, row after row.
+    text: Vec<u8>,
+    /// Where each field ends in `text` (a chunk's text stays below 4 GiB: [`CHUNK_BYTES`] plus
+    /// one row of at most [`bounds::ROW_BYTES`]).
+    ends: Vec<u32>,
+    /// Per row, where its fields start in `ends`; one more entry than rows.
+    row_starts: Vec<u32>,
+    /// The line each row starts on.
     pub(crate) lines: Vec<u64>,
     /// Bytes of text parsed so far (after decompression and decoding).
     pub(crate) bytes_read: u64,
@@ -743,6 +757,118 @@ pub(crate) struct Chunk {
     pub(crate) text_size: Option<u64>,
     /// Time the reader thread spent parsing this chunk (for [`crate::timings`]).
     pub(crate) parse_time: std::time::Duration,
+}
+
+impl Chunk {
+    /// An empty chunk with room for `rows` rows of about `row_bytes` bytes each.
+    fn with_capacity(rows: usize, row_bytes: usize, width: usize) -> Chunk {
+        let mut chunk = Chunk {
+            text: Vec::with_capacity((rows * row_bytes).min(CHUNK_BYTES)),
+            ends: Vec::with_capacity(rows * width),
+            row_starts: Vec::with_capacity(rows + 1),
+            lines: Vec::with_capacity(rows),
+            ..Chunk::default()
+        };
+        chunk.row_starts.push(0);
+        chunk
+    }
+
+    /// Empties the chunk for reuse, keeping its buffers unless a huge row grew them.
+    fn clear(&mut self) {
+        if self.text.capacity() > 2 * CHUNK_BYTES {
+            self.text = Vec::new();
+        }
+        self.text.clear();
+        self.ends.clear();
+        self.row_starts.clear();
+        self.row_starts.push(0);
+        self.lines.clear();
+    }
+
+    /// Appends a row read on line `line`.
+    pub(crate) fn push(&mut self, record: &ByteRecord, line: u64) {
+        let mut end = self.text.len();
+        self.text.extend_from_slice(record.as_slice());
+        for field in record.iter() {
+            end += field.len();
+            self.ends.push(end as u32);
+        }
+        self.row_starts.push(self.ends.len() as u32);
+        self.lines.push(line);
+    }
+
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Row `i`'s fields.
+    pub(crate) fn record(&self, i: usize) -> Record<'_> {
+        let (first, last) = (self.row_starts[i] as usize, self.row_starts[i + 1] as usize);
+        let start = match first {
+            0 => 0,
+            _ => self.ends[first - 1] as usize,
+        };
+        Record {
+            text: &self.text,
+            start,
+            ends: &self.ends[first..last],
+        }
+    }
+
+    /// The rows in `range`, each with the line it starts on.
+    pub(crate) fn rows(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (Record<'_>, u64)> + '_ {
+        range.map(|i| (self.record(i), self.lines[i]))
+    }
+
+    /// The chunk's rows cut into consecutive ranges of at most `size` rows, for parallel tasks.
+    pub(crate) fn ranges(&self, size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+        let n = self.len();
+        (0..n.div_ceil(size)).map(move |t| t * size..n.min((t + 1) * size))
+    }
+}
+
+/// One row's fields, borrowed from its [`Chunk`].
+#[derive(Clone, Copy)]
+pub(crate) struct Record<'a> {
+    /// The chunk's text.
+    text: &'a [u8],
+    /// Where the row's first field starts in `text`.
+    start: usize,
+    /// Where each of its fields ends in `text`.
+    ends: &'a [u32],
+}
+
+impl<'a> Record<'a> {
+    /// The number of fields.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Field `i`, if the row has it.
+    pub(crate) fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i {
+            0 => self.start,
+            _ => self.ends[i - 1] as usize,
+        };
+        Some(&self.text[start..end])
+    }
+
+    /// Every field's bytes, end to end.
+    pub(crate) fn as_slice(&self) -> &'a [u8] {
+        let end = self.ends.last().map_or(self.start, |&e| e as usize);
+        &self.text[self.start..end]
+    }
+
+    /// The fields in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let record = *self;
+        (0..record.len()).filter_map(move |i| record.get(i))
+    }
 }
 
 /// The rows a text of `size` bytes holds, extrapolated from `rows` found in its first
@@ -758,15 +884,17 @@ pub(crate) fn expected_rows(rows: usize, bytes_read: u64, size: Option<u64>) -> 
     Some((rows as f64 * size as f64 / bytes_read as f64 * 1.02) as usize)
 }
 
-/// The bytes a fresh record is allocated with: the synthetic files' rows are 64-70 bytes, and
-/// this leaves room for longer names and extra columns; a longer row grows its record as needed.
-const RECORD_BYTES: usize = 128;
+/// The bytes a row is expected to take before any is read: the synthetic files' rows are
+/// 64-70 bytes, and this leaves room for longer names and extra columns. Later chunks are sized
+/// by the rows read so far.
+const ROW_BYTES_GUESS: usize = 128;
 
 /// A chunk ends at its row count or at this many bytes of fields, whichever comes first: rows
 /// can be long (up to [`bounds::ROW_BYTES`]), and the chunks in flight must stay small.
 const CHUNK_BYTES: usize = 32 << 20;
 
-/// A reused record that held more than this is replaced by a fresh one (see the reader).
+/// The record rows are parsed into is replaced by a fresh one after holding more than this,
+/// so that one huge row does not keep its memory for the rest of the file.
 const LARGE_RECORD: usize = 1 << 20;
 
 /// Streams an input file in chunks from a reader thread. Chunks arrive in file order; a read
@@ -831,43 +959,33 @@ impl ChunkReader {
             .name("csv-reader".into())
             .spawn(move || -> Result<(u64, SourceDigest)> {
                 let mut rows = 0u64;
+                // Each row is parsed into this one record, then copied into the chunk.
+                let mut record = ByteRecord::with_capacity(ROW_BYTES_GUESS, width);
+                let mut row_bytes = ROW_BYTES_GUESS;
                 loop {
-                    let mut chunk = recycled.try_recv().unwrap_or_else(|_| Chunk {
-                        records: Vec::new(),
-                        lines: Vec::with_capacity(chunk_rows),
-                        bytes_read: 0,
-                        source_read: 0,
-                        text_size: None,
-                        parse_time: std::time::Duration::ZERO,
-                    });
-                    let started = std::time::Instant::now();
-                    chunk.lines.clear();
-                    let (mut filled, mut bytes, mut end) = (0, 0, false);
-                    while filled < chunk_rows && bytes < CHUNK_BYTES {
-                        if chunk.records.len() == filled {
-                            // Sized for a typical row at once: from empty, the parser grows a
-                            // record's buffers by doubling, 7 zeroed reallocations for a 64-byte
-                            // row, and every record is fresh until chunks come back for reuse.
+                    let mut chunk = match recycled.try_recv() {
+                        Ok(mut chunk) => {
+                            chunk.clear();
                             chunk
-                                .records
-                                .push(ByteRecord::with_capacity(RECORD_BYTES, width));
-                        } else if chunk.records[filled].as_slice().len() > LARGE_RECORD {
-                            // A record keeps what it grew to: one that held a huge row is
-                            // replaced, so reused chunks do not keep the memory.
-                            chunk.records[filled] = ByteRecord::with_capacity(RECORD_BYTES, width);
                         }
-                        let record = &mut chunk.records[filled];
+                        Err(_) => Chunk::with_capacity(chunk_rows, row_bytes, width),
+                    };
+                    let started = std::time::Instant::now();
+                    let mut end = false;
+                    while chunk.len() < chunk_rows && chunk.text.len() < CHUNK_BYTES {
+                        if record.as_slice().len() > LARGE_RECORD {
+                            record = ByteRecord::with_capacity(ROW_BYTES_GUESS, width);
+                        }
                         let more = reader
-                            .read_byte_record(record)
+                            .read_byte_record(&mut record)
                             .map_err(|e| csv_error(&thread_label, e))?;
                         if !more {
                             end = true;
                             break;
                         }
-                        bytes += record.as_slice().len();
                         let offset = record.position().map_or(0, |p| p.byte());
                         let line = reader.get_ref().line_of(offset);
-                        if swallowed_lines(record, width, delimiter) {
+                        if swallowed_lines(&record, width, delimiter) {
                             return Err(ErrorKind::Input {
                                 file: thread_label.clone(),
                                 line,
@@ -879,10 +997,13 @@ impl ChunkReader {
                             }
                             .into());
                         }
-                        chunk.lines.push(line);
-                        filled += 1;
+                        chunk.push(&record, line);
                     }
-                    chunk.records.truncate(filled);
+                    let filled = chunk.len();
+                    // A fresh chunk reserves what the rows so far took, 1/8 to spare.
+                    if let Some(per_row) = chunk.text.len().checked_div(filled) {
+                        row_bytes = per_row.max(1) * 9 / 8;
+                    }
                     chunk.bytes_read = reader.position().byte();
                     chunk.source_read = source_progress.read();
                     chunk.text_size = text_size();
@@ -936,11 +1057,11 @@ impl ChunkReader {
     /// Reads ahead until the chunks held have at least `rows` rows or the file ends, and
     /// gives them; [`ChunkReader::next_chunk`] then gives them again, first.
     pub(crate) fn read_ahead(&mut self, rows: usize) -> &[Chunk] {
-        let mut held: usize = self.ahead.iter().map(|c| c.records.len()).sum();
+        let mut held: usize = self.ahead.iter().map(|c| c.len()).sum();
         while held < rows {
             match self.receiver.recv() {
                 Ok(chunk) => {
-                    held += chunk.records.len();
+                    held += chunk.len();
                     self.ahead.push_back(chunk);
                 }
                 Err(_) => break,
@@ -1099,17 +1220,59 @@ mod tests {
         Mapping::identity(vec!["column"; width])
     }
 
+    /// A chunk of one row.
+    pub(crate) fn chunk_of(record: &ByteRecord) -> Chunk {
+        let mut chunk = Chunk::with_capacity(1, 64, record.len());
+        chunk.push(record, 2);
+        chunk
+    }
+
+    #[test]
+    fn a_chunk_gives_back_each_row_as_it_was_pushed() {
+        let rows = [
+            ByteRecord::from(vec!["a", "", "ccc"]),
+            ByteRecord::from(vec![""]),
+            ByteRecord::from(vec!["", "x", ""]),
+            ByteRecord::from(vec!["Nguyễn", "1990"]),
+        ];
+        let mut chunk = Chunk::with_capacity(2, 4, 3);
+        for (line, record) in rows.iter().enumerate() {
+            chunk.push(record, line as u64 + 2);
+        }
+        assert_eq!(chunk.len(), rows.len());
+        for (i, ((record, line), expected)) in chunk.rows(0..chunk.len()).zip(&rows).enumerate() {
+            assert_eq!(line, i as u64 + 2);
+            assert_eq!(record.len(), expected.len());
+            assert_eq!(record.as_slice(), expected.as_slice());
+            assert!(record.iter().eq(expected.iter()));
+            assert_eq!(record.get(expected.len()), None);
+        }
+        assert_eq!(
+            chunk.ranges(3).collect::<Vec<_>>(),
+            vec![0..3, 3..4],
+            "tasks cover every row once, in order"
+        );
+        chunk.clear();
+        assert_eq!(chunk.len(), 0);
+        chunk.push(&rows[3], 9);
+        assert_eq!(chunk.record(0).get(1), Some(&b"1990"[..]));
+    }
+
     #[test]
     fn fields_are_checked_as_text_whether_or_not_the_row_is_clean() {
         let m = mapping(3);
-        let clean = ByteRecord::from(vec!["Nguyễn Văn An", "", "é"]);
-        let row = Row::new(2, &clean, &m);
+        let clean = chunk_of(&ByteRecord::from(vec!["Nguyễn Văn An", "", "é"]));
+        let row = Row::new(2, clean.record(0), &m);
         assert_eq!(row.field(0).unwrap(), "Nguyễn Văn An");
         assert_eq!(row.field(1).unwrap(), "");
         assert_eq!(row.field(2).unwrap(), "é");
         // "é" cut in two between fields: UTF-8 end to end, not apart.
-        let cut = ByteRecord::from(vec![&b"a\xc3"[..], &b"\xa9b"[..], &b"ok"[..]]);
-        let row = Row::new(3, &cut, &m);
+        let cut = chunk_of(&ByteRecord::from(vec![
+            &b"a\xc3"[..],
+            &b"\xa9b"[..],
+            &b"ok"[..],
+        ]));
+        let row = Row::new(3, cut.record(0), &m);
         assert!(row
             .field(0)
             .unwrap_err()
@@ -1122,8 +1285,8 @@ mod tests {
             .contains("invalid UTF-8 at byte 1"));
         assert_eq!(row.field(2).unwrap(), "ok");
         // A NUL anywhere sends every field through its own check.
-        let nul = ByteRecord::from(vec![&b"x\0"[..], &b"fine"[..], &b""[..]]);
-        let row = Row::new(4, &nul, &m);
+        let nul = chunk_of(&ByteRecord::from(vec![&b"x\0"[..], &b"fine"[..], &b""[..]]));
+        let row = Row::new(4, nul.record(0), &m);
         assert!(row.field(0).unwrap_err().message.contains("NUL"));
         assert_eq!(row.field(1).unwrap(), "fine");
     }

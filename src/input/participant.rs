@@ -106,12 +106,13 @@ impl PackedRow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::tests::chunk_of;
     use crate::input::Mapping;
 
     #[test]
     fn a_packed_row_unpacks_to_the_same_fields() {
         let mapping = Mapping::identity(PARTICIPANTS.columns.iter().map(|c| c.name).collect());
-        let record = csv::ByteRecord::from(vec![
+        let chunk = chunk_of(&csv::ByteRecord::from(vec![
             "0123456789",
             "Nguyễn Thị Hoà",
             "",
@@ -119,8 +120,8 @@ mod tests {
             "001190054321",
             "01",
             "health",
-        ]);
-        let row = ParticipantRow::read(&Row::new(7, &record, &mapping)).unwrap();
+        ]));
+        let row = ParticipantRow::read(&Row::new(7, chunk.record(0), &mapping)).unwrap();
         let packed = row.pack(["nguyễn thị hòa", "nguyen thi hoa"]);
         let again = packed.unpack();
         assert_eq!(again.line, 7);
@@ -134,8 +135,10 @@ mod tests {
     #[test]
     fn a_row_without_an_insurance_code_cannot_be_read() {
         let mapping = Mapping::identity(PARTICIPANTS.columns.iter().map(|c| c.name).collect());
-        let record = csv::ByteRecord::from(vec![" ", "An", "1990", "", "", "", ""]);
-        let error = ParticipantRow::read(&Row::new(2, &record, &mapping))
+        let chunk = chunk_of(&csv::ByteRecord::from(vec![
+            " ", "An", "1990", "", "", "", "",
+        ]));
+        let error = ParticipantRow::read(&Row::new(2, chunk.record(0), &mapping))
             .err()
             .unwrap();
         assert_eq!(error.column, Some("insurance_code"));

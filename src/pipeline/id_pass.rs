@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::fault;
 use crate::input::participant::ParticipantRow;
 use crate::input::schema::participant as col;
-use crate::input::{ChunkReader, InputInfo};
+use crate::input::{Chunk, ChunkReader, InputInfo};
 use crate::matching::deferred::{DeferredRow, DeferredRows};
 use crate::matching::reviewed;
 use crate::matching::{match_by_id, ByIdOutcome, Model, NameBuffers, Outcome};
@@ -114,8 +114,8 @@ pub(crate) fn run(
         timings.phase("participants", || -> Result<(Gathered, InputInfo)> {
             while let Some(chunk) = chunks.next_chunk() {
                 timings.add(Stage::Read, chunk.parse_time);
-                let tasks = process_chunk(&context, &chunk.records, &chunk.lines, rows);
-                rows += chunk.records.len() as u64;
+                let tasks = process_chunk(&context, &chunk, rows);
+                rows += chunk.len() as u64;
                 let matched = MatchedChunk {
                     tasks,
                     rows,
@@ -155,19 +155,13 @@ pub(crate) fn run(
 
 /// Reads, normalizes, matches and formats a chunk of rows in parallel (`first_row`: the
 /// chunk's first row index); the task outputs come back in row order.
-fn process_chunk(
-    context: &TaskContext<'_>,
-    records: &[csv::ByteRecord],
-    lines: &[u64],
-    first_row: u64,
-) -> Vec<TaskOutput> {
-    records
-        .par_chunks(ROWS_PER_TASK)
-        .zip(lines.par_chunks(ROWS_PER_TASK))
-        .enumerate()
-        .map(|(task, (records, lines))| {
-            let first = first_row + (task * ROWS_PER_TASK) as u64;
-            process_rows(context, records, lines, first)
+fn process_chunk(context: &TaskContext<'_>, chunk: &Chunk, first_row: u64) -> Vec<TaskOutput> {
+    let tasks: Vec<_> = chunk.ranges(ROWS_PER_TASK).collect();
+    tasks
+        .into_par_iter()
+        .map(|rows| {
+            let first = first_row + rows.start as u64;
+            process_rows(context, chunk, rows, first)
         })
         .collect()
 }
@@ -200,16 +194,16 @@ fn reviewed(
 
 fn process_rows(
     context: &TaskContext<'_>,
-    records: &[csv::ByteRecord],
-    lines: &[u64],
+    chunk: &Chunk,
+    rows: std::ops::Range<usize>,
     first_row: u64,
 ) -> TaskOutput {
     let timings = context.timings;
     // The stages run one after another over the task's rows, so that each is timed with two
     // clock reads per task instead of per row.
     let read: Vec<ReadRow<'_>> = timings.time(Stage::Normalize, || {
-        (records.iter().zip(lines))
-            .map(|(record, &line)| context.reader.read(record, line))
+        (chunk.rows(rows.clone()))
+            .map(|(record, line)| context.reader.read(record, line))
             .collect()
     });
     let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
@@ -243,7 +237,7 @@ fn process_rows(
         }
     }
     timings.time(Stage::Write, || {
-        let mut formatted = FormattedRows::with_capacity(records.len());
+        let mut formatted = FormattedRows::with_capacity(rows.len());
         let searched = (matched.iter())
             .filter(|m| matches!(m, Some(ByIdOutcome::Search(_))))
             .count();

@@ -126,7 +126,7 @@ fn estimate_weights(
     let reading = started.elapsed();
     let mut sample: Vec<Participant> = Vec::with_capacity(weights::M_SAMPLE_ROWS);
     'chunks: for chunk in ahead {
-        for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
+        for (record, line) in chunk.rows(0..chunk.len()) {
             if sample.len() == weights::M_SAMPLE_ROWS {
                 break 'chunks;
             }

@@ -1,11 +1,9 @@
 //! A participants file's record read and normalized: the one place a participant row becomes a
 //! [`Participant`], for the participants' pass and for the weights' sample alike.
 
-use csv::ByteRecord;
-
 use crate::input::participant::ParticipantRow;
 use crate::input::schema::PARTICIPANTS;
-use crate::input::{Mapping, Reject, Row};
+use crate::input::{Mapping, Record, Reject, Row};
 use crate::normalize::date::DateOrder;
 use crate::normalize::participant::Participant;
 use crate::normalize::profile::{name_is_readable, Profile};
@@ -34,7 +32,7 @@ pub(crate) enum ReadRow<'a> {
 
 impl<'a> ParticipantReader<'a> {
     /// Reads the record that starts on line `line`.
-    pub(crate) fn read<'r>(&self, record: &'r ByteRecord, line: u64) -> ReadRow<'r>
+    pub(crate) fn read<'r>(&self, record: Record<'r>, line: u64) -> ReadRow<'r>
     where
         'a: 'r,
     {

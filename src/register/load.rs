@@ -65,17 +65,15 @@ pub(crate) fn load(
     let mut ignored_old_ids = 0u64;
     let mut invalid_dob = 0u64;
     let parse = |chunk: &crate::input::Chunk| -> Parsed {
-        let tasks: Vec<(Vec<_>, Profile)> = chunk
-            .records
-            .par_chunks(ROWS_PER_TASK)
-            .zip(chunk.lines.par_chunks(ROWS_PER_TASK))
-            .map(|(records, lines)| {
+        let ranges: Vec<_> = chunk.ranges(ROWS_PER_TASK).collect();
+        let tasks: Vec<(Vec<_>, Profile)> = ranges
+            .into_par_iter()
+            .map(|rows| {
                 timings.time(Stage::Normalize, || {
                     let mut profile = Profile::new(&mapping.names, &mapping.source_names);
-                    let persons = records
-                        .iter()
-                        .zip(lines)
-                        .map(|(record, &line)| {
+                    let persons = chunk
+                        .rows(rows)
+                        .map(|(record, line)| {
                             let row = Row::new(line, record, &mapping);
                             read_person(&row, options, &mut profile)
                                 .map_err(|e| Reject::new(REGISTER.role, &row, e, delimiter))
@@ -85,7 +83,7 @@ pub(crate) fn load(
                 })
             })
             .collect();
-        let mut persons = Vec::with_capacity(chunk.records.len());
+        let mut persons = Vec::with_capacity(chunk.len());
         let mut profiles = Vec::with_capacity(tasks.len());
         for (task, profile) in tasks {
             persons.extend(task);
@@ -197,7 +195,7 @@ fn raw_text_of(file: InputFile, chunk_rows: usize, lines: &[u64]) -> Result<Vec<
     let mut wanted = lines.iter().peekable();
     let mut texts = Vec::with_capacity(lines.len());
     while let Some(chunk) = chunks.next_chunk() {
-        for (record, &line) in chunk.records.iter().zip(&chunk.lines) {
+        for (record, line) in chunk.rows(0..chunk.len()) {
             while wanted.next_if(|&&l| l == line).is_some() {
                 let row = Row::new(line, record, &mapping);
                 texts.push(row.raw_text(delimiter, crate::input::REJECT_RAW_CHARS));

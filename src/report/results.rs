@@ -20,7 +20,7 @@ use crate::register::Register;
 use crate::report::cell::safe;
 use crate::report::format::score_into;
 use crate::report::output::reopen;
-use crate::report::raw::RawRecords;
+use crate::report::raw::{push_field, RawRecords};
 
 /// The columns of results.csv.
 pub(crate) const HEADER: [&str; 6] = [
@@ -39,7 +39,7 @@ pub(crate) const REASONS: usize = 5;
 /// formatted in. Why the buffers: every participant's row formats a personal ID, a score and
 /// its reasons, and a fresh string for each would be a measurable share of the pass.
 pub(crate) struct ResultRows {
-    rows: csv::Writer<Vec<u8>>,
+    rows: Vec<u8>,
     person: String,
     score: String,
     reasons: String,
@@ -49,7 +49,7 @@ impl ResultRows {
     /// Rows with room for `bytes` of text.
     pub(crate) fn with_capacity(bytes: usize) -> ResultRows {
         ResultRows {
-            rows: csv::Writer::from_writer(Vec::with_capacity(bytes)),
+            rows: Vec::with_capacity(bytes),
             person: String::new(),
             score: String::new(),
             reasons: String::new(),
@@ -72,21 +72,27 @@ impl ResultRows {
         (outcome.reasons)
             .write_to(&mut self.reasons)
             .expect("writing to a String");
-        self.rows
-            .write_record([
-                safe(row.get(col::INSURANCE_CODE).trim()).as_ref(),
-                outcome.status.as_str(),
-                &self.person,
-                outcome.method.map(|m| m.as_str()).unwrap_or(""),
-                &self.score,
-                &self.reasons,
-            ])
-            .expect("writing to memory");
+        let code = safe(row.get(col::INSURANCE_CODE).trim());
+        let cells = [
+            code.as_ref(),
+            outcome.status.as_str(),
+            &self.person,
+            outcome.method.map(|m| m.as_str()).unwrap_or(""),
+            &self.score,
+            &self.reasons,
+        ];
+        for (i, cell) in cells.into_iter().enumerate() {
+            if i > 0 {
+                self.rows.push(b',');
+            }
+            push_field(&mut self.rows, cell.as_bytes());
+        }
+        self.rows.push(b'\n');
     }
 
     /// The rows' text.
     pub(crate) fn into_bytes(self) -> Vec<u8> {
-        self.rows.into_inner().expect("writing to memory")
+        self.rows
     }
 }
 

@@ -117,7 +117,14 @@ impl Profile {
 
     /// Counts a value whose verdict is known from whether it is empty and whether it reads.
     pub(crate) fn record_read(&mut self, column: usize, raw: &str, readable: bool) {
-        let verdict = match (raw.trim().is_empty(), readable) {
+        // A value that starts with a visible ASCII character is not blank, which decides
+        // nearly every value without trimming it.
+        let blank = match raw.as_bytes().first() {
+            None => true,
+            Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => false,
+            Some(_) => raw.trim().is_empty(),
+        };
+        let verdict = match (blank, readable) {
             (true, _) => Verdict::Empty,
             (false, true) => Verdict::Readable,
             (false, false) => Verdict::Unreadable,

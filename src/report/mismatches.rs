@@ -18,7 +18,7 @@ use crate::report::cell::{safe, shown_id};
 use crate::report::format::{score_into, two_decimals_into};
 use crate::report::links::{Flags, OpenRow};
 use crate::report::output::{reopen, FinishedFile, OutputDir};
-use crate::report::raw::{self, write_flagged, RawRecords};
+use crate::report::raw::{self, push_record, write_flagged, RawRecords};
 
 /// Columns of mismatches.csv: the row as given and as in the register, side by side.
 pub(crate) const HEADER: [&str; 32] = [
@@ -76,7 +76,7 @@ pub(crate) struct RowContext<'a> {
 /// mismatches.csv rows formatted in memory, each led by its row index, and the text buffers
 /// their computed cells are formatted in (reused from row to row).
 pub(crate) struct MismatchRows {
-    rows: csv::Writer<Vec<u8>>,
+    rows: Vec<u8>,
     score: String,
     reasons: String,
     cells: [String; 12],
@@ -85,7 +85,7 @@ pub(crate) struct MismatchRows {
 impl MismatchRows {
     pub(crate) fn new() -> MismatchRows {
         MismatchRows {
-            rows: csv::Writer::from_writer(Vec::new()),
+            rows: Vec::new(),
             score: String::new(),
             reasons: String::new(),
             cells: Default::default(),
@@ -182,8 +182,9 @@ impl MismatchRows {
         };
         let [name_weight, dob_weight, gender_weight, province_weight, id_weight, linked_weight] =
             weights;
-        self.rows
-            .write_record([
+        push_record(
+            &mut self.rows,
+            [
                 itoa::Buffer::new().format(row_index),
                 itoa::Buffer::new().format(row.line),
                 &safe(row.get(col::INSURANCE_CODE).trim()),
@@ -217,13 +218,13 @@ impl MismatchRows {
                 &safe(row.get(col::SCHEME)),
                 &safe(detail),
                 current_code,
-            ])
-            .expect("writing to memory");
+            ],
+        );
     }
 
     /// The rows' text.
     pub(crate) fn into_bytes(self) -> Vec<u8> {
-        self.rows.into_inner().expect("writing to memory")
+        self.rows
     }
 }
 

@@ -20,7 +20,7 @@ use crate::register::Register;
 use crate::report::cell::safe;
 use crate::report::format::score_into;
 use crate::report::output::reopen;
-use crate::report::raw::{push_field, RawRecords};
+use crate::report::raw::{push_record, RawRecords};
 
 /// The columns of results.csv.
 pub(crate) const HEADER: [&str; 6] = [
@@ -72,22 +72,17 @@ impl ResultRows {
         (outcome.reasons)
             .write_to(&mut self.reasons)
             .expect("writing to a String");
-        let code = safe(row.get(col::INSURANCE_CODE).trim());
-        let cells = [
-            code.as_ref(),
-            outcome.status.as_str(),
-            &self.person,
-            outcome.method.map(|m| m.as_str()).unwrap_or(""),
-            &self.score,
-            &self.reasons,
-        ];
-        for (i, cell) in cells.into_iter().enumerate() {
-            if i > 0 {
-                self.rows.push(b',');
-            }
-            push_field(&mut self.rows, cell.as_bytes());
-        }
-        self.rows.push(b'\n');
+        push_record(
+            &mut self.rows,
+            [
+                safe(row.get(col::INSURANCE_CODE).trim()).as_ref(),
+                outcome.status.as_str(),
+                &self.person,
+                outcome.method.map(|m| m.as_str()).unwrap_or(""),
+                &self.score,
+                &self.reasons,
+            ],
+        );
     }
 
     /// The rows' text.

@@ -95,6 +95,9 @@ pub(crate) struct Stats {
     pub(crate) settled_claims: u64,
     /// The first rows of each status, in input order, for report.html.
     pub(crate) examples: Vec<ExampleRow>,
+    /// How many of `examples` are of each status: every row asks, and counting them in
+    /// `examples` each time would compare up to 60 status names a row.
+    examples_kept: [usize; Status::ALL.len()],
 }
 
 /// One participant row shown in report.html as an example of its status.
@@ -157,12 +160,9 @@ impl Stats {
     /// Keeps the example row `example` makes if its status has fewer than
     /// [`EXAMPLES_PER_STATUS`] examples.
     pub(crate) fn keep_example(&mut self, example: impl FnOnce() -> ExampleRow, status: Status) {
-        let kept = self
-            .examples
-            .iter()
-            .filter(|e| e.status == status.as_str())
-            .count();
-        if kept < EXAMPLES_PER_STATUS {
+        let kept = &mut self.examples_kept[status as usize];
+        if *kept < EXAMPLES_PER_STATUS {
+            *kept += 1;
             self.examples.push(example());
         }
     }
@@ -210,5 +210,54 @@ impl Stats {
 
     pub(crate) fn reason(&self, reason: Reason) -> u64 {
         self.reasons[reason as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(status: Status, line: u64) -> ExampleRow {
+        ExampleRow {
+            status: status.as_str(),
+            line,
+            insurance_code: String::new(),
+            name: String::new(),
+            reasons: String::new(),
+            person_id: String::new(),
+        }
+    }
+
+    #[test]
+    fn each_status_keeps_its_first_rows_in_input_order_across_merged_tasks() {
+        // Two tasks of consecutive rows: 8 DIFF rows then 8 more, and 3 SYNCED in each.
+        let mut tasks = [Stats::default(), Stats::default()];
+        for (t, stats) in tasks.iter_mut().enumerate() {
+            let first = t as u64 * 100;
+            for line in first..first + 8 {
+                stats.keep_example(|| example(Status::Diff, line), Status::Diff);
+            }
+            for line in first + 50..first + 53 {
+                stats.keep_example(|| example(Status::Synced, line), Status::Synced);
+            }
+        }
+        let [mut all, second] = tasks;
+        all.merge(second);
+        let lines = |stats: &Stats, status: Status| -> Vec<u64> {
+            (stats.examples.iter())
+                .filter(|e| e.status == status.as_str())
+                .map(|e| e.line)
+                .collect()
+        };
+        assert_eq!(
+            lines(&all, Status::Diff),
+            [0, 1, 2, 3, 4, 5, 6, 7, 100, 101]
+        );
+        assert_eq!(lines(&all, Status::Synced), [50, 51, 52, 150, 151, 152]);
+        // The merged counts go on: a later row of a full status is not kept.
+        all.keep_example(|| example(Status::Diff, 500), Status::Diff);
+        all.keep_example(|| example(Status::Synced, 500), Status::Synced);
+        assert_eq!(lines(&all, Status::Diff).len(), EXAMPLES_PER_STATUS);
+        assert_eq!(lines(&all, Status::Synced).last(), Some(&500));
     }
 }

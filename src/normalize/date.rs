@@ -173,7 +173,9 @@ impl PartialDate {
         };
         let mut parts = [""; 3];
         let mut n = 0;
-        for part in s.split(separator) {
+        // A predicate, not the char itself: on ten bytes, the char searcher's setup costs more
+        // than the scan.
+        for part in s.split(|c| c == separator) {
             if n == 3 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(DateProblem::Unrecognized);
             }
@@ -226,6 +228,9 @@ fn number(digits: &str) -> u32 {
 
 /// Database exports write dates as timestamps at midnight; the time carries nothing.
 fn strip_midnight(s: &str) -> &str {
+    if !s.as_bytes().contains(&b':') {
+        return s; // Every date without a time: nothing to strip.
+    }
     for suffix in [
         " 00:00:00.000",
         " 00:00:00",

@@ -17,7 +17,9 @@ pub(crate) const EXTRA_TEXTS: usize = 2;
 /// [`PARTICIPANTS`], and the line the row starts on.
 pub(crate) struct ParticipantRow<'a> {
     pub(crate) line: u64,
-    pub(crate) fields: Vec<Cow<'a, str>>,
+    /// In an array, not a vector: a row's fields are a fixed set, and collecting them into a
+    /// vector through `Result` grew it twice per row.
+    pub(crate) fields: [Cow<'a, str>; FIELDS],
 }
 
 impl<'a> ParticipantRow<'a> {
@@ -25,9 +27,10 @@ impl<'a> ParticipantRow<'a> {
     /// popsync reads, or has no insurance code cannot be read.
     pub(crate) fn read(row: &Row<'a>) -> Result<ParticipantRow<'a>, FieldError> {
         row.check_width()?;
-        let fields = (0..FIELDS)
-            .map(|c| row.field(c))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut fields: [Cow<'a, str>; FIELDS] = Default::default();
+        for (c, field) in fields.iter_mut().enumerate() {
+            *field = row.field(c)?;
+        }
         if fields[col::INSURANCE_CODE].trim().is_empty() {
             return Err(FieldError {
                 column: Some("insurance_code"),
@@ -45,7 +48,7 @@ impl<'a> ParticipantRow<'a> {
     pub(crate) fn lossy(row: &Row<'_>) -> ParticipantRow<'static> {
         ParticipantRow {
             line: row.line,
-            fields: (0..FIELDS).map(|c| row.field_lossy(c).into()).collect(),
+            fields: std::array::from_fn(|c| row.field_lossy(c).into()),
         }
     }
 
@@ -93,7 +96,7 @@ impl PackedRow {
     pub(crate) fn unpack(&self) -> ParticipantRow<'_> {
         ParticipantRow {
             line: self.line,
-            fields: (0..FIELDS).map(|i| Cow::Borrowed(self.text(i))).collect(),
+            fields: std::array::from_fn(|i| Cow::Borrowed(self.text(i))),
         }
     }
 

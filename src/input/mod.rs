@@ -769,7 +769,7 @@ impl Chunk {
     fn with_capacity(rows: usize, row_bytes: usize, width: usize) -> Chunk {
         let mut chunk = Chunk {
             text: Vec::with_capacity((rows * row_bytes).min(CHUNK_BYTES)),
-            ends: Vec::with_capacity(rows * width),
+            ends: Vec::with_capacity((rows * width).min(CHUNK_BYTES / 4)),
             row_starts: Vec::with_capacity(rows + 1),
             lines: Vec::with_capacity(rows),
             ..Chunk::default()
@@ -811,6 +811,12 @@ impl Chunk {
     pub(crate) fn seal(&mut self) {
         self.clean = memchr::memchr(0, &self.text).is_none()
             && simdutf8::basic::from_utf8(&self.text).is_ok();
+    }
+
+    /// The bytes the rows take: their text and 4 per field (what [`CHUNK_BYTES`] bounds, so
+    /// that a file of thousands of empty columns makes small chunks too).
+    fn bytes(&self) -> usize {
+        self.text.len() + 4 * self.ends.len()
     }
 
     /// The number of rows.
@@ -928,8 +934,9 @@ pub(crate) fn expected_rows(rows: usize, bytes_read: u64, size: Option<u64>) -> 
 /// by the rows read so far.
 const ROW_BYTES_GUESS: usize = 128;
 
-/// A chunk ends at its row count or at this many bytes of fields, whichever comes first: rows
-/// can be long (up to [`bounds::ROW_BYTES`]), and the chunks in flight must stay small.
+/// A chunk ends at its row count or at this many bytes of fields ([`Chunk::bytes`]), whichever
+/// comes first: rows can be long (up to [`bounds::ROW_BYTES`]), and the chunks in flight must
+/// stay small.
 const CHUNK_BYTES: usize = 32 << 20;
 
 /// The record rows are parsed into is replaced by a fresh one after holding more than this,
@@ -1011,7 +1018,7 @@ impl ChunkReader {
                     };
                     let started = std::time::Instant::now();
                     let mut end = false;
-                    while chunk.len() < chunk_rows && chunk.text.len() < CHUNK_BYTES {
+                    while chunk.len() < chunk_rows && chunk.bytes() < CHUNK_BYTES {
                         if record.as_slice().len() > LARGE_RECORD {
                             record = ByteRecord::with_capacity(ROW_BYTES_GUESS, width);
                         }

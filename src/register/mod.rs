@@ -15,14 +15,14 @@
 //! | what | bytes |
 //! |---|---|
 //! | record: ID, gender + deceased, province (current and former), date of birth, name start | 16 |
-//! | ID table ([`ids`]: one `u64` slot per person at a load of 1/4 to 1/2) | 16-32 |
+//! | ID table ([`ids`]: one `u64` slot per person at a load of 1/4 to 1/2; its filter, 16-32 bits) | 18-36 |
 //! | name: ~3.3 syllables × 4 | ~13 |
 //! | old-ID index (`(u32, u32)`, persons with an old ID; its directory ~1 more, ≤ 64 MB) | 8-9 |
-//! | **register** | **~55-70** |
+//! | **register** | **~57-74** |
 //! | blocking index ([`blocking`]: 6 keys × 8 for a full date, 5 for a partial one; directory ≤ 256 MB) | ~50 |
-//! | **with the search's index** | **~105-120** |
+//! | **with the search's index** | **~107-124** |
 //!
-//! so 100 million persons take about 11.5 GB; name and date frequencies ([`frequency`]) are per
+//! so 100 million persons take about 11.7 GB; name and date frequencies ([`frequency`]) are per
 //! distinct syllable and date (kilobytes). While the register is being built, its records and
 //! names exist twice for a moment (in file order and sorted by ID).
 
@@ -245,11 +245,6 @@ impl Register {
         }
     }
 
-    /// False when no 12-digit ID starts with the first 6 digits of `id`.
-    fn may_hold_prefix(&self, id: u64) -> bool {
-        self.id_table.may_hold_prefix(id)
-    }
-
     /// The persons holding any of the 12-digit `ids`, in the order of `ids` (see
     /// [`ids::IdTable::find_each`]).
     fn find_numeric_each(&self, ids: &[u64], found: &mut Vec<PersonIdx>) {
@@ -295,9 +290,9 @@ impl Register {
     /// `id`, in the order [`one_edit_variants`] makes them.
     pub(crate) fn numeric_id_neighbours(&self, id: u64) -> Vec<PersonIdx> {
         let mut variants = one_edit_variants(id);
-        // Most substitutions in the first six digits make a prefix nobody has: dropped before
-        // the table is touched. The rest are looked up together (see `prefetch`).
-        variants.retain(|&v| self.may_hold_prefix(v));
+        // Nearly every variant is held by nobody, and the filters say so without touching the
+        // table. The rest are looked up together (see `prefetch`).
+        self.id_table.retain_may_hold(&mut variants);
         let mut found = Vec::new();
         self.find_numeric_each(&variants, &mut found);
         found

@@ -848,9 +848,11 @@ impl Chunk {
     }
 
     /// The chunk's rows cut into consecutive ranges of at most `size` rows, for parallel tasks.
-    pub(crate) fn ranges(&self, size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    pub(crate) fn ranges(&self, size: usize) -> Vec<std::ops::Range<usize>> {
         let n = self.len();
-        (0..n.div_ceil(size)).map(move |t| t * size..n.min((t + 1) * size))
+        (0..n.div_ceil(size))
+            .map(|t| t * size..n.min((t + 1) * size))
+            .collect()
     }
 }
 
@@ -883,10 +885,14 @@ impl<'a> Record<'a> {
         Some(&self.text[start..end])
     }
 
+    /// Where the row's last field ends in `text`.
+    fn end(&self) -> usize {
+        self.ends.last().map_or(self.start, |&e| e as usize)
+    }
+
     /// Every field's bytes, end to end.
     pub(crate) fn as_slice(&self) -> &'a [u8] {
-        let end = self.ends.last().map_or(self.start, |&e| e as usize);
-        &self.text[self.start..end]
+        &self.text[self.start..self.end()]
     }
 
     /// Every field's text, end to end, when it is UTF-8 without a NUL byte and known to be so
@@ -896,7 +902,7 @@ impl<'a> Record<'a> {
         if !self.clean {
             return None;
         }
-        let end = self.ends.last().map_or(self.start, |&e| e as usize);
+        let end = self.end();
         // A UTF-8 continuation byte is 0b10xx_xxxx; the end of the text is a boundary too.
         let boundary = |at: usize| self.text.get(at).is_none_or(|&b| b & 0xC0 != 0x80);
         if !(boundary(self.start) && boundary(end)) {
@@ -1321,7 +1327,7 @@ mod tests {
             assert_eq!(record.get(expected.len()), None);
         }
         assert_eq!(
-            chunk.ranges(3).collect::<Vec<_>>(),
+            chunk.ranges(3),
             vec![0..3, 3..4],
             "tasks cover every row once, in order"
         );

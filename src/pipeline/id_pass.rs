@@ -156,8 +156,7 @@ pub(crate) fn run(
 /// Reads, normalizes, matches and formats a chunk of rows in parallel (`first_row`: the
 /// chunk's first row index); the task outputs come back in row order.
 fn process_chunk(context: &TaskContext<'_>, chunk: &Chunk, first_row: u64) -> Vec<TaskOutput> {
-    let tasks: Vec<_> = chunk.ranges(ROWS_PER_TASK).collect();
-    tasks
+    (chunk.ranges(ROWS_PER_TASK))
         .into_par_iter()
         .map(|rows| {
             let first = first_row + rows.start as u64;

@@ -16,7 +16,7 @@
 //! touched: the 6-digit prefix set (province, century-gender, birth year: 10^6 bits, 125 KB),
 //! since a substitution in the first six digits mostly makes a prefix nobody has; and one bit
 //! per hash of the whole ID (16 bits a person, one in 16 of the IDs nobody holds passing), small
-//! enough to stay in the caches where the table is not (2 MB at 1M persons, against 32 MB).
+//! enough to stay in the caches where the table is not (2 MB at 1M persons, against 16 MB).
 
 use rayon::prelude::*;
 

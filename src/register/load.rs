@@ -65,8 +65,7 @@ pub(crate) fn load(
     let mut ignored_old_ids = 0u64;
     let mut invalid_dob = 0u64;
     let parse = |chunk: &crate::input::Chunk| -> Parsed {
-        let ranges: Vec<_> = chunk.ranges(ROWS_PER_TASK).collect();
-        let tasks: Vec<(Vec<_>, Profile)> = ranges
+        let tasks: Vec<(Vec<_>, Profile)> = (chunk.ranges(ROWS_PER_TASK))
             .into_par_iter()
             .map(|rows| {
                 timings.time(Stage::Normalize, || {

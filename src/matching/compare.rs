@@ -72,8 +72,12 @@ pub enum NameLevel {
     /// Same family and given name and as many syllables, but another middle name (Nguyễn Văn
     /// Hùng, Nguyễn Đức Hùng): often a different person, so it is weighed apart from `Middle`.
     MiddleDiffers,
-    /// Within a small edit distance once folded.
+    /// One edit apart once folded, as many syllables.
     Typo,
+    /// Two edits apart once folded, as many syllables, the longer name 10 characters or more.
+    /// Weighed apart from `Typo`: two edits inside a short given name (Nga, Hà) make another
+    /// name far more often than a slip of the keyboard does.
+    TwoTypos,
     /// Different names.
     Differs,
     /// One side has no name.
@@ -89,6 +93,7 @@ impl NameLevel {
             NameLevel::Middle => "middle",
             NameLevel::MiddleDiffers => "middle_differs",
             NameLevel::Typo => "typo",
+            NameLevel::TwoTypos => "two_typos",
             NameLevel::Differs => "differs",
             NameLevel::Missing => "missing",
         }
@@ -100,7 +105,7 @@ impl NameLevel {
             NameLevel::Diacritics => Some(Reason::NameDiacritics),
             NameLevel::Order => Some(Reason::NameOrder),
             NameLevel::Middle | NameLevel::MiddleDiffers => Some(Reason::NameMiddle),
-            NameLevel::Typo => Some(Reason::NameTypo),
+            NameLevel::Typo | NameLevel::TwoTypos => Some(Reason::NameTypo),
             NameLevel::Differs | NameLevel::Missing => Some(Reason::NameDiffers),
         }
     }
@@ -356,41 +361,57 @@ pub(crate) fn compare_names_in_register(
         + b.len()
         - 1;
     let longest = given.folded.len().max(folded_len);
-    let allowed = if longest >= 10 { 2 } else { 1 };
+    let allowed = edits_allowed(longest);
     // The length difference is a lower bound of the edit distance: most pairs need no string.
     let typo = || {
-        a.len() == b.len() && given.folded.len().abs_diff(folded_len) <= allowed && {
-            register.folded_name(person, &mut buffers.folded);
-            within_edits(&given.folded, &buffers.folded, allowed)
+        if a.len() != b.len() || given.folded.len().abs_diff(folded_len) > allowed {
+            return None;
         }
+        register.folded_name(person, &mut buffers.folded);
+        typo_level(&given.folded, &buffers.folded, allowed)
     };
     middle_typo_or_differs(a, b, typo)
 }
 
 /// The levels below `Order`, from the folded syllables of both names (as strings or as
-/// interned IDs: the same decision either way) and a test for a small edit distance, run only
-/// when a level depends on it.
+/// interned IDs: the same decision either way) and the typo level of the two names
+/// ([`typo_level`]), found only when a level depends on it.
 fn middle_typo_or_differs<T: PartialEq>(
     a: &[T],
     b: &[T],
-    mut typo: impl FnMut() -> bool,
+    mut typo: impl FnMut() -> Option<NameLevel>,
 ) -> NameLevel {
     if a.len() >= 2 && b.len() >= 2 && a[0] == b[0] && a.last() == b.last() {
         if a.len() != b.len() {
             return NameLevel::Middle;
         }
         if a.len() > 2 {
-            return if typo() {
-                NameLevel::Typo
-            } else {
-                NameLevel::MiddleDiffers
-            };
+            return typo().unwrap_or(NameLevel::MiddleDiffers);
         }
     }
-    if typo() {
-        return NameLevel::Typo;
+    typo().unwrap_or(NameLevel::Differs)
+}
+
+/// The most edits two folded names of which the longer has `longest` bytes may be apart and
+/// still be typos of one another: one, or two from 10 characters on.
+fn edits_allowed(longest: usize) -> usize {
+    if longest >= 10 {
+        2
+    } else {
+        1
     }
-    NameLevel::Differs
+}
+
+/// `Typo` when two folded names are one edit apart, `TwoTypos` when two and `allowed` is 2,
+/// `None` when further (the caller has checked that they have as many syllables).
+fn typo_level(a: &str, b: &str, allowed: usize) -> Option<NameLevel> {
+    if within_edits(a, b, 1) {
+        Some(NameLevel::Typo)
+    } else if allowed >= 2 && within_edits(a, b, 2) {
+        Some(NameLevel::TwoTypos)
+    } else {
+        None
+    }
 }
 
 /// True when the Damerau-Levenshtein distance of `a` and `b` is at most `k`.
@@ -459,10 +480,13 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
             return NameLevel::Order;
         }
     }
-    let longest = given.folded.len().max(folded.len());
-    let allowed = if longest >= 10 { 2 } else { 1 };
+    let allowed = edits_allowed(given.folded.len().max(folded.len()));
     let same_count = a.len() == b.len();
-    let typo = || same_count && within_edits(&given.folded, folded, allowed);
+    let typo = || {
+        same_count
+            .then(|| typo_level(&given.folded, folded, allowed))
+            .flatten()
+    };
     middle_typo_or_differs(&a, &b, typo)
 }
 
@@ -586,6 +610,13 @@ mod tests {
         assert_eq!(names("Thị Hòa Nguyễn", "Nguyễn Thị Hòa"), NameLevel::Order);
         assert_eq!(names("Nguyễn Hòa", "Nguyễn Thị Hòa"), NameLevel::Middle);
         assert_eq!(names("Nguyễn Văn Hùng", "Nguyễn Văn Hùnh"), NameLevel::Typo);
+        assert_eq!(
+            names("Nguyễn Thị Nga", "Nguyễn Thị Hà"),
+            NameLevel::TwoTypos
+        );
+        assert_eq!(names("Lê Thị Hiền", "Lê Thị Huệ"), NameLevel::TwoTypos);
+        // Two edits are a typo level only in names of 10 characters or more.
+        assert_eq!(names("Lý Hiền", "Lý Huệ"), NameLevel::Differs);
         assert_eq!(names("Trần Văn Bình", "Nguyễn Thị Hòa"), NameLevel::Differs);
         assert_eq!(names("", "Nguyễn Thị Hòa"), NameLevel::Missing);
     }

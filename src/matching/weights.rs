@@ -26,13 +26,14 @@ use crate::register::frequency::Frequencies;
 use crate::register::{PersonIdx, Register};
 use crate::rng::Rng;
 
-pub(crate) const NAME_LEVELS: [NameLevel; 8] = [
+pub(crate) const NAME_LEVELS: [NameLevel; 9] = [
     NameLevel::Exact,
     NameLevel::Diacritics,
     NameLevel::Order,
     NameLevel::Middle,
     NameLevel::MiddleDiffers,
     NameLevel::Typo,
+    NameLevel::TwoTypos,
     NameLevel::Differs,
     NameLevel::Missing,
 ];
@@ -61,7 +62,7 @@ pub(crate) const GENDER_LEVELS: [GenderLevel; 3] = [
 /// How often each level was seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct LevelCounts {
-    pub(crate) name: [u64; 8],
+    pub(crate) name: [u64; NAME_LEVELS.len()],
     pub(crate) dob: [u64; 8],
     pub(crate) gender: [u64; 3],
     pub(crate) province: [u64; 4],
@@ -320,7 +321,11 @@ impl Weights {
         let weight = &self.name[level as usize];
         match level {
             NameLevel::Exact | NameLevel::Diacritics => adjusted(weight, share()),
-            NameLevel::Typo | NameLevel::Order | NameLevel::Middle | NameLevel::MiddleDiffers => {
+            NameLevel::Typo
+            | NameLevel::TwoTypos
+            | NameLevel::Order
+            | NameLevel::Middle
+            | NameLevel::MiddleDiffers => {
                 let average = freq.mean_name_share();
                 share().map_or(weight.weight, |share| {
                     weight

@@ -819,6 +819,12 @@ impl Chunk {
         self.text.len() + 4 * self.ends.len()
     }
 
+    /// True when the chunk takes no more rows: it holds `chunk_rows`, or [`CHUNK_BYTES`] of
+    /// rows ([`Chunk::bytes`]).
+    fn is_full(&self, chunk_rows: usize) -> bool {
+        self.len() >= chunk_rows || self.bytes() >= CHUNK_BYTES
+    }
+
     /// The number of rows.
     pub(crate) fn len(&self) -> usize {
         self.lines.len()
@@ -1024,7 +1030,7 @@ impl ChunkReader {
                     };
                     let started = std::time::Instant::now();
                     let mut end = false;
-                    while chunk.len() < chunk_rows && chunk.bytes() < CHUNK_BYTES {
+                    while !chunk.is_full(chunk_rows) {
                         if record.as_slice().len() > LARGE_RECORD {
                             record = ByteRecord::with_capacity(ROW_BYTES_GUESS, width);
                         }
@@ -1279,6 +1285,34 @@ mod tests {
         chunk.push(record, 2);
         chunk.seal();
         chunk
+    }
+
+    #[test]
+    fn a_chunk_of_wide_empty_rows_is_full_by_its_field_ends_not_its_text() {
+        // 20,000 empty columns a row: 20 kB of commas in the file, no text in the chunk, and
+        // 80 kB of field ends. Bounded by its text alone, the chunk would never be full.
+        let record = ByteRecord::from(vec![""; 20_000]);
+        let mut chunk = Chunk::with_capacity(16, 64, record.len());
+        let mut rows = 0;
+        while !chunk.is_full(1_000_000) {
+            chunk.push(&record, 2 + rows);
+            rows += 1;
+        }
+        let row_bytes = 4 * record.len();
+        assert!(chunk.bytes() >= CHUNK_BYTES);
+        assert!(
+            chunk.bytes() < CHUNK_BYTES + row_bytes,
+            "one row past the bound at most"
+        );
+        assert_eq!(chunk.len(), CHUNK_BYTES.div_ceil(row_bytes));
+        assert!(chunk.text.is_empty());
+        // A row count bound still ends a chunk of short rows first.
+        let mut small = Chunk::with_capacity(4, 8, 1);
+        for line in 2..6 {
+            assert!(!small.is_full(4));
+            small.push(&ByteRecord::from(vec!["a"]), line);
+        }
+        assert!(small.is_full(4));
     }
 
     #[test]

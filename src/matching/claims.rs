@@ -36,7 +36,7 @@ pub(crate) fn settle(rows: &[DeferredRow], outcomes: &mut [Outcome], model: &Mod
         .filter(|(_, o)| o.status == Status::Suggested)
         .filter_map(|(i, o)| Some((o.person?, i)))
         .collect();
-    let score = |i: usize| outcomes[i].score.unwrap_or(f64::NEG_INFINITY);
+    let score = |i: usize| outcomes[i].score().unwrap_or(f64::NEG_INFINITY);
     claims.sort_unstable_by(|&(p, i), &(q, j)| {
         p.cmp(&q)
             .then_with(|| score(j).total_cmp(&score(i)))

@@ -55,7 +55,6 @@ fn decide(
         outcome.compared = Some(person);
         outcome.comparison = Some(comparison);
         outcome.scores = Some(scores);
-        outcome.score = Some(scores.total());
     }
     let Some(best) = found.candidates.first() else {
         return outcome;
@@ -90,7 +89,6 @@ fn decide(
     outcome.compared = Some(best.person);
     outcome.comparison = Some(best.comparison);
     outcome.scores = Some(best.scores);
-    outcome.score = Some(best.score());
     outcome
 }
 

@@ -17,14 +17,14 @@ pub struct Outcome {
     /// someone else (`id_other_person`).
     pub(crate) compared: Option<PersonIdx>,
     pub(crate) method: Option<Method>,
-    /// The compared person's score, in bits.
-    pub(crate) score: Option<f64>,
     pub(crate) reasons: ReasonSet,
     pub(crate) comparison: Option<Comparison>,
-    /// The compared person's per-field weights.
+    /// The compared person's per-field weights (their sum is [`Outcome::score`]).
     pub(crate) scores: Option<FieldScores>,
-    /// AMBIGUOUS rows: the plausible persons with their scores, best first.
-    pub(crate) candidates: Vec<(PersonIdx, f64)>,
+    /// AMBIGUOUS rows: the plausible persons with their scores, best first. A boxed slice:
+    /// the search holds every searched row's outcome until the claims are settled, and most
+    /// have none.
+    pub(crate) candidates: Box<[(PersonIdx, f64)]>,
     /// Blocks the search skipped as too large.
     pub(crate) capped_blocks: u32,
 }
@@ -36,11 +36,10 @@ impl Outcome {
             person: None,
             compared: None,
             method: None,
-            score: None,
             reasons,
             comparison: None,
             scores: None,
-            candidates: Vec::new(),
+            candidates: Box::default(),
             capped_blocks: 0,
         }
     }
@@ -60,13 +59,17 @@ impl Outcome {
             person: Some(person),
             compared: Some(person),
             method: Some(method),
-            score: Some(scores.total()),
             reasons,
             comparison: Some(comparison),
             scores: Some(scores),
-            candidates: Vec::new(),
+            candidates: Box::default(),
             capped_blocks: 0,
         }
+    }
+
+    /// The compared person's score, in bits: the sum of their per-field weights.
+    pub(crate) fn score(&self) -> Option<f64> {
+        self.scores.map(|scores| scores.total())
     }
 
     /// The outcome of a row that could not be read.

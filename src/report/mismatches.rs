@@ -170,7 +170,7 @@ impl MismatchRows {
             candidates.push(':');
             two_decimals_into(score, candidates);
         }
-        score_into(outcome.score, &mut self.score);
+        score_into(outcome.score(), &mut self.score);
         self.reasons.clear();
         (outcome.reasons)
             .write_to(&mut self.reasons)

@@ -96,7 +96,7 @@ impl ResultRows {
 /// with).
 fn result_score(outcome: &Outcome) -> Option<f64> {
     match outcome.status {
-        Status::Synced | Status::Diff | Status::Suggested | Status::Ambiguous => outcome.score,
+        Status::Synced | Status::Diff | Status::Suggested | Status::Ambiguous => outcome.score(),
         Status::NotFound | Status::Rejected => None,
     }
 }

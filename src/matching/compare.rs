@@ -405,27 +405,25 @@ fn edits_allowed(longest: usize) -> usize {
 /// `Typo` when two folded names are one edit apart, `TwoTypos` when two and `allowed` is 2,
 /// `None` when further (the caller has checked that they have as many syllables).
 fn typo_level(a: &str, b: &str, allowed: usize) -> Option<NameLevel> {
-    if within_edits(a, b, 1) {
-        Some(NameLevel::Typo)
-    } else if allowed >= 2 && within_edits(a, b, 2) {
-        Some(NameLevel::TwoTypos)
-    } else {
-        None
+    match edits_within(a, b, allowed)? {
+        0 | 1 => Some(NameLevel::Typo),
+        _ => Some(NameLevel::TwoTypos),
     }
 }
 
-/// True when the Damerau-Levenshtein distance of `a` and `b` is at most `k`.
+/// The Damerau-Levenshtein distance of `a` and `b` when it is at most `k`, `None` when larger.
 ///
 /// Every edit changes the letter counts of a string by at most 2 (a substitution takes one
 /// letter out and puts one in; a transposition changes none), so two strings whose letter
 /// counts differ by more than `2k` are more than `k` edits apart. Most names a search compares
 /// fail that cheap test, and the full distance (a quadratic table) is computed for the rest.
-pub(crate) fn within_edits(a: &str, b: &str, k: usize) -> bool {
+pub(crate) fn edits_within(a: &str, b: &str, k: usize) -> Option<usize> {
+    let bounded = |distance: usize| (distance <= k).then_some(distance);
     if !a.is_ascii() || !b.is_ascii() {
-        return strsim::damerau_levenshtein(a, b) <= k;
+        return bounded(strsim::damerau_levenshtein(a, b));
     }
     if a.len().abs_diff(b.len()) > k {
-        return false;
+        return None;
     }
     let mut counts = [0i16; 256];
     for &c in a.as_bytes() {
@@ -436,7 +434,7 @@ pub(crate) fn within_edits(a: &str, b: &str, k: usize) -> bool {
     }
     let apart: usize = counts.iter().map(|c| c.unsigned_abs() as usize).sum();
     if apart > 2 * k {
-        return false;
+        return None;
     }
     // A common prefix or suffix never changes the distance (an optimal alignment matches it
     // letter for letter), and names that are close mostly differ in a few letters: the
@@ -454,8 +452,8 @@ pub(crate) fn within_edits(a: &str, b: &str, k: usize) -> bool {
     let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
     // ASCII throughout, so every cut is a character boundary.
     match (std::str::from_utf8(a), std::str::from_utf8(b)) {
-        (Ok(a), Ok(b)) => strsim::damerau_levenshtein(a, b) <= k,
-        _ => false,
+        (Ok(a), Ok(b)) => bounded(strsim::damerau_levenshtein(a, b)),
+        _ => None,
     }
 }
 
@@ -662,7 +660,7 @@ mod tests {
     }
 
     #[test]
-    fn within_edits_agrees_with_strsim_on_every_short_string_of_a_small_alphabet() {
+    fn edits_within_agrees_with_strsim_on_every_short_string_of_a_small_alphabet() {
         // Every string of up to 5 letters over {a, b, c}: transpositions, repeats and shared
         // prefixes and suffixes in every combination.
         let mut words = vec![String::new()];
@@ -678,14 +676,18 @@ mod tests {
             for b in &words {
                 let distance = strsim::damerau_levenshtein(a, b);
                 for k in 1..3 {
-                    assert_eq!(within_edits(a, b, k), distance <= k, "{a:?} {b:?} {k}");
+                    assert_eq!(
+                        edits_within(a, b, k),
+                        (distance <= k).then_some(distance),
+                        "{a:?} {b:?} {k}"
+                    );
                 }
             }
         }
     }
 
     #[test]
-    fn within_edits_is_the_damerau_levenshtein_distance_bound() {
+    fn edits_within_is_the_damerau_levenshtein_distance_up_to_its_bound() {
         let words = [
             "nguyen van anh",
             "nguyen van anhh",
@@ -710,8 +712,8 @@ mod tests {
             for b in words {
                 for k in 0..3 {
                     assert_eq!(
-                        within_edits(a, b, k),
-                        strsim::damerau_levenshtein(a, b) <= k,
+                        edits_within(a, b, k),
+                        Some(strsim::damerau_levenshtein(a, b)).filter(|&d| d <= k),
                         "{a:?} {b:?} {k}"
                     );
                 }

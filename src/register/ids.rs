@@ -72,7 +72,7 @@ impl IdTable {
                 at = (at + 1) & mask;
             }
             slots[at] = (h >> 32) << 32 | (person as u64 + 1);
-            let bit = (h >> (64 - held_bits)) as usize;
+            let bit = held_bit(h, held_bits);
             held[bit / 64] |= 1 << (bit % 64);
             let p = prefix6(id);
             if let Some(word) = prefixes.get_mut(p / 64) {
@@ -171,17 +171,24 @@ impl IdTable {
     /// the others. The filter's words are requested from memory for all of them before the first
     /// is read (in a national register the filter, too, is larger than the caches).
     pub(crate) fn retain_may_hold(&self, ids: &mut Vec<u64>) {
+        // A table not built from IDs (the default) has no prefixes, keeps none here, and so
+        // never reads its empty filter.
         ids.retain(|&id| self.may_hold_prefix(id));
-        let Some(bits) = std::num::NonZeroU32::new(self.held_bits) else {
-            ids.clear();
-            return;
-        };
-        let bit = |id: u64| (mix64(id) >> (64 - bits.get())) as usize;
+        let bit = |id: u64| held_bit(mix64(id), self.held_bits);
         for &id in ids.iter() {
             super::prefetch::prefetch(&self.held, bit(id) / 64);
         }
-        ids.retain(|&id| self.held[bit(id) / 64] & (1 << (bit(id) % 64)) != 0);
+        ids.retain(|&id| {
+            let bit = bit(id);
+            self.held[bit / 64] & (1 << (bit % 64)) != 0
+        });
     }
+}
+
+/// The whole-ID filter's bit for an ID whose hash is `hash`, in a filter of `2^bits` bits
+/// (`bits` is at least 6: one word).
+fn held_bit(hash: u64, bits: u32) -> usize {
+    (hash >> (64 - bits)) as usize
 }
 
 /// Where each old ID (a number below 10^9) may be in the sorted old-ID index: a bucket of a
@@ -307,6 +314,10 @@ mod tests {
         let mut all = ids.clone();
         table.retain_may_hold(&mut all);
         assert_eq!(all, ids);
+        // A register of opaque IDs holds a default table: it keeps no 12-digit ID.
+        let mut opaque = ids.clone();
+        IdTable::default().retain_may_hold(&mut opaque);
+        assert!(opaque.is_empty());
         assert_eq!(
             IdTable::build(std::iter::empty()).find(|_| unreachable!(), 5),
             None

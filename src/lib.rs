@@ -40,7 +40,7 @@ pub use error::{Error, ErrorKind};
 pub use exit::ExitCode;
 
 // Normalization of field text (fuzz targets, property tests, benchmarks).
-pub use normalize::date::{DateField, DateProblem, PartialDate, Precision};
+pub use normalize::date::{DateField, DateProblem, PartialDate, Precision, WrittenDate};
 pub use normalize::gender::Gender;
 pub use normalize::id::{parse_old_id, parse_register_cccd, IdFormat, ParsedId};
 pub use normalize::name::{canonical, fold_canonical, folded, tidy, NameForms};

@@ -373,6 +373,36 @@ fn missing_id_and_a_wrong_birth_year_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_a_date_that_names_no_real_day_is_suggested() {
+    // 30/04/1990 mistyped as 30/14/1990 (a digit replaced), and 07/02/1969 written 19690270
+    // (its last two digits swapped): neither names a real day, and every blocking key holds a
+    // date, so only the dates one keystroke from them reach these persons.
+    let (replaced, swapped) = (nam(), mai());
+    let env = env_with(
+        &[
+            replaced.given("9900000041", replaced.name, "30/14/1990", ""),
+            swapped.given("9900000042", swapped.name, "19690270", ""),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000041",
+        &replaced.id,
+        &["id_missing", "dob_typo"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000042",
+        &swapped.id,
+        &["id_missing", "dob_typo"],
+    );
+}
+
+#[test]
 fn missing_id_and_a_year_only_date_of_birth_is_suggested() {
     let s = hoa();
     let env = env_with(&[s.given("9900000007", s.name, "1961", "")], &[]);

@@ -3,7 +3,7 @@
 //! also the categories the scoring model counts.
 
 use crate::matching::reason::Reason;
-use crate::normalize::date::{DateField, PartialDate, Precision};
+use crate::normalize::date::{one_keystroke_apart, DateField, DateProblem, PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::{Gender, NameForms};
 use crate::province::Place;
@@ -122,7 +122,8 @@ pub enum DateLevel {
     Swapped,
     /// Year off by one, the rest agreeing.
     YearOff,
-    /// One digit different, or two adjacent digits swapped.
+    /// One digit different, or two adjacent digits swapped; also a date that names no real
+    /// day, one keystroke from the other (31/02/1990 against 21/02/1990).
     Typo,
     /// Different dates.
     Differs,
@@ -492,6 +493,13 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
 pub fn compare_dates(given: DateField, register: Option<PartialDate>) -> DateLevel {
     let given = match given {
         DateField::Known(d) => d,
+        // A day that does not exist, one keystroke from the register's (31/02/1990 for
+        // 21/02/1990): the typo it is. Any other unreadable date says nothing.
+        DateField::Invalid(DateProblem::Impossible(Some(written)))
+            if register.is_some_and(|r| written.one_keystroke_from(r)) =>
+        {
+            return DateLevel::Typo;
+        }
         DateField::Missing | DateField::Invalid(_) => return DateLevel::Invalid,
     };
     let Some(register) = register else {
@@ -545,13 +553,7 @@ fn one_digit_apart(a: PartialDate, b: PartialDate) -> bool {
             (y % 10) as u8,
         ]
     };
-    let (x, y) = (digits(a), digits(b));
-    let diff: Vec<usize> = (0..8).filter(|&i| x[i] != y[i]).collect();
-    match diff.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && x[*i] == y[*j] && x[*j] == y[*i],
-        _ => false,
-    }
+    one_keystroke_apart(digits(a), digits(b))
 }
 
 pub(crate) fn compare_genders(given: Gender, register: Gender) -> GenderLevel {
@@ -635,6 +637,9 @@ mod tests {
         assert_eq!(dates("01/07/1960", "12/03/1950"), DateLevel::Differs);
         assert_eq!(dates("1951", "12/03/1950"), DateLevel::YearOff);
         assert_eq!(dates("31/02/1950", "12/03/1950"), DateLevel::Invalid);
+        assert_eq!(dates("31/02/1950", "21/02/1950"), DateLevel::Typo);
+        assert_eq!(dates("19403407", "07/04/1943"), DateLevel::Typo);
+        assert_eq!(dates("31/02/1950", "02/1950"), DateLevel::Invalid);
         assert_eq!(dates("", "12/03/1950"), DateLevel::Invalid);
         assert_eq!(
             compare_dates(DateField::parse("1950"), None),

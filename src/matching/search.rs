@@ -2,8 +2,8 @@
 //! register persons that agree on enough of name, date of birth and gender, and score them.
 //!
 //! Candidates come from the blocking index ([`crate::register::blocking`]) asked with variants of
-//! the participant's own values (day and month swapped, the year ±1, the name in another order),
-//! and from the register IDs one substitution or one adjacent transposition away from a 12-digit
+//! the participant's own values (day and month swapped, the year ±1, the name in another order;
+//! for a date that names no real day, the real dates one keystroke from it), and from the register IDs one substitution or one adjacent transposition away from a 12-digit
 //! ID that found nobody or someone else. Every candidate is scored with the estimated weights;
 //! the best few are returned, best first, ties broken by register order so that the result never
 //! depends on the thread count.
@@ -16,7 +16,7 @@ use crate::matching::id_evidence::IdPattern;
 use crate::matching::model::Model;
 use crate::matching::verify::{compare_record, Comparison};
 use crate::matching::weights::{FieldScores, UnscoredIds, DATE_LEVELS, SAME_MONTH_OR_DAY_LEVELS};
-use crate::normalize::date::{PartialDate, Precision};
+use crate::normalize::date::{DateField, DateProblem, PartialDate, Precision, WrittenDate};
 use crate::normalize::participant::Participant;
 use crate::normalize::Gender;
 use crate::register::blocking::{
@@ -126,6 +126,14 @@ struct Rounds {
     variants: Vec<Asked>,
 }
 
+/// The keys that hold a full date (and every part of the name but one).
+const DATE_KEYS: [KeyKind; 4] = [
+    KeyKind::DobFamilyGiven,
+    KeyKind::DobFamilyMiddleGivenFirst,
+    KeyKind::DobFamilyMiddleGivenLast,
+    KeyKind::DobMiddleGiven,
+];
+
 /// Adds the keys of `name` with `dob` and `gender` to `rounds`; `own`: the name is the
 /// participant's as given (its month and day name keys go to [`Rounds::named`]).
 fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rounds: &mut Rounds) {
@@ -137,12 +145,7 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
         } else {
             &mut rounds.variants
         };
-        for kind in [
-            DobFamilyGiven,
-            DobFamilyMiddleGivenFirst,
-            DobFamilyMiddleGivenLast,
-            DobMiddleGiven,
-        ] {
+        for kind in DATE_KEYS {
             let key = key_of(kind, name, date, gender);
             keys.extend(asked(key, FiledDates::Level(level)));
         }
@@ -188,6 +191,24 @@ fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rou
             flipped.extend(month_keys(name, dob, other).map(|key| Asked { key, dates }));
         }
     }
+}
+
+/// The keys of a participant whose date names no real day (31/02/1990): the date keys of each
+/// real date one keystroke from it ([`WrittenDate::repairs`]), everyone filed there at the typo
+/// level. Without them such a row would reach nobody by its name: every key holds a date.
+fn repaired_date_keys(name: &NameParts, written: WrittenDate, gender: Gender) -> Rounds {
+    let mut rounds = Rounds::default();
+    for date in written.repairs() {
+        for kind in DATE_KEYS {
+            rounds
+                .first
+                .extend(key_of(kind, name, date, gender).map(|key| Asked {
+                    key,
+                    dates: FiledDates::Level(DateLevel::Typo),
+                }));
+        }
+    }
+    rounds
 }
 
 /// The genders to ask the keys that hold one with: the participant's, or each one when theirs
@@ -268,11 +289,14 @@ pub(crate) fn search(
         .map(|(family, given)| model.frequencies.name_share(family, given));
     let name_most = model.weights.most_for_name(name_share);
     let keyed = name.as_ref().map(|name| name.parts).zip(p.dob.known());
-    let rounds = match (&name, &keyed) {
-        (Some(name), Some((parts, dob))) => {
+    let rounds = match (&name, &keyed, p.dob) {
+        (Some(name), Some((parts, dob)), _) => {
             let province = p.province.map(|place| place.current);
             let others = [name.reversed(), name.western()];
             rounds_of_keys(parts, others, *dob, p.gender, province)
+        }
+        (Some(name), None, DateField::Invalid(DateProblem::Impossible(Some(written)))) => {
+            repaired_date_keys(&name.parts, written, p.gender)
         }
         _ => Rounds::default(),
     };
@@ -855,6 +879,31 @@ mod tests {
         assert_eq!(later, vec![asked(7, DateLevel::Typo)]);
         assert_eq!(earlier[0], asked(3, DateLevel::Exact));
         assert_eq!(earlier[1].dates, FiledDates::Any);
+    }
+
+    /// A date that names no real day reaches the dates one keystroke from it, each at the level
+    /// the comparison gives it.
+    #[test]
+    fn repaired_dates_carry_the_level_compare_dates_gives() {
+        use crate::normalize::date::DateProblem;
+        for raw in [
+            "31/02/1990",
+            "30/14/1990",
+            "19403407",
+            "29/02/1991",
+            "00/13/1985",
+        ] {
+            let DateField::Invalid(DateProblem::Impossible(Some(written))) = DateField::parse(raw)
+            else {
+                panic!("{raw} is no impossible full date");
+            };
+            let repairs = written.repairs();
+            assert!(!repairs.is_empty(), "{raw}");
+            for repair in repairs {
+                let compared = compare_dates(DateField::parse(raw), Some(repair));
+                assert_eq!(compared, DateLevel::Typo, "{raw} {repair}");
+            }
+        }
     }
 
     /// The levels the search files its asked dates under are the ones the comparison gives.

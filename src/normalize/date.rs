@@ -33,8 +33,110 @@ pub struct PartialDate {
 pub enum DateProblem {
     /// Not in any accepted format.
     Unrecognized,
-    /// In an accepted format, but no such day exists (31/02/1990, month 13, year 0).
-    Impossible,
+    /// In an accepted format, but no such day exists (31/02/1990, month 13, year 0); with the
+    /// date as written when it was written whole (a day, a month and a year, any of them 0).
+    Impossible(Option<WrittenDate>),
+}
+
+/// The order of a written full date's digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    DayMonthYear,
+    MonthDayYear,
+    YearMonthDay,
+}
+
+impl Layout {
+    /// The eight digits of `year`, `month` and `day` in this order.
+    fn place(self, year: u16, month: u8, day: u8) -> [u8; 8] {
+        let (y, m, d) = (year, month, day);
+        let [y0, y1, y2, y3] = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10].map(|v| v as u8);
+        let ([m0, m1], [d0, d1]) = ([m / 10, m % 10], [d / 10, d % 10]);
+        match self {
+            Layout::DayMonthYear => [d0, d1, m0, m1, y0, y1, y2, y3],
+            Layout::MonthDayYear => [m0, m1, d0, d1, y0, y1, y2, y3],
+            Layout::YearMonthDay => [y0, y1, y2, y3, m0, m1, d0, d1],
+        }
+    }
+}
+
+/// A full date as written that names no real day (31/02/1990; 19403407, month 34): its eight
+/// digits in the order written. Kept because such a date is usually a real one mistyped by one
+/// keystroke (a digit replaced, or two neighbouring digits swapped), and those are few enough
+/// to try ([`WrittenDate::repairs`]) and to recognize ([`WrittenDate::one_keystroke_from`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrittenDate {
+    digits: [u8; 8],
+    layout: Layout,
+}
+
+impl WrittenDate {
+    fn new(year: u32, month: u32, day: u32, layout: Layout) -> Option<WrittenDate> {
+        if year > 9999 || month > 99 || day > 99 {
+            return None;
+        }
+        let digits = layout.place(year as u16, month as u8, day as u8);
+        Some(WrittenDate { digits, layout })
+    }
+
+    /// The date `digits` (in this date's order) write, if it is a real one.
+    fn read(self, digits: [u8; 8]) -> Option<PartialDate> {
+        let n = |range: std::ops::Range<usize>| {
+            digits[range]
+                .iter()
+                .fold(0u16, |v, &d| v * 10 + u16::from(d))
+        };
+        let (year, month, day) = match self.layout {
+            Layout::DayMonthYear => (n(4..8), n(2..4), n(0..2)),
+            Layout::MonthDayYear => (n(4..8), n(0..2), n(2..4)),
+            Layout::YearMonthDay => (n(0..4), n(4..6), n(6..8)),
+        };
+        if month == 0 || day == 0 {
+            return None;
+        }
+        PartialDate::new(year, month as u8, day as u8)
+    }
+
+    /// True when `date`, a full date, is this one with one digit replaced or two neighbouring
+    /// digits swapped, as written.
+    pub(crate) fn one_keystroke_from(self, date: PartialDate) -> bool {
+        let (Some(month), Some(day)) = (date.month(), date.day()) else {
+            return false;
+        };
+        one_keystroke_apart(self.digits, self.layout.place(date.year(), month, day))
+    }
+
+    /// The real dates one keystroke from this one, in date order.
+    pub(crate) fn repairs(self) -> Vec<PartialDate> {
+        let mut dates = Vec::new();
+        for i in 0..8 {
+            for digit in 0..10 {
+                let mut digits = self.digits;
+                digits[i] = digit;
+                if digit != self.digits[i] {
+                    dates.extend(self.read(digits));
+                }
+            }
+            if i < 7 && self.digits[i] != self.digits[i + 1] {
+                let mut digits = self.digits;
+                digits.swap(i, i + 1);
+                dates.extend(self.read(digits));
+            }
+        }
+        dates.sort_unstable();
+        dates.dedup();
+        dates
+    }
+}
+
+/// True when two digit strings differ in one digit, or by two neighbouring digits swapped.
+pub(crate) fn one_keystroke_apart(a: [u8; 8], b: [u8; 8]) -> bool {
+    let mut differ = (0..8).filter(|&i| a[i] != b[i]);
+    match (differ.next(), differ.next(), differ.next()) {
+        (Some(_), None, _) => true,
+        (Some(i), Some(j), None) => j == i + 1 && a[i] == b[j] && a[j] == b[i],
+        _ => false,
+    }
 }
 
 /// A date field as read from a file.
@@ -162,11 +264,12 @@ impl PartialDate {
         }
         if bytes.iter().all(u8::is_ascii_digit) {
             return match bytes.len() {
-                4 => from_parts(number(bytes), 0, 0),
+                4 => from_parts(number(bytes), 0, 0, None),
                 8 => from_parts(
                     number(&bytes[..4]),
                     number(&bytes[4..6]),
                     number(&bytes[6..]),
+                    Some(Layout::YearMonthDay),
                 ),
                 _ => Err(DateProblem::Unrecognized),
             };
@@ -187,18 +290,21 @@ impl PartialDate {
         }
         let short = |p: &[u8]| (1..=2).contains(&p.len());
         match (n, parts[0].len(), parts[n - 1].len()) {
-            (3, 4, _) if short(parts[1]) && short(parts[2]) => {
-                from_parts(number(parts[0]), number(parts[1]), number(parts[2]))
-            }
+            (3, 4, _) if short(parts[1]) && short(parts[2]) => from_parts(
+                number(parts[0]),
+                number(parts[1]),
+                number(parts[2]),
+                Some(Layout::YearMonthDay),
+            ),
             (3, _, 4) if short(parts[0]) && short(parts[1]) => {
-                let (day, month) = match order {
-                    DateOrder::DayFirst => (parts[0], parts[1]),
-                    DateOrder::MonthFirst => (parts[1], parts[0]),
+                let (day, month, layout) = match order {
+                    DateOrder::DayFirst => (parts[0], parts[1], Layout::DayMonthYear),
+                    DateOrder::MonthFirst => (parts[1], parts[0], Layout::MonthDayYear),
                 };
-                from_parts(number(parts[2]), number(month), number(day))
+                from_parts(number(parts[2]), number(month), number(day), Some(layout))
             }
-            (2, _, 4) if short(parts[0]) => from_parts(number(parts[1]), number(parts[0]), 0),
-            (2, 4, _) if short(parts[1]) => from_parts(number(parts[0]), number(parts[1]), 0),
+            (2, _, 4) if short(parts[0]) => from_parts(number(parts[1]), number(parts[0]), 0, None),
+            (2, 4, _) if short(parts[1]) => from_parts(number(parts[0]), number(parts[1]), 0, None),
             _ => Err(DateProblem::Unrecognized),
         }
     }
@@ -215,12 +321,21 @@ impl fmt::Display for PartialDate {
     }
 }
 
-fn from_parts(year: u32, month: u32, day: u32) -> Result<PartialDate, DateProblem> {
+/// The date of the parts read; `layout`: the order a full date (day, month and year, any of
+/// them 0) was written in, kept with an impossible one ([`WrittenDate`]).
+fn from_parts(
+    year: u32,
+    month: u32,
+    day: u32,
+    layout: Option<Layout>,
+) -> Result<PartialDate, DateProblem> {
+    let impossible =
+        || DateProblem::Impossible(layout.and_then(|l| WrittenDate::new(year, month, day, l)));
     let fits = |v: u32, max: u32| v <= max;
     if !fits(year, u16::MAX as u32) || !fits(month, 255) || !fits(day, 255) {
-        return Err(DateProblem::Impossible);
+        return Err(impossible());
     }
-    PartialDate::new(year as u16, month as u8, day as u8).ok_or(DateProblem::Impossible)
+    PartialDate::new(year as u16, month as u8, day as u8).ok_or_else(impossible)
 }
 
 fn number(digits: &[u8]) -> u32 {
@@ -313,10 +428,70 @@ mod tests {
             assert!(PartialDate::parse(s).is_err(), "{s}");
         }
         assert!(PartialDate::parse("29/02/2000").is_ok());
-        assert_eq!(
+        assert!(matches!(
             PartialDate::parse("31/02/1990"),
-            Err(DateProblem::Impossible)
-        );
+            Err(DateProblem::Impossible(Some(_)))
+        ));
+        // Not written as a full date: nothing to repair a keystroke from.
+        for s in ["13/1990", "1990-13", "0000"] {
+            assert_eq!(
+                PartialDate::parse(s),
+                Err(DateProblem::Impossible(None)),
+                "{s}"
+            );
+        }
+    }
+
+    fn written(raw: &str, order: DateOrder) -> WrittenDate {
+        match PartialDate::parse_in(raw, order) {
+            Err(DateProblem::Impossible(Some(written))) => written,
+            other => panic!("{raw}: {other:?}"),
+        }
+    }
+
+    fn date(raw: &str) -> PartialDate {
+        PartialDate::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn an_impossible_date_is_repaired_one_keystroke_at_a_time_in_the_order_written() {
+        // Month 34 in yyyymmdd: the year's last digit and the month's first swapped.
+        let swapped = written("19403407", DateOrder::DayFirst);
+        assert!(swapped.repairs().contains(&date("07/04/1943")));
+        assert!(swapped.one_keystroke_from(date("07/04/1943")));
+        // 31 February: the day's first digit, or the month's last, mistyped.
+        let february = written("31/02/1990", DateOrder::DayFirst);
+        let repairs = february.repairs();
+        for real in [
+            "21/02/1990",
+            "13/02/1990",
+            "31/01/1990",
+            "31/03/1990",
+            "31/12/1990",
+        ] {
+            assert!(repairs.contains(&date(real)), "{real}");
+            assert!(february.one_keystroke_from(date(real)), "{real}");
+        }
+        // Two keystrokes away, another day, or not a full date: no.
+        for other in ["22/02/1990", "28/02/1990", "30/01/1990", "31/02/1991"] {
+            if let Ok(d) = PartialDate::parse(other) {
+                assert!(!february.one_keystroke_from(d), "{other}");
+                assert!(!repairs.contains(&d), "{other}");
+            }
+        }
+        assert!(!february.one_keystroke_from(date("02/1990")));
+        // Every repair is one keystroke from the date written, and real.
+        assert!(repairs.iter().all(|&d| february.one_keystroke_from(d)));
+        assert!(repairs.windows(2).all(|w| w[0] < w[1]));
+        // In month-first order, the month is the first pair of digits.
+        let us = written("13/31/1990", DateOrder::MonthFirst);
+        assert!(us.one_keystroke_from(date("31/12/1990")));
+        // A zero day or month, as written, is a digit like any other.
+        let zero_month = written("19510096", DateOrder::DayFirst);
+        assert!(zero_month.repairs().contains(&date("06/09/1951")));
+        assert!(!us.one_keystroke_from(date("31/01/1990")));
+        let day_first = written("13/31/1990", DateOrder::DayFirst);
+        assert!(!day_first.one_keystroke_from(date("31/12/1990")));
     }
 
     #[test]
@@ -352,7 +527,10 @@ mod tests {
         let us = |raw| PartialDate::parse_in(raw, DateOrder::MonthFirst);
         assert_eq!(us("02/06/1990"), PartialDate::parse("06/02/1990"));
         assert_eq!(us("12/31/1990"), PartialDate::parse("31/12/1990"));
-        assert_eq!(us("31/12/1990"), Err(DateProblem::Impossible));
+        assert!(matches!(
+            us("31/12/1990"),
+            Err(DateProblem::Impossible(Some(_)))
+        ));
         // Year-first dates and partial dates read the same either way.
         assert_eq!(us("1990-06-02"), PartialDate::parse("1990-06-02"));
         assert_eq!(us("03/1950"), PartialDate::parse("03/1950"));

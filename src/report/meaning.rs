@@ -91,8 +91,10 @@ pub(crate) fn reason_meaning(code: &str, language: Language) -> &'static str {
         "dob_day_month_swapped" => ("ngày và tháng bị đảo chỗ", "day and month swapped"),
         "dob_year_off" => ("năm sinh lệch một năm", "the birth year is off by one"),
         "dob_typo" => (
-            "ngày sinh khác nhau một chữ số",
-            "the dates differ by one digit",
+            "ngày sinh khác nhau một chữ số hoặc hai chữ số liền nhau bị đảo (kể cả khi ngày \
+             trong hồ sơ không có thật)",
+            "the dates differ by one digit or two neighbouring digits swapped (also when the \
+             date on file names no real day)",
         ),
         "dob_differs" => ("ngày sinh khác nhau", "the dates of birth differ"),
         "dob_invalid" => (

@@ -403,6 +403,22 @@ fn missing_id_and_a_date_that_names_no_real_day_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_a_space_slipped_into_a_name_part_is_suggested() {
+    // "Hù ng" for Hùng: the given name as written is no register syllable, so no key of the
+    // name as written reaches Nguyễn Văn Hùng; the name with the two written as one does.
+    let s = hung();
+    let env = env_with(&[s.given("9900000043", "Nguyễn Văn Hù ng", s.dob, "")], &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000043",
+        &s.id,
+        &["id_missing", "name_typo"],
+    );
+}
+
+#[test]
 fn missing_id_and_a_year_only_date_of_birth_is_suggested() {
     let s = hoa();
     let env = env_with(&[s.given("9900000007", s.name, "1961", "")], &[]);

@@ -43,6 +43,24 @@ impl FoldedName {
             .then(|| self.parts.reversed(&self.texts[0]))
     }
 
+    /// The name's parts with two neighbouring syllables written as one, for each pair that makes
+    /// a syllable of some register name: a space slipped into a name part ("Black Well Amber"
+    /// for Blackwell Amber, "Webb Luc Y" for Webb Lucy), which no key of the name as written
+    /// reaches when the part is the family or the given name.
+    pub(crate) fn joined(&self, syllables: &Syllables) -> Vec<NameParts> {
+        (1..self.texts.len())
+            .filter_map(|i| {
+                let joined = format!("{}{}", self.texts[i - 1], self.texts[i]);
+                let id = syllables.folded_id(&joined)?;
+                let mut texts = self.texts.clone();
+                texts.splice(i - 1..=i, [joined]);
+                let mut ids = self.ids.clone();
+                ids.splice(i - 1..=i, [id]);
+                NameParts::new(&ids, |k| texts[k].as_str())
+            })
+            .collect()
+    }
+
     /// The name's parts read in the Western order, the family name last ("Văn An Nguyễn" for
     /// Nguyễn Văn An), when that differs from the other readings (three or more syllables).
     pub(crate) fn western(&self) -> Option<NameParts> {
@@ -72,9 +90,11 @@ pub enum NameLevel {
     /// Same family and given name and as many syllables, but another middle name (Nguyễn Văn
     /// Hùng, Nguyễn Đức Hùng): often a different person, so it is weighed apart from `Middle`.
     MiddleDiffers,
-    /// One edit apart once folded, as many syllables.
+    /// One edit apart once folded, as many syllables or one more or fewer (a space slipped into
+    /// or out of a name part: Black Well, Blackwell).
     Typo,
-    /// Two edits apart once folded, as many syllables, the longer name 10 characters or more.
+    /// Two edits apart once folded, syllables as for `Typo`, the longer name 10 characters or
+    /// more.
     /// Weighed apart from `Typo`: two edits inside a short given name (Nga, Hà) make another
     /// name far more often than a slip of the keyboard does.
     TwoTypos,
@@ -365,7 +385,9 @@ pub(crate) fn compare_names_in_register(
     let allowed = edits_allowed(longest);
     // The length difference is a lower bound of the edit distance: most pairs need no string.
     let typo = || {
-        if a.len() != b.len() || given.folded.len().abs_diff(folded_len) > allowed {
+        if !spacing_allows_typo(a.len(), b.len())
+            || given.folded.len().abs_diff(folded_len) > allowed
+        {
             return None;
         }
         register.folded_name(person, &mut buffers.folded);
@@ -393,6 +415,14 @@ fn middle_typo_or_differs<T: PartialEq>(
     typo().unwrap_or(NameLevel::Differs)
 }
 
+/// Whether names of `a` and `b` syllables can be typos of one another: as many syllables, or
+/// one more or fewer, where a space slipped into or out of a name part is the edit (Black Well
+/// and Blackwell, Luc Y and Lucy). A syllable more or fewer that keeps the family and given
+/// names is a middle name (`Middle`), decided before.
+fn spacing_allows_typo(a: usize, b: usize) -> bool {
+    a.abs_diff(b) <= 1
+}
+
 /// The most edits two folded names of which the longer has `longest` bytes may be apart and
 /// still be typos of one another: one, or two from 10 characters on.
 fn edits_allowed(longest: usize) -> usize {
@@ -404,7 +434,7 @@ fn edits_allowed(longest: usize) -> usize {
 }
 
 /// `Typo` when two folded names are one edit apart, `TwoTypos` when two and `allowed` is 2,
-/// `None` when further (the caller has checked that they have as many syllables).
+/// `None` when further (the caller has checked their syllable counts: [`spacing_allows_typo`]).
 fn typo_level(a: &str, b: &str, allowed: usize) -> Option<NameLevel> {
     match edits_within(a, b, allowed)? {
         0 | 1 => Some(NameLevel::Typo),
@@ -480,9 +510,8 @@ pub fn compare_names(given: &NameForms, canonical: &str, folded: &str) -> NameLe
         }
     }
     let allowed = edits_allowed(given.folded.len().max(folded.len()));
-    let same_count = a.len() == b.len();
     let typo = || {
-        same_count
+        spacing_allows_typo(a.len(), b.len())
             .then(|| typo_level(&given.folded, folded, allowed))
             .flatten()
     };
@@ -599,6 +628,17 @@ mod tests {
     #[test]
     fn name_levels() {
         assert_eq!(names("Nguyễn Thị Hoà", "NGUYỄN THỊ HÒA"), NameLevel::Exact);
+        // A space slipped into or out of a name part is one edit.
+        assert_eq!(
+            names("Black Well Amber", "Blackwell Amber"),
+            NameLevel::Typo
+        );
+        assert_eq!(names("Webb Lucy", "Webb Luc Y"), NameLevel::Typo);
+        assert_eq!(names("Homa Nn Noa", "Homann Noah"), NameLevel::TwoTypos);
+        // A syllable more that keeps the family and given names is still a middle name, and
+        // one more with other letters is another name.
+        assert_eq!(names("Nguyễn An", "Nguyễn Văn An"), NameLevel::Middle);
+        assert_eq!(names("Lê Văn", "Lê Văn A"), NameLevel::Differs);
         assert_eq!(
             names("Nguyen Thi Hoa", "Nguyễn Thị Hòa"),
             NameLevel::Diacritics

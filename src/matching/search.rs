@@ -293,7 +293,8 @@ pub(crate) fn search(
         (Some(name), Some((parts, dob)), _) => {
             let province = p.province.map(|place| place.current);
             let others = [name.reversed(), name.western()];
-            rounds_of_keys(parts, others, *dob, p.gender, province)
+            let joined = name.joined(&model.register.syllables);
+            rounds_of_keys(parts, others, &joined, *dob, p.gender, province)
         }
         (Some(name), None, DateField::Invalid(DateProblem::Impossible(Some(written)))) => {
             repaired_date_keys(&name.parts, written, p.gender)
@@ -487,13 +488,15 @@ impl Shortlist {
 }
 
 /// The keys of the rounds of [`search`]: the values as given, then their usual mistypings.
-/// `reversed` and `western`: the name in its other orders ([`FoldedName`]). The reversed name
-/// is asked like the date's variants (with the date as given in the first round), the Western
-/// order only in the variants round, when the first round decided nothing: asked in the first
-/// round it is one more key for every searched row, nearly all of them decided without it.
+/// `reversed` and `western`: the name in its other orders, `joined`: with a space taken out
+/// ([`FoldedName`]). The reversed name is asked like the date's variants (with the date as
+/// given in the first round), the Western order and the joined names only in the variants
+/// round, when the first round decided nothing: asked in the first round they are more keys
+/// for every searched row, nearly all of them decided without them.
 fn rounds_of_keys(
     parts: &NameParts,
     [reversed, western]: [Option<NameParts>; 2],
+    joined: &[NameParts],
     dob: PartialDate,
     gender: Gender,
     province: Option<u8>,
@@ -503,19 +506,24 @@ fn rounds_of_keys(
     if dob.precision() != Precision::Day {
         partial_date_keys(parts, dob, gender, province, &mut rounds);
     }
+    let mut later = Rounds::default();
     if let Some(western) = western {
-        let mut later = Rounds::default();
         ask_in_order(&western, dob, gender, &mut later);
-        let Rounds {
-            core,
-            first,
-            named,
-            variants,
-        } = later;
-        rounds
-            .variants
-            .extend(core.into_iter().chain(first).chain(named).chain(variants));
     }
+    // A joined name asks the keys of a name as given: its other parts may be mistyped too
+    // ("Homa Nn Noa" for Homann Noah).
+    for name in joined {
+        query_keys(name, dob, gender, false, &mut later);
+    }
+    let Rounds {
+        core,
+        first,
+        named,
+        variants,
+    } = later;
+    rounds
+        .variants
+        .extend(core.into_iter().chain(first).chain(named).chain(variants));
     if let Some(reversed) = reversed {
         ask_in_order(&reversed, dob, gender, &mut rounds);
     }

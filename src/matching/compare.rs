@@ -94,9 +94,8 @@ pub enum NameLevel {
     /// or out of a name part: Black Well, Blackwell).
     Typo,
     /// Two edits apart once folded, syllables as for `Typo`, the longer name 10 characters or
-    /// more.
-    /// Weighed apart from `Typo`: two edits inside a short given name (Nga, Hà) make another
-    /// name far more often than a slip of the keyboard does.
+    /// more. Weighed apart from `Typo`: two edits inside a short given name (Nga, Hà) make
+    /// another name far more often than a slip of the keyboard does.
     TwoTypos,
     /// Different names.
     Differs,

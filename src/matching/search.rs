@@ -2,9 +2,10 @@
 //! register persons that agree on enough of name, date of birth and gender, and score them.
 //!
 //! Candidates come from the blocking index ([`crate::register::blocking`]) asked with variants of
-//! the participant's own values (day and month swapped, the year ±1, the name in another order;
-//! for a date that names no real day, the real dates one keystroke from it), and from the register IDs one substitution or one adjacent transposition away from a 12-digit
-//! ID that found nobody or someone else. Every candidate is scored with the estimated weights;
+//! the participant's own values (day and month swapped, the year ±1, the name in another order
+//! or with a slipped space taken out; for a date that names no real day, the real dates one
+//! keystroke from it), and from the register IDs one substitution or one adjacent transposition
+//! away from a 12-digit ID that found nobody or someone else. Every candidate is scored with the estimated weights;
 //! the best few are returned, best first, ties broken by register order so that the result never
 //! depends on the thread count.
 
@@ -208,6 +209,9 @@ fn repaired_date_keys(name: &NameParts, written: WrittenDate, gender: Gender) ->
                 }));
         }
     }
+    // Every key at one level: one asked twice is one block.
+    rounds.first.sort_unstable_by_key(|a| a.key);
+    rounds.first.dedup_by_key(|a| a.key);
     rounds
 }
 

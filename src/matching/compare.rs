@@ -48,12 +48,15 @@ impl FoldedName {
     /// for Blackwell Amber, "Webb Luc Y" for Webb Lucy), which no key of the name as written
     /// reaches when the part is the family or the given name.
     pub(crate) fn joined(&self, syllables: &Syllables) -> Vec<NameParts> {
+        let mut joined = String::new();
         (1..self.texts.len())
             .filter_map(|i| {
-                let joined = format!("{}{}", self.texts[i - 1], self.texts[i]);
+                joined.clear();
+                joined.push_str(&self.texts[i - 1]);
+                joined.push_str(&self.texts[i]);
                 let id = syllables.folded_id(&joined)?;
                 let mut texts = self.texts.clone();
-                texts.splice(i - 1..=i, [joined]);
+                texts.splice(i - 1..=i, [joined.clone()]);
                 let mut ids = self.ids.clone();
                 ids.splice(i - 1..=i, [id]);
                 NameParts::new(&ids, |k| texts[k].as_str())
@@ -567,21 +570,7 @@ pub fn compare_dates(given: DateField, register: Option<PartialDate>) -> DateLev
 /// True when the dates' digits (`ddmmyyyy` at their shared precision) differ by one digit or by
 /// two adjacent digits swapped.
 fn one_digit_apart(a: PartialDate, b: PartialDate) -> bool {
-    let digits = |d: PartialDate| -> [u8; 8] {
-        let v = [d.day().unwrap_or(0), d.month().unwrap_or(0)];
-        let y = d.year();
-        [
-            v[0] / 10,
-            v[0] % 10,
-            v[1] / 10,
-            v[1] % 10,
-            (y / 1000) as u8,
-            (y / 100 % 10) as u8,
-            (y / 10 % 10) as u8,
-            (y % 10) as u8,
-        ]
-    };
-    one_keystroke_apart(digits(a), digits(b))
+    one_keystroke_apart(a.digits(), b.digits())
 }
 
 pub(crate) fn compare_genders(given: Gender, register: Gender) -> GenderLevel {

@@ -215,6 +215,12 @@ impl PartialDate {
         (self.day != 0).then_some(self.day)
     }
 
+    /// The date's eight digits as `ddmmyyyy`, an unknown day or month as `00`: what a
+    /// keystroke changes ([`one_keystroke_apart`]).
+    pub(crate) fn digits(self) -> [u8; 8] {
+        Layout::DayMonthYear.place(self.year, self.month, self.day)
+    }
+
     /// How much of the date is known.
     pub fn precision(self) -> Precision {
         match (self.month, self.day) {

@@ -110,12 +110,10 @@ impl WrittenDate {
     pub(crate) fn repairs(self) -> Vec<PartialDate> {
         let mut dates = Vec::new();
         for i in 0..8 {
-            for digit in 0..10 {
+            for digit in (0..10).filter(|&d| d != self.digits[i]) {
                 let mut digits = self.digits;
                 digits[i] = digit;
-                if digit != self.digits[i] {
-                    dates.extend(self.read(digits));
-                }
+                dates.extend(self.read(digits));
             }
             if i < 7 && self.digits[i] != self.digits[i + 1] {
                 let mut digits = self.digits;

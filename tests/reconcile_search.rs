@@ -403,6 +403,61 @@ fn missing_id_and_a_date_that_names_no_real_day_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_no_date_on_either_side_a_rare_whole_name_is_suggested() {
+    // Every blocking key holds a date. A row without one still reaches the persons whose whole
+    // name it has, and a register person without one is reached by a row with their name: a
+    // name no one else has carries the decision alone.
+    let s = khoa();
+    let undated = Subject::new(83, "Trịnh Kim Diệp", "01/01/1992", "Nữ", 956_789);
+    let env = env_with(
+        &[
+            s.given("9900000044", s.name, "", ""),
+            undated.given("9900000045", undated.name, undated.dob, ""),
+        ],
+        &[r(&undated.id, undated.name, "", undated.gender)],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000044",
+        &s.id,
+        &["id_missing", "dob_invalid"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000045",
+        &undated.id,
+        &["id_missing", "dob_differs"],
+    );
+}
+
+#[test]
+fn missing_id_and_no_date_namesakes_are_not_told_apart_by_the_name() {
+    // Two register persons share a whole name; a row with that name and no date or ID could be
+    // either of them, and says which one by nothing.
+    let first = Subject::new(83, "Trịnh Kim Diệp", "01/01/1992", "Nữ", 956_789);
+    let second = Subject::new(86, "Trịnh Kim Diệp", "15/07/1980", "Nữ", 956_790);
+    let env = env_with(
+        &[first.given("9900000046", first.name, "", "")],
+        &[first.register_row(), second.register_row()],
+    );
+    let results = env.reconcile_ok();
+    let row = results.get("9900000046");
+    let context = format!(
+        "{row:?}\nmismatches.csv: {}",
+        mismatch_text(&env, "9900000046")
+    );
+    assert_eq!(row.status, "AMBIGUOUS", "{context}");
+    let listed = mismatch_text(&env, "9900000046");
+    assert!(
+        listed.contains(&first.id) && listed.contains(&second.id),
+        "both namesakes are listed: {context}"
+    );
+}
+
+#[test]
 fn missing_id_and_a_space_slipped_into_a_name_part_is_suggested() {
     // "Hù ng" for Hùng: the given name as written is no register syllable, so no key of the
     // name as written reaches Nguyễn Văn Hùng; the name with the two written as one does.

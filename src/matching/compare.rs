@@ -43,6 +43,16 @@ impl FoldedName {
             .then(|| self.parts.reversed(&self.texts[0]))
     }
 
+    /// Every reading of the name the search asks: as written, the other way round, in the
+    /// Western order, and with a slipped space closed ([`FoldedName::joined`]).
+    pub(crate) fn readings(&self, syllables: &Syllables) -> Vec<NameParts> {
+        let mut readings = vec![self.parts];
+        readings.extend(self.reversed());
+        readings.extend(self.western());
+        readings.extend(self.joined(syllables));
+        readings
+    }
+
     /// The name's parts with two neighbouring syllables written as one, for each pair that makes
     /// a syllable of some register name: a space slipped into a name part ("Black Well Amber"
     /// for Blackwell Amber, "Webb Luc Y" for Webb Lucy), which no key of the name as written

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::input::participant::{PackedRow, ParticipantRow};
 use crate::input::schema::participant as col;
-use crate::matching::compare::NameBuffers;
+use crate::matching::compare::{FoldedName, NameBuffers};
 use crate::matching::decide::search_for;
 use crate::matching::id_evidence::IdTally;
 use crate::matching::model::Model;
@@ -21,7 +21,8 @@ use crate::normalize::date::DateField;
 use crate::normalize::participant::{row_fingerprint, Participant};
 use crate::normalize::{Gender, NameForms, ParsedId};
 use crate::province::Place;
-use crate::register::PersonIdx;
+use crate::register::namesakes::{name_key, NameKeys, Namesakes};
+use crate::register::{PersonIdx, Register};
 
 /// A row left to the search.
 pub(crate) struct DeferredRow {
@@ -138,6 +139,22 @@ impl DeferredRows {
     /// Every row, in row order.
     pub(crate) fn as_slice(&self) -> &[DeferredRow] {
         &self.rows
+    }
+
+    /// The persons the search reaches by whole name alone ([`Namesakes`]): those of the
+    /// register without a date, and every namesake of a row without one, in any reading of
+    /// its name.
+    pub(crate) fn namesakes(&self, register: &Register) -> Namesakes {
+        let syllables = &register.syllables;
+        let wanted: NameKeys = (self.rows.par_iter())
+            .filter(|d| d.dob.known().is_none())
+            .flat_map_iter(|d| {
+                let name = FoldedName::of(&d.participant().name, syllables);
+                let readings = name.map(|name| name.readings(syllables));
+                readings.into_iter().flatten().map(|parts| name_key(&parts))
+            })
+            .collect();
+        Namesakes::find(register, &wanted)
     }
 
     /// The ID evidence's counts over up to [`TALLIED_ROWS`] of the rows, evenly spaced over

@@ -6,6 +6,7 @@ use crate::matching::thresholds::Thresholds;
 use crate::matching::weights::{LinkedElsewhere, Weights};
 use crate::register::blocking::BlockIndex;
 use crate::register::frequency::Frequencies;
+use crate::register::namesakes::Namesakes;
 use crate::register::Register;
 
 /// Everything matching reads, shared read-only by all threads.
@@ -18,6 +19,9 @@ pub struct Model<'a> {
     pub(crate) thresholds: &'a Thresholds,
     /// The one-to-one evidence, once the ID path has linked every row it can.
     pub(crate) linked: Option<&'a LinkedElsewhere>,
+    /// The persons the search reaches by whole name alone, where one side has no date, once
+    /// the rows left to the search are known.
+    pub(crate) namesakes: Option<&'a Namesakes>,
     /// Read every block of the search's first round, also those it can prove cannot change
     /// the result (slower; `--exhaustive-search`, for checking that proof on real data).
     pub(crate) exhaustive: bool,
@@ -59,6 +63,7 @@ impl RegisterIndexes {
             weights,
             thresholds,
             linked: None,
+            namesakes: None,
             exhaustive: false,
             review: None,
         }

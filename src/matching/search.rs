@@ -23,6 +23,7 @@ use crate::normalize::Gender;
 use crate::register::blocking::{
     key_of, partial_date_key, province_class, Filed, KeyKind, NameParts, UNKNOWN_SYLLABLE,
 };
+use crate::register::namesakes::name_key;
 use crate::register::PersonIdx;
 
 /// How many candidates are kept per participant (the best is decided on, the rest are listed
@@ -316,6 +317,16 @@ pub(crate) fn search(
         &mut capped_core,
     );
     found.capped_blocks += capped_core;
+    if let Some(name) = &name {
+        let undated_row = p.dob.known().is_none();
+        undated_namesakes(
+            name,
+            undated_row,
+            model,
+            &mut persons,
+            &mut found.capped_blocks,
+        );
+    }
     let names = NameIds::of(&p.name, &model.register.syllables);
     let mut shortlist = Shortlist::default();
     let mut add = |persons: Vec<PersonIdx>, shortlist: &mut Shortlist| {
@@ -645,6 +656,40 @@ fn persons_in_blocks(
         } else {
             persons.extend(block.map(|f| f.person));
         }
+    }
+}
+
+/// Adds the persons who share the participant's whole name, in any of its readings, where one
+/// side has no date, which no blocking key reaches
+/// ([`crate::register::namesakes::Namesakes`]): every namesake for a row without a date, the
+/// namesakes without a date for a row with one. When a reading has more of them than the cap,
+/// none is added and the reading counts as a capped block: the name alone cannot choose among
+/// persons it did not read (a lone "Từ Văn Nguyên" for a row "Nguyễn Văn Tú" whose thousand
+/// namesakes were skipped).
+fn undated_namesakes(
+    name: &FoldedName,
+    undated_row: bool,
+    model: &Model<'_>,
+    persons: &mut Vec<PersonIdx>,
+    capped: &mut u32,
+) {
+    let Some(namesakes) = model.namesakes.filter(|n| !n.is_empty()) else {
+        return;
+    };
+    let register = model.register;
+    let wanted = |p: &&PersonIdx| undated_row || register.dob(**p).is_none();
+    let readings: Vec<&[PersonIdx]> = (name.readings(&register.syllables).iter())
+        .map(|reading| namesakes.named(name_key(reading)))
+        .collect();
+    let over = (readings.iter())
+        .filter(|named| over_cap(named.iter().filter(wanted).count(), model))
+        .count() as u32;
+    if over > 0 {
+        *capped += over;
+        return;
+    }
+    for named in readings {
+        persons.extend(named.iter().filter(wanted));
     }
 }
 

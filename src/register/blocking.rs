@@ -27,6 +27,9 @@
 //! to another province together, which would score too low to be suggested anyway (and a
 //! province unknown on one side only).
 //!
+//! Every key holds a date: a person without one is filed under none, and the pairs where one
+//! side has no date are found by the whole name alone ([`super::namesakes`]).
+//!
 //! Errors in the year (off by one, a mistyped digit), a swapped day and month and a reversed
 //! name order are reached from the query side ([`crate::matching::search`] asks the first key
 //! with those variants), which costs lookups rather than index entries; a participant date that

@@ -31,6 +31,7 @@ pub(crate) mod build;
 pub(crate) mod frequency;
 pub(crate) mod ids;
 pub(crate) mod load;
+pub(crate) mod namesakes;
 pub(crate) mod prefetch;
 
 use crate::normalize::date::PartialDate;

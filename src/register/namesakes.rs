@@ -1,0 +1,164 @@
+//! Namesakes: register persons found by their whole name alone, for the pairs no blocking key
+//! reaches because one side has no date of birth.
+//!
+//! Every blocking key ([`super::blocking`]) holds a date, so a person whose date is missing or
+//! unreadable is filed under none, and a row without a date asks none. Such a pair can still be
+//! the same person, and a rare whole name with nothing against it can say so (a register
+//! export with a blank date, a participant whose date was never keyed in). Namesakes are
+//! found by the whole folded name ([`name_key`]: family, middle and given syllables):
+//! - a person without a date, under their own name, for any searched row to ask;
+//! - every person whose name a searched row without a date asks ([`Namesakes::find`]'s
+//!   `wanted` keys), dated or not.
+//!
+//! Why a scan and not blocking keys: a key of the name alone, filed for every person, would
+//! cost an index entry per person (~800 MB at 100 million) for the few rows without a date. A
+//! scan of the persons' records costs a sequential read of them (and a name's key for each
+//! person only when some row has no date), and holds only the namesakes found: normally a
+//! handful.
+
+use std::collections::{HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::blocking::NameParts;
+use super::{PersonIdx, Register};
+use crate::rng::{mix64, GOLDEN};
+
+/// The key of a whole folded name: its family, middle and given syllables.
+pub(crate) fn name_key(parts: &NameParts) -> u64 {
+    [parts.family as u64, parts.middle, parts.given as u64]
+        .iter()
+        .fold(GOLDEN, |h, &part| mix64(h ^ part))
+}
+
+/// Name keys, hashed once more for a set's lookups.
+pub(crate) type NameKeys = HashSet<u64, foldhash::fast::FixedState>;
+
+/// Register persons by the key of their whole folded name ([`name_key`]): those without a
+/// date, and those whose name a searched row without a date asks.
+#[derive(Debug, Default)]
+pub(crate) struct Namesakes {
+    /// Key → where its persons start in `persons` and how many there are.
+    blocks: HashMap<u64, (u32, u32), foldhash::fast::FixedState>,
+    /// The persons of each key together, ascending within a key.
+    persons: Vec<PersonIdx>,
+}
+
+/// Persons scanned per task.
+const PERSONS_PER_TASK: usize = 1 << 16;
+
+impl Namesakes {
+    /// The persons of `register` without a date, and those whose name key is one of `wanted`.
+    pub(crate) fn find(register: &Register, wanted: &NameKeys) -> Namesakes {
+        let mut found: Vec<(u64, PersonIdx)> = (0..register.len())
+            .into_par_iter()
+            .with_min_len(PERSONS_PER_TASK)
+            .filter_map(|i| {
+                let p = i as PersonIdx;
+                let undated = register.dob(p).is_none();
+                if !undated && wanted.is_empty() {
+                    return None;
+                }
+                let key = name_key(&NameParts::of_person(register, p)?);
+                (undated || wanted.contains(&key)).then_some((key, p))
+            })
+            .collect();
+        found.par_sort_unstable();
+        let mut namesakes = Namesakes {
+            blocks: HashMap::default(),
+            persons: found.iter().map(|&(_, p)| p).collect(),
+        };
+        let mut start = 0;
+        for block in found.chunk_by(|a, b| a.0 == b.0) {
+            let len = block.len() as u32;
+            namesakes.blocks.insert(block[0].0, (start, len));
+            start += len;
+        }
+        namesakes
+    }
+
+    /// Whether no person was found (no row or person lacks a date, or none has a namesake).
+    pub(crate) fn is_empty(&self) -> bool {
+        self.persons.is_empty()
+    }
+
+    /// The persons found under `key`, ascending.
+    pub(crate) fn named(&self, key: u64) -> &[PersonIdx] {
+        match self.blocks.get(&key) {
+            Some(&(start, len)) => &self.persons[start as usize..(start + len) as usize],
+            None => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::date::PartialDate;
+    use crate::normalize::Gender;
+    use crate::register::build::{NewPerson, RegisterBuilder, RegisterId};
+
+    /// A register of `(name, dob)` persons, IDs in the order given.
+    fn register(persons: &[(&str, Option<PartialDate>)]) -> Register {
+        let mut b = RegisterBuilder::new();
+        for (i, &(name, dob)) in persons.iter().enumerate() {
+            b.push(NewPerson {
+                line: i as u64 + 2,
+                id: RegisterId::Numeric(1_090_000_000 + i as u64),
+                old_id: None,
+                name: name.to_string(),
+                dob,
+                gender: Gender::Male,
+                deceased: false,
+                province: None,
+            });
+        }
+        b.finish().0
+    }
+
+    fn key_of_name(register: &Register, p: PersonIdx) -> u64 {
+        name_key(&NameParts::of_person(register, p).unwrap())
+    }
+
+    #[test]
+    fn persons_without_a_date_and_the_namesakes_asked_for_are_found() {
+        let dated = PartialDate::new(1970, 5, 12);
+        let register = register(&[
+            ("Nguyễn Văn An", dated),
+            ("Nguyễn Văn An", None),
+            ("Trần Minh Đức", dated),
+            ("Trần Minh Đức", PartialDate::new(1981, 1, 3)),
+            ("Lê Thị Hoa", dated),
+            ("Phạm Văn Bình", None),
+        ]);
+        // Nobody asks: only the persons without a date, each under their own name.
+        let undated = Namesakes::find(&register, &NameKeys::default());
+        assert_eq!(undated.named(key_of_name(&register, 0)), &[1]);
+        assert_eq!(undated.named(key_of_name(&register, 5)), &[5]);
+        assert!(undated.named(key_of_name(&register, 2)).is_empty());
+        // A row without a date asks for Trần Minh Đức: both of them, and no one else.
+        let duc = key_of_name(&register, 2);
+        let asked = Namesakes::find(&register, &NameKeys::from_iter([duc]));
+        assert_eq!(asked.named(duc), &[2, 3]);
+        assert!(asked.named(key_of_name(&register, 4)).is_empty());
+        assert_eq!(asked.named(key_of_name(&register, 0)), &[1]);
+    }
+
+    #[test]
+    fn a_name_key_holds_every_part_of_the_name() {
+        let register = register(&[
+            ("Nguyễn Văn An", None),
+            ("Nguyễn Văn Ân", None),
+            ("Nguyễn Hữu An", None),
+            ("Nguyễn An", None),
+            ("NGUYEN  van an", None),
+        ]);
+        let keys: Vec<u64> = (0..5).map(|p| key_of_name(&register, p)).collect();
+        // Folded: the accent and the case do not count; the middle name does.
+        assert_eq!(keys[0], keys[1]);
+        assert_eq!(keys[0], keys[4]);
+        assert_ne!(keys[0], keys[2]);
+        assert_ne!(keys[0], keys[3]);
+        assert_ne!(keys[2], keys[3]);
+    }
+}

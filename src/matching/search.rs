@@ -676,20 +676,19 @@ fn undated_namesakes(
     let Some(namesakes) = model.namesakes.filter(|n| !n.is_empty()) else {
         return;
     };
-    let register = model.register;
-    let wanted = |p: &&PersonIdx| undated_row || register.dob(**p).is_none();
-    let readings: Vec<&[PersonIdx]> = (name.readings(&register.syllables).iter())
-        .map(|reading| namesakes.named(name_key(reading)))
+    let syllables = &model.register.syllables;
+    let readings: Vec<&[PersonIdx]> = (name.readings(syllables).iter())
+        .map(|reading| namesakes.named(name_key(reading), !undated_row))
         .collect();
     let over = (readings.iter())
-        .filter(|named| over_cap(named.iter().filter(wanted).count(), model))
+        .filter(|named| over_cap(named.len(), model))
         .count() as u32;
     if over > 0 {
         *capped += over;
         return;
     }
     for named in readings {
-        persons.extend(named.iter().filter(wanted));
+        persons.extend_from_slice(named);
     }
 }
 

@@ -38,10 +38,20 @@ pub(crate) type NameKeys = HashSet<u64, foldhash::fast::FixedState>;
 /// date, and those whose name a searched row without a date asks.
 #[derive(Debug, Default)]
 pub(crate) struct Namesakes {
-    /// Key → where its persons start in `persons` and how many there are.
-    blocks: HashMap<u64, (u32, u32), foldhash::fast::FixedState>,
-    /// The persons of each key together, ascending within a key.
+    /// Key → its persons in `persons`.
+    blocks: HashMap<u64, Block, foldhash::fast::FixedState>,
+    /// The persons of each key together: those without a date first, then the others, each
+    /// ascending.
     persons: Vec<PersonIdx>,
+}
+
+/// Where a key's persons are in [`Namesakes::persons`].
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    start: u32,
+    /// How many have no date (they come first).
+    undated: u32,
+    len: u32,
 }
 
 /// Persons scanned per task.
@@ -50,7 +60,8 @@ const PERSONS_PER_TASK: usize = 1 << 16;
 impl Namesakes {
     /// The persons of `register` without a date, and those whose name key is one of `wanted`.
     pub(crate) fn find(register: &Register, wanted: &NameKeys) -> Namesakes {
-        let mut found: Vec<(u64, PersonIdx)> = (0..register.len())
+        // (key, dated, person): sorted, a key's persons without a date come first.
+        let mut found: Vec<(u64, bool, PersonIdx)> = (0..register.len())
             .into_par_iter()
             .with_min_len(PERSONS_PER_TASK)
             .filter_map(|i| {
@@ -60,18 +71,24 @@ impl Namesakes {
                     return None;
                 }
                 let key = name_key(&NameParts::of_person(register, p)?);
-                (undated || wanted.contains(&key)).then_some((key, p))
+                (undated || wanted.contains(&key)).then_some((key, !undated, p))
             })
             .collect();
         found.par_sort_unstable();
         let mut namesakes = Namesakes {
             blocks: HashMap::default(),
-            persons: found.iter().map(|&(_, p)| p).collect(),
+            persons: found.iter().map(|&(_, _, p)| p).collect(),
         };
         let mut start = 0;
         for block in found.chunk_by(|a, b| a.0 == b.0) {
             let len = block.len() as u32;
-            namesakes.blocks.insert(block[0].0, (start, len));
+            let undated = block.iter().take_while(|&&(_, dated, _)| !dated).count() as u32;
+            let found = Block {
+                start,
+                undated,
+                len,
+            };
+            namesakes.blocks.insert(block[0].0, found);
             start += len;
         }
         namesakes
@@ -82,10 +99,14 @@ impl Namesakes {
         self.persons.is_empty()
     }
 
-    /// The persons found under `key`, ascending.
-    pub(crate) fn named(&self, key: u64) -> &[PersonIdx] {
+    /// The persons found under `key`: all of them when `undated_only` is false (every one
+    /// when a row without a date asked for the key), else those without a date.
+    pub(crate) fn named(&self, key: u64, undated_only: bool) -> &[PersonIdx] {
         match self.blocks.get(&key) {
-            Some(&(start, len)) => &self.persons[start as usize..(start + len) as usize],
+            Some(b) => {
+                let len = if undated_only { b.undated } else { b.len };
+                &self.persons[b.start as usize..(b.start + len) as usize]
+            }
             None => &[],
         }
     }
@@ -133,15 +154,17 @@ mod tests {
         ]);
         // Nobody asks: only the persons without a date, each under their own name.
         let undated = Namesakes::find(&register, &NameKeys::default());
-        assert_eq!(undated.named(key_of_name(&register, 0)), &[1]);
-        assert_eq!(undated.named(key_of_name(&register, 5)), &[5]);
-        assert!(undated.named(key_of_name(&register, 2)).is_empty());
+        assert_eq!(undated.named(key_of_name(&register, 0), false), &[1]);
+        assert_eq!(undated.named(key_of_name(&register, 5), false), &[5]);
+        assert!(undated.named(key_of_name(&register, 2), false).is_empty());
         // A row without a date asks for Trần Minh Đức: both of them, and no one else.
         let duc = key_of_name(&register, 2);
         let asked = Namesakes::find(&register, &NameKeys::from_iter([duc]));
-        assert_eq!(asked.named(duc), &[2, 3]);
-        assert!(asked.named(key_of_name(&register, 4)).is_empty());
-        assert_eq!(asked.named(key_of_name(&register, 0)), &[1]);
+        assert_eq!(asked.named(duc, false), &[2, 3]);
+        assert!(asked.named(duc, true).is_empty());
+        assert!(asked.named(key_of_name(&register, 4), false).is_empty());
+        assert_eq!(asked.named(key_of_name(&register, 0), false), &[1]);
+        assert_eq!(asked.named(key_of_name(&register, 0), true), &[1]);
     }
 
     #[test]

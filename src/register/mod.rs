@@ -33,6 +33,7 @@ pub(crate) mod ids;
 pub(crate) mod load;
 pub(crate) mod namesakes;
 pub(crate) mod prefetch;
+pub(crate) mod spellings;
 
 use crate::normalize::date::PartialDate;
 use crate::normalize::id::{

@@ -580,6 +580,35 @@ fn missing_id_and_the_family_name_written_last_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_the_given_name_written_first_is_suggested() {
+    // The given name moved to the front, the family and middle names after it in their order
+    // (Ngô Công Phúc as "Phúc Ngô Công"; Trần Thị Lan as "LAN TRAN THI").
+    let (phuc, lan) = (phuc(), lan());
+    let env = env_with(
+        &[
+            phuc.given("9900000048", "Phúc Ngô Công", phuc.dob, ""),
+            lan.given("9900000049", "LAN TRAN THI", lan.dob, ""),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000048",
+        &phuc.id,
+        &["id_missing", "name_order"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000049",
+        &lan.id,
+        &["id_missing", "name_order"],
+    );
+}
+
+#[test]
 fn missing_id_a_flipped_gender_and_a_year_only_date_still_reach_the_person() {
     // The date keys hold no gender, but a date without its day reaches persons through the name
     // keys alone, which do: a flipped gender is one wrong field, and must not hide them. Lê Thị

@@ -45,11 +45,13 @@ impl FoldedName {
     }
 
     /// Every reading of the name the search asks: as written, the other way round, in the
-    /// Western order, and with a slipped space closed ([`FoldedName::joined`]).
+    /// Western order, with the given name written first, and with a slipped space closed
+    /// ([`FoldedName::joined`]).
     pub(crate) fn readings(&self, syllables: &Syllables) -> Vec<NameParts> {
         let mut readings = vec![self.parts];
         readings.extend(self.reversed());
         readings.extend(self.western());
+        readings.extend(self.given_first());
         readings.extend(self.joined(syllables));
         readings
     }
@@ -136,6 +138,22 @@ impl FoldedName {
         let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
         NameParts::new(&ids, |i| self.texts[at(i)].as_str())
             .filter(|w| *w != self.parts && Some(*w) != self.reversed())
+    }
+
+    /// The name's parts read with the given name written first and the family and middle
+    /// names after it in their order ("An Nguyễn Văn" for Nguyễn Văn An), when that differs
+    /// from the other readings (three or more syllables).
+    pub(crate) fn given_first(&self) -> Option<NameParts> {
+        let n = self.ids.len();
+        if n < 3 {
+            return None;
+        }
+        // The first syllable last, the others in their order.
+        let at = |i: usize| (i + 1) % n;
+        let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
+        NameParts::new(&ids, |i| self.texts[at(i)].as_str()).filter(|g| {
+            *g != self.parts && Some(*g) != self.reversed() && Some(*g) != self.western()
+        })
     }
 }
 

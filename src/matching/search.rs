@@ -297,7 +297,7 @@ pub(crate) fn search(
     let rounds = match (&name, &keyed, p.dob) {
         (Some(name), Some((parts, dob)), _) => {
             let province = p.province.map(|place| place.current);
-            let others = [name.reversed(), name.western()];
+            let others = [name.reversed(), name.western(), name.given_first()];
             let syllables = &model.register.syllables;
             let joined = name.joined(syllables);
             let corrected = name.corrected(model.spellings, syllables);
@@ -507,14 +507,15 @@ impl Shortlist {
 }
 
 /// The keys of the rounds of [`search`]: the values as given, then their usual mistypings.
-/// `reversed` and `western`: the name in its other orders, `joined`: with a space taken out
-/// ([`FoldedName`]). The reversed name is asked like the date's variants (with the date as
-/// given in the first round), the Western order and the joined names only in the variants
-/// round, when the first round decided nothing: asked in the first round they are more keys
-/// for every searched row, nearly all of them decided without them.
+/// `reversed`, `western` and `given_first`: the name in its other orders, `joined`: with a
+/// space taken out ([`FoldedName`]). The reversed name is asked like the date's variants (with
+/// the date as given in the first round), the Western order, the given name first and the
+/// joined names only in the variants round, when the first round decided nothing: asked in the
+/// first round they are more keys for every searched row, nearly all of them decided without
+/// them.
 fn rounds_of_keys(
     parts: &NameParts,
-    [reversed, western]: [Option<NameParts>; 2],
+    [reversed, western, given_first]: [Option<NameParts>; 3],
     joined: &[NameParts],
     dob: PartialDate,
     gender: Gender,
@@ -526,8 +527,8 @@ fn rounds_of_keys(
         partial_date_keys(parts, dob, gender, province, &mut rounds);
     }
     let mut later = Rounds::default();
-    if let Some(western) = western {
-        ask_in_order(&western, dob, gender, &mut later);
+    for other_order in [western, given_first].iter().flatten() {
+        ask_in_order(other_order, dob, gender, &mut later);
     }
     // A joined name asks the keys of a name as given: its other parts may be mistyped too
     // ("Homa Nn Noa" for Homann Noah).

@@ -475,6 +475,37 @@ fn missing_id_and_no_date_namesakes_are_not_told_apart_by_the_name() {
 }
 
 #[test]
+fn missing_id_and_two_parts_of_the_date_changed_by_one_keystroke_is_suggested() {
+    // 11/01/1979 written 10/11/1979 (ddmmyyyy: the day's last digit and the month's first
+    // swapped), and 1988-11-03 written 19881013 (yyyymmdd: the month's last and the day's
+    // first): both real dates, each with the day and the month wrong, so no key of the date,
+    // nor of its year and month or year and day, reaches these persons.
+    let (day_first, year_first) = (thao(), lan());
+    let env = env_with(
+        &[
+            day_first.given("9900000050", day_first.name, "10/11/1979", ""),
+            year_first.given("9900000051", year_first.name, "19881013", ""),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    assert_suggested(
+        &env,
+        &results,
+        "9900000050",
+        &day_first.id,
+        &["id_missing", "dob_typo"],
+    );
+    assert_suggested(
+        &env,
+        &results,
+        "9900000051",
+        &year_first.id,
+        &["id_missing", "dob_typo"],
+    );
+}
+
+#[test]
 fn missing_id_and_a_space_slipped_into_a_name_part_is_suggested() {
     // "Hù ng" for Hùng: the given name as written is no register syllable, so no key of the
     // name as written reaches Nguyễn Văn Hùng; the name with the two written as one does.

@@ -3,7 +3,7 @@
 //! also the categories the scoring model counts.
 
 use crate::matching::reason::Reason;
-use crate::normalize::date::{one_keystroke_apart, DateField, DateProblem, PartialDate, Precision};
+use crate::normalize::date::{DateField, DateProblem, PartialDate, Precision};
 use crate::normalize::name::tokens;
 use crate::normalize::{Gender, NameForms};
 use crate::province::Place;
@@ -642,16 +642,10 @@ pub fn compare_dates(given: DateField, register: Option<PartialDate>) -> DateLev
     if month_agrees && day_agrees && given.year().abs_diff(register.year()) == 1 {
         return DateLevel::YearOff;
     }
-    if given.precision() == register.precision() && one_digit_apart(given, register) {
+    if given.precision() == register.precision() && given.one_keystroke_from(register) {
         return DateLevel::Typo;
     }
     DateLevel::Differs
-}
-
-/// True when the dates' digits (`ddmmyyyy` at their shared precision) differ by one digit or by
-/// two adjacent digits swapped.
-fn one_digit_apart(a: PartialDate, b: PartialDate) -> bool {
-    one_keystroke_apart(a.digits(), b.digits())
 }
 
 pub(crate) fn compare_genders(given: Gender, register: Gender) -> GenderLevel {

@@ -70,6 +70,13 @@ fn date_variants(d: PartialDate) -> Vec<(PartialDate, DateLevel)> {
         let date = PartialDate::new(year, d.month().unwrap_or(0), d.day().unwrap_or(0));
         out.extend(date.map(|date| (date, DateLevel::YearOff)));
     }
+    // Two parts changed by one keystroke: no key of the date as given, nor of one of its parts,
+    // reaches them. A date that is also a swap of day and month keeps that level.
+    for date in d.swaps_across_parts() {
+        if out.iter().all(|&(other, _)| other != date) {
+            out.push((date, DateLevel::Typo));
+        }
+    }
     out
 }
 
@@ -951,6 +958,18 @@ mod tests {
             date_variants(PartialDate::new(1990, 3, 25).unwrap()).len(),
             3
         );
+        // One keystroke across two parts, in either written order: 21/01/1990 written
+        // 20/11/1990 (ddmmyyyy 21011990 → 20111990), 1939-12-13 written 19391123.
+        let across = |d: PartialDate| {
+            date_variants(d)
+                .into_iter()
+                .map(|(d, _)| d)
+                .collect::<Vec<_>>()
+        };
+        let d = PartialDate::new(1990, 1, 21).unwrap();
+        assert!(across(d).contains(&PartialDate::new(1990, 11, 20).unwrap()));
+        let d = PartialDate::new(1939, 12, 13).unwrap();
+        assert!(across(d).contains(&PartialDate::new(1939, 11, 23).unwrap()));
     }
 
     #[test]

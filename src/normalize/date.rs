@@ -46,7 +46,19 @@ enum Layout {
     YearMonthDay,
 }
 
+/// The orders a date's digits are usually written in, day first and year first.
+const WRITTEN_ORDERS: [Layout; 2] = [Layout::DayMonthYear, Layout::YearMonthDay];
+
 impl Layout {
+    /// The positions of the last digit of each part but the last (its neighbour to the right
+    /// starts the next part).
+    fn part_ends(self) -> [usize; 2] {
+        match self {
+            Layout::DayMonthYear | Layout::MonthDayYear => [1, 3],
+            Layout::YearMonthDay => [3, 5],
+        }
+    }
+
     /// The eight digits of `year`, `month` and `day` in this order.
     fn place(self, year: u16, month: u8, day: u8) -> [u8; 8] {
         let (y, m, d) = (year, month, day);
@@ -213,10 +225,40 @@ impl PartialDate {
         (self.day != 0).then_some(self.day)
     }
 
-    /// The date's eight digits as `ddmmyyyy`, an unknown day or month as `00`: what a
-    /// keystroke changes ([`one_keystroke_apart`]).
-    pub(crate) fn digits(self) -> [u8; 8] {
-        Layout::DayMonthYear.place(self.year, self.month, self.day)
+    /// True when `other` is this date with one digit replaced or two neighbouring digits
+    /// swapped, written in either order dates usually are (`ddmmyyyy` or `yyyymmdd`: the two
+    /// place different digits side by side), an unknown day or month as `00`.
+    pub(crate) fn one_keystroke_from(self, other: PartialDate) -> bool {
+        WRITTEN_ORDERS.iter().any(|layout| {
+            let place = |d: PartialDate| layout.place(d.year, d.month, d.day);
+            one_keystroke_apart(place(self), place(other))
+        })
+    }
+
+    /// The full dates one swap of two neighbouring digits from this full date where the two
+    /// belong to different parts, in either written order (`ddmmyyyy`, `yyyymmdd`): a day and
+    /// a month, or a month and a year, changed by one keystroke (20/11/1990 for 21/01/1990;
+    /// 19391123 for 19391213). In date order.
+    pub(crate) fn swaps_across_parts(self) -> Vec<PartialDate> {
+        let mut dates = Vec::new();
+        if self.precision() != Precision::Day {
+            return dates;
+        }
+        for layout in WRITTEN_ORDERS {
+            let Some(written) =
+                WrittenDate::new(self.year.into(), self.month.into(), self.day.into(), layout)
+            else {
+                continue;
+            };
+            for i in layout.part_ends() {
+                let mut digits = written.digits;
+                digits.swap(i, i + 1);
+                dates.extend(written.read(digits).filter(|&d| d != self));
+            }
+        }
+        dates.sort_unstable();
+        dates.dedup();
+        dates
     }
 
     /// How much of the date is known.

@@ -78,10 +78,11 @@ impl FoldedName {
     }
 
     /// The name's parts with its family or given syllable that no register name has (or both)
-    /// replaced by each register syllable one edit from it, in both orders: a typo in each of
-    /// the two ("bzeuch nikiga" for Bezuch Nikita), which no key reaches, since every key holds
-    /// one of them as written. None when both are register syllables, or when one has no such
-    /// neighbour or more than [`MOST_CORRECTIONS`] (no guess among so many).
+    /// replaced by each register syllable one edit from it. No key reaches a typo in both
+    /// ("bzeuch nikiga" for Bezuch Nikita), nor a typo in one with the date mistyped too: every
+    /// key holds one of them as written, or the whole name. None when both are register
+    /// syllables, or when one has no such neighbour or more than [`MOST_CORRECTIONS`] (no guess
+    /// among so many).
     pub(crate) fn corrected(&self, spellings: &Spellings, syllables: &Syllables) -> Vec<NameParts> {
         let last = self.ids.len().saturating_sub(1);
         let unknown = |i: usize| self.ids[i] == UNKNOWN_SYLLABLE;
@@ -104,7 +105,7 @@ impl FoldedName {
         let (Some(families), Some(givens)) = (options(0), options(last)) else {
             return Vec::new();
         };
-        let mut corrected = Vec::with_capacity(2 * families.len() * givens.len());
+        let mut corrected = Vec::with_capacity(families.len() * givens.len());
         let mut ids = self.ids.clone();
         for &family in &families {
             for &given in &givens {
@@ -114,13 +115,7 @@ impl FoldedName {
                     k if k == last => &*syllables.folded[given as usize],
                     k => self.texts[k].as_str(),
                 };
-                let Some(parts) = NameParts::new(&ids, spell) else {
-                    continue;
-                };
-                corrected.push(parts);
-                if family != given {
-                    corrected.push(parts.reversed(&syllables.folded[family as usize]));
-                }
+                corrected.extend(NameParts::new(&ids, spell));
             }
         }
         corrected

@@ -308,9 +308,8 @@ pub(crate) fn search(
             let syllables = &model.register.syllables;
             let joined = name.joined(syllables);
             let corrected = name.corrected(model.spellings, syllables);
-            let mut rounds = rounds_of_keys(parts, others, &joined, *dob, p.gender, province);
-            corrected_keys(&corrected, *dob, &mut rounds);
-            rounds
+            let names = [joined, corrected].concat();
+            rounds_of_keys(parts, others, &names, *dob, p.gender, province)
         }
         (Some(name), None, DateField::Invalid(DateProblem::Impossible(Some(written)))) => {
             repaired_date_keys(&name.parts, written, p.gender)
@@ -514,16 +513,16 @@ impl Shortlist {
 }
 
 /// The keys of the rounds of [`search`]: the values as given, then their usual mistypings.
-/// `reversed`, `western` and `given_first`: the name in its other orders, `joined`: with a
-/// space taken out ([`FoldedName`]). The reversed name is asked like the date's variants (with
-/// the date as given in the first round), the Western order, the given name first and the
-/// joined names only in the variants round, when the first round decided nothing: asked in the
-/// first round they are more keys for every searched row, nearly all of them decided without
-/// them.
+/// `reversed`, `western` and `given_first`: the name in its other orders; `respelled`: with a
+/// space taken out or a part no register name has corrected ([`FoldedName::joined`],
+/// [`FoldedName::corrected`]). The reversed name is asked like the date's variants (with the
+/// date as given in the first round), the Western order, the given name first and the respelled
+/// names only in the variants round, when the first round decided nothing: asked in the first
+/// round they are more keys for every searched row, nearly all of them decided without them.
 fn rounds_of_keys(
     parts: &NameParts,
     [reversed, western, given_first]: [Option<NameParts>; 3],
-    joined: &[NameParts],
+    respelled: &[NameParts],
     dob: PartialDate,
     gender: Gender,
     province: Option<u8>,
@@ -537,9 +536,9 @@ fn rounds_of_keys(
     for other_order in [western, given_first].iter().flatten() {
         ask_in_order(other_order, dob, gender, &mut later);
     }
-    // A joined name asks the keys of a name as given: its other parts may be mistyped too
-    // ("Homa Nn Noa" for Homann Noah).
-    for name in joined {
+    // A respelled name asks the keys of a name as given: its other parts, or its date, may be
+    // mistyped too ("Homa Nn Noa" for Homann Noah; a given name and a day both mistyped).
+    for name in respelled {
         query_keys(name, dob, gender, false, &mut later);
     }
     let Rounds {
@@ -585,35 +584,6 @@ fn rounds_of_keys(
         drop_asked_earlier(variants, earlier);
     }
     rounds
-}
-
-/// The keys of the name with its unknown family or given syllable corrected
-/// ([`FoldedName::corrected`]) and the date as given, for a full date, in the variants round:
-/// the (date, family, given) key, which holds both corrected parts (the other date keys hold
-/// one of them as written, and reach the person already when the other is right). A key asked
-/// in an earlier round is not asked again.
-fn corrected_keys(corrected: &[NameParts], dob: PartialDate, rounds: &mut Rounds) {
-    let dates = FiledDates::Level(DateLevel::Exact);
-    let mut keys: Vec<Asked> = (corrected.iter())
-        .filter_map(|name| key_of(KeyKind::DobFamilyGiven, name, dob, Gender::Unknown))
-        .map(|key| Asked { key, dates })
-        .collect();
-    if keys.is_empty() {
-        return;
-    }
-    keys.sort_unstable_by_key(|a| a.key);
-    keys.dedup_by_key(|a| a.key);
-    let Rounds {
-        core,
-        first,
-        named,
-        variants,
-    } = rounds;
-    for earlier in [&mut *core, &mut *first, &mut *named, &mut *variants] {
-        drop_asked_earlier(&mut keys, earlier);
-    }
-    variants.extend(keys);
-    variants.sort_unstable_by_key(|a| a.key);
 }
 
 /// The name-part keys of a date without a day, for a name typo or a missing middle name (a

@@ -29,8 +29,9 @@
 //!
 //! Every key holds a date: a person without one is filed under none, and the pairs where one
 //! side has no date are found by the whole name alone ([`super::namesakes`]). Every key holds
-//! the family or the given name as written, so a typo in both is reached from the query side,
-//! with the register syllables one edit from each ([`super::spellings`]).
+//! the family or the given name as written, or the whole name, so a typo in both, or in one
+//! with a date error too, is reached from the query side, with the register syllables one edit
+//! from the mistyped part ([`super::spellings`]).
 //!
 //! Errors in the year (off by one, a mistyped digit), a swapped day and month and a reversed
 //! name order are reached from the query side ([`crate::matching::search`] asks the first key

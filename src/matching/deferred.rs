@@ -143,8 +143,8 @@ impl DeferredRows {
 
     /// The persons the search reaches by whole name alone ([`Namesakes`]): those of the
     /// register without a date, and every namesake of a row without one, in any reading of
-    /// its name.
-    pub(crate) fn namesakes(&self, register: &Register) -> Namesakes {
+    /// its name, unless more than `most` (the block cap) have it.
+    pub(crate) fn namesakes(&self, register: &Register, most: usize) -> Namesakes {
         let syllables = &register.syllables;
         let wanted: NameKeys = (self.rows.par_iter())
             .filter(|d| d.dob.known().is_none())
@@ -154,7 +154,7 @@ impl DeferredRows {
                 readings.into_iter().flatten().map(|parts| name_key(&parts))
             })
             .collect();
-        Namesakes::find(register, &wanted)
+        Namesakes::find(register, &wanted, most)
     }
 
     /// The ID evidence's counts over up to [`TALLIED_ROWS`] of the rows, evenly spaced over

@@ -688,17 +688,17 @@ fn undated_namesakes(
         return;
     };
     let syllables = &model.register.syllables;
-    let readings: Vec<&[PersonIdx]> = (name.readings(syllables).iter())
+    let readings: Vec<Option<&[PersonIdx]>> = (name.readings(syllables).iter())
         .map(|reading| namesakes.named(name_key(reading), !undated_row))
         .collect();
     let over = (readings.iter())
-        .filter(|named| over_cap(named.len(), model))
+        .filter(|named| named.is_none_or(|named| over_cap(named.len(), model)))
         .count() as u32;
     if over > 0 {
         *capped += over;
         return;
     }
-    for named in readings {
+    for named in readings.into_iter().flatten() {
         persons.extend_from_slice(named);
     }
 }

@@ -54,7 +54,9 @@ pub(crate) fn run(
     let linked = LinkedElsewhere::estimate(&log.links, model.register.len());
     timings.phase("search", || {
         let searched = timings.time(Stage::Index, || deferred.tally(model));
-        let namesakes = timings.time(Stage::Index, || deferred.namesakes(model.register));
+        let namesakes = timings.time(Stage::Index, || {
+            deferred.namesakes(model.register, model.thresholds.block_cap)
+        });
         let weights = Weights {
             id_evidence: IdEvidence::estimate(id_tally, &searched),
             ..model.weights.clone()

@@ -17,6 +17,7 @@
 //! handful.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
@@ -52,14 +53,24 @@ struct Block {
     /// How many have no date (they come first).
     undated: u32,
     len: u32,
+    /// More persons with a date have the name than were to be held: only those without one
+    /// are.
+    crowded: bool,
 }
 
 /// Persons scanned per task.
 const PERSONS_PER_TASK: usize = 1 << 16;
 
 impl Namesakes {
-    /// The persons of `register` without a date, and those whose name key is one of `wanted`.
-    pub(crate) fn find(register: &Register, wanted: &NameKeys) -> Namesakes {
+    /// The persons of `register` without a date, and those whose name key is one of `wanted`;
+    /// of a wanted name that more than `most` persons with a date have, only those without one
+    /// are held (a search skips a name so common), so a common name costs no memory.
+    pub(crate) fn find(register: &Register, wanted: &NameKeys, most: usize) -> Namesakes {
+        // Persons with a date found under each wanted key, all counted, the first `most + 1`
+        // held: the count decides which keys are crowded, whichever persons the threads
+        // happened to hold.
+        let counts: HashMap<u64, AtomicU32, foldhash::fast::FixedState> =
+            wanted.iter().map(|&key| (key, AtomicU32::new(0))).collect();
         // (key, dated, person): sorted, a key's persons without a date come first.
         let mut found: Vec<(u64, bool, PersonIdx)> = (0..register.len())
             .into_par_iter()
@@ -67,48 +78,55 @@ impl Namesakes {
             .filter_map(|i| {
                 let p = i as PersonIdx;
                 let undated = register.dob(p).is_none();
-                if !undated && wanted.is_empty() {
+                if !undated && counts.is_empty() {
                     return None;
                 }
                 let key = name_key(&NameParts::of_person(register, p)?);
-                (undated || wanted.contains(&key)).then_some((key, !undated, p))
+                if undated {
+                    return Some((key, false, p));
+                }
+                let seen = counts.get(&key)?.fetch_add(1, Ordering::Relaxed) as usize;
+                (seen <= most).then_some((key, true, p))
             })
             .collect();
         found.par_sort_unstable();
-        let mut namesakes = Namesakes {
-            blocks: HashMap::default(),
-            persons: found.iter().map(|&(_, _, p)| p).collect(),
-        };
-        let mut start = 0;
+        let mut namesakes = Namesakes::default();
         for block in found.chunk_by(|a, b| a.0 == b.0) {
-            let len = block.len() as u32;
-            let undated = block.iter().take_while(|&&(_, dated, _)| !dated).count() as u32;
+            let key = block[0].0;
+            let dated = counts.get(&key).map_or(0, |c| c.load(Ordering::Relaxed)) as usize;
+            let undated = block.iter().take_while(|&&(_, dated, _)| !dated).count();
+            let crowded = dated > most;
+            let held = if crowded { &block[..undated] } else { block };
             let found = Block {
-                start,
-                undated,
-                len,
+                start: namesakes.persons.len() as u32,
+                undated: undated as u32,
+                len: held.len() as u32,
+                crowded,
             };
-            namesakes.blocks.insert(block[0].0, found);
-            start += len;
+            namesakes.persons.extend(held.iter().map(|&(_, _, p)| p));
+            namesakes.blocks.insert(key, found);
         }
         namesakes
     }
 
-    /// Whether no person was found (no row or person lacks a date, or none has a namesake).
+    /// Whether no name was found (no row or person lacks a date, or none has a namesake).
     pub(crate) fn is_empty(&self) -> bool {
-        self.persons.is_empty()
+        self.blocks.is_empty()
     }
 
     /// The persons found under `key`: all of them when `undated_only` is false (every one
-    /// when a row without a date asked for the key), else those without a date.
-    pub(crate) fn named(&self, key: u64, undated_only: bool) -> &[PersonIdx] {
-        match self.blocks.get(&key) {
-            Some(b) => {
-                let len = if undated_only { b.undated } else { b.len };
-                &self.persons[b.start as usize..(b.start + len) as usize]
-            }
-            None => &[],
-        }
+    /// when a row without a date asked for the key; `None` when more than `most` have a
+    /// date), else those without a date.
+    pub(crate) fn named(&self, key: u64, undated_only: bool) -> Option<&[PersonIdx]> {
+        let Some(b) = self.blocks.get(&key) else {
+            return Some(&[]);
+        };
+        let len = match (undated_only, b.crowded) {
+            (true, _) => b.undated,
+            (false, true) => return None,
+            (false, false) => b.len,
+        };
+        Some(&self.persons[b.start as usize..(b.start + len) as usize])
     }
 }
 
@@ -153,18 +171,37 @@ mod tests {
             ("Phạm Văn Bình", None),
         ]);
         // Nobody asks: only the persons without a date, each under their own name.
-        let undated = Namesakes::find(&register, &NameKeys::default());
-        assert_eq!(undated.named(key_of_name(&register, 0), false), &[1]);
-        assert_eq!(undated.named(key_of_name(&register, 5), false), &[5]);
-        assert!(undated.named(key_of_name(&register, 2), false).is_empty());
+        let undated = Namesakes::find(&register, &NameKeys::default(), 10);
+        assert_eq!(
+            undated.named(key_of_name(&register, 0), false).unwrap(),
+            &[1]
+        );
+        assert_eq!(
+            undated.named(key_of_name(&register, 5), false).unwrap(),
+            &[5]
+        );
+        assert!(undated
+            .named(key_of_name(&register, 2), false)
+            .unwrap()
+            .is_empty());
         // A row without a date asks for Trần Minh Đức: both of them, and no one else.
         let duc = key_of_name(&register, 2);
-        let asked = Namesakes::find(&register, &NameKeys::from_iter([duc]));
-        assert_eq!(asked.named(duc, false), &[2, 3]);
-        assert!(asked.named(duc, true).is_empty());
-        assert!(asked.named(key_of_name(&register, 4), false).is_empty());
-        assert_eq!(asked.named(key_of_name(&register, 0), false), &[1]);
-        assert_eq!(asked.named(key_of_name(&register, 0), true), &[1]);
+        let asked = Namesakes::find(&register, &NameKeys::from_iter([duc]), 10);
+        assert_eq!(asked.named(duc, false).unwrap(), &[2, 3]);
+        assert!(asked.named(duc, true).unwrap().is_empty());
+        assert!(asked
+            .named(key_of_name(&register, 4), false)
+            .unwrap()
+            .is_empty());
+        assert_eq!(asked.named(key_of_name(&register, 0), false).unwrap(), &[1]);
+        assert_eq!(asked.named(key_of_name(&register, 0), true).unwrap(), &[1]);
+        // More persons with a date than are to be held: the name is crowded, and only its
+        // persons without a date answer.
+        let an = key_of_name(&register, 0);
+        let crowded = Namesakes::find(&register, &NameKeys::from_iter([duc, an]), 1);
+        assert_eq!(crowded.named(duc, false), None);
+        assert_eq!(crowded.named(an, false).unwrap(), &[1, 0]);
+        assert_eq!(crowded.named(an, true).unwrap(), &[1]);
     }
 
     #[test]

@@ -23,7 +23,10 @@
 //! | **with the search's index** | **~107-124** |
 //!
 //! so 100 million persons take about 11.7 GB; name and date frequencies ([`frequency`]) are per
-//! distinct syllable and date (kilobytes). While the register is being built, its records and
+//! distinct syllable and date (kilobytes), the syllables' spellings ([`spellings`]) a few
+//! entries per distinct syllable (megabytes), and the persons found by name alone
+//! ([`namesakes`]) those without a date and the namesakes of searched rows without one, up to
+//! the block cap a name (normally a handful). While the register is being built, its records and
 //! names exist twice for a moment (in file order and sorted by ID).
 
 pub(crate) mod blocking;

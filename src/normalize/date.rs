@@ -75,7 +75,7 @@ impl Layout {
 /// A full date as written that names no real day (31/02/1990; 19403407, month 34): its eight
 /// digits in the order written. Kept because such a date is usually a real one mistyped by one
 /// keystroke (a digit replaced, or two neighbouring digits swapped), and those are few enough
-/// to try ([`WrittenDate::repairs`]) and to recognize ([`WrittenDate::one_keystroke_from`]).
+/// to try (`repairs`) and to recognize (`one_keystroke_from`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WrittenDate {
     digits: [u8; 8],

@@ -113,7 +113,7 @@ impl IdTable {
         }
     }
 
-    /// The persons holding any of `probes`, in the order of `probes`: as [`IdTable::find`] on
+    /// The persons holding any of `probes`, in the order of `probes`: as `IdTable::find` on
     /// each, with every probe's slot requested from memory before the first is read.
     pub fn find_each(
         &self,

@@ -38,20 +38,37 @@ impl FoldedName {
         Some(FoldedName { parts, texts, ids })
     }
 
-    /// The name's parts read the other way round: the given name first ("An Văn Nguyễn").
-    pub(crate) fn reversed(&self) -> Option<NameParts> {
-        (self.ids.len() >= 2 && self.parts.family != self.parts.given)
-            .then(|| self.parts.reversed(&self.texts[0]))
+    /// The name's parts in its other orders, each `None` where the name has too few syllables
+    /// for it or it repeats an earlier reading:
+    /// - the other way round ("An Văn Nguyễn" for Nguyễn Văn An: the given name first);
+    /// - the Western order, the family name last ("Văn An Nguyễn"; three or more syllables);
+    /// - the given name moved to the front, the family and middle names after it in their
+    ///   order ("An Nguyễn Văn"; three or more syllables).
+    pub(crate) fn other_orders(&self) -> [Option<NameParts>; 3] {
+        let reversed = (self.ids.len() >= 2 && self.parts.family != self.parts.given)
+            .then(|| self.parts.reversed(&self.texts[0]));
+        let n = self.ids.len();
+        // The syllables with each moved `by` places to the right, round to the start.
+        let rotated = |by: usize| {
+            let at = |i: usize| (i + n - by) % n;
+            let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
+            NameParts::new(&ids, |i| self.texts[at(i)].as_str())
+        };
+        if n < 3 {
+            return [reversed, None, None];
+        }
+        let western = rotated(1).filter(|w| *w != self.parts && Some(*w) != reversed);
+        let given_first = rotated(n - 1)
+            .filter(|g| *g != self.parts && Some(*g) != reversed && Some(*g) != western);
+        [reversed, western, given_first]
     }
 
-    /// Every reading of the name the search asks: as written, the other way round, in the
-    /// Western order, with the given name written first, and with a slipped space closed
+    /// Every reading of the name the search asks: as written, in its other orders
+    /// ([`FoldedName::other_orders`]), and with a slipped space closed
     /// ([`FoldedName::joined`]).
     pub(crate) fn readings(&self, syllables: &Syllables) -> Vec<NameParts> {
         let mut readings = vec![self.parts];
-        readings.extend(self.reversed());
-        readings.extend(self.western());
-        readings.extend(self.given_first());
+        readings.extend(self.other_orders().into_iter().flatten());
         readings.extend(self.joined(syllables));
         readings
     }
@@ -97,8 +114,7 @@ impl FoldedName {
             if text.chars().count() < SHORTEST_CORRECTED {
                 return None;
             }
-            let mut found = Vec::new();
-            spellings.candidates(text, &mut found);
+            let mut found = spellings.candidates(text);
             found.retain(|&id| edits_within(text, &syllables.folded[id as usize], 1).is_some());
             (!found.is_empty() && found.len() <= MOST_CORRECTIONS).then_some(found)
         };
@@ -119,36 +135,6 @@ impl FoldedName {
             }
         }
         corrected
-    }
-
-    /// The name's parts read in the Western order, the family name last ("Văn An Nguyễn" for
-    /// Nguyễn Văn An), when that differs from the other readings (three or more syllables).
-    pub(crate) fn western(&self) -> Option<NameParts> {
-        let n = self.ids.len();
-        if n < 3 {
-            return None;
-        }
-        // The last syllable first, the others in their order.
-        let at = |i: usize| (i + n - 1) % n;
-        let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
-        NameParts::new(&ids, |i| self.texts[at(i)].as_str())
-            .filter(|w| *w != self.parts && Some(*w) != self.reversed())
-    }
-
-    /// The name's parts read with the given name written first and the family and middle
-    /// names after it in their order ("An Nguyễn Văn" for Nguyễn Văn An), when that differs
-    /// from the other readings (three or more syllables).
-    pub(crate) fn given_first(&self) -> Option<NameParts> {
-        let n = self.ids.len();
-        if n < 3 {
-            return None;
-        }
-        // The first syllable last, the others in their order.
-        let at = |i: usize| (i + 1) % n;
-        let ids: Vec<u32> = (0..n).map(|i| self.ids[at(i)]).collect();
-        NameParts::new(&ids, |i| self.texts[at(i)].as_str()).filter(|g| {
-            *g != self.parts && Some(*g) != self.reversed() && Some(*g) != self.western()
-        })
     }
 }
 

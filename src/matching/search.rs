@@ -143,12 +143,22 @@ const DATE_KEYS: [KeyKind; 4] = [
     KeyKind::DobMiddleGiven,
 ];
 
-/// Adds the keys of `name` with `dob` and `gender` to `rounds`; `own`: the name is the
-/// participant's as given (its month and day name keys go to [`Rounds::named`]).
-fn query_keys(name: &NameParts, dob: PartialDate, gender: Gender, own: bool, rounds: &mut Rounds) {
+/// The participant's date and its [`date_variants`], made once for every name a row asks.
+type Dates<'a> = (PartialDate, &'a [(PartialDate, DateLevel)]);
+
+/// Adds the keys of `name` with the date and its variants and `gender` to `rounds`; `own`:
+/// the name is the participant's as given (its month and day name keys go to
+/// [`Rounds::named`]).
+fn query_keys(
+    name: &NameParts,
+    (dob, variants): Dates<'_>,
+    gender: Gender,
+    own: bool,
+    rounds: &mut Rounds,
+) {
     use KeyKind::*;
     let asked = |key: Option<u32>, dates| key.map(|key| Asked { key, dates });
-    for (i, (date, level)) in date_variants(dob).into_iter().enumerate() {
+    for (i, &(date, level)) in variants.iter().enumerate() {
         let keys = if i == 0 {
             &mut rounds.first
         } else {
@@ -304,7 +314,7 @@ pub(crate) fn search(
     let rounds = match (&name, &keyed, p.dob) {
         (Some(name), Some((parts, dob)), _) => {
             let province = p.province.map(|place| place.current);
-            let others = [name.reversed(), name.western(), name.given_first()];
+            let others = name.other_orders();
             let syllables = &model.register.syllables;
             let joined = name.joined(syllables);
             let corrected = name.corrected(model.spellings, syllables);
@@ -528,18 +538,20 @@ fn rounds_of_keys(
     province: Option<u8>,
 ) -> Rounds {
     let mut rounds = Rounds::default();
-    query_keys(parts, dob, gender, true, &mut rounds);
+    let variants = date_variants(dob);
+    let dates = (dob, variants.as_slice());
+    query_keys(parts, dates, gender, true, &mut rounds);
     if dob.precision() != Precision::Day {
-        partial_date_keys(parts, dob, gender, province, &mut rounds);
+        partial_date_keys(parts, dates, gender, province, &mut rounds);
     }
     let mut later = Rounds::default();
     for other_order in [western, given_first].iter().flatten() {
-        ask_in_order(other_order, dob, gender, &mut later);
+        ask_in_order(other_order, dates, gender, &mut later);
     }
     // A respelled name asks the keys of a name as given: its other parts, or its date, may be
     // mistyped too ("Homa Nn Noa" for Homann Noah; a given name and a day both mistyped).
     for name in respelled {
-        query_keys(name, dob, gender, false, &mut later);
+        query_keys(name, dates, gender, false, &mut later);
     }
     let Rounds {
         core,
@@ -551,7 +563,7 @@ fn rounds_of_keys(
         .variants
         .extend(core.into_iter().chain(first).chain(named).chain(variants));
     if let Some(reversed) = reversed {
-        ask_in_order(&reversed, dob, gender, &mut rounds);
+        ask_in_order(&reversed, dates, gender, &mut rounds);
     }
     rounds.core.extend(
         key_of(KeyKind::DobFamilyGiven, parts, dob, gender).map(|key| Asked {
@@ -591,14 +603,13 @@ fn rounds_of_keys(
 /// and mistyped (the (year, family, given) key only, as for full dates), in the variants round.
 fn partial_date_keys(
     name: &NameParts,
-    dob: PartialDate,
+    (dob, variants): Dates<'_>,
     gender: Gender,
     province: Option<u8>,
     rounds: &mut Rounds,
 ) {
-    let years = date_variants(dob)
-        .into_iter()
-        .flat_map(|(date, _)| KeyKind::PARTIAL_DATE_NAME_PARTS.map(|kind| (kind, date)));
+    let years = (variants.iter())
+        .flat_map(|&(date, _)| KeyKind::PARTIAL_DATE_NAME_PARTS.map(|kind| (kind, date)));
     let typos =
         year_typo_dates(dob).map(|(date, _)| (KeyKind::YearFamilyGivenGenderProvince, date));
     for (kind, date) in years.chain(typos) {
@@ -613,9 +624,10 @@ fn partial_date_keys(
 /// The keys of the participant's name read in another order (`name`): for a full date, the
 /// (date, family, given) key of the date as given (first round) and of its variants; for a
 /// partial one, the keys of [`query_keys`] (not the participant's own name: no named blocks).
-fn ask_in_order(name: &NameParts, dob: PartialDate, gender: Gender, rounds: &mut Rounds) {
+fn ask_in_order(name: &NameParts, dates: Dates<'_>, gender: Gender, rounds: &mut Rounds) {
+    let (dob, variants) = dates;
     if dob.precision() == Precision::Day {
-        for (i, (date, level)) in date_variants(dob).into_iter().enumerate() {
+        for (i, &(date, level)) in variants.iter().enumerate() {
             let key = key_of(KeyKind::DobFamilyGiven, name, date, gender);
             let dates = FiledDates::Level(level);
             if i == 0 {
@@ -626,7 +638,7 @@ fn ask_in_order(name: &NameParts, dob: PartialDate, gender: Gender, rounds: &mut
             .extend(key.map(|key| Asked { key, dates }));
         }
     } else {
-        query_keys(name, dob, gender, false, rounds);
+        query_keys(name, dates, gender, false, rounds);
     }
 }
 

@@ -38,24 +38,18 @@ impl Spellings {
         Spellings { filed }
     }
 
-    /// Appends to `found` every folded syllable that shares a spelling with `text` once at
-    /// most one letter is left out of each: a superset of those one edit from it, each once.
-    pub(crate) fn candidates(&self, text: &str, found: &mut Vec<u32>) {
-        let start = found.len();
+    /// Every folded syllable that shares a spelling with `text` once at most one letter is
+    /// left out of each: a superset of those one edit from it, each once, ascending.
+    pub(crate) fn candidates(&self, text: &str) -> Vec<u32> {
+        let mut found = Vec::new();
         for hash in spellings(text) {
             let from = self.filed.partition_point(|&(h, _)| h < hash);
             let filed = self.filed[from..].iter().take_while(|&&(h, _)| h == hash);
             found.extend(filed.map(|&(_, id)| id));
         }
-        found[start..].sort_unstable();
-        let mut kept = start;
-        for i in start..found.len() {
-            if kept == start || found[i] != found[kept - 1] {
-                found[kept] = found[i];
-                kept += 1;
-            }
-        }
-        found.truncate(kept);
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 
@@ -81,10 +75,7 @@ mod tests {
     }
 
     fn candidates(spellings: &Spellings, words: &[&str], text: &str) -> Vec<String> {
-        let mut found = Vec::new();
-        spellings.candidates(text, &mut found);
-        found
-            .iter()
+        (spellings.candidates(text).iter())
             .map(|&id| words[id as usize].to_string())
             .collect()
     }

@@ -19,9 +19,10 @@
 //! - [`weights`]: Fellegi-Sunter weights estimated from the run's data; scores in bits.
 //! - [`model`]: what every matching thread reads.
 //! - [`outcome`]: what matching decides for one participant.
-//! - [`by_id`]: steps 1-2. [`search`]: candidates from the blocking index and ID neighbours,
-//!   scored. [`decide`]: step 3's decision. [`claims`]: one-to-one among the searched rows'
-//!   suggestions, once every row is searched.
+//! - [`by_id`]: steps 1-2. [`search`]: candidates from the blocking index (asked with the
+//!   name and date as given and as usually mistyped), the ID neighbours and, where one side
+//!   has no date, the namesakes, scored. [`decide`]: step 3's decision. [`claims`]: one-to-one
+//!   among the searched rows' suggestions, once every row is searched.
 //! - [`id_tally`]: the counts the ID evidence is estimated from.
 //! - [`review`]: the reviewers' decisions (confirm, reject) in force; [`reviewed`]: applied to
 //!   the ID path's answer.

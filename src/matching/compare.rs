@@ -718,6 +718,11 @@ mod tests {
         assert_eq!(dates("12/03/1951", "12/03/1950"), DateLevel::YearOff);
         assert_eq!(dates("12/03/1958", "12/03/1985"), DateLevel::Typo);
         assert_eq!(dates("12/03/1940", "12/03/1950"), DateLevel::Typo);
+        // Two neighbouring digits of two parts swapped, as written day first or year first.
+        assert_eq!(dates("20/11/1990", "21/01/1990"), DateLevel::Typo);
+        assert_eq!(dates("19391123", "13/12/1939"), DateLevel::Typo);
+        // Digits of two parts that stand apart in both orders are two keystrokes.
+        assert_eq!(dates("12/11/1990", "21/01/1990"), DateLevel::Differs);
         assert_eq!(dates("01/07/1960", "12/03/1950"), DateLevel::Differs);
         assert_eq!(dates("1951", "12/03/1950"), DateLevel::YearOff);
         assert_eq!(dates("31/02/1950", "12/03/1950"), DateLevel::Invalid);

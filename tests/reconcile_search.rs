@@ -259,6 +259,21 @@ fn mismatch_text(env: &TestEnv, code: &str) -> String {
 
 /// Asserts that `code` is SUGGESTED to `person_id` by the search, with every one of `reasons`.
 #[track_caller]
+/// `code` is AMBIGUOUS with `person_id` its first candidate in mismatches.csv: a row whose
+/// errors weigh too little to suggest anyone, with its person found and shown to the auditor.
+fn assert_listed_first(env: &TestEnv, results: &Results, code: &str, person_id: &str) {
+    let row = results.get(code);
+    let context = format!("{row:?}\nmismatches.csv: {}", mismatch_text(env, code));
+    assert_eq!(row.status, "AMBIGUOUS", "{context}");
+    let table = env.table("mismatches.csv");
+    let (codes, candidates) = (table.column("insurance_code"), table.column("candidates"));
+    let listed = table.rows.iter().find(|r| r[codes] == code).unwrap();
+    assert!(
+        listed[candidates].starts_with(&format!("{person_id}:")),
+        "{context}"
+    );
+}
+
 fn assert_suggested(
     env: &TestEnv,
     results: &Results,
@@ -431,19 +446,7 @@ fn missing_id_a_given_name_typo_and_a_day_typo_together_still_reach_the_person()
         &[],
     );
     let results = env.reconcile_ok();
-    let row = results.get("9900000052");
-    let context = format!(
-        "{row:?}\nmismatches.csv: {}",
-        mismatch_text(&env, "9900000052")
-    );
-    assert_eq!(row.status, "AMBIGUOUS", "{context}");
-    let table = env.table("mismatches.csv");
-    let (code, candidates) = (table.column("insurance_code"), table.column("candidates"));
-    let listed = table.rows.iter().find(|r| r[code] == "9900000052").unwrap();
-    assert!(
-        listed[candidates].starts_with(&format!("{}:", s.id)),
-        "{context}"
-    );
+    assert_listed_first(&env, &results, "9900000052", &s.id);
 }
 
 #[test]
@@ -664,6 +667,30 @@ fn missing_id_and_the_given_name_written_first_is_suggested() {
         &lan.id,
         &["id_missing", "name_order"],
     );
+}
+
+#[test]
+fn missing_id_a_name_out_of_order_and_a_mistyped_day_or_month_still_reach_the_person() {
+    // Two errors in one row: the name in another order, and one digit of the day or the month
+    // mistyped. Every date key holds the date as written and every name key the family name in
+    // its place, so only the name keys of a reordered name (its year and month, its year and
+    // day) reach them: Hoàng Minh Đức written Western-style (family last), 24/06 for 21/06;
+    // Đặng Văn Toàn written given-name-first, 17/08 for 17/05. The same keys with the other
+    // gender reach a flipped gender with a mistyped day: Phạm Thị Mai as a man, 09/02 for
+    // 07/02. Two errors weigh too little here to suggest them: each is listed first.
+    let (duc, toan, mai) = (duc(), toan(), mai());
+    let env = env_with(
+        &[
+            duc.given("9900000060", "Minh Đức Hoàng", "24/06/1983", ""),
+            toan.given("9900000061", "Toàn Đặng Văn", "17/08/1975", ""),
+            p("9900000062", mai.name, "09/02/1969", "Nam", ""),
+        ],
+        &[],
+    );
+    let results = env.reconcile_ok();
+    assert_listed_first(&env, &results, "9900000060", &duc.id);
+    assert_listed_first(&env, &results, "9900000061", &toan.id);
+    assert_listed_first(&env, &results, "9900000062", &mai.id);
 }
 
 #[test]

@@ -129,9 +129,9 @@ struct Rounds {
     /// (every "Nguyễn Văn Anh" born in a month).
     named: Vec<Asked>,
     /// The date keys with day and month swapped and the year off by one, the first key with
-    /// the year mistyped, the keys of the name in the Western order (family name last), the
-    /// name keys that need the gender with the other one (a partial date on either side), and
-    /// for a date without a day its year's name-part keys ([`partial_date_keys`]).
+    /// the year mistyped, the keys of the name in its other orders ([`ask_in_order`]) and
+    /// respelled, the name keys with the other gender, and for a date without a day its year's
+    /// name-part keys ([`partial_date_keys`]).
     variants: Vec<Asked>,
 }
 
@@ -191,9 +191,10 @@ fn query_keys(
         names.extend(asked(key_of(NameGenderYearDay, name, dob, sex), dates));
     }
     // A flipped gender is one wrong field too. The date keys hold no gender, so it hides only
-    // the persons the name keys alone reach: a partial date in the register (the year key), or
-    // in the row (the month keys of a full date). Their keys with the other gender are asked
-    // in the variants round, for rows the first could not decide.
+    // the persons the name keys alone reach: a partial date in the register (the year key) or
+    // in the row (the month keys), or a mistyped day or month (the month and day keys). Their
+    // keys with the other gender are asked in the variants round, for rows the first could not
+    // decide.
     let other = match gender {
         Gender::Male => Gender::Female,
         Gender::Female => Gender::Male,
@@ -205,11 +206,17 @@ fn query_keys(
             key_of(NameGenderYear, name, dob, other),
             FiledDates::Any,
         ));
-        if dob.precision() != Precision::Day {
-            let dates = FiledDates::Any;
-            flipped.extend(month_keys(name, dob, other).map(|key| Asked { key, dates }));
-        }
+        named_keys(name, dob, other, flipped);
     }
+}
+
+/// Adds the name keys of `name` with the year and the month or the day of `dob` and `sex` to
+/// `keys`: they reach a person whose day or month the row mistyped, through any reading of the
+/// name and either gender, where every date key holds the date as written.
+fn named_keys(name: &NameParts, dob: PartialDate, sex: Gender, keys: &mut Vec<Asked>) {
+    let dates = FiledDates::Any;
+    keys.extend(month_keys(name, dob, sex).map(|key| Asked { key, dates }));
+    keys.extend(key_of(KeyKind::NameGenderYearDay, name, dob, sex).map(|key| Asked { key, dates }));
 }
 
 /// The keys of a participant whose date names no real day (31/02/1990): the date keys of each
@@ -622,8 +629,9 @@ fn partial_date_keys(
 }
 
 /// The keys of the participant's name read in another order (`name`): for a full date, the
-/// (date, family, given) key of the date as given (first round) and of its variants; for a
-/// partial one, the keys of [`query_keys`] (not the participant's own name: no named blocks).
+/// (date, family, given) key of the date as given (first round) and of its variants, and the
+/// name keys of its year and month or day (variants round); for a partial one, the keys of
+/// [`query_keys`] (not the participant's own name: no named blocks).
 fn ask_in_order(name: &NameParts, dates: Dates<'_>, gender: Gender, rounds: &mut Rounds) {
     let (dob, variants) = dates;
     if dob.precision() == Precision::Day {
@@ -636,6 +644,9 @@ fn ask_in_order(name: &NameParts, dates: Dates<'_>, gender: Gender, rounds: &mut
                 &mut rounds.variants
             }
             .extend(key.map(|key| Asked { key, dates }));
+        }
+        for &sex in genders_to_ask(&gender) {
+            named_keys(name, dob, sex, &mut rounds.variants);
         }
     } else {
         query_keys(name, dates, gender, false, rounds);

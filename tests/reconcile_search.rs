@@ -435,6 +435,32 @@ fn missing_id_and_a_typo_in_both_the_family_and_the_given_name_is_suggested() {
 }
 
 #[test]
+fn missing_id_and_a_two_letter_given_name_with_its_letters_swapped_is_suggested() {
+    // "Yv" for Vy, "Na" for An: the swap changes the given name's first letter, its last and
+    // the name itself, one of which every key holds. Read with its two letters swapped, the
+    // name reaches the person, whether the typed one is no register syllable (Yv) or another
+    // name the register has (Na, Lò Thị Na's).
+    let vy = cccd(27, true, 1991, 960_001);
+    let an = cccd(38, false, 1979, 960_002);
+    let na = cccd(11, true, 1990, 960_003);
+    let env = env_with(
+        &[
+            p("9900000063", "Trịnh Thị Yv", "12/09/1991", "Nữ", ""),
+            p("9900000064", "Đoàn Văn Na", "23/04/1979", "Nam", ""),
+        ],
+        &[
+            r(&vy, "Trịnh Thị Vy", "12/09/1991", "Nữ"),
+            r(&an, "Đoàn Văn An", "23/04/1979", "Nam"),
+            r(&na, "Lò Thị Na", "05/06/1990", "Nữ"),
+        ],
+    );
+    let results = env.reconcile_ok();
+    let reasons = ["id_missing", "name_typo"];
+    assert_suggested(&env, &results, "9900000063", &vy, &reasons);
+    assert_suggested(&env, &results, "9900000064", &an, &reasons);
+}
+
+#[test]
 fn missing_id_a_given_name_typo_and_a_day_typo_together_still_reach_the_person() {
     // "Dương Quang Khoz" born 08/10/1986 for Dương Quang Khoa born 02/10/1986: every key holds
     // the date as given or the whole name; the name read with the register syllable one edit

@@ -94,23 +94,29 @@ impl FoldedName {
             .collect()
     }
 
-    /// The name's parts with its family or given syllable that no register name has (or both)
-    /// replaced by each register syllable one edit from it. No key reaches a typo in both
-    /// ("bzeuch nikiga" for Bezuch Nikita), nor a typo in one with the date mistyped too: every
-    /// key holds one of them as written, or the whole name. None when both are register
-    /// syllables, or when one has no such neighbour or more than [`MOST_CORRECTIONS`] (no guess
-    /// among so many).
+    /// The name's parts with its family or given syllable corrected (or both): one that no
+    /// register name has, replaced by each register syllable one edit from it; one of two
+    /// letters, also read with them swapped where that is a register syllable. No key reaches a
+    /// typo in both ("bzeuch nikiga" for Bezuch Nikita), nor a typo in one with the date
+    /// mistyped too: every key holds one of them as written, or the whole name. Nor does any
+    /// key reach a two-letter given name with its letters swapped ("Yv" for Vy, "Na" for An):
+    /// that changes its first letter, its last and itself, one of which every key holds. None
+    /// when there is nothing to correct, or when an unknown part has no register syllable one
+    /// edit from it or more than [`MOST_CORRECTIONS`] (no guess among so many).
     pub(crate) fn corrected(&self, spellings: &Spellings, syllables: &Syllables) -> Vec<NameParts> {
         let last = self.ids.len().saturating_sub(1);
-        let unknown = |i: usize| self.ids[i] == UNKNOWN_SYLLABLE;
-        if last == 0 || !(unknown(0) || unknown(last)) {
+        if last == 0 {
             return Vec::new();
         }
         let options = |i: usize| -> Option<Vec<u32>> {
-            if !unknown(i) {
-                return Some(vec![self.ids[i]]);
-            }
             let text = &self.texts[i];
+            let swapped = swapped_pair(text).and_then(|s| syllables.folded_id(&s));
+            if self.ids[i] != UNKNOWN_SYLLABLE {
+                return Some([self.ids[i]].into_iter().chain(swapped).collect());
+            }
+            if let Some(swapped) = swapped {
+                return Some(vec![swapped]);
+            }
             if text.chars().count() < SHORTEST_CORRECTED {
                 return None;
             }
@@ -125,6 +131,9 @@ impl FoldedName {
         let mut ids = self.ids.clone();
         for &family in &families {
             for &given in &givens {
+                if (family, given) == (self.ids[0], self.ids[last]) {
+                    continue; // the name as written
+                }
                 (ids[0], ids[last]) = (family, given);
                 let spell = |k: usize| match k {
                     0 => &*syllables.folded[family as usize],
@@ -135,6 +144,17 @@ impl FoldedName {
             }
         }
         corrected
+    }
+}
+
+/// `text` with its two letters swapped, when it has two.
+fn swapped_pair(text: &str) -> Option<String> {
+    let mut letters = text.chars();
+    match (letters.next(), letters.next(), letters.next()) {
+        (Some(first), Some(second), None) if first != second => {
+            Some([second, first].into_iter().collect())
+        }
+        _ => None,
     }
 }
 

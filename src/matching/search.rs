@@ -531,7 +531,7 @@ impl Shortlist {
 
 /// The keys of the rounds of [`search`]: the values as given, then their usual mistypings.
 /// `reversed`, `western` and `given_first`: the name in its other orders; `respelled`: with a
-/// space taken out or a part no register name has corrected ([`FoldedName::joined`],
+/// space taken out or its family or given name corrected ([`FoldedName::joined`],
 /// [`FoldedName::corrected`]). The reversed name is asked like the date's variants (with the
 /// date as given in the first round), the Western order, the given name first and the respelled
 /// names only in the variants round, when the first round decided nothing: asked in the first

@@ -257,10 +257,10 @@ fn mismatch_text(env: &TestEnv, code: &str) -> String {
         .join("\n")
 }
 
-/// Asserts that `code` is SUGGESTED to `person_id` by the search, with every one of `reasons`.
+/// Asserts that `code` is AMBIGUOUS with `person_id` its first candidate in mismatches.csv: a
+/// row whose errors weigh too little to suggest anyone, its person found and shown to the
+/// auditor.
 #[track_caller]
-/// `code` is AMBIGUOUS with `person_id` its first candidate in mismatches.csv: a row whose
-/// errors weigh too little to suggest anyone, with its person found and shown to the auditor.
 fn assert_listed_first(env: &TestEnv, results: &Results, code: &str, person_id: &str) {
     let row = results.get(code);
     let context = format!("{row:?}\nmismatches.csv: {}", mismatch_text(env, code));
@@ -274,6 +274,8 @@ fn assert_listed_first(env: &TestEnv, results: &Results, code: &str, person_id: 
     );
 }
 
+/// Asserts that `code` is SUGGESTED to `person_id` by the search, with every one of `reasons`.
+#[track_caller]
 fn assert_suggested(
     env: &TestEnv,
     results: &Results,

@@ -22,8 +22,9 @@ pub(crate) struct Spellings {
     filed: Vec<(u64, u32)>,
 }
 
-/// Syllables shorter than this are not corrected: one edit in two letters makes another name
-/// far more often than a slip does, and finds dozens of syllables.
+/// Syllables shorter than this are not corrected by their one-edit neighbours: one edit in two
+/// letters makes another name far more often than a slip does, and finds dozens of syllables.
+/// (A two-letter part is read with its letters swapped instead: one reading, not dozens.)
 pub(crate) const SHORTEST_CORRECTED: usize = 3;
 
 impl Spellings {

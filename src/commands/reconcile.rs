@@ -72,7 +72,15 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let model = owned.model(config.exhaustive_search);
         let mut rejects = RejectsFile::create(&out, config.excel)?;
         rejects.append(&owned.register_rejects)?;
-        let mut first = id_pass::run(participants, config, &model, &out, &mut rejects, &timings)?;
+        let mut first = id_pass::run(
+            participants,
+            config,
+            &model,
+            owned.sample_rows,
+            &out,
+            &mut rejects,
+            &timings,
+        )?;
         let participants_quality = quality::gate(
             &first.profile,
             &config.participants,
@@ -82,7 +90,7 @@ fn reconcile(config: &ReconcileConfig) -> Result<ExitCode> {
         let searched = search_pass::run(
             std::mem::take(&mut first.deferred),
             &model,
-            &owned.id_tally,
+            &first.id_tally,
             config.row_context(&owned.register),
             &out,
             &mut first.log,

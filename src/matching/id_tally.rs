@@ -4,9 +4,8 @@
 
 use rayon::prelude::*;
 
-use crate::matching::by_id::match_by_id;
 use crate::matching::compare::{
-    compare_genders, compare_provinces, FoldedName, GenderLevel, NameBuffers, ProvinceLevel,
+    compare_genders, compare_provinces, FoldedName, GenderLevel, ProvinceLevel,
 };
 use crate::matching::id_evidence::{IdPattern, IdTally, FIXED};
 use crate::matching::model::Model;
@@ -17,17 +16,24 @@ use crate::register::blocking::{key_of, KeyKind};
 use crate::register::PersonIdx;
 
 impl IdTally {
-    /// Counts `rows`, matched by ID with `model` (whose own ID evidence is not read).
-    pub(crate) fn of_rows(rows: &[Participant], model: &Model<'_>) -> IdTally {
-        rows.par_iter()
-            .map_init(NameBuffers::default, |buffers, p| {
-                tally_row(p, model, buffers)
-            })
-            .reduce(IdTally::default, IdTally::merge)
+    /// The counts of one row of the weights' sample, from what the ID path made of it
+    /// (`by_id`, before any reviewer's decision: the counts are of the ID path's own links).
+    pub(crate) fn of_row(p: &Participant, by_id: &ByIdOutcome, model: &Model<'_>) -> IdTally {
+        let Some(day) = RowDay::of(p, model) else {
+            return IdTally::default();
+        };
+        match by_id {
+            ByIdOutcome::Linked(outcome) => IdTally {
+                linked: 1,
+                linked_on_day: u64::from(outcome.person.is_some_and(|h| day.on(h, day.dob))),
+                ..IdTally::default()
+            },
+            ByIdOutcome::Search(pending) => day.tally_searched(pending.other.map(|o| o.0)),
+        }
     }
 
     /// Counts rows the ID path already left to the search, each with the person its ID names
-    /// (if any): [`IdTally::of_rows`] without matching them by ID again.
+    /// (if any): [`IdTally::of_row`] for rows that are not in the sample.
     pub(crate) fn of_searched(
         rows: impl ParallelIterator<Item = (Participant, Option<PersonIdx>)>,
         model: &Model<'_>,
@@ -45,22 +51,6 @@ fn control_day(date: PartialDate) -> Option<PartialDate> {
     let day = date.day()?;
     let control = if day <= 14 { day + 14 } else { day - 14 };
     PartialDate::new(date.year(), date.month()?, control)
-}
-
-/// A row's counts; a row the ID path links counts for q, one it leaves to the search for its
-/// pattern.
-fn tally_row(p: &Participant, model: &Model<'_>, buffers: &mut NameBuffers) -> IdTally {
-    let Some(day) = RowDay::of(p, model) else {
-        return IdTally::default();
-    };
-    match match_by_id(p, model, buffers) {
-        ByIdOutcome::Linked(outcome) => IdTally {
-            linked: 1,
-            linked_on_day: u64::from(outcome.person.is_some_and(|h| day.on(h, day.dob))),
-            ..IdTally::default()
-        },
-        ByIdOutcome::Search(pending) => day.tally_searched(pending.other.map(|o| o.0)),
-    }
 }
 
 /// A row with a full date and a name, and its control day.

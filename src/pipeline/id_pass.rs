@@ -16,6 +16,7 @@ use crate::input::participant::ParticipantRow;
 use crate::input::schema::participant as col;
 use crate::input::{Chunk, ChunkReader, InputInfo};
 use crate::matching::deferred::{DeferredRow, DeferredRows};
+use crate::matching::id_evidence::IdTally;
 use crate::matching::reviewed;
 use crate::matching::{match_by_id, ByIdOutcome, Model, NameBuffers, Outcome};
 use crate::normalize::participant::{row_fingerprint, Participant};
@@ -56,6 +57,8 @@ pub(crate) struct IdPass {
     pub(crate) info: InputInfo,
     /// The data-quality counts of the participants file.
     pub(crate) profile: Profile,
+    /// The ID evidence's counts over the weights' sample.
+    pub(crate) id_tally: IdTally,
 }
 
 /// What every task reads, shared.
@@ -64,15 +67,20 @@ struct TaskContext<'a> {
     reader: ParticipantReader<'a>,
     model: &'a Model<'a>,
     rows: RowContext<'a>,
+    /// The rows the weights' sample spans, from the first: the ID evidence's counts are taken
+    /// over them as they are matched.
+    sample_rows: u64,
     timings: &'a Timings,
 }
 
 /// Streams the participants file through the ID path, writing the decided rows and
-/// placeholders to scratch files and the rejected ones to `rejects`.
+/// placeholders to scratch files and the rejected ones to `rejects`; `sample_rows`: the rows
+/// the weights' sample spans, whose ID evidence counts it takes.
 pub(crate) fn run(
     mut chunks: ChunkReader,
     config: &ReconcileConfig,
     model: &Model<'_>,
+    sample_rows: u64,
     out: &OutputDir,
     rejects: &mut RejectsFile,
     timings: &Timings,
@@ -88,6 +96,7 @@ pub(crate) fn run(
         },
         model,
         rows: config.row_context(model.register),
+        sample_rows,
         timings,
     };
     fault::point("run:participants").map_err(|e| Error::io(out.path(), e))?;
@@ -145,6 +154,7 @@ pub(crate) fn run(
         rejected: gathered.rejected,
         deferred: gathered.deferred,
         profile: gathered.profile,
+        id_tally: gathered.id_tally,
         rows: PassRows {
             results,
             mismatches,
@@ -205,9 +215,13 @@ fn process_rows(
             .map(|(record, line)| context.reader.read(record, line))
             .collect()
     });
+    // The task's rows in the weights' sample: the first `in_sample` of `read`.
+    let in_sample = (context.sample_rows.saturating_sub(first_row) as usize).min(read.len());
+    let mut id_tally = IdTally::default();
     let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
         let mut buffers = NameBuffers::default();
         let mut ids = Vec::with_capacity(PREFETCH_ROWS);
+        let mut row_in_task = 0;
         read.chunks(PREFETCH_ROWS)
             .flat_map(|rows| {
                 ids.clear();
@@ -217,12 +231,20 @@ fn process_rows(
                 }));
                 context.model.register.prefetch_id_holders(&ids);
                 rows.iter()
-                    .map(|row| match row {
-                        ReadRow::Read(fields, participant) => {
-                            let by_id = match_by_id(participant, context.model, &mut buffers);
-                            Some(reviewed(fields, participant, by_id, context, &mut buffers))
+                    .map(|row| {
+                        row_in_task += 1;
+                        match row {
+                            ReadRow::Read(fields, participant) => {
+                                let by_id = match_by_id(participant, context.model, &mut buffers);
+                                if row_in_task <= in_sample {
+                                    let counts =
+                                        IdTally::of_row(participant, &by_id, context.model);
+                                    id_tally = id_tally.merge(counts);
+                                }
+                                Some(reviewed(fields, participant, by_id, context, &mut buffers))
+                            }
+                            ReadRow::Rejected(..) => None,
                         }
-                        ReadRow::Rejected(..) => None,
                     })
                     .collect::<Vec<_>>()
             })
@@ -272,6 +294,7 @@ fn process_rows(
             log,
             deferred,
             profile,
+            id_tally,
         }
     })
 }

@@ -1,6 +1,5 @@
 //! Before the participants' pass: the register loaded (phase `register`), its indexes built
-//! and the weights estimated (phase `index`), and the ID evidence's counts taken from the
-//! weights' sample: everything a [`Model`] borrows.
+//! and the weights estimated (phase `index`): everything a [`Model`] borrows.
 
 use std::time::Instant;
 
@@ -8,7 +7,6 @@ use crate::config::ReconcileConfig;
 use crate::error::Result;
 use crate::history::decisions::InForce;
 use crate::input::{ChunkReader, InputFile, InputInfo, InputSpec, Reject};
-use crate::matching::id_evidence::IdTally;
 use crate::matching::review::{Decision, Review};
 use crate::matching::weights::{self, Weights};
 use crate::matching::{Model, RegisterIndexes, Thresholds};
@@ -33,8 +31,10 @@ pub(crate) struct OwnedModel {
     pub(crate) weights: Weights,
     /// The thresholds as applied to this register's size.
     pub(crate) thresholds: Thresholds,
-    /// The ID evidence's counts over the weights' sample.
-    pub(crate) id_tally: IdTally,
+    /// The participant rows the weights' sample spans, from the file's first: the
+    /// participants' pass takes the ID evidence's counts over the readable ones, from its own
+    /// ID matches (see [`crate::matching::id_evidence`]).
+    pub(crate) sample_rows: u64,
     /// The reviewers' decisions in force, their persons found in the register.
     pub(crate) review: Review,
 }
@@ -66,13 +66,8 @@ impl OwnedModel {
                 || estimate_weights(config, participants, &register, timings),
             )
         });
-        let (weights, sample) = weights;
+        let (weights, sample_rows) = weights;
         let thresholds = config.thresholds.for_register(register.len());
-        // What a searched row's ID says needs the blocking index (see `IdEvidence`); it is
-        // estimated before the search, from these counts and those of the searched rows.
-        let id_tally = timings.time(Stage::Index, || {
-            IdTally::of_rows(&sample, &indexes.model(&register, &weights, &thresholds))
-        });
         let review = timings.time(Stage::History, || {
             review_of(decisions, &register, config.id_format)
         });
@@ -85,7 +80,7 @@ impl OwnedModel {
             indexes,
             weights,
             thresholds,
-            id_tally,
+            sample_rows,
         })
     }
 
@@ -104,14 +99,14 @@ impl OwnedModel {
 
 /// Estimates the model's weights: `m` from the first participants (up to
 /// [`weights::M_SAMPLE_ROWS`], read ahead from `participants` and so read once), `u` and the
-/// ID-typo share from the register. The sample is returned for the ID evidence's counts, which
-/// need the blocking index.
+/// ID-typo share from the register. Also returns how many of the file's rows the sample spans
+/// (its readable rows, and the unreadable ones between them).
 fn estimate_weights(
     config: &ReconcileConfig,
     participants: &mut ChunkReader,
     register: &Register,
     timings: &Timings,
-) -> (Weights, Vec<Participant>) {
+) -> (Weights, u64) {
     let started = Instant::now();
     let mapping = participants.mapping().clone();
     let reader = ParticipantReader {
@@ -125,11 +120,13 @@ fn estimate_weights(
     // Waiting for the rows is reading; normalizing and counting them is building the model.
     let reading = started.elapsed();
     let mut sample: Vec<Participant> = Vec::with_capacity(weights::M_SAMPLE_ROWS);
+    let mut sample_rows = 0u64;
     'chunks: for chunk in ahead {
         for (record, line) in chunk.rows(0..chunk.len()) {
             if sample.len() == weights::M_SAMPLE_ROWS {
                 break 'chunks;
             }
+            sample_rows += 1;
             if let ReadRow::Read(_, participant) = reader.read(record, line) {
                 sample.push(participant);
             }
@@ -138,7 +135,7 @@ fn estimate_weights(
     let weights = Weights::estimate_from(&sample, register);
     timings.add(Stage::Read, reading);
     timings.add(Stage::Index, started.elapsed().saturating_sub(reading));
-    (weights, sample)
+    (weights, sample_rows)
 }
 
 /// The decisions in force with their persons found in the register (a person no longer in it

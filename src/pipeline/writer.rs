@@ -12,6 +12,7 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::input::Reject;
 use crate::matching::deferred::{DeferredRow, DeferredRows};
+use crate::matching::id_evidence::IdTally;
 use crate::normalize::profile::Profile;
 use crate::report::links::LinkLog;
 use crate::report::output::OutputDir;
@@ -30,6 +31,8 @@ pub(crate) struct TaskOutput {
     pub(crate) deferred: Vec<DeferredRow>,
     /// The data-quality counts of the task's rows.
     pub(crate) profile: Profile,
+    /// The ID evidence's counts over the task's rows in the weights' sample.
+    pub(crate) id_tally: IdTally,
 }
 
 /// A chunk's task outputs, in row order, on their way to the writer thread.
@@ -53,6 +56,8 @@ pub(crate) struct Gathered {
     pub(crate) deferred: DeferredRows,
     /// The data-quality counts of every row, added up in row order.
     pub(crate) profile: Profile,
+    /// The ID evidence's counts over the weights' sample.
+    pub(crate) id_tally: IdTally,
 }
 
 /// Writes the tasks of each chunk, in the order they come, until the channel closes. The whole-
@@ -74,6 +79,7 @@ pub(crate) fn write_chunks(
         rejected: 0,
         deferred: DeferredRows::default(),
         profile,
+        id_tally: IdTally::default(),
     };
     let write_err = |name: &str, e: std::io::Error| Error::io(out.path().join(name), e);
     let mut first_chunk = true;
@@ -92,6 +98,7 @@ pub(crate) fn write_chunks(
             gathered.log.extend(task.log);
             gathered.deferred.append(task.deferred);
             gathered.profile.merge(task.profile);
+            gathered.id_tally = gathered.id_tally.merge(task.id_tally);
         }
         if std::mem::take(&mut first_chunk) {
             // The first chunk tells the bytes per row, and the share of rows left to the

@@ -33,7 +33,7 @@ impl IdTally {
     }
 
     /// Counts rows the ID path already left to the search, each with the person its ID names
-    /// (if any): [`IdTally::of_row`] for rows that are not in the sample.
+    /// (if any): what [`IdTally::of_row`] counts for such a row, from what the ID path found.
     pub(crate) fn of_searched(
         rows: impl ParallelIterator<Item = (Participant, Option<PersonIdx>)>,
         model: &Model<'_>,

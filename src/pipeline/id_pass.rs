@@ -258,6 +258,13 @@ fn process_rows(
         }
     }
     timings.time(Stage::Write, || {
+        // Formatting reads each linked person's record again (their ID, and for a mismatch
+        // their fields), by now out of the nearest caches: asked for together first.
+        let linked = matched.iter().filter_map(|m| match m {
+            Some(ByIdOutcome::Linked(outcome)) => outcome.person,
+            _ => None,
+        });
+        linked.for_each(|p| context.model.register.prefetch_fields(p));
         let mut formatted = FormattedRows::with_capacity(rows.len());
         let searched = (matched.iter())
             .filter(|m| matches!(m, Some(ByIdOutcome::Search(_))))

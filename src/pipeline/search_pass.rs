@@ -118,6 +118,15 @@ fn search(
             .zip(outcomes.par_chunks(ROWS_PER_TASK / 8))
             .map(|(rows, outcomes): (&[DeferredRow], &[Outcome])| {
                 timings.time(Stage::Write, || {
+                    // Formatting reads the register records of each row's persons (linked or
+                    // suggested, compared, the candidates), last read during the search and
+                    // since out of the nearest caches: asked for together first.
+                    let register = context.register;
+                    for o in outcomes {
+                        let candidates = o.candidates.iter().map(|&(p, _)| p);
+                        (o.person.into_iter().chain(o.compared).chain(candidates))
+                            .for_each(|p| register.prefetch_fields(p));
+                    }
                     let mut formatted = FormattedRows::with_capacity(rows.len());
                     for (d, outcome) in rows.iter().zip(outcomes) {
                         formatted.decided(&context, d.index, &d.row(), outcome, "");

@@ -220,35 +220,53 @@ fn process_rows(
     let mut id_tally = IdTally::default();
     let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
         let mut buffers = NameBuffers::default();
-        let mut ids = Vec::with_capacity(PREFETCH_ROWS);
-        let mut row_in_task = 0;
-        read.chunks(PREFETCH_ROWS)
-            .flat_map(|rows| {
-                ids.clear();
-                ids.extend(rows.iter().filter_map(|row| match row {
-                    ReadRow::Read(_, p) => p.id.cccd(),
-                    ReadRow::Rejected(..) => None,
-                }));
-                context.model.register.prefetch_id_holders(&ids);
-                rows.iter()
-                    .map(|row| {
-                        row_in_task += 1;
-                        match row {
-                            ReadRow::Read(fields, participant) => {
-                                let by_id = match_by_id(participant, context.model, &mut buffers);
-                                if row_in_task <= in_sample {
-                                    let counts =
-                                        IdTally::of_row(participant, &by_id, context.model);
-                                    id_tally = id_tally.merge(counts);
-                                }
-                                Some(reviewed(fields, participant, by_id, context, &mut buffers))
-                            }
-                            ReadRow::Rejected(..) => None,
-                        }
+        let register = context.model.register;
+        let groups: Vec<&[ReadRow<'_>]> = read.chunks(PREFETCH_ROWS).collect();
+        let ids: Vec<Vec<u64>> = (groups.iter())
+            .map(|rows| {
+                (rows.iter())
+                    .filter_map(|row| match row {
+                        ReadRow::Read(_, p) => p.id.cccd(),
+                        ReadRow::Rejected(..) => None,
                     })
-                    .collect::<Vec<_>>()
+                    .collect()
             })
-            .collect()
+            .collect();
+        // A group's ID slots are requested two groups ahead, its holders' records one ahead
+        // and their names just before it is matched: each step reads what the one before
+        // requested, whose wait the matching of a group has covered.
+        let slots = |group: usize| {
+            if let Some(ids) = ids.get(group) {
+                register.prefetch_id_slots(ids);
+            }
+        };
+        let records = |group: usize| {
+            (ids.get(group)).map_or_else(Vec::new, |ids| register.prefetch_id_records(ids))
+        };
+        slots(0);
+        slots(1);
+        let mut holders = records(0);
+        let mut matched = Vec::with_capacity(read.len());
+        for (group, rows) in groups.iter().enumerate() {
+            slots(group + 2);
+            let next = records(group + 1);
+            holders.iter().for_each(|&p| register.prefetch_name(p));
+            holders = next;
+            for row in rows.iter() {
+                matched.push(match row {
+                    ReadRow::Read(fields, participant) => {
+                        let by_id = match_by_id(participant, context.model, &mut buffers);
+                        if matched.len() < in_sample {
+                            let counts = IdTally::of_row(participant, &by_id, context.model);
+                            id_tally = id_tally.merge(counts);
+                        }
+                        Some(reviewed(fields, participant, by_id, context, &mut buffers))
+                    }
+                    ReadRow::Rejected(..) => None,
+                });
+            }
+        }
+        matched
     });
     let mapping = context.reader.mapping;
     let mut profile = Profile::new(&mapping.names, &mapping.source_names);

@@ -226,28 +226,27 @@ impl Register {
         }
     }
 
-    /// Requests what looking up the 12-digit `ids` and comparing with their holders will read:
-    /// their table slots, then the holders' records and names (see [`prefetch`]). The first pass
-    /// looks up one ID per participant, each otherwise a chain of waits for memory. Changes no
-    /// result.
-    pub(crate) fn prefetch_id_holders(&self, ids: &[u64]) {
-        let IdColumn::Numeric = &self.ids else {
-            return;
-        };
-        for &id in ids {
-            self.id_table.prefetch_slot(id);
+    /// Looking up the 12-digit `ids` and comparing with their holders reads, each a wait for
+    /// memory otherwise: their table slots, then the holders' records, then their names. Each
+    /// step reads what the one before requested, so they are requested in three steps (see
+    /// [`prefetch`]): this is the first, the slots.
+    pub(crate) fn prefetch_id_slots(&self, ids: &[u64]) {
+        if let IdColumn::Numeric = &self.ids {
+            ids.iter().for_each(|&id| self.id_table.prefetch_slot(id));
         }
-        let holders: Vec<PersonIdx> = ids
-            .iter()
+    }
+
+    /// The second step of [`Register::prefetch_id_slots`]: reads the slots and requests the
+    /// records of the persons they name, which it returns (for [`Register::prefetch_name`]).
+    pub(crate) fn prefetch_id_records(&self, ids: &[u64]) -> Vec<PersonIdx> {
+        let IdColumn::Numeric = &self.ids else {
+            return Vec::new();
+        };
+        let holders: Vec<PersonIdx> = (ids.iter())
             .filter_map(|&id| self.id_table.likely_holder(id))
             .collect();
-        // Records first, names after: a name's place is in its record.
-        for &p in &holders {
-            self.prefetch_fields(p);
-        }
-        for &p in &holders {
-            self.prefetch_name(p);
-        }
+        holders.iter().for_each(|&p| self.prefetch_fields(p));
+        holders
     }
 
     /// The persons holding any of the 12-digit `ids`, in the order of `ids` (see

@@ -201,6 +201,66 @@ fn reviewed(
     )
 }
 
+/// Matches a task's `read` rows by ID (the first `in_sample` of them in the weights' sample,
+/// whose ID evidence counts it takes), with the reviewers' decisions applied.
+fn match_rows(
+    context: &TaskContext<'_>,
+    read: &[ReadRow<'_>],
+    in_sample: usize,
+) -> (Vec<Option<ByIdOutcome>>, IdTally) {
+    let mut id_tally = IdTally::default();
+    let mut buffers = NameBuffers::default();
+    let register = context.model.register;
+    let groups: Vec<&[ReadRow<'_>]> = read.chunks(PREFETCH_ROWS).collect();
+    let ids: Vec<Vec<u64>> = (groups.iter())
+        .map(|rows| {
+            (rows.iter())
+                .filter_map(|row| match row {
+                    ReadRow::Read(_, p) => p.id.cccd(),
+                    ReadRow::Rejected(..) => None,
+                })
+                .collect()
+        })
+        .collect();
+    // A group's ID slots are requested two groups ahead, its holders' records one ahead and
+    // their names just before it is matched: each step reads what the one before requested,
+    // whose wait the matching of a group has covered.
+    let slots = |group: usize| {
+        if let Some(ids) = ids.get(group) {
+            register.prefetch_id_slots(ids);
+        }
+    };
+    let records = |group: usize| {
+        (ids.get(group)).map_or_else(Vec::new, |ids| register.prefetch_id_records(ids))
+    };
+    slots(0);
+    slots(1);
+    let mut holders = records(0);
+    let mut matched = Vec::with_capacity(read.len());
+    for (group, rows) in groups.iter().enumerate() {
+        slots(group + 2);
+        let next = records(group + 1);
+        holders.iter().for_each(|&p| register.prefetch_name(p));
+        holders = next;
+        for row in rows.iter() {
+            matched.push(match row {
+                ReadRow::Read(fields, participant) => {
+                    let by_id = match_by_id(participant, context.model, &mut buffers);
+                    if matched.len() < in_sample {
+                        let counts = IdTally::of_row(participant, &by_id, context.model);
+                        id_tally = id_tally.merge(counts);
+                    }
+                    Some(reviewed(fields, participant, by_id, context, &mut buffers))
+                }
+                ReadRow::Rejected(..) => None,
+            });
+        }
+    }
+    (matched, id_tally)
+}
+
+/// A task: rows `rows` of `chunk` (`first_row`: the first one's index in the file), read,
+/// matched by ID and formatted, each stage over all of them before the next.
 fn process_rows(
     context: &TaskContext<'_>,
     chunk: &Chunk,
@@ -217,57 +277,7 @@ fn process_rows(
     });
     // The task's rows in the weights' sample: the first `in_sample` of `read`.
     let in_sample = (context.sample_rows.saturating_sub(first_row) as usize).min(read.len());
-    let mut id_tally = IdTally::default();
-    let matched: Vec<Option<ByIdOutcome>> = timings.time(Stage::Match, || {
-        let mut buffers = NameBuffers::default();
-        let register = context.model.register;
-        let groups: Vec<&[ReadRow<'_>]> = read.chunks(PREFETCH_ROWS).collect();
-        let ids: Vec<Vec<u64>> = (groups.iter())
-            .map(|rows| {
-                (rows.iter())
-                    .filter_map(|row| match row {
-                        ReadRow::Read(_, p) => p.id.cccd(),
-                        ReadRow::Rejected(..) => None,
-                    })
-                    .collect()
-            })
-            .collect();
-        // A group's ID slots are requested two groups ahead, its holders' records one ahead
-        // and their names just before it is matched: each step reads what the one before
-        // requested, whose wait the matching of a group has covered.
-        let slots = |group: usize| {
-            if let Some(ids) = ids.get(group) {
-                register.prefetch_id_slots(ids);
-            }
-        };
-        let records = |group: usize| {
-            (ids.get(group)).map_or_else(Vec::new, |ids| register.prefetch_id_records(ids))
-        };
-        slots(0);
-        slots(1);
-        let mut holders = records(0);
-        let mut matched = Vec::with_capacity(read.len());
-        for (group, rows) in groups.iter().enumerate() {
-            slots(group + 2);
-            let next = records(group + 1);
-            holders.iter().for_each(|&p| register.prefetch_name(p));
-            holders = next;
-            for row in rows.iter() {
-                matched.push(match row {
-                    ReadRow::Read(fields, participant) => {
-                        let by_id = match_by_id(participant, context.model, &mut buffers);
-                        if matched.len() < in_sample {
-                            let counts = IdTally::of_row(participant, &by_id, context.model);
-                            id_tally = id_tally.merge(counts);
-                        }
-                        Some(reviewed(fields, participant, by_id, context, &mut buffers))
-                    }
-                    ReadRow::Rejected(..) => None,
-                });
-            }
-        }
-        matched
-    });
+    let (matched, id_tally) = timings.time(Stage::Match, || match_rows(context, &read, in_sample));
     let mapping = context.reader.mapping;
     let mut profile = Profile::new(&mapping.names, &mapping.source_names);
     for row in &read {

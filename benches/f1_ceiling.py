@@ -12,8 +12,8 @@ mismatches.csv, written without --mask-ids), and prints three figures:
   levels, whether an ID was given and its weight, whether the candidate is linked elsewhere, the
   lead over the next candidate (to 0.1 bit; none for a lone candidate) and the score (to 0.5
   bit). Each cell links where most of its rows' best candidates are the true person. The rule
-  is fit on the answers it is scored on, so no rule on that evidence does better: it is a
-  ceiling, not a setting to adopt;
+  is fit on the answers it is scored on, so no rule deciding on that evidence, at that grain,
+  does better: it is a ceiling, not a setting to adopt;
 - oracle ceiling: every best candidate that is the true person linked, and no other.
 
 Rows whose true person is not the best candidate (ranked lower, or not among the candidates)

@@ -48,6 +48,8 @@ def read_links(path):
         header = next(rows)
         code, person = header.index("insurance_code"), header.index("person_id")
         for row in rows:
+            if row[person].startswith("*"):
+                sys.exit(f"{path}: its IDs are masked (--mask-ids); reconcile again without it")
             links[row[code]] = row[person]
     return links
 

@@ -30,28 +30,18 @@ import csv
 import sys
 
 
-def read_truth(path):
-    truth = {}
+def person_by_code(path, column):
+    """insurance_code → the person in `column` (empty: none), for every row of a CSV file."""
+    persons = {}
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = csv.reader(f)
         header = next(rows)
-        code, person = header.index("insurance_code"), header.index("true_person_id")
-        for row in rows:
-            truth[row[code]] = row[person]
-    return truth
-
-
-def read_links(path):
-    links = {}
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        rows = csv.reader(f)
-        header = next(rows)
-        code, person = header.index("insurance_code"), header.index("person_id")
+        code, person = header.index("insurance_code"), header.index(column)
         for row in rows:
             if row[person].startswith("*"):
                 sys.exit(f"{path}: its IDs are masked (--mask-ids); reconcile again without it")
-            links[row[code]] = row[person]
-    return links
+            persons[row[code]] = row[person]
+    return persons
 
 
 def scores(right, wrong, linkable):
@@ -106,8 +96,8 @@ def main():
         sys.exit(next(part for part in __doc__.split("\n\n") if part.startswith("Usage")))
     data = sys.argv[1]
     out = sys.argv[2] if len(sys.argv) == 3 else data + "/out"
-    truth = read_truth(data + "/truth.csv")
-    links = read_links(out + "/results.csv")
+    truth = person_by_code(data + "/truth.csv", "true_person_id")
+    links = person_by_code(out + "/results.csv", "person_id")
     linkable = sum(1 for person in truth.values() if person)
     right = sum(1 for code, person in links.items() if person and person == truth.get(code))
     wrong = sum(1 for code, person in links.items() if person and person != truth.get(code))

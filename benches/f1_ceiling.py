@@ -5,7 +5,7 @@
 Reads a `popsync synth` dataset's truth.csv and a reconciliation of it (results.csv and
 mismatches.csv, written without --mask-ids), and prints three figures:
 
-- today: precision, recall and F1 of the results, as `popsync evaluate` computes them;
+- today: precision, recall and F1 of the results, from `popsync evaluate --json`;
 - evidence ceiling: the F1 of the best rule that decides each searched row (SUGGESTED by the
   search, or AMBIGUOUS) from the evidence the matcher shows for it, linking its best candidate
   or nothing. Rows are grouped into cells by that evidence: the name, date, gender and province
@@ -22,26 +22,40 @@ above a person the row matches better.
 
 Usage: benches/f1_ceiling.py DATA_DIR [OUT_DIR]
   DATA_DIR holds truth.csv; OUT_DIR (default DATA_DIR/out) holds results.csv and mismatches.csv.
-Standard library only; about a minute and 3 GB of memory at 10M rows.
+  POPSYNC names the binary (default: target/release/popsync beside this script's folder).
+Standard library only; about a minute and 2 GB of memory at 10M rows.
 """
 
 import collections
 import csv
+import json
+import os
+import subprocess
 import sys
 
 
-def person_by_code(path, column):
-    """insurance_code → the person in `column` (empty: none), for every row of a CSV file."""
-    persons = {}
+def read_truth(path):
+    """insurance_code → the true person (empty: none)."""
+    truth = {}
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = csv.reader(f)
         header = next(rows)
-        code, person = header.index("insurance_code"), header.index(column)
+        code, person = header.index("insurance_code"), header.index("true_person_id")
         for row in rows:
-            if row[person].startswith("*"):
-                sys.exit(f"{path}: its IDs are masked (--mask-ids); reconcile again without it")
-            persons[row[code]] = row[person]
-    return persons
+            truth[row[code]] = row[person]
+    return truth
+
+
+def evaluate(data, out):
+    """`popsync evaluate --json` of the run: the counts every figure here starts from."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    popsync = os.environ.get("POPSYNC", os.path.join(here, "..", "target", "release", "popsync"))
+    report = subprocess.run(
+        [popsync, "evaluate", "--json", "--truth", data + "/truth.csv",
+         "--results", out + "/results.csv"],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(report.stdout)
 
 
 def scores(right, wrong, linkable):
@@ -73,6 +87,8 @@ def searched_cells(path, truth):
                 )
             else:
                 continue
+            if best.startswith("*"):
+                sys.exit(f"{path}: its IDs are masked (--mask-ids); reconcile again without it")
             key = (
                 row[at["name_level"]],
                 row[at["dob_level"]],
@@ -96,12 +112,12 @@ def main():
         sys.exit(next(part for part in __doc__.split("\n\n") if part.startswith("Usage")))
     data = sys.argv[1]
     out = sys.argv[2] if len(sys.argv) == 3 else data + "/out"
-    truth = person_by_code(data + "/truth.csv", "true_person_id")
-    links = person_by_code(out + "/results.csv", "person_id")
-    linkable = sum(1 for person in truth.values() if person)
-    right = sum(1 for code, person in links.items() if person and person == truth.get(code))
-    wrong = sum(1 for code, person in links.items() if person and person != truth.get(code))
-    cells, (suggested_right, suggested_wrong) = searched_cells(out + "/mismatches.csv", truth)
+    today = evaluate(data, out)
+    linkable, right = today["linkable"], today["links_right"]
+    wrong = today["links_asserted"] - right
+    cells, (suggested_right, suggested_wrong) = searched_cells(
+        out + "/mismatches.csv", read_truth(data + "/truth.csv")
+    )
 
     # Every link but the search's suggestions stays as it is.
     kept_right, kept_wrong = right - suggested_right, wrong - suggested_wrong
@@ -109,7 +125,7 @@ def main():
     rule_wrong = sum(f for t, f in cells.values() if t > f)
     oracle_right = sum(t for t, _ in cells.values())
 
-    print(f"rows {len(truth)}  linkable {linkable}  searched rows decided here "
+    print(f"rows {today['rows']}  linkable {linkable}  searched rows decided here "
           f"{sum(t + f for t, f in cells.values())} in {len(cells)} evidence cells")
     for label, r, w in [
         ("today", right, wrong),
